@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: MIT
+// Store config → CompiledStore: strict validation with JSON pointers, selector resolution and rule indexing.
+#include <algorithm>
+#include <set>
+
+#include "currency.hpp"
+#include "input_error.hpp"
+#include "sha256.hpp"
+#include "store.hpp"
+#include "timestamp.hpp"
+
+namespace cartcore {
+
+bool contains(const VariantSet& set, uint32_t variant) { return std::binary_search(set.begin(), set.end(), variant); }
+
+std::string normalizeCoupon(std::string_view code) {
+  std::size_t first = code.find_first_not_of(' ');
+  std::size_t last = code.find_last_not_of(' ');
+  std::string out = first == std::string_view::npos ? std::string() : std::string(code.substr(first, last - first + 1));
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::size_t kMaxProducts = 100000;
+constexpr std::size_t kMaxVariantsPerProduct = 1000;
+constexpr std::size_t kMaxRules = 100000;
+constexpr std::size_t kMaxListItems = 10000;
+constexpr int kMaxSelectorDepth = 16;
+constexpr int64_t kMaxQuantityInRule = 1'000'000;
+
+VariantSet unite(const VariantSet& a, const VariantSet& b) {
+  VariantSet out;
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+VariantSet intersect(const VariantSet& a, const VariantSet& b) {
+  VariantSet out;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+/** Indexes over the catalog that turn selector leaves into variant sets without scanning every variant. */
+struct CatalogIndex {
+  VariantSet everything;
+  std::map<std::string, VariantSet> byProduct;
+  std::map<std::string, VariantSet> byCategory;
+  std::map<std::string, std::map<std::string, VariantSet>> byAttribute;  // name -> value -> variants
+  const std::unordered_map<std::string, uint32_t>* variantIndex = nullptr;
+};
+
+class ConfigCompiler {
+ public:
+  explicit ConfigCompiler(CompiledStore& store) : store_(store) {}
+
+  void compile(const Json& config) {
+    ObjectReader root(config, "");
+    int64_t schema = readInteger(root.required("schemaVersion"), "/schemaVersion", 0, INT64_MAX);
+    if (schema != 1) fail(ErrorCode::UnsupportedSchemaVersion, "/schemaVersion", "only schemaVersion 1 is supported");
+    readStore(root.required("store"));
+    readCatalog(root.required("catalog"));
+    if (const Json* rules = root.optional("priceRules")) readPriceRules(*rules);
+    if (const Json* promotions = root.optional("promotions")) readPromotions(*promotions);
+    root.finish();
+    buildIndexes();
+    // The canonical dump (sorted keys, fixed formatting) is what the digest covers, so whitespace or key order in
+    // the uploaded text never changes it.
+    store_.configDigest = "sha256:" + sha256Hex(config.dump());
+  }
+
+ private:
+  void readStore(const Json& value) {
+    ObjectReader store(value, "/store");
+    if (const Json* name = store.optional("name")) store_.name = readString(*name, store.pointerTo("name"));
+    store_.currency = readString(store.required("currency"), "/store/currency");
+    auto exponent = currencyExponent(store_.currency);
+    if (!exponent) fail(ErrorCode::UnknownCurrency, "/store/currency", "\"" + store_.currency + "\" is not an ISO 4217 currency");
+    store_.exponent = *exponent;
+    if (const Json* level = store.optional("lowStockLevel")) {
+      defaultLowStockLevel_ = readInteger(*level, "/store/lowStockLevel", 0, kMaxQuantityInRule);
+    }
+    store.finish();
+  }
+
+  void readCatalog(const Json& value) {
+    ObjectReader catalog(value, "/catalog");
+    const auto& products = readArray(catalog.required("products"), "/catalog/products", kMaxProducts);
+    catalog.finish();
+    std::set<std::string> productIds;
+    // Variants are collected first, then sorted by id so indexes do not depend on the config's order.
+    struct Pending {
+      VariantInfo info;
+      std::string pointer;
+    };
+    std::vector<Pending> pending;
+    for (std::size_t p = 0; p < products.size(); ++p) {
+      std::string ptr = childPointer("/catalog/products", p);
+      ObjectReader product(products[p], ptr);
+      std::string productId = readId(product.required("id"), product.pointerTo("id"));
+      if (!productIds.insert(productId).second) fail(ErrorCode::DuplicateId, product.pointerTo("id"), "product \"" + productId + "\" is defined twice");
+      std::string productName = productId;
+      if (const Json* name = product.optional("name")) productName = readString(*name, product.pointerTo("name"));
+      std::vector<std::string> categories;
+      if (const Json* c = product.optional("categories")) categories = readIdList(*c, product.pointerTo("categories"), 100, true);
+      std::map<std::string, std::string> attributes;
+      if (const Json* a = product.optional("attributes")) attributes = readAttributes(*a, product.pointerTo("attributes"));
+      std::string taxClass = "standard";
+      if (const Json* t = product.optional("taxClass")) taxClass = readId(*t, product.pointerTo("taxClass"));
+      const auto& variants = readArray(product.required("variants"), product.pointerTo("variants"), kMaxVariantsPerProduct);
+      if (variants.empty()) fail(ErrorCode::InvalidValue, product.pointerTo("variants"), "a product needs at least one variant");
+      for (std::size_t v = 0; v < variants.size(); ++v) {
+        std::string vptr = childPointer(product.pointerTo("variants"), v);
+        ObjectReader variant(variants[v], vptr);
+        VariantInfo info;
+        info.id = readId(variant.required("id"), variant.pointerTo("id"));
+        info.productId = productId;
+        info.sku = info.id;
+        if (const Json* sku = variant.optional("sku")) info.sku = readId(*sku, variant.pointerTo("sku"));
+        info.name = productName;
+        if (const Json* name = variant.optional("name")) info.name = readString(*name, variant.pointerTo("name"));
+        info.attributes = attributes;
+        if (const Json* a = variant.optional("attributes")) {
+          for (auto& [k, val] : readAttributes(*a, variant.pointerTo("attributes"))) info.attributes[k] = val;
+        }
+        info.categories = categories;
+        if (const Json* c = variant.optional("categories")) {
+          for (auto& cat : readIdList(*c, variant.pointerTo("categories"), 100, true)) info.categories.push_back(cat);
+        }
+        std::sort(info.categories.begin(), info.categories.end());
+        info.categories.erase(std::unique(info.categories.begin(), info.categories.end()), info.categories.end());
+        info.price = parseMoney(readString(variant.required("price"), variant.pointerTo("price")), store_.exponent, variant.pointerTo("price"));
+        if (const Json* cost = variant.optional("cost")) {
+          info.cost = parseMoney(readString(*cost, variant.pointerTo("cost")), store_.exponent, variant.pointerTo("cost"));
+        }
+        info.taxClass = taxClass;
+        if (const Json* t = variant.optional("taxClass")) info.taxClass = readId(*t, variant.pointerTo("taxClass"));
+        if (const Json* w = variant.optional("weightGrams")) info.weightGrams = readInteger(*w, variant.pointerTo("weightGrams"), 0, 100'000'000);
+        info.lowStockLevel = defaultLowStockLevel_;
+        if (const Json* l = variant.optional("lowStockLevel")) info.lowStockLevel = readInteger(*l, variant.pointerTo("lowStockLevel"), 0, kMaxQuantityInRule);
+        variant.finish();
+        pending.push_back({std::move(info), vptr});
+      }
+      product.finish();
+    }
+    std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.info.id < b.info.id; });
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (i > 0 && pending[i].info.id == pending[i - 1].info.id) {
+        fail(ErrorCode::DuplicateId, pending[i].pointer + "/id", "variant \"" + pending[i].info.id + "\" is defined twice");
+      }
+      store_.variantIndex.emplace(pending[i].info.id, static_cast<uint32_t>(i));
+      store_.variants.push_back(std::move(pending[i].info));
+    }
+    for (uint32_t i = 0; i < store_.variants.size(); ++i) {
+      const VariantInfo& v = store_.variants[i];
+      index_.everything.push_back(i);
+      index_.byProduct[v.productId].push_back(i);
+      for (const auto& c : v.categories) index_.byCategory[c].push_back(i);
+      for (const auto& [k, val] : v.attributes) index_.byAttribute[k][val].push_back(i);
+    }
+  }
+
+  std::map<std::string, std::string> readAttributes(const Json& value, const std::string& pointer) {
+    if (!value.is_object()) fail(ErrorCode::InvalidType, pointer, "attributes must be an object of strings");
+    if (value.size() > 100) fail(ErrorCode::TooManyItems, pointer, "at most 100 attributes");
+    std::map<std::string, std::string> out;
+    for (const auto& [k, val] : value.items()) {
+      if (k.empty()) fail(ErrorCode::InvalidValue, pointer, "attribute names must not be empty");
+      out[k] = readString(val, childPointer(pointer, k));
+    }
+    return out;
+  }
+
+  // ---- selectors ------------------------------------------------------------------------------------------------
+
+  VariantSet readSelector(const Json& value, const std::string& pointer, int depth = 0) {
+    if (depth > kMaxSelectorDepth) fail(ErrorCode::OutOfRange, pointer, "selectors nest at most 16 deep");
+    ObjectReader selector(value, pointer);
+    VariantSet result;
+    int forms = 0;
+    auto lookupAll = [&](const char* key, const std::map<std::string, VariantSet>& index, const char* noun) {
+      const Json* list = selector.optional(key);
+      if (!list) return;
+      ++forms;
+      auto ids = readIdList(*list, selector.pointerTo(key), kMaxListItems, false);
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        auto it = index.find(ids[i]);
+        if (it == index.end()) {
+          fail(ErrorCode::UnknownReference, childPointer(selector.pointerTo(key), i), std::string("no ") + noun + " \"" + ids[i] + "\" in the catalog");
+        }
+        result = unite(result, it->second);
+      }
+    };
+    if (const Json* everything = selector.optional("everything")) {
+      ++forms;
+      if (!readBool(*everything, selector.pointerTo("everything"))) {
+        fail(ErrorCode::InvalidValue, selector.pointerTo("everything"), "use {\"everything\": true}");
+      }
+      result = index_.everything;
+    }
+    lookupAll("products", index_.byProduct, "product");
+    lookupAll("categories", index_.byCategory, "category");
+    if (const Json* list = selector.optional("variants")) {
+      ++forms;
+      auto ids = readIdList(*list, selector.pointerTo("variants"), kMaxListItems, false);
+      VariantSet listed;
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        auto it = store_.variantIndex.find(ids[i]);
+        if (it == store_.variantIndex.end()) {
+          fail(ErrorCode::UnknownReference, childPointer(selector.pointerTo("variants"), i), "no variant \"" + ids[i] + "\" in the catalog");
+        }
+        listed.push_back(it->second);
+      }
+      std::sort(listed.begin(), listed.end());
+      listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
+      result = listed;
+    }
+    if (const Json* attribute = selector.optional("attribute")) {
+      ++forms;
+      result = readAttributePredicate(selector, readId(*attribute, selector.pointerTo("attribute")));
+    }
+    auto combine = [&](const char* key, bool isAll) {
+      const Json* list = selector.optional(key);
+      if (!list) return;
+      ++forms;
+      const auto& parts = readArray(*list, selector.pointerTo(key), 100);
+      if (parts.empty()) fail(ErrorCode::InvalidValue, selector.pointerTo(key), std::string("\"") + key + "\" needs at least one selector");
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        VariantSet part = readSelector(parts[i], childPointer(selector.pointerTo(key), i), depth + 1);
+        result = i == 0 ? part : (isAll ? intersect(result, part) : unite(result, part));
+      }
+    };
+    combine("all", true);
+    combine("any", false);
+    if (const Json* inner = selector.optional("not")) {
+      ++forms;
+      VariantSet excluded = readSelector(*inner, selector.pointerTo("not"), depth + 1);
+      std::set_difference(index_.everything.begin(), index_.everything.end(), excluded.begin(), excluded.end(), std::back_inserter(result));
+    }
+    if (forms == 0) {
+      selector.finish();  // names the unknown key, if any
+      fail(ErrorCode::InvalidValue, pointer, "a selector needs one of everything, products, variants, categories, attribute, all, any, not");
+    }
+    if (forms > 1) fail(ErrorCode::InvalidValue, pointer, "a selector takes exactly one form; combine forms with \"all\"");
+    selector.finish();
+    return result;
+  }
+
+  VariantSet readAttributePredicate(ObjectReader& selector, const std::string& name) {
+    auto attribute = index_.byAttribute.find(name);
+    if (attribute == index_.byAttribute.end()) {
+      fail(ErrorCode::UnknownReference, selector.pointerTo("attribute"), "no variant has attribute \"" + name + "\"");
+    }
+    const auto& byValue = attribute->second;
+    const Json* equals = selector.optional("equals");
+    const Json* in = selector.optional("in");
+    const Json* notIn = selector.optional("notIn");
+    if ((equals != nullptr) + (in != nullptr) + (notIn != nullptr) != 1) {
+      fail(ErrorCode::InvalidValue, selector.pointer(), "an attribute selector needs exactly one of equals, in, notIn");
+    }
+    std::vector<std::string> values;
+    std::string listPointer;
+    if (equals) {
+      values.push_back(readString(*equals, selector.pointerTo("equals")));
+      listPointer = selector.pointerTo("equals");
+    } else {
+      const char* key = in ? "in" : "notIn";
+      listPointer = selector.pointerTo(key);
+      const auto& list = readArray(in ? *in : *notIn, listPointer, kMaxListItems);
+      for (std::size_t i = 0; i < list.size(); ++i) values.push_back(readString(list[i], childPointer(listPointer, i)));
+    }
+    VariantSet matched;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      auto it = byValue.find(values[i]);
+      if (it == byValue.end()) {
+        // A value no variant has is almost always a typo; notIn tolerates it because excluding nothing is harmless.
+        if (notIn) continue;
+        fail(ErrorCode::UnknownReference, equals ? listPointer : childPointer(listPointer, i),
+             "no variant has " + name + " = \"" + values[i] + "\"");
+      }
+      matched = unite(matched, it->second);
+    }
+    if (!notIn) return matched;
+    VariantSet result;
+    std::set_difference(index_.everything.begin(), index_.everything.end(), matched.begin(), matched.end(), std::back_inserter(result));
+    return result;
+  }
+
+  // ---- shared rule pieces ---------------------------------------------------------------------------------------
+
+  /** Reads exactly one of the given price-change keys from an object (e.g. percentOff / amountOff / unitPrice). */
+  PriceChange readPriceChange(ObjectReader& object, const char* fixedKey, bool allowFixed = true) {
+    const Json* percent = object.optional("percentOff");
+    const Json* amount = object.optional("amountOff");
+    const Json* fixed = allowFixed ? object.optional(fixedKey) : nullptr;
+    if ((percent != nullptr) + (amount != nullptr) + (fixed != nullptr) != 1) {
+      fail(ErrorCode::InvalidValue, object.pointer(),
+           allowFixed ? std::string("needs exactly one of percentOff, amountOff, ") + fixedKey : "needs exactly one of percentOff, amountOff");
+    }
+    if (percent) return {PriceChange::Kind::PercentOff, parsePercent(readString(*percent, object.pointerTo("percentOff")), object.pointerTo("percentOff"))};
+    if (amount) return {PriceChange::Kind::AmountOff, parseMoney(readString(*amount, object.pointerTo("amountOff")), store_.exponent, object.pointerTo("amountOff"))};
+    return {PriceChange::Kind::FixedPrice, parseMoney(readString(*fixed, object.pointerTo(fixedKey)), store_.exponent, object.pointerTo(fixedKey))};
+  }
+
+  TimeWindow readWindow(const Json& startsAt, const std::string& startPtr, const Json& endsAt, const std::string& endPtr) {
+    TimeWindow w{parseTimestamp(readString(startsAt, startPtr), startPtr), parseTimestamp(readString(endsAt, endPtr), endPtr)};
+    if (w.end <= w.start) fail(ErrorCode::InvalidValue, endPtr, "endsAt must be after startsAt");
+    return w;
+  }
+
+  std::vector<std::string> readSegments(const Json& value, const std::string& pointer) {
+    auto segments = readIdList(value, pointer, 100, true);
+    if (segments.empty()) fail(ErrorCode::InvalidValue, pointer, "list at least one segment, or leave the field out");
+    std::sort(segments.begin(), segments.end());
+    return segments;
+  }
+
+  // ---- price rules ----------------------------------------------------------------------------------------------
+
+  void readPriceRules(const Json& value) {
+    const auto& rules = readArray(value, "/priceRules", kMaxRules);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      std::string ptr = childPointer("/priceRules", i);
+      ObjectReader rule(rules[i], ptr);
+      PriceRule out;
+      out.id = readId(rule.required("id"), rule.pointerTo("id"));
+      if (!ids.insert(out.id).second) fail(ErrorCode::DuplicateId, rule.pointerTo("id"), "price rule \"" + out.id + "\" is defined twice");
+      out.name = out.id;
+      if (const Json* name = rule.optional("name")) out.name = readString(*name, rule.pointerTo("name"));
+      out.targets = readSelector(rule.required("selector"), rule.pointerTo("selector"));
+      std::string type = readString(rule.required("type"), rule.pointerTo("type"));
+      if (type == "tiered") {
+        out.type = PriceRule::Type::Tiered;
+        if (const Json* scope = rule.optional("scope")) {
+          std::string s = readString(*scope, rule.pointerTo("scope"));
+          if (s != "line" && s != "mixAndMatch") fail(ErrorCode::InvalidValue, rule.pointerTo("scope"), "scope is \"line\" or \"mixAndMatch\"");
+          out.mixAndMatch = s == "mixAndMatch";
+        }
+        const auto& tiers = readArray(rule.required("tiers"), rule.pointerTo("tiers"), 100);
+        if (tiers.empty()) fail(ErrorCode::InvalidValue, rule.pointerTo("tiers"), "a tiered rule needs at least one tier");
+        for (std::size_t t = 0; t < tiers.size(); ++t) {
+          ObjectReader tier(tiers[t], childPointer(rule.pointerTo("tiers"), t));
+          QuantityTier q;
+          q.minQuantity = readInteger(tier.required("minQuantity"), tier.pointerTo("minQuantity"), 1, kMaxQuantityInRule);
+          q.change = readPriceChange(tier, "unitPrice");
+          tier.finish();
+          if (!out.tiers.empty() && q.minQuantity <= out.tiers.back().minQuantity) {
+            fail(ErrorCode::InvalidValue, tier.pointerTo("minQuantity"), "tiers must be listed by increasing minQuantity");
+          }
+          out.tiers.push_back(q);
+        }
+      } else if (type == "memberPrice") {
+        out.type = PriceRule::Type::MemberPrice;
+        out.segments = readSegments(rule.required("segments"), rule.pointerTo("segments"));
+        out.change = readPriceChange(rule, "unitPrice");
+      } else if (type == "flashSale") {
+        out.type = PriceRule::Type::FlashSale;
+        out.window = readWindow(rule.required("startsAt"), rule.pointerTo("startsAt"), rule.required("endsAt"), rule.pointerTo("endsAt"));
+        out.change = readPriceChange(rule, "unitPrice");
+      } else {
+        fail(ErrorCode::InvalidValue, rule.pointerTo("type"), "price rule type is tiered, memberPrice or flashSale");
+      }
+      rule.finish();
+      store_.priceRules.push_back(std::move(out));
+    }
+    std::sort(store_.priceRules.begin(), store_.priceRules.end(), [](const PriceRule& a, const PriceRule& b) { return a.id < b.id; });
+  }
+
+  // ---- promotions -----------------------------------------------------------------------------------------------
+
+  Conditions readConditions(const Json& value, const std::string& pointer) {
+    ObjectReader c(value, pointer);
+    Conditions out;
+    if (const Json* s = c.optional("segments")) out.segments = readSegments(*s, c.pointerTo("segments"));
+    if (const Json* w = c.optional("window")) {
+      ObjectReader window(*w, c.pointerTo("window"));
+      out.window = readWindow(window.required("startsAt"), window.pointerTo("startsAt"), window.required("endsAt"), window.pointerTo("endsAt"));
+      window.finish();
+    }
+    if (const Json* m = c.optional("minSubtotal")) out.minSubtotal = parseMoney(readString(*m, c.pointerTo("minSubtotal")), store_.exponent, c.pointerTo("minSubtotal"));
+    if (const Json* q = c.optional("minQuantity")) out.minQuantity = readInteger(*q, c.pointerTo("minQuantity"), 1, kMaxQuantityInRule);
+    if (const Json* cur = c.optional("currencies")) {
+      out.currencies = readIdList(*cur, c.pointerTo("currencies"), 200, true);
+      for (std::size_t i = 0; i < out.currencies.size(); ++i) {
+        if (!currencyExponent(out.currencies[i])) {
+          fail(ErrorCode::UnknownCurrency, childPointer(c.pointerTo("currencies"), i), "\"" + out.currencies[i] + "\" is not an ISO 4217 currency");
+        }
+      }
+    }
+    if (const Json* g = c.optional("stockGuard")) {
+      ObjectReader guard(*g, c.pointerTo("stockGuard"));
+      StockGuard sg;
+      sg.variants = readSelector(guard.required("selector"), guard.pointerTo("selector"));
+      sg.minAvailable = readInteger(guard.required("minAvailable"), guard.pointerTo("minAvailable"), 1, kMaxQuantityInRule);
+      guard.finish();
+      out.stockGuard = std::move(sg);
+    }
+    c.finish();
+    return out;
+  }
+
+  int64_t readMaxApplications(ObjectReader& promo) {
+    const Json* m = promo.optional("maxApplications");
+    return m ? readInteger(*m, promo.pointerTo("maxApplications"), 1, kMaxQuantityInRule) : 0;
+  }
+
+  void readPromotions(const Json& value) {
+    const auto& promotions = readArray(value, "/promotions", kMaxRules);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < promotions.size(); ++i) {
+      std::string ptr = childPointer("/promotions", i);
+      ObjectReader promo(promotions[i], ptr);
+      Promotion out;
+      out.id = readId(promo.required("id"), promo.pointerTo("id"));
+      if (!ids.insert(out.id).second) fail(ErrorCode::DuplicateId, promo.pointerTo("id"), "promotion \"" + out.id + "\" is defined twice");
+      out.name = out.id;
+      if (const Json* name = promo.optional("name")) out.name = readString(*name, promo.pointerTo("name"));
+      if (const Json* p = promo.optional("priority")) out.priority = readInteger(*p, promo.pointerTo("priority"), -1'000'000'000, 1'000'000'000);
+      if (const Json* s = promo.optional("stacking")) {
+        std::string stacking = readString(*s, promo.pointerTo("stacking"));
+        if (stacking == "stackable") out.stacking = Promotion::Stacking::Stackable;
+        else if (stacking == "exclusive") out.stacking = Promotion::Stacking::Exclusive;
+        else if (stacking == "stopAfter") out.stacking = Promotion::Stacking::StopAfter;
+        else fail(ErrorCode::InvalidValue, promo.pointerTo("stacking"), "stacking is stackable, exclusive or stopAfter");
+      }
+      if (const Json* g = promo.optional("exclusionGroup")) out.exclusionGroup = readId(*g, promo.pointerTo("exclusionGroup"));
+      if (const Json* b = promo.optional("percentBase")) {
+        std::string base = readString(*b, promo.pointerTo("percentBase"));
+        if (base == "current") out.percentBase = Promotion::PercentBase::Current;
+        else if (base == "original") out.percentBase = Promotion::PercentBase::Original;
+        else fail(ErrorCode::InvalidValue, promo.pointerTo("percentBase"), "percentBase is current or original");
+      }
+      if (const Json* c = promo.optional("coupons")) {
+        auto codes = readIdList(*c, promo.pointerTo("coupons"), 1000, false);
+        for (std::size_t k = 0; k < codes.size(); ++k) {
+          std::string code = normalizeCoupon(codes[k]);
+          if (code.empty()) fail(ErrorCode::InvalidValue, childPointer(promo.pointerTo("coupons"), k), "a coupon code must not be blank");
+          out.coupons.push_back(code);
+        }
+        std::sort(out.coupons.begin(), out.coupons.end());
+        out.coupons.erase(std::unique(out.coupons.begin(), out.coupons.end()), out.coupons.end());
+      }
+      if (const Json* c = promo.optional("conditions")) out.conditions = readConditions(*c, promo.pointerTo("conditions"));
+
+      std::string type = readString(promo.required("type"), promo.pointerTo("type"));
+      if (type == "itemDiscount") {
+        out.type = Promotion::Type::ItemDiscount;
+        out.eligible = readSelector(promo.required("selector"), promo.pointerTo("selector"));
+        ObjectReader discount(promo.required("discount"), promo.pointerTo("discount"));
+        out.discount = readPriceChange(discount, "fixedPrice");
+        discount.finish();
+      } else if (type == "buyXGetY") {
+        out.type = Promotion::Type::BuyXGetY;
+        ObjectReader buy(promo.required("buy"), promo.pointerTo("buy"));
+        out.buyVariants = readSelector(buy.required("selector"), buy.pointerTo("selector"));
+        out.buyQuantity = readInteger(buy.required("quantity"), buy.pointerTo("quantity"), 1, kMaxQuantityInRule);
+        buy.finish();
+        ObjectReader get(promo.required("get"), promo.pointerTo("get"));
+        out.getVariants = readSelector(get.required("selector"), get.pointerTo("selector"));
+        out.getQuantity = readInteger(get.required("quantity"), get.pointerTo("quantity"), 1, kMaxQuantityInRule);
+        out.discount = {PriceChange::Kind::PercentOff, kWhole};
+        if (const Json* d = get.optional("discount")) {
+          ObjectReader discount(*d, get.pointerTo("discount"));
+          out.discount = readPriceChange(discount, "fixedPrice");
+          discount.finish();
+        }
+        get.finish();
+        out.maxApplications = readMaxApplications(promo);
+        if (const Json* u = promo.optional("discountedUnits")) {
+          std::string choice = readString(*u, promo.pointerTo("discountedUnits"));
+          if (choice == "cheapest") out.discountedUnits = Promotion::UnitChoice::Cheapest;
+          else if (choice == "mostExpensive") out.discountedUnits = Promotion::UnitChoice::MostExpensive;
+          else fail(ErrorCode::InvalidValue, promo.pointerTo("discountedUnits"), "discountedUnits is cheapest or mostExpensive");
+        }
+        out.eligible = unite(out.buyVariants, out.getVariants);
+      } else if (type == "bundle") {
+        out.type = Promotion::Type::Bundle;
+        const auto& components = readArray(promo.required("components"), promo.pointerTo("components"), 50);
+        if (components.size() < 1) fail(ErrorCode::InvalidValue, promo.pointerTo("components"), "a bundle needs at least one component");
+        for (std::size_t c = 0; c < components.size(); ++c) {
+          ObjectReader component(components[c], childPointer(promo.pointerTo("components"), c));
+          BundleComponent bc;
+          bc.variants = readSelector(component.required("selector"), component.pointerTo("selector"));
+          if (const Json* q = component.optional("quantity")) bc.quantity = readInteger(*q, component.pointerTo("quantity"), 1, 1000);
+          component.finish();
+          out.eligible = unite(out.eligible, bc.variants);
+          out.components.push_back(std::move(bc));
+        }
+        const Json* price = promo.optional("bundlePrice");
+        const Json* percent = promo.optional("percentOff");
+        if ((price != nullptr) == (percent != nullptr)) fail(ErrorCode::InvalidValue, ptr, "a bundle needs exactly one of bundlePrice, percentOff");
+        if (price) out.bundlePrice = parseMoney(readString(*price, promo.pointerTo("bundlePrice")), store_.exponent, promo.pointerTo("bundlePrice"));
+        if (percent) out.bundlePercentOff = parsePercent(readString(*percent, promo.pointerTo("percentOff")), promo.pointerTo("percentOff"));
+        out.maxApplications = readMaxApplications(promo);
+      } else if (type == "spendThreshold") {
+        out.type = Promotion::Type::SpendThreshold;
+        if (const Json* s = promo.optional("selector")) {
+          out.eligible = readSelector(*s, promo.pointerTo("selector"));
+        } else {
+          out.eligible = index_.everything;
+          out.cartWide = true;
+        }
+        const auto& tiers = readArray(promo.required("tiers"), promo.pointerTo("tiers"), 100);
+        if (tiers.empty()) fail(ErrorCode::InvalidValue, promo.pointerTo("tiers"), "a spend threshold needs at least one tier");
+        for (std::size_t t = 0; t < tiers.size(); ++t) {
+          ObjectReader tier(tiers[t], childPointer(promo.pointerTo("tiers"), t));
+          SpendTier st;
+          st.minSubtotal = parseMoney(readString(tier.required("minSubtotal"), tier.pointerTo("minSubtotal")), store_.exponent, tier.pointerTo("minSubtotal"));
+          st.change = readPriceChange(tier, "", /*allowFixed=*/false);
+          tier.finish();
+          if (!out.tiers.empty() && st.minSubtotal <= out.tiers.back().minSubtotal) {
+            fail(ErrorCode::InvalidValue, tier.pointerTo("minSubtotal"), "tiers must be listed by increasing minSubtotal");
+          }
+          out.tiers.push_back(st);
+        }
+      } else if (type == "freeShipping") {
+        out.type = Promotion::Type::FreeShipping;
+        if (const Json* s = promo.optional("selector")) {
+          out.eligible = readSelector(*s, promo.pointerTo("selector"));
+        } else {
+          out.eligible = index_.everything;
+          out.cartWide = true;
+        }
+      } else {
+        fail(ErrorCode::InvalidValue, promo.pointerTo("type"), "promotion type is itemDiscount, buyXGetY, bundle, spendThreshold or freeShipping");
+      }
+      promo.finish();
+      store_.promotions.push_back(std::move(out));
+    }
+    std::sort(store_.promotions.begin(), store_.promotions.end(), [](const Promotion& a, const Promotion& b) {
+      return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
+    });
+  }
+
+  void buildIndexes() {
+    store_.priceRulesByVariant.assign(store_.variants.size(), {});
+    store_.promotionsByVariant.assign(store_.variants.size(), {});
+    for (uint32_t r = 0; r < store_.priceRules.size(); ++r) {
+      for (uint32_t v : store_.priceRules[r].targets) store_.priceRulesByVariant[v].push_back(r);
+    }
+    for (uint32_t p = 0; p < store_.promotions.size(); ++p) {
+      const Promotion& promo = store_.promotions[p];
+      for (const auto& code : promo.coupons) store_.promotionsByCoupon[code].push_back(p);
+      if (promo.cartWide) {
+        store_.cartWidePromotions.push_back(p);
+        continue;  // relevant to every cart; no need to list it under each variant
+      }
+      for (uint32_t v : promo.eligible) store_.promotionsByVariant[v].push_back(p);
+    }
+  }
+
+  CompiledStore& store_;
+  CatalogIndex index_;
+  int64_t defaultLowStockLevel_ = 5;
+};
+
+}  // namespace
+
+CompiledStore compileStore(const Json& config) {
+  CompiledStore store;
+  ConfigCompiler(store).compile(config);
+  return store;
+}
+
+}  // namespace cartcore

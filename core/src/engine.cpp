@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+// The public facade: every entry point catches everything, so no exception crosses into callers or into JS.
+#include "cartcore/engine.hpp"
+
+#include "cartcore/version.hpp"
+#include "input_error.hpp"
+#include "pricing.hpp"
+#include "quote_json.hpp"
+#include "request_parser.hpp"
+#include "store.hpp"
+
+namespace cartcore {
+namespace {
+
+template <class F>
+auto guarded(F&& body) -> Result<decltype(body())> {
+  try {
+    return body();
+  } catch (const InputError& e) {
+    return e.error;
+  } catch (const std::bad_alloc&) {
+    return Error{ErrorCode::PayloadTooLarge, "", "the input needs more memory than is available"};
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::Internal, "", std::string("internal error: ") + e.what()};
+  } catch (...) {
+    return Error{ErrorCode::Internal, "", "internal error"};
+  }
+}
+
+}  // namespace
+
+Engine::Engine(std::shared_ptr<const CompiledStore> store) : store_(std::move(store)) {}
+
+Result<Engine> Engine::compile(std::string_view configJson) {
+  auto compiled = guarded([&] {
+    Json config = parseJsonDocument(configJson, kMaxConfigBytes);
+    return std::make_shared<const CompiledStore>(compileStore(config));
+  });
+  if (!compiled) return compiled.error();
+  return Engine(std::move(compiled).value());
+}
+
+Result<QuoteRequest> Engine::parseRequest(std::string_view requestJson) const {
+  return guarded([&] { return parseQuoteRequest(*store_, parseJsonDocument(requestJson, kMaxRequestBytes)); });
+}
+
+Result<Quote> Engine::quote(const QuoteRequest& request) const {
+  return guarded([&] {
+    // The typed API may be called with hand-built requests, so re-check what the JSON parser would have.
+    if (request.currency != store_->currency) {
+      fail(ErrorCode::CurrencyMismatch, "/currency", "this store prices in " + store_->currency + ", not " + request.currency);
+    }
+    if (request.lines.size() > kMaxCartLines) fail(ErrorCode::TooManyItems, "/lines", "too many lines");
+    for (std::size_t i = 0; i < request.lines.size(); ++i) {
+      const CartLine& line = request.lines[i];
+      std::string ptr = "/lines/" + std::to_string(i);
+      if (!store_->variantIndex.count(line.variant)) fail(ErrorCode::UnknownReference, ptr + "/variant", "no variant \"" + line.variant + "\"");
+      if (line.quantity < 1 || line.quantity > kMaxLineQuantity) fail(ErrorCode::OutOfRange, ptr + "/quantity", "quantity out of range");
+      for (std::size_t j = 0; j < i; ++j) {
+        if (request.lines[j].id == line.id) fail(ErrorCode::DuplicateId, ptr + "/id", "line \"" + line.id + "\" appears twice");
+      }
+    }
+    Quote quote = priceCart(*store_, request);
+    quote.digest = quoteDigest(quote);
+    return quote;
+  });
+}
+
+std::string renderQuote(const Quote& quote) {
+  Json out = {{"ok", true}, {"quote", quoteToJson(quote)}};
+  return out.dump();
+}
+
+std::string renderError(const Error& error) {
+  Json out = {{"ok", false},
+              {"error", {{"code", errorCodeName(error.code)}, {"pointer", error.pointer}, {"message", error.message}}}};
+  // Replace invalid UTF-8 (e.g. echoed from a malformed id) instead of throwing while reporting an error.
+  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string Engine::quoteJson(std::string_view requestJson) const {
+  try {
+    auto request = parseRequest(requestJson);
+    if (!request) return renderError(request.error());
+    auto priced = quote(request.value());
+    if (!priced) return renderError(priced.error());
+    return renderQuote(priced.value());
+  } catch (...) {
+    return renderError(Error{ErrorCode::Internal, "", "internal error while rendering the quote"});
+  }
+}
+
+const std::string& Engine::configDigest() const { return store_->configDigest; }
+const std::string& Engine::currency() const { return store_->currency; }
+bool Engine::hasVariant(std::string_view variantId) const { return store_->variantIndex.count(std::string(variantId)) > 0; }
+
+std::vector<std::string> Engine::variantIds() const {
+  std::vector<std::string> ids;
+  ids.reserve(store_->variants.size());
+  for (const auto& v : store_->variants) ids.push_back(v.id);
+  return ids;
+}
+
+std::string quoteJson(std::string_view configJson, std::string_view requestJson) {
+  auto engine = Engine::compile(configJson);
+  if (!engine) return renderError(engine.error());
+  return engine.value().quoteJson(requestJson);
+}
+
+std::string validateConfigJson(std::string_view configJson) {
+  try {
+    auto engine = Engine::compile(configJson);
+    if (!engine) return renderError(engine.error());
+    Json out = {{"ok", true}, {"configDigest", engine.value().configDigest()}, {"currency", engine.value().currency()},
+                {"variants", engine.value().variantIds().size()}};
+    return out.dump();
+  } catch (...) {
+    return renderError(Error{ErrorCode::Internal, "", "internal error while validating"});
+  }
+}
+
+std::string_view version() { return CARTCORE_VERSION; }
+
+}  // namespace cartcore

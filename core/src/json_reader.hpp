@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// Strict, pointer-tracking access to untrusted JSON: every failure names the JSON pointer of the offending field,
+// and unknown keys are rejected so a typo never silently disables a rule.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cartcore {
+
+using Json = nlohmann::json;
+
+/** Parses text without exceptions; throws InputError(MalformedJson / PayloadTooLarge) on failure. */
+Json parseJsonDocument(std::string_view text, std::size_t maxBytes);
+
+/** Appends an escaped reference token (RFC 6901) to a pointer. */
+std::string childPointer(const std::string& parent, std::string_view key);
+std::string childPointer(const std::string& parent, std::size_t index);
+
+std::string readString(const Json& value, const std::string& pointer);
+/** A non-empty identifier of at most 200 bytes. */
+std::string readId(const Json& value, const std::string& pointer);
+int64_t readInteger(const Json& value, const std::string& pointer, int64_t min, int64_t max);
+bool readBool(const Json& value, const std::string& pointer);
+/** Checks the value is an array of at most maxItems entries. */
+const Json::array_t& readArray(const Json& value, const std::string& pointer, std::size_t maxItems);
+/** An array of ids, rejecting duplicates when `unique`. */
+std::vector<std::string> readIdList(const Json& value, const std::string& pointer, std::size_t maxItems, bool unique);
+
+/** One JSON object being read: callers fetch the keys they know, then finish() rejects the rest. */
+class ObjectReader {
+ public:
+  ObjectReader(const Json& value, std::string pointer);
+
+  const Json& required(std::string_view key);
+  const Json* optional(std::string_view key);
+  std::string pointerTo(std::string_view key) const { return childPointer(pointer_, key); }
+  const std::string& pointer() const { return pointer_; }
+  const Json& json() const { return value_; }
+  /** Fails with UnknownField on the first key (in sorted order) that no required/optional call asked for. */
+  void finish() const;
+
+ private:
+  const Json& value_;
+  std::string pointer_;
+  std::vector<std::string_view> seen_;
+};
+
+}  // namespace cartcore

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// Integer money: int64 minor units, checked arithmetic, explicit rounding and exact splits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cartcore {
+
+using Minor = int64_t;
+
+/** Percentages are held in millionths of the whole: 1'000'000 is 100 %, so "12.3456" is exact. */
+using PartsPerMillion = int64_t;
+inline constexpr PartsPerMillion kWhole = 1'000'000;
+
+/** Parses a non-negative decimal string with at most `exponent` decimals; throws InputError naming `pointer`. */
+Minor parseMoney(std::string_view text, int exponent, const std::string& pointer);
+
+/** Parses "0" .. "100" with at most 4 decimals. */
+PartsPerMillion parsePercent(std::string_view text, const std::string& pointer);
+
+/** Formats minor units as a decimal string, e.g. -1234 at exponent 2 is "-12.34". */
+std::string formatMoney(Minor amount, int exponent);
+
+/** Checked arithmetic: throws InputError(AmountOverflow) instead of wrapping. */
+Minor addMoney(Minor a, Minor b);
+Minor mulMoney(Minor a, int64_t b);
+
+/** amount × ppm / 1e6, rounded half away from zero. */
+Minor percentOf(Minor amount, PartsPerMillion ppm);
+
+/**
+ * Splits `total` over `weights` pro rata with the largest-remainder method. The parts sum to `total` exactly;
+ * equal remainders go to the lower index, so callers order weights deterministically first.
+ */
+std::vector<Minor> allocateProRata(Minor total, const std::vector<Minor>& weights);
+
+}  // namespace cartcore
