@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// The Embind boundary of the WebAssembly package: JSON text in, JSON text out, plus integer handles for
+// compiled engines. Everything here only marshals; pricing lives in core/ behind cartcore/engine.hpp.
+//
+// Why integer handles instead of an Embind class_: a compiled store is worth keeping across quotes, but an
+// Embind object leaks unless JS calls .delete() (CanvasKit, yoga #1908). A plain uint32 handle keeps the
+// boundary value-typed, lets the JS facade own dispose()/FinalizationRegistry (the registry can hold the
+// number without keeping the wrapper alive), and makes use-after-dispose a checked error, not a dangling
+// pointer.
+//
+// No C++ exception crosses into JS: the core's facade never throws, and each binding below still wraps its
+// body in try/catch (built with -fwasm-exceptions), so bad_alloc or a missed throw becomes an
+// internal_error JSON and the instance stays usable.
+
+#include <emscripten/bind.h>
+
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "cartcore/engine.hpp"
+
+namespace {
+
+using cartcore::Engine;
+using cartcore::Error;
+using cartcore::ErrorCode;
+
+/** What _compile returns: a live handle (>0) and an empty errorJson, or handle 0 and the error JSON. */
+struct CompileOutcome {
+  uint32_t handle = 0;
+  std::string errorJson;
+};
+
+/** Compiled engines by handle. Safe without a lock: a WASM instance here is single-threaded. */
+class EngineTable {
+ public:
+  uint32_t add(Engine engine) {
+    // Handles are never reused, so a stale handle from a disposed engine can never price against a newer
+    // one. 2^32 compiles per instance is far beyond any realistic lifetime.
+    const uint32_t handle = next_++;
+    engines_.emplace(handle, std::move(engine));
+    return handle;
+  }
+  const Engine* find(uint32_t handle) const {
+    const auto it = engines_.find(handle);
+    return it == engines_.end() ? nullptr : &it->second;
+  }
+  bool remove(uint32_t handle) { return engines_.erase(handle) > 0; }
+  uint32_t size() const { return static_cast<uint32_t>(engines_.size()); }
+
+ private:
+  uint32_t next_ = 1;  // 0 means "no engine"
+  std::unordered_map<uint32_t, Engine> engines_;  // looked up by key only, never iterated into output
+};
+
+EngineTable& engines() {
+  static EngineTable table;
+  return table;
+}
+
+std::string internalError(const char* what) {
+  return cartcore::renderError(Error{ErrorCode::Internal, "", std::string("internal error in the WASM binding: ") + what});
+}
+
+std::string version() { return std::string(cartcore::version()); }
+
+std::string validateConfigJson(const std::string& configJson) {
+  try {
+    return cartcore::validateConfigJson(configJson);
+  } catch (const std::exception& e) {
+    return internalError(e.what());
+  } catch (...) {
+    return internalError("unknown exception");
+  }
+}
+
+std::string quoteJsonOnce(const std::string& configJson, const std::string& requestJson) {
+  try {
+    return cartcore::quoteJson(configJson, requestJson);
+  } catch (const std::exception& e) {
+    return internalError(e.what());
+  } catch (...) {
+    return internalError("unknown exception");
+  }
+}
+
+CompileOutcome compile(const std::string& configJson) {
+  try {
+    auto compiled = Engine::compile(configJson);
+    if (!compiled.ok()) return CompileOutcome{0, cartcore::renderError(compiled.error())};
+    return CompileOutcome{engines().add(std::move(compiled).value()), ""};
+  } catch (const std::exception& e) {
+    return CompileOutcome{0, internalError(e.what())};
+  } catch (...) {
+    return CompileOutcome{0, internalError("unknown exception")};
+  }
+}
+
+std::string quote(uint32_t handle, const std::string& requestJson) {
+  try {
+    const Engine* engine = engines().find(handle);
+    // The JS facade refuses disposed handles before calling; this guards direct callers of the raw module.
+    if (engine == nullptr) return internalError("no live engine has this handle (disposed?)");
+    return engine->quoteJson(requestJson);
+  } catch (const std::exception& e) {
+    return internalError(e.what());
+  } catch (...) {
+    return internalError("unknown exception");
+  }
+}
+
+std::string configDigest(uint32_t handle) {
+  const Engine* engine = engines().find(handle);
+  return engine == nullptr ? std::string() : engine->configDigest();
+}
+
+std::string currency(uint32_t handle) {
+  const Engine* engine = engines().find(handle);
+  return engine == nullptr ? std::string() : engine->currency();
+}
+
+bool release(uint32_t handle) { return engines().remove(handle); }
+
+uint32_t liveEngines() { return engines().size(); }
+
+}  // namespace
+
+// Raw names are _camelCase; js/cartcore.mjs re-exports clean names (STYLE B.8).
+EMSCRIPTEN_BINDINGS(cartcore) {
+  emscripten::value_object<CompileOutcome>("CompileOutcome")
+      .field("handle", &CompileOutcome::handle)
+      .field("errorJson", &CompileOutcome::errorJson);
+
+  emscripten::function("_version", &version);
+  emscripten::function("_validateConfigJson", &validateConfigJson);
+  emscripten::function("_quoteJsonOnce", &quoteJsonOnce);
+  emscripten::function("_compile", &compile);
+  emscripten::function("_quote", &quote);
+  emscripten::function("_configDigest", &configDigest);
+  emscripten::function("_currency", &currency);
+  emscripten::function("_release", &release);
+  emscripten::function("_liveEngines", &liveEngines);
+}

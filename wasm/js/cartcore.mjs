@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+// The public face of the WebAssembly package. It only adapts: JSON text in, JSON text (or its parse) out,
+// error JSON turned into CartcoreError, and engine handles given a dispose() with a FinalizationRegistry
+// backstop. Pricing, validation and canonical output all happen in the C++ core.
+
+import createCartcore from "../dist/cartcore.mjs";
+import { compileWasm } from "./load-wasm.mjs";
+import { EXPECTED_WASM_VERSION } from "./version.mjs";
+
+/**
+ * An error from Cartcore. `code` is the core's stable snake_case code (docs/FORMAT.md), or one of the
+ * facade's own: "engine_disposed", "version_mismatch", "instance_failed". `pointer` is the JSON pointer of
+ * the offending field ("" for the whole document or when no field is to blame).
+ */
+export class CartcoreError extends Error {
+  constructor(code, pointer, message) {
+    super(message);
+    this.name = "CartcoreError";
+    this.code = code;
+    this.pointer = pointer;
+  }
+}
+
+/** Parses the core's `{"ok":false,"error":{…}}` (or any response) and throws the error it carries. */
+function throwIfError(responseText) {
+  const response = JSON.parse(responseText);
+  if (response.ok === true) return response;
+  const { code, pointer, message } = response.error;
+  throw new CartcoreError(code, pointer, message);
+}
+
+/** Requests and configs travel as JSON text; a plain object is serialized here for convenience. */
+function toJsonText(value, what) {
+  if (typeof value === "string") return value;
+  if (value !== null && typeof value === "object") return JSON.stringify(value);
+  throw new TypeError(`${what} must be JSON text or a plain object, not ${value === null ? "null" : typeof value}`);
+}
+
+/** A store config compiled once inside a loaded instance, reused for any number of quotes. */
+export class Engine {
+  #instance;
+  #handle;
+  #configDigest;
+  #currency;
+
+  /** @internal Created by CartcoreInstance.compile(). */
+  constructor(instance, handle, configDigest, currency) {
+    this.#instance = instance;
+    this.#handle = handle;
+    this.#configDigest = configDigest;
+    this.#currency = currency;
+  }
+
+  /** "sha256:…" of the canonical config. */
+  get configDigest() {
+    return this.#configDigest;
+  }
+
+  /** The store currency (ISO 4217). */
+  get currency() {
+    return this.#currency;
+  }
+
+  /** True once dispose() ran. */
+  get disposed() {
+    return this.#handle === 0;
+  }
+
+  /** The core's exact response text, `{"ok":true,"quote":…}` or `{"ok":false,"error":…}`. Never throws for bad carts. */
+  quoteJson(request) {
+    const text = toJsonText(request, "request");
+    if (this.#handle === 0) {
+      throw new CartcoreError("engine_disposed", "", "this Engine was disposed; compile the config again to keep quoting");
+    }
+    return this.#instance._call((raw) => raw._quote(this.#handle, text));
+  }
+
+  /** The priced quote object; a bad cart throws CartcoreError. */
+  quote(request) {
+    return throwIfError(this.quoteJson(request)).quote;
+  }
+
+  /** Frees the compiled store inside the WASM instance now. Safe to call twice. */
+  dispose() {
+    if (this.#handle === 0) return;
+    const handle = this.#handle;
+    this.#handle = 0;
+    this.#instance._release(this, handle);
+  }
+}
+
+if (typeof Symbol.dispose === "symbol") {
+  // `using engine = instance.compile(config)` where explicit resource management is available.
+  Engine.prototype[Symbol.dispose] = Engine.prototype.dispose;
+}
+
+/** One loaded WebAssembly instance. Independent of other instances; compiled engines belong to it. */
+export class CartcoreInstance {
+  #raw;
+  #failure = null;
+  // Backstop only: finalizers may run late or never, so dispose() is the real contract. The registry holds
+  // the integer handle, not the Engine, so it never keeps an Engine alive.
+  #finalizers = new FinalizationRegistry((handle) => {
+    if (this.#failure === null) this.#raw._release(handle);
+  });
+
+  /** @internal Created by load(). */
+  constructor(raw) {
+    this.#raw = raw;
+  }
+
+  /**
+   * Runs one raw binding call. The bindings never let a C++ exception out, so anything thrown here is a WASM
+   * trap (memory corruption, stack exhaustion): the instance is then unusable, and says so on every later call.
+   * @internal
+   */
+  _call(body) {
+    if (this.#failure !== null) {
+      throw new CartcoreError("instance_failed", "", `this Cartcore instance failed earlier (${this.#failure.message}); load a new one`);
+    }
+    try {
+      return body(this.#raw);
+    } catch (error) {
+      this.#failure = error instanceof Error ? error : new Error(String(error));
+      throw new CartcoreError("instance_failed", "", `the WebAssembly instance trapped: ${this.#failure.message}`);
+    }
+  }
+
+  /** @internal Called by Engine.dispose(). */
+  _release(engine, handle) {
+    this.#finalizers.unregister(engine);
+    if (this.#failure === null) this.#raw._release(handle);
+  }
+
+  /** The version the .wasm reports (load() already checked it matches this package). */
+  version() {
+    return this._call((raw) => raw._version());
+  }
+
+  /** Validates and compiles a store config; a bad config throws CartcoreError with the field's pointer. */
+  compile(config) {
+    const text = toJsonText(config, "config");
+    const outcome = this._call((raw) => raw._compile(text));
+    if (outcome.handle === 0) {
+      throwIfError(outcome.errorJson);
+      throw new CartcoreError("internal_error", "", "compile failed without an error report");
+    }
+    const engine = new Engine(
+      this,
+      outcome.handle,
+      this._call((raw) => raw._configDigest(outcome.handle)),
+      this._call((raw) => raw._currency(outcome.handle)),
+    );
+    this.#finalizers.register(engine, outcome.handle, engine);
+    return engine;
+  }
+
+  /** The core's exact validation response text. Never throws for bad configs. */
+  validateConfigJson(config) {
+    const text = toJsonText(config, "config");
+    return this._call((raw) => raw._validateConfigJson(text));
+  }
+
+  /** One-shot: compile and quote in one call, returning the core's exact response text. */
+  quoteJson(config, request) {
+    const configText = toJsonText(config, "config");
+    const requestText = toJsonText(request, "request");
+    return this._call((raw) => raw._quoteJsonOnce(configText, requestText));
+  }
+
+  /** How many compiled engines this instance holds (not yet disposed or finalized). */
+  liveEngineCount() {
+    return this._call((raw) => raw._liveEngines());
+  }
+}
+
+/**
+ * Loads the WebAssembly module and checks its version.
+ * @param {{ module?: WebAssembly.Module, url?: string | URL, bytes?: BufferSource }} [source]
+ *   one of: a pre-compiled module (Cloudflare Workers), a URL to fetch (browsers; file: URLs in Node), or the
+ *   .wasm bytes; with none, the cartcore.wasm shipped in this package.
+ */
+export async function load(source = {}) {
+  const module = await compileWasm(source, () => new URL("../dist/cartcore.wasm", import.meta.url));
+  let rejectLoad;
+  const instantiationFailed = new Promise((_, reject) => {
+    rejectLoad = reject;
+  });
+  const raw = await Promise.race([
+    createCartcore({
+      // The only way the glue gets its exports: it never fetches, reads files or resolves URLs itself.
+      instantiateWasm(imports, receiveInstance) {
+        WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module), rejectLoad);
+        return {}; // exports arrive asynchronously through receiveInstance
+      },
+      onAbort(reason) {
+        rejectLoad(new CartcoreError("instance_failed", "", `the WebAssembly instance aborted while loading: ${reason}`));
+      },
+    }),
+    instantiationFailed,
+  ]);
+  const actual = raw._version();
+  if (actual !== EXPECTED_WASM_VERSION) {
+    throw new CartcoreError(
+      "version_mismatch",
+      "",
+      `cartcore.wasm reports version ${actual}, but this JavaScript package expects ${EXPECTED_WASM_VERSION}; load the .wasm that shipped with it`,
+    );
+  }
+  return new CartcoreInstance(raw);
+}
+
+/** The version of this JavaScript package, which the .wasm must match. */
+export const version = EXPECTED_WASM_VERSION;
+
+/** Namespace-style default export: `import Cartcore from "cartcore"; await Cartcore.load()`. */
+const Cartcore = { load, version, CartcoreError, CartcoreInstance, Engine };
+export default Cartcore;
