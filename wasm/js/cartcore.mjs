@@ -190,7 +190,12 @@ export async function load(source = {}) {
     createCartcore({
       // The only way the glue gets its exports: it never fetches, reads files or resolves URLs itself.
       instantiateWasm(imports, receiveInstance) {
-        WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module), rejectLoad);
+        WebAssembly.instantiate(module, imports)
+          .then((instance) => receiveInstance(instance, module))
+          .catch((error) => {
+            // A module from another build (or not Cartcore at all) fails to link or to wire its exports.
+            rejectLoad(new CartcoreError("instance_failed", "", `could not instantiate cartcore.wasm: ${error?.message ?? error}`));
+          });
         return {}; // exports arrive asynchronously through receiveInstance
       },
       onAbort(reason) {
