@@ -50,7 +50,6 @@ struct CatalogIndex {
   std::map<std::string, VariantSet> byProduct;
   std::map<std::string, VariantSet> byCategory;
   std::map<std::string, std::map<std::string, VariantSet>> byAttribute;  // name -> value -> variants
-  const std::unordered_map<std::string, uint32_t>* variantIndex = nullptr;
 };
 
 class ConfigCompiler {
@@ -148,7 +147,7 @@ class ConfigCompiler {
     }
     std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.info.id < b.info.id; });
     for (std::size_t i = 0; i < pending.size(); ++i) {
-      if (i > 0 && pending[i].info.id == pending[i - 1].info.id) {
+      if (i > 0 && pending[i].info.id == store_.variants.back().id) {
         fail(ErrorCode::DuplicateId, pending[i].pointer + "/id", "variant \"" + pending[i].info.id + "\" is defined twice");
       }
       store_.variantIndex.emplace(pending[i].info.id, static_cast<uint32_t>(i));

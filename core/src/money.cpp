@@ -46,7 +46,7 @@ int64_t parseScaledDecimal(std::string_view text, int scale, const std::string& 
 Minor parseMoney(std::string_view text, int exponent, const std::string& pointer) {
   Minor value = parseScaledDecimal(text, exponent, pointer, "amount");
   // Keep every amount far from the int64 edge so sums of many lines are checked, not clamped.
-  constexpr Minor kMaxAmount = 1'000'000'000'000'000;  // 10^18 minor units
+  constexpr Minor kMaxAmount = 1'000'000'000'000'000;  // 10^15 minor units: 10 trillion in a 2-decimal currency
   if (value > kMaxAmount) fail(ErrorCode::OutOfRange, pointer, "amount is too large");
   return value;
 }

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// Priority, exclusive, stop-after, exclusion groups and percentage bases, on hand-computed carts.
+#include <boost/test/unit_test.hpp>
+
+#include "test_support.hpp"
+
+using namespace cartcore::test;
+
+namespace {
+json percentOff(const std::string& id, const std::string& percent, int priority, json extra = json::object()) {
+  json promo = {{"id", id}, {"type", "itemDiscount"}, {"selector", {{"everything", true}}}, {"discount", {{"percentOff", percent}}},
+                {"priority", priority}};
+  for (auto& [k, v] : extra.items()) promo[k] = v;
+  return promo;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(stacking)
+
+BOOST_AUTO_TEST_CASE(stackable_percentages_compound_in_priority_order) {
+  json q = quote(teeStore(json::array(), {percentOff("a", "10", 2), percentOff("b", "20", 1)}), cart({{"hoodie-m", 1}}));
+  // 55.00 -> 49.50 -> 39.60
+  BOOST_TEST(q["totals"]["total"] == "39.60");
+  BOOST_TEST(q["promotions"]["applied"][0]["id"] == "a");
+  BOOST_TEST(q["promotions"]["applied"][0]["amount"] == "5.50");
+  BOOST_TEST(q["promotions"]["applied"][1]["amount"] == "9.90");
+}
+
+BOOST_AUTO_TEST_CASE(original_percent_base_does_not_compound_and_never_goes_negative) {
+  json q = quote(teeStore(json::array(), {percentOff("a", "10", 2), percentOff("b", "20", 1, {{"percentBase", "original"}})}),
+                 cart({{"hoodie-m", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "38.50");  // 55 - 5.50 - 11.00
+  q = quote(teeStore(json::array(), {percentOff("a", "60", 2), percentOff("b", "60", 1, {{"percentBase", "original"}})}),
+            cart({{"hoodie-m", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "0.00");  // the second 60% is capped at what is left
+  BOOST_TEST(q["promotions"]["applied"][1]["amount"] == "22.00");
+}
+
+BOOST_AUTO_TEST_CASE(exclusive_applies_alone_and_blocks_the_rest) {
+  json q = quote(teeStore(json::array(), {percentOff("site", "10", 5), percentOff("vip", "25", 1, {{"stacking", "exclusive"}})}),
+                 cart({{"hoodie-m", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "41.25");
+  BOOST_TEST(promotionOutcome(q, "site")["reason"] == "blocked_by_exclusive");
+  BOOST_TEST(promotionOutcome(q, "site")["by"] == "vip");
+  // An exclusive whose conditions fail does not block anything.
+  json gated = percentOff("vip", "25", 1, {{"stacking", "exclusive"}, {"conditions", {{"segments", {"vip"}}}}});
+  q = quote(teeStore(json::array(), {percentOff("site", "10", 5), gated}), cart({{"hoodie-m", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "49.50");
+  BOOST_TEST(promotionOutcome(q, "vip")["reason"] == "segment_not_eligible");
+}
+
+BOOST_AUTO_TEST_CASE(two_exclusives_the_higher_priority_wins) {
+  json q = quote(teeStore(json::array(), {percentOff("x1", "10", 9, {{"stacking", "exclusive"}}), percentOff("x2", "50", 1, {{"stacking", "exclusive"}})}),
+                 cart({{"cap", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "13.50");
+  BOOST_TEST(promotionOutcome(q, "x2")["reason"] == "blocked_by_exclusive");
+}
+
+BOOST_AUTO_TEST_CASE(stop_after_blocks_lower_priorities_only) {
+  json q = quote(teeStore(json::array(), {percentOff("high", "10", 9), percentOff("stop", "10", 5, {{"stacking", "stopAfter"}}), percentOff("low", "10", 1)}),
+                 cart({{"cap", 1}}));
+  // 15.00 -> 13.50 -> 12.15; "low" is blocked.
+  BOOST_TEST(q["totals"]["total"] == "12.15");
+  BOOST_TEST(promotionOutcome(q, "low")["reason"] == "blocked_by_stop_rule");
+  BOOST_TEST(promotionOutcome(q, "low")["by"] == "stop");
+  BOOST_TEST(promotionOutcome(q, "high")["reason"] == "applied");
+}
+
+BOOST_AUTO_TEST_CASE(exclusion_group_picks_the_biggest_saving) {
+  json small = percentOff("small", "10", 9, {{"exclusionGroup", "welcome"}});
+  json big = {{"id", "big"}, {"type", "spendThreshold"}, {"priority", 1}, {"exclusionGroup", "welcome"},
+              {"tiers", {{{"minSubtotal", "10.00"}, {"amountOff", "8.00"}}}}};
+  json q = quote(teeStore(json::array(), {small, big}), cart({{"hoodie-m", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "47.00");
+  BOOST_TEST(promotionOutcome(q, "small")["reason"] == "lost_to_better_in_group");
+  BOOST_TEST(promotionOutcome(q, "small")["by"] == "big");
+  // On a cheaper cart the percentage is worth more than the fixed amount... until the amount is bigger.
+  q = quote(teeStore(json::array(), {small, big}), cart({{"cap", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "7.00");  // 8.00 off beats 1.50 off
+  small["discount"]["percentOff"] = "60";
+  q = quote(teeStore(json::array(), {small, big}), cart({{"cap", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "6.00");
+  BOOST_TEST(promotionOutcome(q, "big")["reason"] == "lost_to_better_in_group");
+}
+
+BOOST_AUTO_TEST_CASE(group_tie_goes_to_priority) {
+  json a = percentOff("a", "10", 1, {{"exclusionGroup", "g"}});
+  json b = percentOff("b", "10", 2, {{"exclusionGroup", "g"}});
+  json q = quote(teeStore(json::array(), {a, b}), cart({{"cap", 1}}));
+  BOOST_TEST(promotionOutcome(q, "b")["reason"] == "applied");
+  BOOST_TEST(promotionOutcome(q, "a")["reason"] == "lost_to_better_in_group");
+}
+
+BOOST_AUTO_TEST_CASE(threshold_is_measured_after_higher_priorities) {
+  json first = percentOff("first", "20", 9);
+  json ship = {{"id", "ship"}, {"type", "freeShipping"}, {"conditions", {{"minSubtotal", "50.00"}}}};
+  json q = quote(teeStore(json::array(), {first, ship}), cart({{"hoodie-m", 1}}));
+  BOOST_TEST(promotionOutcome(q, "ship")["reason"] == "min_subtotal_not_met");
+  BOOST_TEST(promotionOutcome(q, "ship")["amountNeeded"] == "6.00");  // 55.00 - 11.00 = 44.00
+  BOOST_TEST(q["freeShipping"].is_null());
+  q = quote(teeStore(json::array(), {ship}), cart({{"hoodie-m", 1}}));
+  BOOST_TEST(q["freeShipping"]["promotion"] == "ship");
+}
+
+BOOST_AUTO_TEST_CASE(bogo_then_percent_stacks_on_discounted_units) {
+  json bogo = {{"id", "bogo"}, {"type", "buyXGetY"}, {"priority", 9}, {"buy", {{"selector", {{"products", {"tee"}}}}, {"quantity", 1}}},
+               {"get", {{"selector", {{"products", {"tee"}}}}, {"quantity", 1}}}};
+  json q = quote(teeStore(json::array(), {bogo, percentOff("site", "10", 1)}), cart({{"tee-black-m", 2}}));
+  // One tee free, then 10% off the remaining 20.00.
+  BOOST_TEST(q["totals"]["total"] == "18.00");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
