@@ -122,6 +122,8 @@ class Pricer {
     return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
   }
 
+  static std::string moreUnits(int64_t n) { return std::to_string(n) + (n == 1 ? " more item" : " more items"); }
+
   static std::string joined(const std::vector<std::string>& items) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) out += (i ? (i + 1 == items.size() ? " or " : ", ") : "") + items[i];
@@ -205,8 +207,8 @@ class Pricer {
             } else {
               miss.reason = "tier_not_reached";
               miss.quantityNeeded = rule.tiers.front().minQuantity - quantity;
-              miss.message = "Buy " + units(*miss.quantityNeeded) + " more" +
-                             (rule.mixAndMatch ? " from this range" : " of this item") + " to reach the first price break.";
+              miss.message = "Buy " + moreUnits(*miss.quantityNeeded) + (rule.mixAndMatch ? " from this range" : " of this kind") +
+                             " to reach the first price break.";
             }
             break;
           }
@@ -413,7 +415,7 @@ class Pricer {
     if (c.minQuantity && eligibleQuantity < *c.minQuantity) {
       e.reason = "min_quantity_not_met";
       e.quantityNeeded = *c.minQuantity - eligibleQuantity;
-      e.message = "Add " + units(*e.quantityNeeded) + " more to unlock this offer.";
+      e.message = "Add " + moreUnits(*e.quantityNeeded) + " to unlock this offer.";
       return e;
     }
     if (c.minSubtotal && eligibleSubtotal < *c.minSubtotal) {
@@ -504,8 +506,8 @@ class Pricer {
       e.reason = "buy_quantity_not_met";
       e.quantityNeeded = needBuy + needGet;
       e.message = needGet > 0 && needBuy == 0
-                      ? "Add " + units(needGet) + " the offer discounts to get it."
-                      : "Add " + units(*e.quantityNeeded) + " more to qualify for this offer.";
+                      ? "Add " + moreUnits(needGet) + " that this offer discounts to get it."
+                      : "Add " + moreUnits(*e.quantityNeeded) + " to qualify for this offer.";
       return;
     }
     // The discounted units: cheapest (or dearest) get-eligible units, using at most (A+C − k·x) shared units so
@@ -598,7 +600,7 @@ class Pricer {
       } else {
         e.reason = "bundle_incomplete";
         e.quantityNeeded = missingUnits;
-        e.message = "Add " + units(missingUnits) + " more to complete the bundle.";
+        e.message = "Add " + moreUnits(missingUnits) + " to complete the bundle.";
       }
       return;
     }
@@ -673,30 +675,27 @@ class Pricer {
       out.message = message;
     };
 
-    // 1. Exclusive promotions: the highest-priority one that applies takes the cart alone.
+    // Exclusive promotions are judged alone on the cart as price rules left it, before anything stacks on it.
+    const std::vector<LineState> pricedLines = lines_;
+    std::optional<uint32_t> bestExclusive;
+    Evaluation bestExclusiveEval;
     for (uint32_t p : live) {
-      const Promotion& promo = store_.promotions[p];
-      if (promo.stacking != Promotion::Stacking::Exclusive) continue;
-      Evaluation e = evaluate(promo);
+      if (store_.promotions[p].stacking != Promotion::Stacking::Exclusive) continue;
+      Evaluation e = evaluate(store_.promotions[p]);
       record(p, e);
-      if (!e.applies) continue;
-      apply(promo, e);
-      for (uint32_t other : live) {
-        if (other == p) continue;
-        const Promotion& o = store_.promotions[other];
-        if (o.stacking == Promotion::Stacking::Exclusive && other < p) continue;  // higher, and failed: keeps its reason
-        block(other, "blocked_by_exclusive", promo, "Not combined: \"" + promo.name + "\" applies on its own.");
+      if (e.applies && (!bestExclusive || e.savings > bestExclusiveEval.savings)) {
+        bestExclusive = p;
+        bestExclusiveEval = std::move(e);
       }
-      finishOutcomes(outcomes);
-      return;
     }
 
-    // 2. Everything else in priority order, with exclusion groups and stop rules.
+    // Everything else in priority order, with exclusion groups and stop rules.
+    Minor stackSavings = 0;
     std::set<std::string> decidedGroups;
     const Promotion* stopper = nullptr;
     for (uint32_t p : live) {
       const Promotion& promo = store_.promotions[p];
-      if (promo.stacking == Promotion::Stacking::Exclusive) continue;  // evaluated above; did not apply
+      if (promo.stacking == Promotion::Stacking::Exclusive) continue;
       if (stopper) {
         block(p, "blocked_by_stop_rule", *stopper, "Not combined: \"" + stopper->name + "\" does not stack with later offers.");
         continue;
@@ -706,6 +705,7 @@ class Pricer {
         record(p, e);
         if (e.applies) {
           apply(promo, e);
+          stackSavings += e.savings;
           if (promo.stacking == Promotion::Stacking::StopAfter) stopper = &promo;
         }
         continue;
@@ -729,6 +729,7 @@ class Pricer {
       if (!best) continue;
       const Promotion& winner = store_.promotions[*best];
       apply(winner, bestEval);
+      stackSavings += bestEval.savings;
       for (const auto& [m, e] : members) {
         if (m == *best || !e.applies) continue;
         RuleOutcome& out = outcomes[m];
@@ -739,6 +740,36 @@ class Pricer {
                   money(bestEval.savings) + " against " + money(e.savings) + ").");
       }
       if (winner.stacking == Promotion::Stacking::StopAfter) stopper = &winner;
+    }
+
+    // An exclusive promotion applies alone, and only when it saves the shopper more than everything else combined
+    // (as the leading platforms do), so entering a code never makes a cart dearer. A tie keeps the combination.
+    if (bestExclusive && bestExclusiveEval.savings > stackSavings) {
+      const Promotion& winner = store_.promotions[*bestExclusive];
+      lines_ = pricedLines;
+      quote_.freeShippingPromotion.clear();
+      apply(winner, bestExclusiveEval);
+      for (uint32_t other : live) {
+        if (other == *bestExclusive) continue;
+        RuleOutcome& out = outcomes[other];
+        bool wouldHaveApplied = out.applied || out.reason == "lost_to_better_in_group" || out.reason == "blocked_by_stop_rule";
+        if (!wouldHaveApplied) continue;  // it failed for its own reason, and that reason still holds
+        out.applied = false;
+        out.amount = 0;
+        block(other, "blocked_by_exclusive", winner,
+              "Not combined: \"" + winner.name + "\" applies on its own and saves you more (" + money(bestExclusiveEval.savings) + ").");
+      }
+    } else if (bestExclusive) {
+      for (uint32_t p : live) {
+        RuleOutcome& out = outcomes[p];
+        if (store_.promotions[p].stacking != Promotion::Stacking::Exclusive || !out.applied) continue;
+        Minor alone = out.amount;
+        out.applied = false;
+        out.amount = 0;
+        out.reason = "lost_to_better_combination";
+        out.message = "Not applied: it cannot be combined, and the other offers together save you more (" + money(stackSavings) +
+                      " against " + money(alone) + ").";
+      }
     }
     finishOutcomes(outcomes);
   }

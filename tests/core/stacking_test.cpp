@@ -49,11 +49,34 @@ BOOST_AUTO_TEST_CASE(exclusive_applies_alone_and_blocks_the_rest) {
   BOOST_TEST(promotionOutcome(q, "vip")["reason"] == "segment_not_eligible");
 }
 
-BOOST_AUTO_TEST_CASE(two_exclusives_the_higher_priority_wins) {
+BOOST_AUTO_TEST_CASE(two_exclusives_the_bigger_saving_wins) {
   json q = quote(teeStore(json::array(), {percentOff("x1", "10", 9, {{"stacking", "exclusive"}}), percentOff("x2", "50", 1, {{"stacking", "exclusive"}})}),
                  cart({{"cap", 1}}));
-  BOOST_TEST(q["totals"]["total"] == "13.50");
-  BOOST_TEST(promotionOutcome(q, "x2")["reason"] == "blocked_by_exclusive");
+  BOOST_TEST(q["totals"]["total"] == "7.50");
+  BOOST_TEST(promotionOutcome(q, "x1")["reason"] == "blocked_by_exclusive");
+  BOOST_TEST(promotionOutcome(q, "x1")["by"] == "x2");
+}
+
+BOOST_AUTO_TEST_CASE(exclusive_that_saves_less_than_the_combination_is_not_applied) {
+  // On 55.00, 10% then 10% saves 5.50 + 4.95 = 10.45, more than a 15% exclusive alone (8.25).
+  json q = quote(teeStore(json::array(), {percentOff("a", "10", 5), percentOff("b", "10", 4), percentOff("x", "15", 9, {{"stacking", "exclusive"}})}),
+                 cart({{"hoodie-m", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "44.55");
+  BOOST_TEST(promotionOutcome(q, "x")["reason"] == "lost_to_better_combination");
+  BOOST_TEST(promotionOutcome(q, "a")["reason"] == "applied");
+  // A tie keeps the combination.
+  q = quote(teeStore(json::array(), {percentOff("a", "10", 5), percentOff("x", "10", 9, {{"stacking", "exclusive"}})}), cart({{"cap", 1}}));
+  BOOST_TEST(promotionOutcome(q, "a")["reason"] == "applied");
+  BOOST_TEST(promotionOutcome(q, "x")["reason"] == "lost_to_better_combination");
+}
+
+BOOST_AUTO_TEST_CASE(exclusive_win_also_drops_free_shipping_from_the_stack) {
+  json ship = {{"id", "ship"}, {"type", "freeShipping"}};
+  json q = quote(teeStore(json::array(), {percentOff("a", "5", 5), ship, percentOff("x", "30", 9, {{"stacking", "exclusive"}})}),
+                 cart({{"cap", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "10.50");
+  BOOST_TEST(q["freeShipping"].is_null());
+  BOOST_TEST(promotionOutcome(q, "ship")["reason"] == "blocked_by_exclusive");
 }
 
 BOOST_AUTO_TEST_CASE(stop_after_blocks_lower_priorities_only) {
