@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "metrics.hpp"
+#include "shop.hpp"
+
+namespace cartcore::server {
+
+/** The parts of an HTTP request the API reads; the transport owns the bytes. */
+struct ApiRequest {
+  std::string_view method;
+  std::string_view target;  // path and query
+  std::string_view body;
+  std::string_view authorization;
+  std::string_view idempotencyKey;
+};
+
+struct ApiOptions {
+  std::string adminToken;
+  bool testClock = false;
+  std::size_t maxBodyBytes = 1 << 20;
+  std::size_t maxConfigBytes = 16 << 20;
+};
+
+/** Routes requests to the shop, enforces admin auth, and turns any unexpected failure into a JSON 500. */
+class Api {
+ public:
+  Api(Shop& shop, Metrics& metrics, ApiOptions options)
+      : shop_(shop), metrics_(metrics), options_(std::move(options)) {}
+
+  ApiResponse handle(const ApiRequest& request, Route& route);
+  /** The body limit for a target, known from the headers before the body is read. */
+  std::size_t bodyLimitFor(std::string_view target) const;
+
+ private:
+  ApiResponse route(const ApiRequest& request, Route& route);
+  bool authorized(std::string_view authorization) const;
+
+  Shop& shop_;
+  Metrics& metrics_;
+  ApiOptions options_;
+};
+
+}  // namespace cartcore::server

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+// Checkout confirmation: re-price on the server, compare digests, and commit the order in one transaction.
+#include <set>
+
+#include "shop.hpp"
+#include "util.hpp"
+
+namespace cartcore::server {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxIdempotencyKeyBytes = 200;
+
+/** What changed between the quote a hold was priced at and the quote computed now, for a clear refusal. */
+json priceDifferences(const std::string& heldQuoteText, const std::string& currentQuoteText) {
+  json before = json::parse(heldQuoteText, nullptr, false);
+  json after = json::parse(currentQuoteText, nullptr, false);
+  json differences = json::array();
+  if (!before.is_object() || !after.is_object()) return differences;
+  auto totals = [](const json& quote) { return quote.value("totals", json::object()); };
+  for (const char* field : {"total", "listSubtotal", "priceRuleSavings", "promotionSavings"}) {
+    json was = totals(before).value(field, json()), now = totals(after).value(field, json());
+    if (was != now) differences.push_back({{"field", std::string("totals/") + field}, {"was", was}, {"now", now}});
+  }
+  if (before.value("configDigest", json()) != after.value("configDigest", json()))
+    differences.push_back({{"field", "configDigest"}, {"was", before.value("configDigest", json())},
+                           {"now", after.value("configDigest", json())}});
+  std::map<std::string, json> beforeLines;
+  if (before.value("lines", json()).is_array())
+    for (const auto& line : before["lines"])
+      if (line.is_object()) beforeLines[line.value("id", "")] = line.value("total", json());
+  if (after.value("lines", json()).is_array())
+    for (const auto& line : after["lines"]) {
+      if (!line.is_object()) continue;
+      std::string id = line.value("id", "");
+      json was = beforeLines.count(id) ? beforeLines[id] : json();
+      if (was != line.value("total", json()))
+        differences.push_back({{"field", "lines/" + id + "/total"}, {"was", was}, {"now", line.value("total", json())}});
+    }
+  // Promotions: {"applied": [{"id", ...}], "notApplied": [...]} in the rendered quote.
+  auto appliedPromotions = [](const json& quote) {
+    std::set<std::string> ids;
+    json promotions = quote.value("promotions", json::object());
+    if (promotions.is_object() && promotions.value("applied", json()).is_array())
+      for (const auto& p : promotions["applied"])
+        if (p.is_object()) ids.insert(p.value("id", ""));
+    return ids;
+  };
+  auto was = appliedPromotions(before), now = appliedPromotions(after);
+  for (const auto& id : was)
+    if (!now.count(id)) differences.push_back({{"field", "promotions/" + id}, {"was", "applied"}, {"now", "not applied"}});
+  for (const auto& id : now)
+    if (!was.count(id)) differences.push_back({{"field", "promotions/" + id}, {"was", "not applied"}, {"now", "applied"}});
+  return differences;
+}
+
+}  // namespace
+
+ApiResponse Shop::checkout(std::string_view body, const std::string& idempotencyKey) {
+  json request = json::parse(body, nullptr, false);
+  if (request.is_discarded()) return errorResponse(400, "malformed_json", "The body is not valid JSON.");
+  if (!request.is_object()) return errorResponse(400, "invalid_type", "The body must be a JSON object.");
+  for (const auto& [key, value] : request.items())
+    if (key != "holdId" && key != "quoteDigest")
+      return errorResponse(400, "unknown_field", "Unknown field \"" + key + "\".", {{"pointer", "/" + key}});
+  if (!request.value("holdId", json()).is_string())
+    return errorResponse(400, "missing_field", "holdId (string) is required.", {{"pointer", "/holdId"}});
+  if (!request.value("quoteDigest", json()).is_string())
+    return errorResponse(400, "missing_field", "quoteDigest (the digest of the quote the shopper saw) is required.",
+                         {{"pointer", "/quoteDigest"}});
+  if (idempotencyKey.size() > kMaxIdempotencyKeyBytes)
+    return errorResponse(400, "invalid_value", "The Idempotency-Key header is longer than 200 bytes.");
+  const std::string holdId = request["holdId"].get<std::string>();
+  const std::string clientDigest = request["quoteDigest"].get<std::string>();
+  const std::string requestHash = fingerprint(holdId + "\n" + clientDigest);
+
+  StoreLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  if (!idempotencyKey.empty()) {
+    if (auto previous = store_.findIdempotency(idempotencyKey)) {
+      if (previous->requestHash != requestHash)
+        return errorResponse(422, "idempotency_key_reused",
+                             "This Idempotency-Key was used for a different checkout request.");
+      metrics_.idempotentReplays.fetch_add(1);
+      return {previous->status, previous->responseBody};
+    }
+  }
+  auto hold = store_.loadHold(holdId);
+  if (!hold) return errorResponse(404, "hold_not_found", "No hold has this id.");
+  if (hold->status == HoldStatus::Active && hold->expiresAt <= now) {
+    expireHoldLocked(*hold, now);
+    return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
+  }
+  if (hold->status == HoldStatus::Committed)
+    return errorResponse(409, "hold_already_checked_out", "This hold is already an order.",
+                         {{"orderId", hold->orderId}});
+  if (hold->status == HoldStatus::Expired)
+    return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
+  if (hold->status != HoldStatus::Active)
+    return errorResponse(409, "hold_not_active", "The hold was released.", {{"status", holdStatusName(hold->status)}});
+
+  // Re-price from the stored cart with the server's rules, clock and live stock; client prices are never used.
+  // The shopper's own held units count as available, as they did when the shopper was quoted.
+  auto state = catalog();
+  ApiResponse error;
+  auto prepared = prepareCart(*state, json::parse(hold->cartJson, nullptr, false), now, error);
+  if (!prepared) {
+    json details = json::parse(error.body, nullptr, false);
+    return errorResponse(409, "cart_no_longer_valid", "The held cart no longer fits the store config.",
+                         {{"cause", details.is_object() ? details.value("error", json()) : json()}});
+  }
+  prepared->request.stock = inventory_.snapshot(state->variantIds, prepared->request.segments, hold->allocations);
+  auto quoted = state->engine->quote(prepared->request);
+  if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
+  const cartcore::Quote& quote = quoted.value();
+  std::string currentQuoteText = quoteObjectText(cartcore::renderQuote(quote));
+  if (quote.digest != clientDigest) {
+    metrics_.priceChangedRefusals.fetch_add(1);
+    json details = {{"expectedDigest", clientDigest},
+                    {"currentDigest", quote.digest},
+                    {"holdDigest", hold->quoteDigest},
+                    {"differences", clientDigest == hold->quoteDigest
+                                        ? priceDifferences(hold->quoteJson, currentQuoteText)
+                                        : json::array()},
+                    {"currentQuote", json::parse(currentQuoteText, nullptr, false)}};
+    std::string message = clientDigest == hold->quoteDigest
+                              ? "The price changed since the hold was quoted; show the current quote and confirm "
+                                "with its digest."
+                              : "The quote digest matches neither the hold's quote nor the current price.";
+    return errorResponse(409, "price_changed", message, std::move(details));
+  }
+
+  OrderRecord order;
+  order.id = randomId("ord_");
+  order.holdId = holdId;
+  if (!idempotencyKey.empty()) order.idempotencyKey = idempotencyKey;
+  order.currency = quote.currency;
+  order.totalMinor = quote.total;
+  order.quoteDigest = quote.digest;
+  order.quoteJson = currentQuoteText;
+  order.createdAt = now;
+  json lines = json::array();
+  for (const auto& line : quote.lines) {
+    order.lines.push_back({line.id, line.variant, line.sku, line.quantity, line.total});
+    lines.push_back({{"id", line.id},
+                     {"variant", line.variant},
+                     {"sku", line.sku},
+                     {"quantity", line.quantity},
+                     {"total", formatMinor(line.total, quote.exponent)}});
+  }
+  order.orderJson = json{{"id", order.id},
+                         {"holdId", holdId},
+                         {"status", "committed"},
+                         {"createdAt", isoTime(now)},
+                         {"currency", quote.currency},
+                         {"total", formatMinor(quote.total, quote.exponent)},
+                         {"quoteDigest", quote.digest},
+                         {"lines", std::move(lines)}}
+                        .dump();
+  std::string responseBody = R"({"ok":true,"order":)" + order.orderJson + "}";
+
+  // One transaction: stock, hold, order, events and the idempotency record commit together or not at all.
+  Transaction tx(store_.db());
+  std::map<std::string, int64_t> sold;
+  for (const auto& a : hold->allocations) sold[a.variant] += a.quantity;
+  std::map<std::string, StockLevel> before;
+  for (const auto& [variant, quantity] : sold) {
+    before[variant] = inventory_.level(variant);
+    if (!store_.decrementOnHand(variant, quantity, now)) {
+      // Only reachable if an ERP correction lowered stock under live holds: refuse rather than go negative.
+      metrics_.insufficientStockRefusals.fetch_add(1);
+      return errorResponse(409, "insufficient_stock",
+                           "Stock was corrected below the held quantity; nothing was charged or changed.",
+                           {{"shortages", json::array({{{"variant", variant},
+                                                        {"requested", quantity},
+                                                        {"available", before[variant].onHand}}})}});
+    }
+  }
+  for (const auto& a : hold->allocations)
+    if (!a.pool.empty()) store_.consumeReserve(a.variant, a.pool, a.quantity);
+  if (!store_.finishHold(holdId, HoldStatus::Committed, now, order.id))
+    return errorResponse(409, "hold_not_active", "The hold changed while checking out.");
+  store_.insertOrder(order);
+  OutboxWriter outbox(store_, options_.webhookEndpointKeys, now);
+  for (const auto& [variant, quantity] : sold) {
+    StockLevel after = before[variant];
+    after.onHand -= quantity;
+    auto facts = state->facts.find(variant);
+    outbox.stockChanged(variant, facts == state->facts.end() ? VariantFacts{variant, "", std::nullopt} : facts->second,
+                        after, before[variant].onHand, "order " + order.id);
+  }
+  outbox.orderCommitted(order.orderJson, order.id);
+  if (!idempotencyKey.empty()) store_.insertIdempotency(idempotencyKey, {requestHash, 200, responseBody}, now);
+  tx.commit();
+
+  inventory_.applyCommit(hold->allocations);
+  metrics_.holdsCommitted.fetch_add(1);
+  metrics_.ordersCommitted.fetch_add(1);
+  eventsWritten();
+  return {200, std::move(responseBody)};
+}
+
+ApiResponse Shop::getOrder(const std::string& orderId) {
+  StoreLock lock(*this);
+  auto order = store_.loadOrder(orderId);
+  if (!order) return errorResponse(404, "order_not_found", "No order has this id.");
+  return {200, R"({"ok":true,"order":)" + order->orderJson + R"(,"quote":)" + order->quoteJson + "}"};
+}
+
+ApiResponse Shop::listOrders(int64_t after, int limit) {
+  StoreLock lock(*this);
+  int64_t last = after;
+  auto orders = store_.listOrders(after, limit, last);
+  std::string body = R"({"next":)" + std::to_string(last) + R"(,"ok":true,"orders":[)";
+  for (std::size_t i = 0; i < orders.size(); ++i) body += (i ? "," : "") + orders[i].orderJson;
+  return {200, body + "]}"};
+}
+
+}  // namespace cartcore::server

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+// Holds: soft reservations of a whole cart for a TTL, their extension, release and expiry.
+#include "shop.hpp"
+#include "util.hpp"
+
+namespace cartcore::server {
+
+using nlohmann::json;
+
+namespace {
+
+std::map<std::string, int64_t> demandOf(const cartcore::QuoteRequest& request) {
+  std::map<std::string, int64_t> demand;
+  for (const auto& line : request.lines) demand[line.variant] += line.quantity;
+  return demand;
+}
+
+/** Reads an optional ttlSeconds field; returns false with an error response when it is out of range. */
+bool readTtl(const json& body, int64_t defaultMillis, int64_t maxMillis, int64_t& ttlMillis, ApiResponse& error) {
+  ttlMillis = defaultMillis;
+  if (!body.contains("ttlSeconds")) return true;
+  const json& ttl = body["ttlSeconds"];
+  if (!ttl.is_number_integer() || ttl.get<int64_t>() < 1 || ttl.get<int64_t>() > maxMillis / 1000) {
+    error = errorResponse(400, "out_of_range",
+                          "ttlSeconds must be an integer from 1 to " + std::to_string(maxMillis / 1000) + ".",
+                          {{"pointer", "/ttlSeconds"}});
+    return false;
+  }
+  ttlMillis = ttl.get<int64_t>() * 1000;
+  return true;
+}
+
+}  // namespace
+
+json Shop::holdJson(const HoldRecord& hold) const {
+  json lines = json::array();
+  for (const auto& a : hold.allocations)
+    lines.push_back({{"variant", a.variant}, {"quantity", a.quantity}, {"pool", a.pool.empty() ? "general" : a.pool}});
+  json out = {{"id", hold.id},
+              {"status", holdStatusName(hold.status)},
+              {"createdAt", isoTime(hold.createdAt)},
+              {"expiresAt", isoTime(hold.expiresAt)},
+              {"quoteDigest", hold.quoteDigest},
+              {"lines", std::move(lines)}};
+  if (!hold.orderId.empty()) out["orderId"] = hold.orderId;
+  return out;
+}
+
+ApiResponse Shop::createHold(std::string_view body) {
+  json request = json::parse(body, nullptr, false);
+  if (request.is_discarded()) return errorResponse(400, "malformed_json", "The body is not valid JSON.");
+  if (!request.is_object() || !request.contains("cart"))
+    return errorResponse(400, "missing_field", "Send {\"cart\": {...quote request...}, \"ttlSeconds\": n}.",
+                         {{"pointer", "/cart"}});
+  for (const auto& [key, value] : request.items())
+    if (key != "cart" && key != "ttlSeconds")
+      return errorResponse(400, "unknown_field", "Unknown field \"" + key + "\".", {{"pointer", "/" + key}});
+  ApiResponse error;
+  int64_t ttlMillis = 0;
+  if (!readTtl(request, options_.defaultHoldTtlMillis, options_.maxHoldTtlMillis, ttlMillis, error)) return error;
+
+  auto state = catalog();
+  int64_t now = clock_.nowMillis();
+  auto prepared = prepareCart(*state, std::move(request["cart"]), now, error);
+  if (!prepared) return error;
+  auto demand = demandOf(prepared->request);
+  const auto& segments = prepared->request.segments;
+
+  StoreLock lock(*this);
+  now = clock_.nowMillis();
+  std::vector<Allocation> allocations;
+  std::vector<Shortage> shortages;
+  if (!inventory_.plan(demand, segments, allocations, shortages)) {
+    // All lines or none: one short line refuses the whole hold and nothing is reserved.
+    metrics_.insufficientStockRefusals.fetch_add(1);
+    json list = json::array();
+    for (const auto& s : shortages)
+      list.push_back({{"variant", s.variant}, {"requested", s.requested}, {"available", s.available}});
+    return errorResponse(409, "insufficient_stock", "Not enough stock to hold every line; nothing was held.",
+                         {{"shortages", std::move(list)}});
+  }
+  // The price the shopper is shown for this hold: stock as it stood just before these units were taken.
+  prepared->request.stock = inventory_.snapshot(state->variantIds, segments);
+  auto quoted = state->engine->quote(prepared->request);
+  if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
+  std::string rendered = cartcore::renderQuote(quoted.value());
+
+  HoldRecord hold;
+  hold.id = randomId("hold_");
+  hold.cartJson = prepared->normalizedJson;
+  hold.quoteJson = quoteObjectText(rendered);
+  hold.quoteDigest = quoted.value().digest;
+  hold.createdAt = now;
+  hold.updatedAt = now;
+  hold.expiresAt = now + ttlMillis;
+  hold.allocations = allocations;
+  Transaction tx(store_.db());
+  store_.insertHold(hold);
+  tx.commit();
+  inventory_.applyHold(allocations);
+  metrics_.holdsCreated.fetch_add(1);
+  return {201, R"({"hold":)" + holdJson(hold).dump() + R"(,"ok":true,"quote":)" + hold.quoteJson + "}"};
+}
+
+ApiResponse Shop::getHold(const std::string& holdId) {
+  StoreLock lock(*this);
+  auto hold = store_.loadHold(holdId);
+  if (!hold) return errorResponse(404, "hold_not_found", "No hold has this id.");
+  // Report an overdue hold as expired even if the sweeper has not reached it yet.
+  if (hold->status == HoldStatus::Active && hold->expiresAt <= clock_.nowMillis()) {
+    if (expireHoldLocked(*hold, clock_.nowMillis())) hold->status = HoldStatus::Expired;
+  }
+  return {200, R"({"hold":)" + holdJson(*hold).dump() + R"(,"ok":true,"quote":)" + hold->quoteJson + "}"};
+}
+
+ApiResponse Shop::extendHold(const std::string& holdId, std::string_view body) {
+  json request = body.empty() ? json::object() : json::parse(body, nullptr, false);
+  if (request.is_discarded()) return errorResponse(400, "malformed_json", "The body is not valid JSON.");
+  if (!request.is_object()) return errorResponse(400, "invalid_type", "The body must be a JSON object.");
+  for (const auto& [key, value] : request.items())
+    if (key != "ttlSeconds")
+      return errorResponse(400, "unknown_field", "Unknown field \"" + key + "\".", {{"pointer", "/" + key}});
+  ApiResponse error;
+  int64_t ttlMillis = 0;
+  if (!readTtl(request, options_.defaultHoldTtlMillis, options_.maxHoldTtlMillis, ttlMillis, error)) return error;
+  StoreLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  auto hold = store_.loadHold(holdId);
+  if (!hold) return errorResponse(404, "hold_not_found", "No hold has this id.");
+  if (hold->status == HoldStatus::Active && hold->expiresAt <= now) {
+    expireHoldLocked(*hold, now);
+    return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
+  }
+  if (hold->status != HoldStatus::Active)
+    return errorResponse(409, "hold_not_active", "The hold is " + std::string(holdStatusName(hold->status)) + ".",
+                         {{"status", holdStatusName(hold->status)}});
+  Transaction tx(store_.db());
+  store_.setHoldExpiry(holdId, now + ttlMillis, now);
+  tx.commit();
+  hold->expiresAt = now + ttlMillis;
+  return {200, R"({"hold":)" + holdJson(*hold).dump() + R"(,"ok":true})"};
+}
+
+ApiResponse Shop::releaseHold(const std::string& holdId) {
+  StoreLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  auto hold = store_.loadHold(holdId);
+  if (!hold) return errorResponse(404, "hold_not_found", "No hold has this id.");
+  if (hold->status == HoldStatus::Released)  // releasing twice is a no-op, so clients can retry safely
+    return {200, R"({"hold":)" + holdJson(*hold).dump() + R"(,"ok":true})"};
+  if (hold->status == HoldStatus::Active && hold->expiresAt <= now) {
+    expireHoldLocked(*hold, now);
+    hold->status = HoldStatus::Expired;
+  }
+  if (hold->status != HoldStatus::Active)
+    return errorResponse(409, "hold_not_active", "The hold is " + std::string(holdStatusName(hold->status)) + ".",
+                         {{"status", holdStatusName(hold->status)}});
+  Transaction tx(store_.db());
+  if (!store_.finishHold(holdId, HoldStatus::Released, now))
+    return errorResponse(409, "hold_not_active", "The hold is no longer active.");
+  tx.commit();
+  inventory_.applyRelease(hold->allocations);
+  metrics_.holdsReleased.fetch_add(1);
+  hold->status = HoldStatus::Released;
+  return {200, R"({"hold":)" + holdJson(*hold).dump() + R"(,"ok":true})"};
+}
+
+bool Shop::expireHoldLocked(const HoldRecord& hold, int64_t now) {
+  Transaction tx(store_.db());
+  // finishHold only moves an 'active' hold, so a hold's stock comes back exactly once however many
+  // sweeps, reads or checkouts race to expire it.
+  if (!store_.finishHold(hold.id, HoldStatus::Expired, now)) return false;
+  tx.commit();
+  inventory_.applyRelease(hold.allocations);
+  metrics_.holdsExpired.fetch_add(1);
+  return true;
+}
+
+int Shop::expireDueHolds() {
+  int expired = 0;
+  for (;;) {
+    StoreLock lock(*this);
+    int64_t now = clock_.nowMillis();
+    std::vector<std::string> due = store_.holdsDueForExpiry(now, 256);
+    if (due.empty()) break;
+    std::vector<HoldRecord> holds;
+    for (const auto& id : due)
+      if (auto hold = store_.loadHold(id)) holds.push_back(std::move(*hold));
+    Transaction tx(store_.db());
+    std::vector<Allocation> returned;
+    int batch = 0;
+    for (const auto& hold : holds) {
+      if (!store_.finishHold(hold.id, HoldStatus::Expired, now)) continue;
+      returned.insert(returned.end(), hold.allocations.begin(), hold.allocations.end());
+      ++batch;
+    }
+    tx.commit();
+    inventory_.applyRelease(returned);
+    metrics_.holdsExpired.fetch_add(batch);
+    expired += batch;
+    if (due.size() < 256) break;
+  }
+  return expired;
+}
+
+}  // namespace cartcore::server

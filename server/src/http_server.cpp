@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+#include "http_server.hpp"
+
+#include <algorithm>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <optional>
+
+namespace cartcore::server {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Api& api, Metrics& metrics, const HttpOptions& options)
+      : stream_(std::move(socket)), api_(api), metrics_(metrics), options_(options) {}
+
+  void start() { readHeader(); }
+
+ private:
+  void readHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options_.maxHeaderBytes));
+    stream_.expires_after(std::chrono::seconds(options_.idleTimeoutSeconds));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
+  }
+
+  void onHeader(beast::error_code ec) {
+    if (ec) {
+      if (ec == http::error::header_limit) return reject(431, "header_too_large", "The request headers are too large.");
+      if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != boost::asio::error::eof &&
+          ec != boost::asio::error::connection_reset)
+        return reject(400, "malformed_request", "The HTTP request could not be parsed.");
+      return close();
+    }
+    auto& request = parser_->get();
+    std::size_t limit = api_.bodyLimitFor(std::string_view(request.target().data(), request.target().size()));
+    // Refuse an announced oversize body before reading a byte of it.
+    if (auto length = parser_->content_length(); length && *length > limit)
+      return reject(413, "payload_too_large", "The body is larger than " + std::to_string(limit) + " bytes.");
+    parser_->body_limit(limit);
+    if (beast::iequals(request[http::field::expect], "100-continue")) {
+      continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_, request.version());
+      http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code writeError, std::size_t) {
+        if (writeError) return self->close();
+        self->readBody();
+      });
+      return;
+    }
+    readBody();
+  }
+
+  void readBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRequest(ec); });
+  }
+
+  void onRequest(beast::error_code ec) {
+    if (ec == http::error::body_limit) return reject(413, "payload_too_large", "The body is too large.");
+    if (ec) {
+      if (ec == beast::error::timeout || ec == http::error::end_of_stream) return close();
+      return reject(400, "malformed_request", "The HTTP request could not be parsed.");
+    }
+    auto started = std::chrono::steady_clock::now();
+    auto& request = parser_->get();
+    auto view = [](beast::string_view s) { return std::string_view(s.data(), s.size()); };
+    ApiRequest apiRequest{view(request.method_string()), view(request.target()), request.body(),
+                          view(request[http::field::authorization]), view(request["Idempotency-Key"])};
+    Route route = Route::NotFound;
+    ApiResponse answer;
+    if (request.method() == http::verb::options) {
+      route = Route::Preflight;
+      answer = {204, "", "application/json"};
+    } else {
+      answer = api_.handle(apiRequest, route);
+    }
+    send(std::move(answer), request.keep_alive(), view(request[http::field::origin]),
+         request.method() == http::verb::options);
+    metrics_.observeRequest(route, answer.status,
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+
+  void reject(int status, std::string_view code, const std::string& message) {
+    send(errorResponse(status, code, message), false, {}, false);
+  }
+
+  void send(ApiResponse answer, bool keepAlive, std::string_view origin, bool preflight) {
+    auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status), 11);
+    response->set(http::field::server, "cartcore");
+    if (answer.status != 204) response->set(http::field::content_type, answer.contentType);
+    addCors(*response, origin, preflight);
+    response->keep_alive(keepAlive);
+    response->body() = std::move(answer.body);
+    response->prepare_payload();
+    response_ = response;
+    http::async_write(stream_, *response_, [self = shared_from_this(), keepAlive](beast::error_code ec, std::size_t) {
+      if (ec || !keepAlive) return self->close();
+      self->readHeader();
+    });
+  }
+
+  void addCors(http::response<http::string_body>& response, std::string_view origin, bool preflight) {
+    const auto& allowed = options_.corsOrigins;
+    if (origin.empty() || allowed.empty()) return;
+    bool any = std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
+    if (!any && std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) return;
+    response.set(http::field::access_control_allow_origin, any ? std::string_view("*") : origin);
+    if (!any) response.set(http::field::vary, "Origin");
+    if (preflight) {
+      response.set(http::field::access_control_allow_methods, "GET, POST, PUT, DELETE, OPTIONS");
+      response.set(http::field::access_control_allow_headers, "Content-Type, Authorization, Idempotency-Key");
+      response.set(http::field::access_control_max_age, "600");
+    }
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<http::response<http::string_body>> response_;
+  std::shared_ptr<http::response<http::empty_body>> continue_;
+  Api& api_;
+  Metrics& metrics_;
+  const HttpOptions& options_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(boost::asio::io_context& io, const tcp::endpoint& endpoint, Api& api, Metrics& metrics,
+                       HttpOptions options)
+    : io_(io), acceptor_(io), api_(api), metrics_(metrics), options_(std::move(options)) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(boost::asio::socket_base::max_listen_connections);
+}
+
+unsigned short HttpServer::port() const { return acceptor_.local_endpoint().port(); }
+
+void HttpServer::start() { accept(); }
+
+void HttpServer::stop() {
+  beast::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+void HttpServer::accept() {
+  // Each connection gets its own strand, so one session's handlers never run concurrently.
+  acceptor_.async_accept(boost::asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == boost::asio::error::operation_aborted) return;
+    } else {
+      socket.set_option(tcp::no_delay(true));
+      std::make_shared<Session>(std::move(socket), api_, metrics_, options_)->start();
+    }
+    accept();
+  });
+}
+
+}  // namespace cartcore::server

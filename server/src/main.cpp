@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+// cartcore-server: one command starts an HTTP server on a SQLite store (seeded with the sample store).
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "api.hpp"
+#include "http_server.hpp"
+#include "sample_data.hpp"
+#include "shop.hpp"
+#include "store.hpp"
+#include "util.hpp"
+#include "webhooks.hpp"
+
+namespace {
+
+using namespace cartcore::server;
+
+constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see server/README.md)
+
+  --db PATH                 SQLite file (default ./cartcore.db; env CARTCORE_DB). Created and seeded if new.
+  --host ADDR               listen address (default 127.0.0.1)
+  --port N                  listen port; 0 picks a free one (default 8080; env CARTCORE_PORT)
+  --threads N               I/O threads (default: CPU count)
+  --config FILE             store config to activate at start (new version if it differs)
+  --no-seed                 do not seed a new database with the sample store
+  --admin-token TOKEN       bearer token for /v1/admin (env CARTCORE_ADMIN_TOKEN; random if unset)
+  --hold-ttl SECONDS        default hold TTL (default 900)
+  --max-hold-ttl SECONDS    longest TTL a client may ask for (default 86400)
+  --max-body-bytes N        request body limit (default 1048576)
+  --max-config-bytes N      config upload limit (default 16777216)
+  --max-lines N             cart line limit (default 100)
+  --cors-origin ORIGIN      allow this browser origin, or * (repeatable; env CARTCORE_CORS_ORIGINS, comma-separated)
+  --webhook URL             deliver events as Cartcore JSON (repeatable; env CARTCORE_WEBHOOKS, comma-separated)
+  --woocommerce-webhook URL deliver stock changes as WooCommerce REST batch updates to URL (the wc/v3 base)
+  --woocommerce-auth K:S    consumer key and secret for the WooCommerce endpoint (HTTP Basic)
+  --webhook-retry-ms N      first retry delay; doubles per attempt (default 500)
+  --webhook-retry-max-ms N  longest retry delay (default 60000)
+  --sweep-ms N              how often expired holds are swept (default 1000)
+  --synchronous full|normal SQLite durability: full survives power loss, normal survives process crashes (default full)
+  --test-clock              enable POST /v1/admin/test/clock (tests only)
+)";
+
+struct Options {
+  std::string db = "cartcore.db";
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  unsigned threads = 0;
+  std::string configFile;
+  bool seed = true;
+  std::string adminToken;
+  int64_t holdTtlSeconds = 900;
+  int64_t maxHoldTtlSeconds = 86400;
+  std::size_t maxBodyBytes = 1 << 20;
+  std::size_t maxConfigBytes = 16 << 20;
+  std::size_t maxLines = 100;
+  std::vector<std::string> corsOrigins;
+  std::vector<WebhookEndpoint> webhooks;
+  std::string wooAuth;
+  int64_t retryMillis = 500;
+  int64_t retryMaxMillis = 60000;
+  int64_t sweepMillis = 1000;
+  bool synchronousFull = true;
+  bool testClock = false;
+};
+
+std::vector<std::string> splitComma(const char* text) {
+  std::vector<std::string> parts;
+  if (!text) return parts;
+  std::stringstream stream(text);
+  std::string part;
+  while (std::getline(stream, part, ','))
+    if (!part.empty()) parts.push_back(part);
+  return parts;
+}
+
+std::string base64(const std::string& input) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < input.size(); i += 3) {
+    unsigned v = (unsigned char)input[i] << 16 | (unsigned char)input[i + 1] << 8 | (unsigned char)input[i + 2];
+    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], kAlphabet[v & 63]};
+  }
+  if (i + 1 == input.size()) {
+    unsigned v = (unsigned char)input[i] << 16;
+    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], '=', '='};
+  } else if (i + 2 == input.size()) {
+    unsigned v = (unsigned char)input[i] << 16 | (unsigned char)input[i + 1] << 8;
+    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], '='};
+  }
+  return out;
+}
+
+bool parseOptions(int argc, char** argv, Options& o) {
+  if (const char* v = std::getenv("CARTCORE_DB")) o.db = v;
+  if (const char* v = std::getenv("CARTCORE_PORT")) o.port = static_cast<unsigned short>(std::atoi(v));
+  if (const char* v = std::getenv("CARTCORE_ADMIN_TOKEN")) o.adminToken = v;
+  o.corsOrigins = splitComma(std::getenv("CARTCORE_CORS_ORIGINS"));
+  for (const auto& url : splitComma(std::getenv("CARTCORE_WEBHOOKS"))) o.webhooks.push_back({url, WebhookFormat::Cartcore, ""});
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
+      return argv[++i];
+    };
+    auto number = [&]() -> int64_t {
+      std::string text = value();
+      std::size_t used = 0;
+      int64_t n = std::stoll(text, &used);
+      if (used != text.size() || n < 0) throw std::invalid_argument(arg + " needs a non-negative integer");
+      return n;
+    };
+    if (arg == "--db") o.db = value();
+    else if (arg == "--host") o.host = value();
+    else if (arg == "--port") o.port = static_cast<unsigned short>(number());
+    else if (arg == "--threads") o.threads = static_cast<unsigned>(number());
+    else if (arg == "--config") o.configFile = value();
+    else if (arg == "--no-seed") o.seed = false;
+    else if (arg == "--admin-token") o.adminToken = value();
+    else if (arg == "--hold-ttl") o.holdTtlSeconds = number();
+    else if (arg == "--max-hold-ttl") o.maxHoldTtlSeconds = number();
+    else if (arg == "--max-body-bytes") o.maxBodyBytes = static_cast<std::size_t>(number());
+    else if (arg == "--max-config-bytes") o.maxConfigBytes = static_cast<std::size_t>(number());
+    else if (arg == "--max-lines") o.maxLines = static_cast<std::size_t>(number());
+    else if (arg == "--cors-origin") o.corsOrigins.push_back(value());
+    else if (arg == "--webhook") o.webhooks.push_back({value(), WebhookFormat::Cartcore, ""});
+    else if (arg == "--woocommerce-webhook") o.webhooks.push_back({value(), WebhookFormat::WooCommerce, ""});
+    else if (arg == "--woocommerce-auth") o.wooAuth = value();
+    else if (arg == "--webhook-retry-ms") o.retryMillis = std::max<int64_t>(1, number());
+    else if (arg == "--webhook-retry-max-ms") o.retryMaxMillis = std::max<int64_t>(1, number());
+    else if (arg == "--sweep-ms") o.sweepMillis = std::max<int64_t>(10, number());
+    else if (arg == "--synchronous") {
+      std::string mode = value();
+      if (mode != "full" && mode != "normal") throw std::invalid_argument("--synchronous is full or normal");
+      o.synchronousFull = mode == "full";
+    } else if (arg == "--test-clock") o.testClock = true;
+    else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else throw std::invalid_argument("unknown option " + arg);
+  }
+  if (o.holdTtlSeconds < 1 || o.holdTtlSeconds > o.maxHoldTtlSeconds)
+    throw std::invalid_argument("--hold-ttl must be between 1 and --max-hold-ttl");
+  for (auto& endpoint : o.webhooks) {
+    if (endpoint.url.rfind("http://", 0) != 0) throw std::invalid_argument("webhook URLs must start with http://");
+    if (endpoint.format == WebhookFormat::WooCommerce && !o.wooAuth.empty())
+      endpoint.authorization = "Basic " + base64(o.wooAuth);
+  }
+  return true;
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void sweepLoop(boost::asio::steady_timer& timer, Shop& shop, int64_t millis) {
+  timer.expires_after(std::chrono::milliseconds(millis));
+  timer.async_wait([&timer, &shop, millis](boost::system::error_code ec) {
+    if (ec) return;
+    try {
+      shop.expireDueHolds();
+    } catch (const std::exception& e) {
+      std::cerr << "hold sweep failed (will retry): " << e.what() << "\n";
+    }
+    sweepLoop(timer, shop, millis);
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  try {
+    parseOptions(argc, argv, options);
+  } catch (const std::exception& e) {
+    std::cerr << "cartcore-server: " << e.what() << "\n" << kUsage;
+    return 2;
+  }
+  try {
+    // One server per database file: two writers would each trust their own in-memory stock mirror.
+    std::string lockPath = options.db + ".lock";
+    int lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lockFd < 0 || ::flock(lockFd, LOCK_EX | LOCK_NB) != 0) {
+      std::cerr << "cartcore-server: another server is using " << options.db << "\n";
+      return 1;
+    }
+    bool generatedToken = options.adminToken.empty();
+    if (generatedToken) options.adminToken = randomId("adm_");
+
+    Store store(options.db, options.synchronousFull);
+    ServerClock clock;
+    Metrics metrics;
+    ShopOptions shopOptions;
+    shopOptions.defaultHoldTtlMillis = options.holdTtlSeconds * 1000;
+    shopOptions.maxHoldTtlMillis = options.maxHoldTtlSeconds * 1000;
+    shopOptions.maxCartLines = options.maxLines;
+    for (const auto& endpoint : options.webhooks) shopOptions.webhookEndpointKeys.push_back(endpoint.key());
+    Shop shop(store, clock, metrics, shopOptions);
+    std::string startError = shop.start(options.configFile.empty() ? "" : readFile(options.configFile),
+                                        options.seed ? kSampleStoreConfig : "", options.seed ? kSampleStock : "");
+    if (!startError.empty()) {
+      std::cerr << "cartcore-server: " << startError << "\n";
+      return 1;
+    }
+    shop.expireDueHolds();  // holds that ran out while the server was down return their stock now
+    metrics.renderGauges = [&shop] { return shop.renderGauges(); };
+
+    WebhookDispatcher dispatcher(options.webhooks, [&shop](const auto& work) { shop.withStore(work); }, metrics,
+                                 options.retryMillis, options.retryMaxMillis);
+    shop.onEventsWritten = [&dispatcher] { dispatcher.notify(); };
+    dispatcher.start();
+
+    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    boost::asio::io_context io(static_cast<int>(threads));
+    Api api(shop, metrics,
+            ApiOptions{options.adminToken, options.testClock, options.maxBodyBytes, options.maxConfigBytes});
+    HttpServer server(io, {boost::asio::ip::make_address(options.host), options.port}, api, metrics,
+                      HttpOptions{options.corsOrigins});
+    server.start();
+    boost::asio::steady_timer sweeper(io);
+    sweepLoop(sweeper, shop, options.sweepMillis);
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code, int) {
+      server.stop();
+      sweeper.cancel();
+      io.stop();
+    });
+
+    // One JSON line on stdout, so scripts and tests can read the bound port.
+    nlohmann::json ready = {{"event", "listening"},  {"host", options.host}, {"port", server.port()},
+                            {"db", options.db},      {"threads", threads},   {"testClock", options.testClock},
+                            {"webhooks", options.webhooks.size()}};
+    if (generatedToken) ready["generatedAdminToken"] = options.adminToken;
+    std::cout << ready.dump() << std::endl;
+
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : pool) t.join();
+    dispatcher.stop();
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "cartcore-server: " << e.what() << "\n";
+    return 1;
+  }
+}

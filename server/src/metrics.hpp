@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace cartcore::server {
+
+/** Route names used as the `route` label; a fixed set so the metrics cardinality stays bounded. */
+enum class Route : int {
+  Quote, HoldCreate, HoldRead, HoldExtend, HoldRelease, Checkout, OrderRead, ConfigWrite, ConfigRead,
+  StockWrite, StockRead, Events, Clock, Health, Metrics, Preflight, NotFound, kCount
+};
+std::string_view routeName(Route route);
+
+/** Lock-free counters and latency histograms, rendered in the Prometheus text format. */
+class Metrics {
+ public:
+  static constexpr std::array<double, 12> kLatencyBucketsSeconds = {0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005,
+                                                                    0.01,   0.025,   0.05,   0.1,   0.5,   1.0};
+  enum class StatusClass : int { S2xx, S4xx, S5xx, kCount };
+
+  void observeRequest(Route route, int status, double seconds);
+
+  std::atomic<int64_t> holdsCreated{0};
+  std::atomic<int64_t> holdsReleased{0};
+  std::atomic<int64_t> holdsExpired{0};
+  std::atomic<int64_t> holdsCommitted{0};
+  std::atomic<int64_t> ordersCommitted{0};
+  std::atomic<int64_t> insufficientStockRefusals{0};  // oversell attempts refused (holds and checkouts)
+  std::atomic<int64_t> priceChangedRefusals{0};
+  std::atomic<int64_t> idempotentReplays{0};
+  std::atomic<int64_t> webhookDeliveries{0};
+  std::atomic<int64_t> webhookFailures{0};
+  std::atomic<int64_t> configVersionsRejected{0};
+
+  /** Values read at scrape time (active holds, outbox lag) come from this callback. */
+  std::function<std::string()> renderGauges;
+
+  std::string render() const;
+
+ private:
+  static constexpr int kRoutes = static_cast<int>(Route::kCount);
+  static constexpr int kClasses = static_cast<int>(StatusClass::kCount);
+  std::array<std::array<std::atomic<int64_t>, kClasses>, kRoutes> requests_{};
+  std::array<std::array<std::atomic<int64_t>, kLatencyBucketsSeconds.size() + 1>, kRoutes> latencyBuckets_{};
+  std::array<std::atomic<int64_t>, kRoutes> latencyMicrosSum_{};
+};
+
+}  // namespace cartcore::server

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace cartcore::server {
+
+/**
+ * The server's notion of "now" in epoch milliseconds: the wall clock plus an offset. Only the test clock
+ * endpoint (enabled by --test-clock) moves the offset, so expiry tests advance time instead of sleeping.
+ */
+class ServerClock {
+ public:
+  int64_t nowMillis() const { return wallMillis() + offsetMillis_.load(std::memory_order_relaxed); }
+  void advance(int64_t millis) { offsetMillis_.fetch_add(millis, std::memory_order_relaxed); }
+  void set(int64_t epochMillis) { offsetMillis_.store(epochMillis - wallMillis(), std::memory_order_relaxed); }
+
+  /** Real time, for delivery backoff and latency figures that must not follow the test clock. */
+  static int64_t wallMillis() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+ private:
+  std::atomic<int64_t> offsetMillis_{0};
+};
+
+}  // namespace cartcore::server

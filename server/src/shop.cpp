@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+// Config versions, quotes and the shared helpers of the commerce service.
+#include "shop.hpp"
+
+#include "util.hpp"
+
+namespace cartcore::server {
+
+using nlohmann::json;
+
+ApiResponse errorResponse(int status, std::string_view code, std::string_view message, json details) {
+  json error = std::move(details);
+  if (!error.is_object()) error = json::object();
+  error["code"] = code;
+  error["message"] = message;
+  return {status, json{{"ok", false}, {"error", std::move(error)}}.dump()};
+}
+
+int statusForCoreError(const cartcore::Error& error) {
+  switch (error.code) {
+    case cartcore::ErrorCode::PayloadTooLarge: return 413;
+    case cartcore::ErrorCode::UnknownReference:
+    case cartcore::ErrorCode::CurrencyMismatch: return 422;
+    case cartcore::ErrorCode::Internal: return 500;
+    default: return 400;
+  }
+}
+
+std::string quoteObjectText(const std::string& renderedQuote) {
+  // renderQuote sorts keys, so the text is {"ok":true,"quote":{...}}; avoid a reparse on the hot path.
+  constexpr std::string_view prefix = R"({"ok":true,"quote":)";
+  if (renderedQuote.size() > prefix.size() + 1 && renderedQuote.compare(0, prefix.size(), prefix) == 0 &&
+      renderedQuote.back() == '}')
+    return renderedQuote.substr(prefix.size(), renderedQuote.size() - prefix.size() - 1);
+  json parsed = json::parse(renderedQuote, nullptr, false);
+  return parsed.is_object() && parsed.contains("quote") ? parsed["quote"].dump() : "null";
+}
+
+Shop::Shop(Store& store, ServerClock& clock, Metrics& metrics, ShopOptions options)
+    : store_(store), clock_(clock), metrics_(metrics), options_(std::move(options)) {}
+
+std::shared_ptr<const CatalogState> Shop::catalog() const {
+  std::lock_guard lock(catalogMutex_);
+  return catalog_;
+}
+
+std::shared_ptr<const CatalogState> Shop::buildCatalog(const ConfigRecord& record, std::string& error) const {
+  auto compiled = cartcore::Engine::compile(record.configJson);
+  if (!compiled) {
+    error = cartcore::renderError(compiled.error());
+    return nullptr;
+  }
+  auto state = std::make_shared<CatalogState>();
+  state->version = record.version;
+  state->configJson = record.configJson;
+  state->configDigest = record.configDigest.empty() ? compiled.value().configDigest() : record.configDigest;
+  state->createdAt = record.createdAt;
+  state->currency = compiled.value().currency();
+  state->variantIds = compiled.value().variantIds();
+  std::sort(state->variantIds.begin(), state->variantIds.end());
+  // The core validated the document; read back the few facts the server needs (SKU, low-stock levels).
+  json config = json::parse(record.configJson, nullptr, false);
+  std::optional<int64_t> storeLevel;
+  if (config.is_object() && config.contains("store") && config["store"].is_object() &&
+      config["store"].value("lowStockLevel", json()).is_number_integer())
+    storeLevel = config["store"]["lowStockLevel"].get<int64_t>();
+  if (config.is_object() && config.contains("catalog") && config["catalog"].is_object() &&
+      config["catalog"].value("products", json()).is_array()) {
+    for (const auto& product : config["catalog"]["products"]) {
+      if (!product.is_object() || !product.value("variants", json()).is_array()) continue;
+      for (const auto& variant : product["variants"]) {
+        if (!variant.is_object() || !variant.value("id", json()).is_string()) continue;
+        VariantFacts facts;
+        std::string id = variant["id"].get<std::string>();
+        facts.sku = variant.value("sku", json()).is_string() ? variant["sku"].get<std::string>() : id;
+        facts.productId = product.value("id", json()).is_string() ? product["id"].get<std::string>() : "";
+        facts.lowStockLevel = variant.value("lowStockLevel", json()).is_number_integer()
+                                  ? std::optional<int64_t>(variant["lowStockLevel"].get<int64_t>())
+                                  : storeLevel;
+        state->facts.emplace(id, std::move(facts));
+      }
+    }
+  }
+  for (const auto& id : state->variantIds)
+    if (!state->facts.count(id)) state->facts.emplace(id, VariantFacts{id, "", storeLevel});
+  state->engine.emplace(std::move(compiled).value());
+  return state;
+}
+
+std::string Shop::start(const std::string& configFileText, const std::string& seedConfigText,
+                        const std::string& seedStockText) {
+  StoreLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  std::optional<ConfigRecord> latest = store_.latestConfig();
+  const std::string& wanted = !configFileText.empty() ? configFileText : (latest ? std::string() : seedConfigText);
+  bool seeding = !latest;
+  if (!wanted.empty()) {
+    auto compiled = cartcore::Engine::compile(wanted);
+    if (!compiled) return "the store config is invalid: " + cartcore::renderError(compiled.error());
+    if (!latest || latest->configDigest != compiled.value().configDigest()) {
+      Transaction tx(store_.db());
+      store_.insertConfig(wanted, compiled.value().configDigest(), now);
+      tx.commit();
+      latest = store_.latestConfig();
+    }
+  }
+  std::string error;
+  auto state = buildCatalog(*latest, error);
+  if (!state) return "stored config version " + std::to_string(latest->version) + " no longer compiles: " + error;
+  {
+    std::lock_guard catalogLock(catalogMutex_);
+    catalog_ = state;
+  }
+  if (seeding && !seedStockText.empty()) {
+    json document = json::parse(seedStockText, nullptr, false);
+    ApiResponse seedError;
+    Transaction tx(store_.db());
+    if (!document.is_object() || !applyStockDocument(*state, document.value("levels", json()), now, "seed",
+                                                     seedError))
+      return "the seed stock is invalid: " + seedError.body;
+    tx.commit();
+  }
+  inventory_.replaceAll(store_.loadStock());
+  return {};
+}
+
+ApiResponse Shop::putConfig(std::string_view body) {
+  auto compiled = cartcore::Engine::compile(body);
+  if (!compiled) {
+    // Rejected whole: nothing is stored and the current version keeps serving.
+    metrics_.configVersionsRejected.fetch_add(1);
+    json error = json::parse(cartcore::renderError(compiled.error()), nullptr, false);
+    json details = error.is_object() && error.contains("error") ? error["error"] : json::object();
+    details["activeVersion"] = catalog()->version;
+    return errorResponse(422, details.value("code", "invalid_config"),
+                         "The config was rejected and the active version keeps serving: " +
+                             details.value("message", std::string()),
+                         details);
+  }
+  StoreLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  std::string text(body);
+  Transaction tx(store_.db());
+  int64_t version = store_.insertConfig(text, compiled.value().configDigest(), now);
+  ConfigRecord record{version, text, compiled.value().configDigest(), now};
+  std::string error;
+  auto state = buildCatalog(record, error);
+  if (!state) return errorResponse(500, "internal_error", "compiled config failed to load: " + error);
+  tx.commit();
+  {
+    std::lock_guard catalogLock(catalogMutex_);
+    catalog_ = state;
+  }
+  return {200, json{{"ok", true}, {"version", version}, {"configDigest", state->configDigest},
+                    {"variants", state->variantIds.size()}, {"createdAt", isoTime(now)}}
+                   .dump()};
+}
+
+ApiResponse Shop::getConfig() {
+  auto state = catalog();
+  std::string body = json{{"ok", true}, {"version", state->version}, {"configDigest", state->configDigest},
+                          {"createdAt", isoTime(state->createdAt)}}
+                         .dump();
+  // Splice the stored text in verbatim: the merchant reads back exactly what was accepted.
+  body.pop_back();
+  body += R"(,"config":)" + state->configJson + "}";
+  return {200, std::move(body)};
+}
+
+std::optional<Shop::PreparedCart> Shop::prepareCart(const CatalogState& catalog, json cart, int64_t now,
+                                                    ApiResponse& error) const {
+  if (cart.is_discarded()) {
+    error = errorResponse(400, "malformed_json", "The body is not valid JSON.");
+    return std::nullopt;
+  }
+  if (!cart.is_object()) {
+    error = errorResponse(400, "invalid_type", "The cart must be a JSON object.", {{"pointer", ""}});
+    return std::nullopt;
+  }
+  if (cart.contains("lines") && cart["lines"].is_array() && cart["lines"].size() > options_.maxCartLines) {
+    error = errorResponse(400, "too_many_items",
+                          "A cart may have at most " + std::to_string(options_.maxCartLines) + " lines.",
+                          {{"pointer", "/lines"}});
+    return std::nullopt;
+  }
+  // Stock and time are the server's to say: live stock is injected below, and "now" is the server clock.
+  cart.erase("stock");
+  cart.erase("now");
+  if (!cart.contains("currency")) cart["currency"] = catalog.currency;
+  PreparedCart prepared;
+  prepared.normalizedJson = cart.dump();
+  cart["now"] = isoTime(now);
+  auto parsed = catalog.engine->parseRequest(cart.dump());
+  if (!parsed) {
+    error = {statusForCoreError(parsed.error()), cartcore::renderError(parsed.error())};
+    return std::nullopt;
+  }
+  prepared.request = std::move(parsed).value();
+  return prepared;
+}
+
+ApiResponse Shop::quote(std::string_view body) {
+  auto state = catalog();
+  ApiResponse error;
+  auto prepared = prepareCart(*state, json::parse(body, nullptr, false), clock_.nowMillis(), error);
+  if (!prepared) return error;
+  prepared->request.stock = inventory_.snapshot(state->variantIds, prepared->request.segments);
+  auto quoted = state->engine->quote(prepared->request);
+  if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
+  return {200, cartcore::renderQuote(quoted.value())};
+}
+
+ApiResponse Shop::listEvents(int64_t after, int limit) {
+  std::vector<OutboxEvent> events;
+  {
+    StoreLock lock(*this);
+    events = store_.listEvents(after, limit);
+  }
+  json list = json::array();
+  for (const auto& e : events)
+    list.push_back({{"id", e.seq},
+                    {"type", e.type},
+                    {"partitionKey", e.partitionKey},
+                    {"occurredAt", isoTime(e.createdAt)},
+                    {"data", json::parse(e.payload, nullptr, false)}});
+  int64_t next = events.empty() ? after : events.back().seq;
+  return {200, json{{"ok", true}, {"events", std::move(list)}, {"next", next}}.dump()};
+}
+
+ApiResponse Shop::moveClock(std::string_view body) {
+  json request = json::parse(body, nullptr, false);
+  if (request.is_discarded() || !request.is_object())
+    return errorResponse(400, "malformed_json", "Send {\"advanceMs\": n} or {\"now\": \"ISO time\"}.");
+  if (request.contains("advanceMs")) {
+    if (!request["advanceMs"].is_number_integer() || request["advanceMs"].get<int64_t>() < 0)
+      return errorResponse(400, "invalid_value", "advanceMs must be a non-negative integer.",
+                           {{"pointer", "/advanceMs"}});
+    clock_.advance(request["advanceMs"].get<int64_t>());
+  } else if (request.contains("now") && request["now"].is_string()) {
+    int64_t target = 0;
+    if (!parseIsoTime(request["now"].get<std::string>(), target))
+      return errorResponse(400, "invalid_value", "now must be an ISO 8601 UTC time.", {{"pointer", "/now"}});
+    clock_.set(target);
+  } else {
+    return errorResponse(400, "missing_field", "Send advanceMs or now.");
+  }
+  int expired = expireDueHolds();
+  int64_t now = clock_.nowMillis();
+  return {200, json{{"ok", true}, {"now", isoTime(now)}, {"expired", expired}}.dump()};
+}
+
+ApiResponse Shop::health() {
+  auto state = catalog();
+  return {200, json{{"ok", true}, {"status", "ok"}, {"configVersion", state->version},
+                    {"configDigest", state->configDigest}, {"now", isoTime(clock_.nowMillis())}}
+                   .dump()};
+}
+
+std::string Shop::renderGauges() {
+  int64_t activeHolds = 0, heldUnits = 0;
+  for (const auto& [variant, level] : inventory_.all()) heldUnits += level.held();
+  std::pair<int64_t, int64_t> backlog;
+  {
+    StoreLock lock(*this);
+    auto& s = store_.db().prepare("SELECT COUNT(*) FROM holds WHERE status = 'active'");
+    if (s.step()) activeHolds = s.int64(0);
+    backlog = store_.outboxBacklog();
+  }
+  double lagSeconds = backlog.second == 0 ? 0.0 : static_cast<double>(clock_.nowMillis() - backlog.second) / 1000.0;
+  char buf[1024];
+  std::snprintf(buf, sizeof buf,
+                "# HELP cartcore_holds_active Holds currently reserving stock.\n# TYPE cartcore_holds_active gauge\n"
+                "cartcore_holds_active %lld\n"
+                "# HELP cartcore_units_held Units currently held.\n# TYPE cartcore_units_held gauge\n"
+                "cartcore_units_held %lld\n"
+                "# HELP cartcore_outbox_pending Webhook deliveries not yet acknowledged.\n"
+                "# TYPE cartcore_outbox_pending gauge\ncartcore_outbox_pending %lld\n"
+                "# HELP cartcore_outbox_lag_seconds Age of the oldest undelivered event.\n"
+                "# TYPE cartcore_outbox_lag_seconds gauge\ncartcore_outbox_lag_seconds %.3f\n"
+                "# HELP cartcore_config_version Active config version.\n# TYPE cartcore_config_version gauge\n"
+                "cartcore_config_version %lld\n",
+                static_cast<long long>(activeHolds), static_cast<long long>(heldUnits),
+                static_cast<long long>(backlog.first), lagSeconds, static_cast<long long>(catalog()->version));
+  return buf;
+}
+
+void Shop::withStore(const std::function<void(Store&)>& work) {
+  StoreLock lock(*this);
+  work(store_);
+}
+
+void Shop::eventsWritten() {
+  if (onEventsWritten) onEventsWritten();
+}
+
+}  // namespace cartcore::server

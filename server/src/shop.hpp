@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cartcore/engine.hpp"
+#include "inventory.hpp"
+#include "metrics.hpp"
+#include "outbox.hpp"
+#include "server_clock.hpp"
+#include "store.hpp"
+
+namespace cartcore::server {
+
+/** An HTTP-shaped answer: status and JSON body. The HTTP layer adds transport headers. */
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  const char* contentType = "application/json";
+};
+
+/** `{"ok":false,"error":{"code","message",...details}}` with the given status. */
+ApiResponse errorResponse(int status, std::string_view code, std::string_view message,
+                          nlohmann::json details = nlohmann::json::object());
+
+/** Tunables of the commerce rules (not of the transport). */
+struct ShopOptions {
+  int64_t defaultHoldTtlMillis = 15 * 60 * 1000;
+  int64_t maxHoldTtlMillis = 24 * 60 * 60 * 1000;
+  std::size_t maxCartLines = 100;
+  std::vector<std::string> webhookEndpointKeys;  // each event gets one delivery per endpoint
+};
+
+/** One compiled config version and what the server derives from it. Immutable once published. */
+struct CatalogState {
+  int64_t version = 0;
+  std::string configJson;
+  std::string configDigest;
+  int64_t createdAt = 0;
+  std::optional<cartcore::Engine> engine;  // always set; optional only because Engine has no default constructor
+  std::vector<std::string> variantIds;     // sorted
+  std::unordered_map<std::string, VariantFacts> facts;
+  std::string currency;
+};
+
+/**
+ * The commerce service: config versions, live stock, quotes, holds, checkout and stock administration.
+ * Every change runs under one write lock in one SQLite transaction; the in-memory stock mirror is updated only
+ * after COMMIT, so quotes always read committed stock and a failed change leaves nothing behind.
+ */
+class Shop {
+ public:
+  Shop(Store& store, ServerClock& clock, Metrics& metrics, ShopOptions options);
+
+  /** Loads the newest config and stock; seeds the store on first start. Returns an error message or "". */
+  std::string start(const std::string& configFileText, const std::string& seedConfigText,
+                    const std::string& seedStockText);
+
+  // Config (admin)
+  ApiResponse putConfig(std::string_view body);
+  ApiResponse getConfig();
+
+  // Quotes (public, read-only)
+  ApiResponse quote(std::string_view body);
+
+  // Holds (public; the hold id is the capability)
+  ApiResponse createHold(std::string_view body);
+  ApiResponse getHold(const std::string& holdId);
+  ApiResponse extendHold(const std::string& holdId, std::string_view body);
+  ApiResponse releaseHold(const std::string& holdId);
+  /** Expires every hold whose time has come; returns how many this call expired. */
+  int expireDueHolds();
+
+  // Checkout (public) and orders (admin)
+  ApiResponse checkout(std::string_view body, const std::string& idempotencyKey);
+  ApiResponse getOrder(const std::string& orderId);
+  ApiResponse listOrders(int64_t after, int limit);
+
+  // Stock (admin)
+  ApiResponse getStock(const std::string& variant);
+  ApiResponse listStock();
+  ApiResponse putStock(const std::string& variant, std::string_view body);
+  ApiResponse putStockBulk(std::string_view body);
+  ApiResponse adjustStock(const std::string& variant, std::string_view body);
+
+  // Events (admin) and test clock (admin, only with --test-clock)
+  ApiResponse listEvents(int64_t after, int limit);
+  ApiResponse moveClock(std::string_view body);
+
+  ApiResponse health();
+  /** Prometheus gauges read at scrape time. */
+  std::string renderGauges();
+  /** Runs `work` with exclusive store access (used by the webhook dispatcher). */
+  void withStore(const std::function<void(Store&)>& work);
+  /** Called after a commit that wrote outbox events. */
+  std::function<void()> onEventsWritten;
+
+ private:
+  struct PreparedCart {
+    std::string normalizedJson;  // without "now" and "stock": what a hold stores and checkout re-prices
+    cartcore::QuoteRequest request;
+  };
+  /** Holds the write lock and resets statements on exit, so no SELECT keeps a WAL snapshot pinned. */
+  class StoreLock {
+   public:
+    explicit StoreLock(Shop& shop) : lock_(shop.writeMutex_), store_(shop.store_) {}
+    ~StoreLock() { store_.db().resetAll(); }
+
+   private:
+    std::unique_lock<std::mutex> lock_;
+    Store& store_;
+  };
+
+  std::shared_ptr<const CatalogState> catalog() const;
+  std::shared_ptr<const CatalogState> buildCatalog(const ConfigRecord& record, std::string& error) const;
+  /** Validates a cart object and parses it with the core, with the server's clock as "now". */
+  std::optional<PreparedCart> prepareCart(const CatalogState& catalog, nlohmann::json cart, int64_t now,
+                                          ApiResponse& error) const;
+  /** Validates a stock document and writes it (inside the caller's transaction), returning new levels. */
+  std::optional<std::map<std::string, StockLevel>> applyStockDocument(const CatalogState& catalog,
+                                                                     const nlohmann::json& levels, int64_t now,
+                                                                     const std::string& reason,
+                                                                     ApiResponse& error);
+  nlohmann::json stockJson(const CatalogState& catalog, const std::string& variant, const StockLevel& level) const;
+  nlohmann::json holdJson(const HoldRecord& hold) const;
+  /** Marks an active, overdue hold expired inside a transaction; returns true if this call expired it. */
+  bool expireHoldLocked(const HoldRecord& hold, int64_t now);
+  void eventsWritten();
+
+  Store& store_;
+  ServerClock& clock_;
+  Metrics& metrics_;
+  ShopOptions options_;
+  Inventory inventory_;
+  std::mutex writeMutex_;
+  mutable std::mutex catalogMutex_;
+  std::shared_ptr<const CatalogState> catalog_;
+};
+
+/** HTTP status for a core error code: 413 for size, 422 for references that name nothing, else 400. */
+int statusForCoreError(const cartcore::Error& error);
+/** The `{"quote":…}` object's text out of a rendered `{"ok":true,"quote":…}`. */
+std::string quoteObjectText(const std::string& renderedQuote);
+
+}  // namespace cartcore::server

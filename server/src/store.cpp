@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+#include "store.hpp"
+
+namespace cartcore::server {
+
+namespace {
+
+// Version 1 of the schema. CHECK constraints are the last line of defence: even a bug in the planning code
+// cannot commit negative stock or a non-positive line.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS config_versions (
+  version       INTEGER PRIMARY KEY AUTOINCREMENT,
+  config_json   TEXT NOT NULL,
+  config_digest TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stock (
+  variant          TEXT PRIMARY KEY,
+  on_hand          INTEGER NOT NULL CHECK (on_hand >= 0),
+  low_stock_level  INTEGER CHECK (low_stock_level IS NULL OR low_stock_level >= 0),
+  woo_product_id   INTEGER,
+  woo_variation_id INTEGER,
+  updated_at       INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stock_reserves (
+  variant  TEXT NOT NULL,
+  segment  TEXT NOT NULL,
+  reserved INTEGER NOT NULL CHECK (reserved >= 0),
+  PRIMARY KEY (variant, segment)
+);
+CREATE TABLE IF NOT EXISTS holds (
+  id           TEXT PRIMARY KEY,
+  status       TEXT NOT NULL CHECK (status IN ('active','released','expired','committed')),
+  cart_json    TEXT NOT NULL,
+  quote_json   TEXT NOT NULL,
+  quote_digest TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  order_id     TEXT
+);
+CREATE INDEX IF NOT EXISTS holds_active_by_expiry ON holds (status, expires_at);
+CREATE TABLE IF NOT EXISTS hold_lines (
+  hold_id  TEXT NOT NULL REFERENCES holds (id),
+  variant  TEXT NOT NULL,
+  pool     TEXT NOT NULL,
+  quantity INTEGER NOT NULL CHECK (quantity > 0),
+  PRIMARY KEY (hold_id, variant, pool)
+);
+CREATE TABLE IF NOT EXISTS orders (
+  id              TEXT PRIMARY KEY,
+  hold_id         TEXT NOT NULL UNIQUE REFERENCES holds (id),
+  idempotency_key TEXT UNIQUE,
+  currency        TEXT NOT NULL,
+  total_minor     INTEGER NOT NULL,
+  quote_digest    TEXT NOT NULL,
+  quote_json      TEXT NOT NULL,
+  order_json      TEXT NOT NULL,
+  created_at      INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS order_lines (
+  order_id    TEXT NOT NULL REFERENCES orders (id),
+  line_id     TEXT NOT NULL,
+  variant     TEXT NOT NULL,
+  sku         TEXT NOT NULL,
+  quantity    INTEGER NOT NULL CHECK (quantity > 0),
+  total_minor INTEGER NOT NULL,
+  PRIMARY KEY (order_id, line_id)
+);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key           TEXT PRIMARY KEY,
+  request_hash  TEXT NOT NULL,
+  status        INTEGER NOT NULL,
+  response_body TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  type          TEXT NOT NULL,
+  partition_key TEXT NOT NULL,
+  payload       TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  endpoint        TEXT NOT NULL,
+  seq             INTEGER NOT NULL REFERENCES outbox (seq),
+  partition_key   TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  delivered_at    INTEGER,
+  last_error      TEXT,
+  PRIMARY KEY (endpoint, seq)
+);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON webhook_deliveries (endpoint, partition_key, seq)
+  WHERE delivered_at IS NULL;
+)sql";
+
+HoldStatus parseHoldStatus(const std::string& text) {
+  if (text == "active") return HoldStatus::Active;
+  if (text == "released") return HoldStatus::Released;
+  if (text == "expired") return HoldStatus::Expired;
+  return HoldStatus::Committed;
+}
+
+}  // namespace
+
+std::string_view holdStatusName(HoldStatus status) {
+  switch (status) {
+    case HoldStatus::Active: return "active";
+    case HoldStatus::Released: return "released";
+    case HoldStatus::Expired: return "expired";
+    case HoldStatus::Committed: return "committed";
+  }
+  return "active";
+}
+
+Store::Store(const std::string& path, bool synchronousFull) : db_(path, synchronousFull) { migrate(); }
+
+void Store::migrate() {
+  db_.exec(kSchema);
+  db_.exec("PRAGMA user_version=1");
+}
+
+std::optional<ConfigRecord> Store::latestConfig() {
+  auto& s = db_.prepare(
+      "SELECT version, config_json, config_digest, created_at FROM config_versions ORDER BY version DESC LIMIT 1");
+  if (!s.step()) return std::nullopt;
+  return ConfigRecord{s.int64(0), s.text(1), s.text(2), s.int64(3)};
+}
+
+int64_t Store::insertConfig(const std::string& json, const std::string& digest, int64_t now) {
+  db_.prepare("INSERT INTO config_versions (config_json, config_digest, created_at) VALUES (?1, ?2, ?3)")
+      .bind(1, json).bind(2, digest).bind(3, now).execute();
+  return db_.lastInsertRowId();
+}
+
+std::map<std::string, StockLevel> Store::loadStock() {
+  std::map<std::string, StockLevel> levels;
+  auto& s = db_.prepare("SELECT variant, on_hand, low_stock_level, woo_product_id, woo_variation_id FROM stock");
+  while (s.step()) {
+    StockLevel& level = levels[s.text(0)];
+    level.onHand = s.int64(1);
+    level.lowStockLevel = s.optionalInt64(2);
+    level.wooProductId = s.optionalInt64(3);
+    level.wooVariationId = s.optionalInt64(4);
+  }
+  auto& r = db_.prepare("SELECT variant, segment, reserved FROM stock_reserves");
+  while (r.step()) levels[r.text(0)].tiers[r.text(1)].reserved = r.int64(2);
+  auto& h = db_.prepare(
+      "SELECT l.variant, l.pool, SUM(l.quantity) FROM hold_lines l JOIN holds h ON h.id = l.hold_id "
+      "WHERE h.status = 'active' GROUP BY l.variant, l.pool");
+  while (h.step()) {
+    StockLevel& level = levels[h.text(0)];
+    std::string pool = h.text(1);
+    if (pool.empty())
+      level.heldGeneral += h.int64(2);
+    else
+      level.tiers[pool].held += h.int64(2);
+  }
+  return levels;
+}
+
+void Store::upsertStock(const std::string& variant, const StockLevel& level, int64_t now) {
+  db_.prepare(
+         "INSERT INTO stock (variant, on_hand, low_stock_level, woo_product_id, woo_variation_id, updated_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (variant) DO UPDATE SET on_hand = excluded.on_hand, "
+         "low_stock_level = excluded.low_stock_level, woo_product_id = excluded.woo_product_id, "
+         "woo_variation_id = excluded.woo_variation_id, updated_at = excluded.updated_at")
+      .bind(1, variant).bind(2, level.onHand).bind(3, level.lowStockLevel).bind(4, level.wooProductId)
+      .bind(5, level.wooVariationId).bind(6, now).execute();
+  db_.prepare("DELETE FROM stock_reserves WHERE variant = ?1").bind(1, variant).execute();
+  for (const auto& [segment, pool] : level.tiers) {
+    if (pool.reserved <= 0) continue;
+    db_.prepare("INSERT INTO stock_reserves (variant, segment, reserved) VALUES (?1, ?2, ?3)")
+        .bind(1, variant).bind(2, segment).bind(3, pool.reserved).execute();
+  }
+}
+
+bool Store::decrementOnHand(const std::string& variant, int64_t quantity, int64_t now) {
+  return db_.prepare("UPDATE stock SET on_hand = on_hand - ?2, updated_at = ?3 WHERE variant = ?1 AND on_hand >= ?2")
+             .bind(1, variant).bind(2, quantity).bind(3, now).execute() == 1;
+}
+
+void Store::consumeReserve(const std::string& variant, const std::string& segment, int64_t quantity) {
+  db_.prepare("UPDATE stock_reserves SET reserved = MAX(0, reserved - ?3) WHERE variant = ?1 AND segment = ?2")
+      .bind(1, variant).bind(2, segment).bind(3, quantity).execute();
+  db_.prepare("DELETE FROM stock_reserves WHERE variant = ?1 AND segment = ?2 AND reserved = 0")
+      .bind(1, variant).bind(2, segment).execute();
+}
+
+void Store::insertHold(const HoldRecord& hold) {
+  db_.prepare(
+         "INSERT INTO holds (id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at) "
+         "VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?5)")
+      .bind(1, hold.id).bind(2, hold.cartJson).bind(3, hold.quoteJson).bind(4, hold.quoteDigest)
+      .bind(5, hold.createdAt).bind(6, hold.expiresAt).execute();
+  for (const auto& a : hold.allocations)
+    db_.prepare("INSERT INTO hold_lines (hold_id, variant, pool, quantity) VALUES (?1, ?2, ?3, ?4)")
+        .bind(1, hold.id).bind(2, a.variant).bind(3, a.pool).bind(4, a.quantity).execute();
+}
+
+std::optional<HoldRecord> Store::loadHold(const std::string& id) {
+  auto& s = db_.prepare(
+      "SELECT id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at, order_id "
+      "FROM holds WHERE id = ?1");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  HoldRecord hold{s.text(0), parseHoldStatus(s.text(1)), s.text(2), s.text(3), s.text(4),
+                  s.int64(5), s.int64(6),  s.int64(7),  s.text(8),  {}};
+  auto& l = db_.prepare("SELECT variant, pool, quantity FROM hold_lines WHERE hold_id = ?1 ORDER BY variant, pool");
+  l.bind(1, id);
+  while (l.step()) hold.allocations.push_back({l.text(0), l.text(1), l.int64(2)});
+  return hold;
+}
+
+std::vector<HoldRecord> Store::loadActiveHolds() {
+  std::vector<std::string> ids;
+  auto& s = db_.prepare("SELECT id FROM holds WHERE status = 'active'");
+  while (s.step()) ids.push_back(s.text(0));
+  std::vector<HoldRecord> holds;
+  for (const auto& id : ids)
+    if (auto hold = loadHold(id)) holds.push_back(std::move(*hold));
+  return holds;
+}
+
+bool Store::finishHold(const std::string& id, HoldStatus to, int64_t now, const std::string& orderId) {
+  // The status guard makes every transition out of 'active' happen exactly once, whoever races for it.
+  auto& s = db_.prepare(
+      "UPDATE holds SET status = ?2, updated_at = ?3, order_id = NULLIF(?4, '') WHERE id = ?1 AND status = 'active'");
+  return s.bind(1, id).bind(2, holdStatusName(to)).bind(3, now).bind(4, orderId).execute() == 1;
+}
+
+void Store::setHoldExpiry(const std::string& id, int64_t expiresAt, int64_t now) {
+  db_.prepare("UPDATE holds SET expires_at = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'active'")
+      .bind(1, id).bind(2, expiresAt).bind(3, now).execute();
+}
+
+std::vector<std::string> Store::holdsDueForExpiry(int64_t now, int limit) {
+  std::vector<std::string> ids;
+  auto& s = db_.prepare(
+      "SELECT id FROM holds WHERE status = 'active' AND expires_at <= ?1 ORDER BY expires_at, id LIMIT ?2");
+  s.bind(1, now).bind(2, static_cast<int64_t>(limit));
+  while (s.step()) ids.push_back(s.text(0));
+  return ids;
+}
+
+void Store::insertOrder(const OrderRecord& order) {
+  auto& s = db_.prepare(
+      "INSERT INTO orders (id, hold_id, idempotency_key, currency, total_minor, quote_digest, quote_json, "
+      "created_at, order_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  s.bind(1, order.id).bind(2, order.holdId);
+  if (order.idempotencyKey)
+    s.bind(3, *order.idempotencyKey);
+  else
+    s.bindNull(3);
+  s.bind(4, order.currency).bind(5, order.totalMinor).bind(6, order.quoteDigest).bind(7, order.quoteJson)
+      .bind(8, order.createdAt).bind(9, order.orderJson).execute();
+  for (const auto& line : order.lines)
+    db_.prepare(
+           "INSERT INTO order_lines (order_id, line_id, variant, sku, quantity, total_minor) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(1, order.id).bind(2, line.lineId).bind(3, line.variant).bind(4, line.sku).bind(5, line.quantity)
+        .bind(6, line.totalMinor).execute();
+}
+
+namespace {
+OrderRecord readOrderRow(Statement& s) {
+  OrderRecord order;
+  order.id = s.text(0);
+  order.holdId = s.text(1);
+  if (!s.isNull(2)) order.idempotencyKey = s.text(2);
+  order.currency = s.text(3);
+  order.totalMinor = s.int64(4);
+  order.quoteDigest = s.text(5);
+  order.quoteJson = s.text(6);
+  order.createdAt = s.int64(7);
+  order.orderJson = s.text(8);
+  return order;
+}
+constexpr const char* kOrderColumns =
+    "id, hold_id, idempotency_key, currency, total_minor, quote_digest, quote_json, created_at, order_json";
+}  // namespace
+
+std::optional<OrderRecord> Store::loadOrder(const std::string& id) {
+  auto& s = db_.prepare(std::string("SELECT ") + kOrderColumns + " FROM orders WHERE id = ?1");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  OrderRecord order = readOrderRow(s);
+  auto& l = db_.prepare(
+      "SELECT line_id, variant, sku, quantity, total_minor FROM order_lines WHERE order_id = ?1 ORDER BY line_id");
+  l.bind(1, id);
+  while (l.step()) order.lines.push_back({l.text(0), l.text(1), l.text(2), l.int64(3), l.int64(4)});
+  return order;
+}
+
+std::vector<OrderRecord> Store::listOrders(int64_t afterRowId, int limit, int64_t& lastRowId) {
+  std::vector<std::pair<std::string, int64_t>> ids;
+  auto& s = db_.prepare("SELECT id, rowid FROM orders WHERE rowid > ?1 ORDER BY rowid LIMIT ?2");
+  s.bind(1, afterRowId).bind(2, static_cast<int64_t>(limit));
+  while (s.step()) ids.emplace_back(s.text(0), s.int64(1));
+  std::vector<OrderRecord> orders;
+  lastRowId = afterRowId;
+  for (const auto& [id, rowid] : ids) {
+    if (auto order = loadOrder(id)) orders.push_back(std::move(*order));
+    lastRowId = rowid;
+  }
+  return orders;
+}
+
+std::optional<IdempotencyRecord> Store::findIdempotency(const std::string& key) {
+  auto& s = db_.prepare("SELECT request_hash, status, response_body FROM idempotency_keys WHERE key = ?1");
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  return IdempotencyRecord{s.text(0), static_cast<int>(s.int64(1)), s.text(2)};
+}
+
+void Store::insertIdempotency(const std::string& key, const IdempotencyRecord& record, int64_t now) {
+  db_.prepare(
+         "INSERT INTO idempotency_keys (key, request_hash, status, response_body, created_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, key).bind(2, record.requestHash).bind(3, static_cast<int64_t>(record.status))
+      .bind(4, record.responseBody).bind(5, now).execute();
+}
+
+int64_t Store::appendEvent(const std::string& type, const std::string& partitionKey, const std::string& payload,
+                           int64_t now, const std::vector<std::string>& endpoints) {
+  db_.prepare("INSERT INTO outbox (type, partition_key, payload, created_at) VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, type).bind(2, partitionKey).bind(3, payload).bind(4, now).execute();
+  int64_t seq = db_.lastInsertRowId();
+  for (const auto& endpoint : endpoints)
+    db_.prepare(
+           "INSERT INTO webhook_deliveries (endpoint, seq, partition_key, next_attempt_at) VALUES (?1, ?2, ?3, 0)")
+        .bind(1, endpoint).bind(2, seq).bind(3, partitionKey).execute();
+  return seq;
+}
+
+std::vector<OutboxEvent> Store::listEvents(int64_t afterSeq, int limit) {
+  std::vector<OutboxEvent> events;
+  auto& s = db_.prepare(
+      "SELECT seq, type, partition_key, payload, created_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+  s.bind(1, afterSeq).bind(2, static_cast<int64_t>(limit));
+  while (s.step()) events.push_back({s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4)});
+  return events;
+}
+
+std::vector<PendingDelivery> Store::dueDeliveries(const std::string& endpoint, int64_t now, int limit) {
+  std::vector<PendingDelivery> due;
+  auto& s = db_.prepare(
+      "SELECT o.seq, o.type, o.partition_key, o.payload, o.created_at, d.attempts "
+      "FROM webhook_deliveries d JOIN outbox o ON o.seq = d.seq "
+      "WHERE d.endpoint = ?1 AND d.delivered_at IS NULL AND d.next_attempt_at <= ?2 "
+      "AND d.seq = (SELECT MIN(p.seq) FROM webhook_deliveries p WHERE p.endpoint = d.endpoint "
+      "             AND p.partition_key = d.partition_key AND p.delivered_at IS NULL) "
+      "ORDER BY d.seq LIMIT ?3");
+  s.bind(1, endpoint).bind(2, now).bind(3, static_cast<int64_t>(limit));
+  while (s.step()) due.push_back({{s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4)}, s.int64(5)});
+  return due;
+}
+
+void Store::markDelivered(const std::string& endpoint, int64_t seq, int64_t now) {
+  db_.prepare(
+         "UPDATE webhook_deliveries SET delivered_at = ?3, attempts = attempts + 1, last_error = NULL "
+         "WHERE endpoint = ?1 AND seq = ?2")
+      .bind(1, endpoint).bind(2, seq).bind(3, now).execute();
+}
+
+void Store::markFailed(const std::string& endpoint, int64_t seq, int64_t nextAttemptAt, const std::string& error) {
+  db_.prepare(
+         "UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?3, last_error = ?4 "
+         "WHERE endpoint = ?1 AND seq = ?2")
+      .bind(1, endpoint).bind(2, seq).bind(3, nextAttemptAt).bind(4, error).execute();
+}
+
+std::pair<int64_t, int64_t> Store::outboxBacklog() {
+  auto& s = db_.prepare(
+      "SELECT COUNT(*), COALESCE(MIN(o.created_at), 0) FROM webhook_deliveries d JOIN outbox o ON o.seq = d.seq "
+      "WHERE d.delivered_at IS NULL");
+  s.step();
+  return {s.int64(0), s.int64(1)};
+}
+
+}  // namespace cartcore::server

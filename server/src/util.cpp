@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+#include "util.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+namespace cartcore::server {
+
+std::string isoTime(int64_t epochMillis) {
+  using namespace std::chrono;
+  sys_days days = floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(epochMillis)));
+  year_month_day ymd(days);
+  int64_t msOfDay = epochMillis - duration_cast<milliseconds>(days.time_since_epoch()).count();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long long>(msOfDay / 3600000), static_cast<long long>(msOfDay / 60000 % 60),
+                static_cast<long long>(msOfDay / 1000 % 60), static_cast<long long>(msOfDay % 1000));
+  return buf;
+}
+
+bool parseIsoTime(std::string_view text, int64_t& epochMillis) {
+  int y, mo, d, h, mi, s, ms = 0, consumed = 0;
+  std::string copy(text);
+  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6) return false;
+  std::string_view rest = text.substr(static_cast<std::size_t>(consumed));
+  if (rest.size() == 5 && rest[0] == '.') {
+    if (std::sscanf(std::string(rest.substr(1, 3)).c_str(), "%3d", &ms) != 1) return false;
+    rest = rest.substr(4);
+  }
+  if (rest != "Z") return false;
+  using namespace std::chrono;
+  year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return false;
+  epochMillis = duration_cast<milliseconds>(sys_days(ymd).time_since_epoch()).count() +
+                ((static_cast<int64_t>(h) * 60 + mi) * 60 + s) * 1000 + ms;
+  return true;
+}
+
+std::string randomId(std::string_view prefix) {
+  thread_local std::mt19937_64 generator = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(generator()),
+                static_cast<unsigned long long>(generator()));
+  return std::string(prefix) + buf;
+}
+
+std::string formatMinor(int64_t minor, int exponent) {
+  bool negative = minor < 0;
+  // Work in unsigned so INT64_MIN does not overflow on negation.
+  uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
+  std::string digits = std::to_string(magnitude);
+  if (exponent > 0) {
+    if (digits.size() <= static_cast<std::size_t>(exponent))
+      digits.insert(0, static_cast<std::size_t>(exponent) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - static_cast<std::size_t>(exponent), ".");
+  }
+  return negative ? "-" + digits : digits;
+}
+
+std::string fingerprint(std::string_view text) {
+  uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+  return buf;
+}
+
+bool constantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace cartcore::server
