@@ -99,10 +99,14 @@ export class CartcoreInstance {
   #raw;
   #failure = null;
   // Backstop only: finalizers may run late or never, so dispose() is the real contract. The registry holds
-  // the integer handle, not the Engine, so it never keeps an Engine alive.
-  #finalizers = new FinalizationRegistry((handle) => {
-    if (this.#failure === null) this.#raw._release(handle);
-  });
+  // the integer handle, not the Engine, so it never keeps an Engine alive. workerd defines no
+  // FinalizationRegistry unless the worker opts in (compatibility flag), so there the backstop is absent.
+  #finalizers =
+    typeof FinalizationRegistry === "function"
+      ? new FinalizationRegistry((handle) => {
+          if (this.#failure === null) this.#raw._release(handle);
+        })
+      : { register() {}, unregister() {} };
 
   /** @internal Created by load(). */
   constructor(raw) {
