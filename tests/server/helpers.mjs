@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+// Starts the real cartcore-server binary on a fresh SQLite file and talks to it over loopback.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const SERVER_BIN =
+  process.env.CARTCORE_SERVER_BIN ?? resolve(here, '../../build/native/server/cartcore-server');
+export const ADMIN_TOKEN = 'test-admin-token';
+
+/** A temporary directory for one test's database; removed by the returned cleanup. */
+export function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'cartcore-server-test-'));
+  return { dir, db: join(dir, 'store.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Spawns the server on port 0 and resolves once it prints its listening line. */
+export async function startServer({ db, args = [] } = {}) {
+  const proc = spawn(SERVER_BIN, ['--db', db, '--port', '0', '--admin-token', ADMIN_TOKEN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (chunk) => (stderr += chunk));
+  const ready = await new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 10000);
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+    createInterface({ input: proc.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      resolveReady(JSON.parse(line));
+    });
+  });
+  const base = `http://127.0.0.1:${ready.port}`;
+  const exited = new Promise((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+  return {
+    proc,
+    base,
+    port: ready.port,
+    stderr: () => stderr,
+    /** Graceful stop (SIGTERM) and wait. */
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+    /** kill -9: no chance to flush or clean up. */
+    async crash() {
+      proc.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+/** fetch + JSON; never throws on HTTP errors, returns { status, body, headers }. */
+export async function call(server, method, path, { body, headers = {}, admin = false, raw } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (admin) init.headers.authorization = `Bearer ${ADMIN_TOKEN}`;
+  if (raw !== undefined) {
+    init.body = raw;
+    init.headers['content-type'] = 'application/json';
+  } else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers['content-type'] = 'application/json';
+  }
+  const response = await fetch(server.base + path, init);
+  const text = await response.text();
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+export const cart = (lines, extra = {}) => ({ lines, ...extra });
+
+export async function setStock(server, levels) {
+  const r = await call(server, 'PUT', '/v1/admin/stock', { admin: true, body: { levels } });
+  if (r.status !== 200) throw new Error(`setStock failed: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export async function stockOf(server, variant) {
+  const r = await call(server, 'GET', `/v1/admin/stock/${variant}`, { admin: true });
+  if (r.status !== 200) throw new Error(`stockOf failed: ${JSON.stringify(r.body)}`);
+  return r.body.stock;
+}
+
+/** Every committed order, following the pagination cursor. */
+export async function allOrders(server) {
+  const orders = [];
+  let after = 0;
+  for (;;) {
+    const r = await call(server, 'GET', `/v1/admin/orders?after=${after}&limit=1000`, { admin: true });
+    if (r.status !== 200) throw new Error(`orders failed: ${JSON.stringify(r.body)}`);
+    orders.push(...r.body.orders);
+    if (r.body.orders.length < 1000) return orders;
+    after = r.body.next;
+  }
+}
+
+export async function allEvents(server) {
+  const events = [];
+  let after = 0;
+  for (;;) {
+    const r = await call(server, 'GET', `/v1/admin/events?after=${after}&limit=1000`, { admin: true });
+    events.push(...r.body.events);
+    if (r.body.events.length < 1000) return events;
+    after = r.body.next;
+  }
+}
+
+/** Hold a cart then confirm it with the digest the hold's quote showed. */
+export async function holdAndCheckout(server, lines, { idempotencyKey, segments } = {}) {
+  const cartBody = segments ? cart(lines, { customer: { segments } }) : cart(lines);
+  const hold = await call(server, 'POST', '/v1/holds', { body: { cart: cartBody } });
+  if (hold.status !== 201) return { hold };
+  const headers = idempotencyKey ? { 'idempotency-key': idempotencyKey } : {};
+  const checkout = await call(server, 'POST', '/v1/checkout', {
+    headers,
+    body: { holdId: hold.body.hold.id, quoteDigest: hold.body.hold.quoteDigest },
+  });
+  return { hold, checkout };
+}
+
+export function metricValue(text, name) {
+  const line = text.split('\n').find((l) => l.startsWith(name + ' '));
+  return line ? Number(line.split(' ')[1]) : undefined;
+}
