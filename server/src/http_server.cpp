@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <limits>
 #include <optional>
 
 namespace cartcore::server {
@@ -27,6 +28,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void readHeader() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.maxHeaderBytes));
+    // The real limit depends on the route, known only after the header; it is set in onHeader.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(std::chrono::seconds(options_.idleTimeoutSeconds));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
@@ -35,6 +38,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void onHeader(beast::error_code ec) {
     if (ec) {
       if (ec == http::error::header_limit) return reject(431, "header_too_large", "The request headers are too large.");
+      if (ec == http::error::body_limit) return reject(413, "payload_too_large", "The body is too large.");
       if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != boost::asio::error::eof &&
           ec != boost::asio::error::connection_reset)
         return reject(400, "malformed_request", "The HTTP request could not be parsed.");
