@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: MIT
+// WASM benchmark in Node: quote cost of a 10-line cart against 10 .. 10,000 rules through the package's public
+// facade (Engine.quoteJson: request text in, quote text out), on exactly the workload the native Google
+// Benchmark uses (`cartcore_bench --dump-workload DIR` writes it). Runs the native BM_QuoteJson too and reports
+// medians, the WASM/native ratio and the package size (raw and gzip).
+//
+//   node bench/wasm-bench.mjs                  # print the table
+//   node bench/wasm-bench.mjs --write          # also replace the WebAssembly section of bench/RESULTS.md
+//   options: --repetitions N (default 15)  --min-time SECONDS per repetition (default 0.3)
+//            --native PATH (default build/native/bench/cartcore_bench)
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import Cartcore from "cartcore";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const RULE_COUNTS = [10, 100, 1000, 10000];
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : process.argv[at + 1];
+}
+const repetitions = Number(option("repetitions", 15));
+const minTimeMs = Number(option("min-time", 0.3)) * 1000;
+const nativeBench = option("native", `${root}build/native/bench/cartcore_bench`);
+const write = process.argv.includes("--write");
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+if (!existsSync(nativeBench)) {
+  console.error(`native benchmark not found at ${nativeBench}: build it first (scripts/build), or pass --native PATH`);
+  process.exit(1);
+}
+
+// One workload for both sides: the native benchmark writes its own stores and carts, byte for byte.
+const workloadDir = `${root}build/bench/workload`;
+mkdirSync(workloadDir, { recursive: true });
+execFileSync(nativeBench, ["--dump-workload", workloadDir]);
+const carts = readFileSync(`${workloadDir}/carts.jsonl`, "utf8").trimEnd().split("\n");
+
+/** Compiles the store and checks every workload cart prices (the benchmark must not time error paths). */
+function prepareEngine(instance, storeJson) {
+  const started = performance.now();
+  const engine = instance.compile(storeJson);
+  const compileMs = performance.now() - started;
+  for (const cart of carts) {
+    const response = engine.quoteJson(cart);
+    if (!response.startsWith('{"ok":true')) throw new Error(`workload cart failed: ${response.slice(0, 200)}`);
+  }
+  let i = 0;
+  for (let warm = performance.now(); performance.now() - warm < minTimeMs; ) engine.quoteJson(carts[i++ % carts.length]);
+  return { engine, compileMs };
+}
+
+/** `count` samples of µs per quote, each from at least minTime of back-to-back quotes over all carts. */
+function sampleWasm(engine, count) {
+  const samples = [];
+  let i = 0;
+  for (let r = 0; r < count; r++) {
+    let quotes = 0;
+    let elapsed = 0;
+    const started = performance.now();
+    // Check the clock every 16 quotes so timing calls stay out of the measured cost.
+    while (elapsed < minTimeMs) {
+      for (let k = 0; k < 16; k++) engine.quoteJson(carts[i++ % carts.length]);
+      quotes += 16;
+      elapsed = performance.now() - started;
+    }
+    samples.push((elapsed * 1000) / quotes);
+  }
+  return samples;
+}
+
+/** `count` samples of µs per quote from Google Benchmark's BM_QuoteJson/<rules> (one repetition each). */
+function sampleNative(rules, count) {
+  const output = execFileSync(
+    nativeBench,
+    [
+      `--benchmark_filter=^BM_QuoteJson/${rules}$`,
+      `--benchmark_repetitions=${count}`,
+      `--benchmark_min_time=${minTimeMs / 1000}`,
+      "--benchmark_format=json",
+    ],
+    { encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
+  );
+  return JSON.parse(output)
+    .benchmarks.filter((run) => run.run_type === "iteration")
+    .map((run) => run.real_time * { ns: 1e-3, us: 1, ms: 1e3 }[run.time_unit]);
+}
+
+function packageSizes() {
+  const file = (path) => readFileSync(`${root}wasm/${path}`);
+  const parts = {
+    "dist/cartcore.wasm": file("dist/cartcore.wasm"),
+    "dist/cartcore.mjs (glue)": file("dist/cartcore.mjs"),
+    "js/*.mjs (facade)": Buffer.concat(["js/cartcore.mjs", "js/load-wasm.mjs", "js/version.mjs"].map(file)),
+  };
+  const rows = Object.entries(parts).map(([name, bytes]) => ({ name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }));
+  rows.push({ name: "total", raw: rows.reduce((s, r) => s + r.raw, 0), gzip: rows.reduce((s, r) => s + r.gzip, 0) });
+  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: `${root}wasm`, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+  return { rows, tarball: packed.size, unpacked: packed.unpackedSize };
+}
+
+// The machine is shared, so load drifts: interleave WASM and native samples round by round, so both sides see
+// the same conditions, and report medians over all rounds.
+const instance = await Cartcore.load();
+const rounds = Math.max(1, Math.round(repetitions / 3));
+const perRound = Math.ceil(repetitions / rounds);
+const results = [];
+for (const rules of RULE_COUNTS) {
+  const { engine, compileMs } = prepareEngine(instance, readFileSync(`${workloadDir}/store-${rules}.json`, "utf8"));
+  const wasm = [];
+  const native = [];
+  for (let round = 0; round < rounds; round++) {
+    wasm.push(...sampleWasm(engine, perRound));
+    native.push(...sampleNative(rules, perRound));
+  }
+  engine.dispose();
+  const result = { rules, compileMs, wasmUs: median(wasm), wasmMin: Math.min(...wasm), wasmMax: Math.max(...wasm), nativeUs: median(native) };
+  results.push(result);
+  console.error(`${rules} rules: wasm ${result.wasmUs.toFixed(2)} µs, native ${result.nativeUs.toFixed(2)} µs, ratio ${(result.wasmUs / result.nativeUs).toFixed(2)}`);
+}
+const sizes = packageSizes();
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const lines = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores, shared), Node ${process.version},`,
+  `Emscripten 3.1.6 Release build (\`scripts/build-wasm\`), native Release \`cartcore_bench\`. Command: \`node bench/wasm-bench.mjs --write\``,
+  `(${rounds * perRound} samples of ≥ ${minTimeMs / 1000} s per side, interleaved WASM/native in ${rounds} rounds; medians. Native: Google Benchmark BM_QuoteJson.)`,
+  `Workload: \`cartcore_bench --dump-workload\`: 2,000-variant catalog, ${carts.length} different 10-line carts, N rules; one compiled engine per N.`,
+  "",
+  "| rules | WASM median (µs/quote) | WASM min–max | native median (µs/quote) | WASM / native | WASM compile (ms) |",
+  "| ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...results.map(
+    (r) =>
+      `| ${r.rules} | ${r.wasmUs.toFixed(2)} | ${r.wasmMin.toFixed(2)}–${r.wasmMax.toFixed(2)} | ${r.nativeUs.toFixed(2)} | ${(r.wasmUs / r.nativeUs).toFixed(2)}× | ${r.compileMs.toFixed(1)} |`,
+  ),
+  "",
+  "Package size (Release):",
+  "",
+  "| file | raw | gzip -9 |",
+  "| --- | ---: | ---: |",
+  ...sizes.rows.map((r) => `| ${r.name} | ${kb(r.raw)} | ${kb(r.gzip)} |`),
+  "",
+  `npm tarball (\`npm pack\` of wasm/): ${kb(sizes.tarball)} packed, ${kb(sizes.unpacked)} unpacked.`,
+];
+const section = lines.join("\n");
+console.log(section);
+
+if (write) {
+  const path = `${root}bench/RESULTS.md`;
+  const begin = "<!-- wasm-bench:begin (generated by bench/wasm-bench.mjs --write; edit outside these markers) -->";
+  const end = "<!-- wasm-bench:end -->";
+  const block = `${begin}\n${section}\n${end}`;
+  let text = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmark results\n";
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from !== -1 && to !== -1) {
+    text = text.slice(0, from) + block + text.slice(to + end.length);
+  } else {
+    text = `${text.trimEnd()}\n\n## WebAssembly (Node) vs native\n\n${block}\n`;
+  }
+  writeFileSync(path, text);
+  console.error(`updated ${path}`);
+}
