@@ -66,10 +66,7 @@ Result<Quote> Engine::quote(const QuoteRequest& request) const {
   });
 }
 
-std::string renderQuote(const Quote& quote) {
-  Json out = {{"ok", true}, {"quote", quoteToJson(quote)}};
-  return out.dump();
-}
+std::string renderQuote(const Quote& quote) { return renderQuoteJson(quote); }
 
 std::string renderError(const Error& error) {
   Json out = {{"ok", false},

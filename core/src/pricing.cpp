@@ -326,63 +326,66 @@ class Pricer {
 
   // ---- promotions: evaluation on the current cart ---------------------------------------------------------------
 
-  std::vector<std::size_t> eligibleLines(const VariantSet& set) const {
-    std::vector<std::size_t> out;
-    for (std::size_t i = 0; i < lines_.size(); ++i) {
-      if (contains(set, lines_[i].variant)) out.push_back(i);
+
+  /** Sorts picks by line, dearest first, merging duplicates: the order every change below walks them in. */
+  static std::vector<UnitPick> byLineDearestFirst(std::vector<UnitPick> picks) {
+    std::sort(picks.begin(), picks.end(), [](const UnitPick& a, const UnitPick& b) {
+      return a.line != b.line ? a.line < b.line : a.price > b.price;
+    });
+    std::vector<UnitPick> merged;
+    for (const auto& p : picks) {
+      if (!merged.empty() && merged.back().line == p.line && merged.back().price == p.price) merged.back().count += p.count;
+      else merged.push_back(p);
     }
-    return out;
+    return merged;
   }
 
-  /** Applies per-unit changes to the picked units, leaving the rest of each group untouched. */
-  std::vector<LineChange> discountPicks(const std::vector<UnitPick>& picks, const PriceChange& change, Promotion::PercentBase base) const {
-    std::map<std::size_t, std::map<Minor, int64_t>> pickedByLine;  // line -> price -> count
-    for (const auto& p : picks) pickedByLine[p.line][p.price] += p.count;
+  /**
+   * Rebuilds the groups of each picked line: untouched units keep their price, picked units lose `discountFor(pick)`,
+   * split evenly over them. Picks must be sorted by byLineDearestFirst, as lines' groups are.
+   */
+  template <class DiscountFor>
+  std::vector<LineChange> changePicks(const std::vector<UnitPick>& picks, DiscountFor&& discountFor) const {
     std::vector<LineChange> changes;
-    for (const auto& [lineIndex, byPrice] : pickedByLine) {
-      const LineState& line = lines_[lineIndex];
-      LineChange lc{lineIndex, {}, 0};
+    for (std::size_t i = 0; i < picks.size();) {
+      const LineState& line = lines_[picks[i].line];
+      LineChange lc{picks[i].line, {}, 0};
+      lc.groups.reserve(line.groups.size() + 2);
       for (const auto& g : line.groups) {
-        auto it = byPrice.find(g.price);
-        int64_t picked = it == byPrice.end() ? 0 : it->second;
+        int64_t picked = 0;
+        const UnitPick* pick = nullptr;
+        if (i < picks.size() && picks[i].line == lc.line && picks[i].price == g.price) {
+          pick = &picks[i++];
+          picked = pick->count;
+        }
         if (picked < g.count) lc.groups.push_back({g.count - picked, g.price});
-        if (picked == 0) continue;
-        Minor d = unitChangeDiscount(picked, g.price, line.baseUnit, change, base);
+        if (!pick) continue;
+        Minor d = discountFor(*pick, line);
         splitDiscountOverUnits(picked, g.price, d, lc.groups);
         lc.discount += d;
       }
+      CARTCORE_ASSERT(i == picks.size() || picks[i].line != lc.line);  // every pick matched a group
       normalizeGroups(lc.groups);
       changes.push_back(std::move(lc));
     }
     return changes;
   }
 
-  /** Spreads one discount over picked units pro rata to their price (largest remainder, in line-id order). */
-  std::vector<LineChange> spreadDiscount(Minor discount, const std::vector<UnitPick>& picks) const {
+  /** Applies a per-unit price change to the picked units, leaving the rest of each group untouched. */
+  std::vector<LineChange> discountPicks(std::vector<UnitPick> picks, const PriceChange& change, Promotion::PercentBase base) const {
+    return changePicks(byLineDearestFirst(std::move(picks)), [&](const UnitPick& pick, const LineState& line) {
+      return unitChangeDiscount(pick.count, pick.price, line.baseUnit, change, base);
+    });
+  }
+
+  /** Spreads one discount over picked units pro rata to their value (largest remainder, in line-id order). */
+  std::vector<LineChange> spreadDiscount(Minor discount, std::vector<UnitPick> picks) const {
+    picks = byLineDearestFirst(std::move(picks));
     std::vector<Minor> weights;
+    weights.reserve(picks.size());
     for (const auto& p : picks) weights.push_back(mulMoney(p.price, p.count));
     std::vector<Minor> parts = allocateProRata(discount, weights);
-    std::map<std::size_t, std::vector<std::pair<const UnitPick*, Minor>>> byLine;
-    for (std::size_t i = 0; i < picks.size(); ++i) byLine[picks[i].line].push_back({&picks[i], parts[i]});
-    std::vector<LineChange> changes;
-    for (const auto& [lineIndex, entries] : byLine) {
-      const LineState& line = lines_[lineIndex];
-      LineChange lc{lineIndex, {}, 0};
-      std::map<Minor, int64_t> pickedByPrice;
-      for (const auto& [pick, part] : entries) pickedByPrice[pick->price] += pick->count;
-      for (const auto& g : line.groups) {
-        auto it = pickedByPrice.find(g.price);
-        int64_t picked = it == pickedByPrice.end() ? 0 : it->second;
-        if (picked < g.count) lc.groups.push_back({g.count - picked, g.price});
-      }
-      for (const auto& [pick, part] : entries) {
-        splitDiscountOverUnits(pick->count, pick->price, part, lc.groups);
-        lc.discount += part;
-      }
-      normalizeGroups(lc.groups);
-      changes.push_back(std::move(lc));
-    }
-    return changes;
+    return changePicks(picks, [&](const UnitPick& pick, const LineState&) { return parts[&pick - picks.data()]; });
   }
 
   static void finish(Evaluation& e) {
@@ -399,7 +402,7 @@ class Pricer {
 
   Evaluation evaluate(const Promotion& promo) const {
     Evaluation e;
-    std::vector<std::size_t> eligible = eligibleLines(promo.eligible);
+    const std::vector<std::size_t>& eligible = relevantLines_[relevantIndex(static_cast<uint32_t>(&promo - store_.promotions.data()))];
     if (eligible.empty()) {
       e.reason = "no_eligible_items";
       e.message = "Nothing in the cart qualifies for this offer.";
@@ -608,10 +611,6 @@ class Pricer {
     for (std::size_t s = 0; s < pool.size(); ++s) {
       if (used[s] > 0) picks.push_back({pool[s].line, pool[s].price, used[s]});
     }
-    // spreadDiscount weighs picks in the order given; sort by line id then dearest for a stable remainder rule.
-    std::stable_sort(picks.begin(), picks.end(), [](const UnitPick& a, const UnitPick& b) {
-      return a.line != b.line ? a.line < b.line : a.price > b.price;
-    });
     e.changes = spreadDiscount(discount, picks);
     e.applications = applications;
     e.message = "Bundle applied " + std::to_string(applications) + (applications == 1 ? " time" : " times") + " to items worth " +
@@ -630,23 +629,37 @@ class Pricer {
   // ---- promotions: stacking -------------------------------------------------------------------------------------
 
   void applyPromotions() {
-    // Which promotions can matter: those indexed under the cart's variants, the cart-wide ones, and any a code
-    // unlocks (so a code for absent items is still explained).
-    std::set<uint32_t> relevant(store_.cartWidePromotions.begin(), store_.cartWidePromotions.end());
-    for (const auto& line : lines_) {
-      const auto& list = store_.promotionsByVariant[line.variant];
-      relevant.insert(list.begin(), list.end());
+    // Which promotions can matter, and which lines each can touch: those indexed under the cart's variants, the
+    // cart-wide ones, and any a code unlocks (so a code for absent items is still explained).
+    constexpr std::size_t kNoLine = SIZE_MAX;
+    std::vector<std::pair<uint32_t, std::size_t>> touches;
+    for (std::size_t l = 0; l < lines_.size(); ++l) {
+      for (uint32_t p : store_.promotionsByVariant[lines_[l].variant]) touches.emplace_back(p, l);
+      for (uint32_t p : store_.cartWidePromotions) touches.emplace_back(p, l);
     }
     for (const auto& code : enteredCoupons_) {
       auto it = store_.promotionsByCoupon.find(code);
-      if (it != store_.promotionsByCoupon.end()) relevant.insert(it->second.begin(), it->second.end());
+      if (it == store_.promotionsByCoupon.end()) continue;
+      for (uint32_t p : it->second) touches.emplace_back(p, kNoLine);
+    }
+    std::sort(touches.begin(), touches.end());
+    for (const auto& [p, l] : touches) {
+      if (relevant_.empty() || relevant_.back() != p) {
+        relevant_.push_back(p);
+        relevantLines_.emplace_back();
+      }
+      auto& lines = relevantLines_.back();
+      if (l != kNoLine && (lines.empty() || lines.back() != l)) lines.push_back(l);
     }
 
-    std::map<uint32_t, RuleOutcome> outcomes;
+    std::vector<RuleOutcome> outcomes(relevant_.size());
+    std::vector<bool> listed(relevant_.size(), false);
+    auto outcomeOf = [&](uint32_t p) -> RuleOutcome& { return outcomes[relevantIndex(p)]; };
     std::vector<uint32_t> live;  // passed static conditions, in priority order (indexes are already priority-sorted)
-    for (uint32_t p : relevant) {
+    for (std::size_t r = 0; r < relevant_.size(); ++r) {
+      uint32_t p = relevant_[r];
       const Promotion& promo = store_.promotions[p];
-      RuleOutcome out;
+      RuleOutcome& out = outcomes[r];
       out.kind = "promotion";
       out.id = promo.id;
       out.name = promo.name;
@@ -655,12 +668,12 @@ class Pricer {
         if (code == promo.coupons.end()) continue;  // never advertise a code the shopper has not entered
         out.coupon = *code;
       }
+      listed[r] = true;
       if (staticConditionsHold(promo, out)) live.push_back(p);
-      outcomes.emplace(p, std::move(out));
     }
 
     auto record = [&](uint32_t p, const Evaluation& e) {
-      RuleOutcome& out = outcomes[p];
+      RuleOutcome& out = outcomeOf(p);
       out.applied = e.applies;
       out.amount = e.applies ? e.savings : 0;
       out.reason = e.reason;
@@ -669,7 +682,7 @@ class Pricer {
       out.quantityNeeded = e.quantityNeeded;
     };
     auto block = [&](uint32_t p, const char* reason, const Promotion& by, const std::string& message) {
-      RuleOutcome& out = outcomes[p];
+      RuleOutcome& out = outcomeOf(p);
       out.reason = reason;
       out.by = by.id;
       out.message = message;
@@ -732,7 +745,7 @@ class Pricer {
       stackSavings += bestEval.savings;
       for (const auto& [m, e] : members) {
         if (m == *best || !e.applies) continue;
-        RuleOutcome& out = outcomes[m];
+        RuleOutcome& out = outcomeOf(m);
         out.applied = false;
         out.amount = 0;
         block(m, "lost_to_better_in_group", winner,
@@ -751,7 +764,7 @@ class Pricer {
       apply(winner, bestExclusiveEval);
       for (uint32_t other : live) {
         if (other == *bestExclusive) continue;
-        RuleOutcome& out = outcomes[other];
+        RuleOutcome& out = outcomeOf(other);
         bool wouldHaveApplied = out.applied || out.reason == "lost_to_better_in_group" || out.reason == "blocked_by_stop_rule";
         if (!wouldHaveApplied) continue;  // it failed for its own reason, and that reason still holds
         out.applied = false;
@@ -761,7 +774,7 @@ class Pricer {
       }
     } else if (bestExclusive) {
       for (uint32_t p : live) {
-        RuleOutcome& out = outcomes[p];
+        RuleOutcome& out = outcomeOf(p);
         if (store_.promotions[p].stacking != Promotion::Stacking::Exclusive || !out.applied) continue;
         Minor alone = out.amount;
         out.applied = false;
@@ -771,11 +784,17 @@ class Pricer {
                       " against " + money(alone) + ").";
       }
     }
-    finishOutcomes(outcomes);
+    quote_.promotions.reserve(outcomes.size());
+    for (std::size_t r = 0; r < outcomes.size(); ++r) {
+      if (listed[r]) quote_.promotions.push_back(std::move(outcomes[r]));
+    }
   }
 
-  void finishOutcomes(std::map<uint32_t, RuleOutcome>& outcomes) {
-    for (auto& [p, out] : outcomes) quote_.promotions.push_back(std::move(out));
+  /** Position of a promotion in relevant_ (sorted), which must hold it. */
+  std::size_t relevantIndex(uint32_t promotion) const {
+    auto it = std::lower_bound(relevant_.begin(), relevant_.end(), promotion);
+    CARTCORE_ASSERT(it != relevant_.end() && *it == promotion);
+    return static_cast<std::size_t>(it - relevant_.begin());
   }
 
   // ---- result ---------------------------------------------------------------------------------------------------
@@ -843,6 +862,8 @@ class Pricer {
   const QuoteRequest& request_;
   std::vector<LineState> lines_;
   std::set<std::string> enteredCoupons_;
+  std::vector<uint32_t> relevant_;                    // promotions that can matter to this cart, sorted
+  std::vector<std::vector<std::size_t>> relevantLines_;  // for each, the lines it can touch, sorted
   Quote quote_;
 };
 

@@ -1,104 +1,343 @@
 // SPDX-License-Identifier: MIT
 #include "quote_json.hpp"
 
+#include "input_error.hpp"
 #include "money.hpp"
 #include "sha256.hpp"
 
 namespace cartcore {
 namespace {
 
-Json adjustmentsJson(const std::vector<Adjustment>& adjustments, int exponent) {
-  Json out = Json::array();
-  for (const auto& a : adjustments) {
-    out.push_back({{"source", a.source}, {"id", a.id}, {"name", a.name}, {"amount", formatMoney(a.amount, exponent)}});
+/**
+ * Writes compact JSON straight into a string, byte for byte what nlohmann's dump() gives for the same document
+ * (sorted keys, no spaces, UTF-8 passed through, control characters escaped as nlohmann does). Building a
+ * nlohmann DOM only to dump it cost several times the pricing itself; the golden corpus pins the bytes.
+ */
+class CanonicalWriter {
+ public:
+  explicit CanonicalWriter(std::size_t reserve) { out_.reserve(reserve); }
+
+  void beginObject() { open('{'); }
+  void endObject() { close('}'); }
+  void beginArray() { open('['); }
+  void endArray() { close(']'); }
+
+  void key(std::string_view name) {
+    Level& level = levels_.back();
+    // Canonical output needs sorted keys; callers write them in order and this keeps them honest.
+    CARTCORE_ASSERT(level.firstItem || name > level.lastKey);
+    level.lastKey = name;
+    separate();
+    quoted(name);
+    out_.push_back(':');
+    afterKey_ = true;
   }
-  return out;
-}
 
-Json unitPricesJson(const std::vector<UnitPrice>& unitPrices, int exponent) {
-  Json out = Json::array();
-  for (const auto& u : unitPrices) out.push_back({{"quantity", u.quantity}, {"unitPrice", formatMoney(u.unitPrice, exponent)}});
-  return out;
-}
-
-Json totalsJson(const Quote& q) {
-  return {{"listSubtotal", formatMoney(q.listSubtotal, q.exponent)},
-          {"priceRuleSavings", formatMoney(q.priceRuleSavings, q.exponent)},
-          {"promotionSavings", formatMoney(q.promotionSavings, q.exponent)},
-          {"total", formatMoney(q.total, q.exponent)}};
-}
-
-Json couponsJson(const Quote& q) {
-  Json out = Json::array();
-  for (const auto& c : q.coupons) {
-    Json entry = {{"code", c.code}, {"status", c.status}, {"reason", c.reason}, {"message", c.message}};
-    if (!c.promotion.empty()) entry["promotion"] = c.promotion;
-    out.push_back(std::move(entry));
+  void string(std::string_view value) {
+    separate();
+    quoted(value);
   }
-  return out;
+  void number(int64_t value) {
+    separate();
+    out_ += std::to_string(value);
+  }
+  void boolean(bool value) {
+    separate();
+    out_ += value ? "true" : "false";
+  }
+  void null() {
+    separate();
+    out_ += "null";
+  }
+  void money(Minor amount, int exponent) { string(formatMoney(amount, exponent)); }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  struct Level {
+    bool firstItem = true;
+    std::string_view lastKey;
+  };
+
+  void open(char bracket) {
+    separate();
+    out_.push_back(bracket);
+    levels_.push_back({});
+  }
+  void close(char bracket) {
+    out_.push_back(bracket);
+    levels_.pop_back();
+  }
+  void separate() {
+    if (afterKey_) {
+      afterKey_ = false;
+      return;
+    }
+    if (levels_.empty()) return;
+    if (!levels_.back().firstItem) out_.push_back(',');
+    levels_.back().firstItem = false;
+  }
+  void quoted(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out_.push_back('"');
+    for (char c : text) {
+      auto byte = static_cast<unsigned char>(c);
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default:
+          if (byte < 0x20) {
+            out_ += "\\u00";
+            out_.push_back(kHex[byte >> 4]);
+            out_.push_back(kHex[byte & 0xf]);
+          } else {
+            out_.push_back(c);
+          }
+      }
+    }
+    out_.push_back('"');
+  }
+
+  std::string out_;
+  std::vector<Level> levels_;
+  bool afterKey_ = false;
+};
+
+void writeOutcome(CanonicalWriter& w, const RuleOutcome& o, int exponent) {
+  w.beginObject();
+  if (o.applied) {
+    w.key("amount");
+    w.money(o.amount, exponent);
+  }
+  if (o.amountNeeded) {
+    w.key("amountNeeded");
+    w.money(*o.amountNeeded, exponent);
+  }
+  if (!o.by.empty()) {
+    w.key("by");
+    w.string(o.by);
+  }
+  if (!o.coupon.empty()) {
+    w.key("coupon");
+    w.string(o.coupon);
+  }
+  w.key("id");
+  w.string(o.id);
+  w.key("message");
+  w.string(o.message);
+  w.key("name");
+  w.string(o.name);
+  if (o.quantityNeeded) {
+    w.key("quantityNeeded");
+    w.number(*o.quantityNeeded);
+  }
+  w.key("reason");
+  w.string(o.reason);
+  w.endObject();
 }
 
-Json outcomeJson(const RuleOutcome& o, int exponent) {
-  Json out = {{"id", o.id}, {"name", o.name}, {"reason", o.reason}, {"message", o.message}};
-  if (o.applied) out["amount"] = formatMoney(o.amount, exponent);
-  if (o.amountNeeded) out["amountNeeded"] = formatMoney(*o.amountNeeded, exponent);
-  if (o.quantityNeeded) out["quantityNeeded"] = *o.quantityNeeded;
-  if (!o.by.empty()) out["by"] = o.by;
-  if (!o.coupon.empty()) out["coupon"] = o.coupon;
-  return out;
+void writeOutcomes(CanonicalWriter& w, const std::vector<RuleOutcome>& outcomes, int exponent) {
+  w.beginObject();
+  for (bool applied : {true, false}) {
+    w.key(applied ? "applied" : "notApplied");
+    w.beginArray();
+    for (const auto& o : outcomes) {
+      if (o.applied == applied) writeOutcome(w, o, exponent);
+    }
+    w.endArray();
+  }
+  w.endObject();
 }
 
-Json outcomesJson(const std::vector<RuleOutcome>& outcomes, int exponent) {
-  Json applied = Json::array(), notApplied = Json::array();
-  for (const auto& o : outcomes) (o.applied ? applied : notApplied).push_back(outcomeJson(o, exponent));
-  return {{"applied", std::move(applied)}, {"notApplied", std::move(notApplied)}};
+void writeLine(CanonicalWriter& w, const QuotedLine& l, int exponent) {
+  w.beginObject();
+  w.key("adjustments");
+  w.beginArray();
+  for (const auto& a : l.adjustments) {
+    w.beginObject();
+    w.key("amount");
+    w.money(a.amount, exponent);
+    w.key("id");
+    w.string(a.id);
+    w.key("name");
+    w.string(a.name);
+    w.key("source");
+    w.string(a.source);
+    w.endObject();
+  }
+  w.endArray();
+  w.key("id");
+  w.string(l.id);
+  w.key("listTotal");
+  w.money(l.listTotal, exponent);
+  w.key("listUnitPrice");
+  w.money(l.listUnitPrice, exponent);
+  if (l.lowStockRemaining) {
+    w.key("lowStock");
+    w.beginObject();
+    w.key("remaining");
+    w.number(*l.lowStockRemaining);
+    w.endObject();
+  }
+  w.key("name");
+  w.string(l.name);
+  w.key("quantity");
+  w.number(l.quantity);
+  w.key("sku");
+  w.string(l.sku);
+  w.key("total");
+  w.money(l.total, exponent);
+  w.key("unitPrices");
+  w.beginArray();
+  for (const auto& u : l.unitPrices) {
+    w.beginObject();
+    w.key("quantity");
+    w.number(u.quantity);
+    w.key("unitPrice");
+    w.money(u.unitPrice, exponent);
+    w.endObject();
+  }
+  w.endArray();
+  w.key("variant");
+  w.string(l.variant);
+  w.endObject();
 }
+
+}  // namespace
+
+namespace {
+
+/** Feeds a hash with an unambiguous, compact encoding: zigzag varint numbers, length-prefixed strings. */
+class DigestWriter {
+ public:
+  void text(std::string_view value) {
+    number(static_cast<int64_t>(value.size()));
+    hash_.update(value);
+  }
+  void number(int64_t value) {
+    uint64_t zigzag = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
+    char bytes[10];
+    std::size_t n = 0;
+    do {
+      bytes[n++] = static_cast<char>((zigzag & 0x7f) | (zigzag > 0x7f ? 0x80 : 0));
+      zigzag >>= 7;
+    } while (zigzag != 0);
+    hash_.update(std::string_view(bytes, n));
+  }
+  std::string finish() { return "sha256:" + hash_.hexDigest(); }
+
+ private:
+  Sha256 hash_;
+};
 
 }  // namespace
 
 std::string quoteDigest(const Quote& q) {
   // Only what the shopper pays and why in money terms: explanations and "N left" may change without the price
-  // changing, and must not make a checkout refuse a quote the shopper saw.
-  Json lines = Json::array();
+  // changing, and must not make a checkout refuse a quote the shopper saw. Hashing a compact encoding instead of a
+  // JSON rendering keeps the digest a small part of a quote's cost.
+  DigestWriter d;
+  d.text("cartcore-quote-v1");
+  d.text(q.configDigest);
+  d.text(q.currency);
+  d.number(static_cast<int64_t>(q.lines.size()));
   for (const auto& l : q.lines) {
-    lines.push_back({{"id", l.id}, {"variant", l.variant}, {"quantity", l.quantity},
-                     {"listUnitPrice", formatMoney(l.listUnitPrice, q.exponent)},
-                     {"adjustments", adjustmentsJson(l.adjustments, q.exponent)},
-                     {"unitPrices", unitPricesJson(l.unitPrices, q.exponent)}, {"total", formatMoney(l.total, q.exponent)}});
+    d.text(l.id);
+    d.text(l.variant);
+    d.number(l.quantity);
+    d.number(l.listUnitPrice);
+    d.number(static_cast<int64_t>(l.adjustments.size()));
+    for (const auto& a : l.adjustments) {
+      d.number(a.source == "priceRule" ? 0 : 1);
+      d.text(a.id);
+      d.number(a.amount);
+    }
+    d.number(static_cast<int64_t>(l.unitPrices.size()));
+    for (const auto& u : l.unitPrices) {
+      d.number(u.quantity);
+      d.number(u.unitPrice);
+    }
+    d.number(l.total);
   }
-  Json coupons = Json::array();
-  for (const auto& c : q.coupons) coupons.push_back({c.code, c.status});
-  Json priced = {{"configDigest", q.configDigest}, {"currency", q.currency}, {"lines", std::move(lines)},
-                 {"totals", totalsJson(q)}, {"coupons", std::move(coupons)}, {"freeShipping", q.freeShippingPromotion}};
-  return "sha256:" + sha256Hex(priced.dump());
+  for (int64_t total : {q.listSubtotal, q.priceRuleSavings, q.promotionSavings, q.total}) d.number(total);
+  d.number(static_cast<int64_t>(q.coupons.size()));
+  for (const auto& c : q.coupons) {
+    d.text(c.code);
+    d.text(c.status);
+  }
+  d.text(q.freeShippingPromotion);
+  return d.finish();
 }
 
-Json quoteToJson(const Quote& q) {
-  Json lines = Json::array();
-  for (const auto& l : q.lines) {
-    Json line = {{"id", l.id},
-                 {"variant", l.variant},
-                 {"sku", l.sku},
-                 {"name", l.name},
-                 {"quantity", l.quantity},
-                 {"listUnitPrice", formatMoney(l.listUnitPrice, q.exponent)},
-                 {"listTotal", formatMoney(l.listTotal, q.exponent)},
-                 {"adjustments", adjustmentsJson(l.adjustments, q.exponent)},
-                 {"unitPrices", unitPricesJson(l.unitPrices, q.exponent)},
-                 {"total", formatMoney(l.total, q.exponent)}};
-    if (l.lowStockRemaining) line["lowStock"] = {{"remaining", *l.lowStockRemaining}};
-    lines.push_back(std::move(line));
+std::string renderQuoteJson(const Quote& q) {
+  CanonicalWriter w(1024 + 512 * (q.lines.size() + q.promotions.size() + q.priceRules.size()));
+  const int e = q.exponent;
+  w.beginObject();
+  w.key("ok");
+  w.boolean(true);
+  w.key("quote");
+  w.beginObject();
+  w.key("configDigest");
+  w.string(q.configDigest);
+  w.key("coupons");
+  w.beginArray();
+  for (const auto& c : q.coupons) {
+    w.beginObject();
+    w.key("code");
+    w.string(c.code);
+    w.key("message");
+    w.string(c.message);
+    if (!c.promotion.empty()) {
+      w.key("promotion");
+      w.string(c.promotion);
+    }
+    w.key("reason");
+    w.string(c.reason);
+    w.key("status");
+    w.string(c.status);
+    w.endObject();
   }
-  Json quote = {{"currency", q.currency},
-                {"lines", std::move(lines)},
-                {"totals", totalsJson(q)},
-                {"priceRules", outcomesJson(q.priceRules, q.exponent)},
-                {"promotions", outcomesJson(q.promotions, q.exponent)},
-                {"coupons", couponsJson(q)},
-                {"freeShipping", q.freeShippingPromotion.empty() ? Json(nullptr) : Json{{"promotion", q.freeShippingPromotion}}},
-                {"configDigest", q.configDigest},
-                {"digest", q.digest}};
-  return quote;
+  w.endArray();
+  w.key("currency");
+  w.string(q.currency);
+  w.key("digest");
+  w.string(q.digest);
+  w.key("freeShipping");
+  if (q.freeShippingPromotion.empty()) {
+    w.null();
+  } else {
+    w.beginObject();
+    w.key("promotion");
+    w.string(q.freeShippingPromotion);
+    w.endObject();
+  }
+  w.key("lines");
+  w.beginArray();
+  for (const auto& l : q.lines) writeLine(w, l, e);
+  w.endArray();
+  w.key("priceRules");
+  writeOutcomes(w, q.priceRules, e);
+  w.key("promotions");
+  writeOutcomes(w, q.promotions, e);
+  w.key("totals");
+  w.beginObject();
+  w.key("listSubtotal");
+  w.money(q.listSubtotal, e);
+  w.key("priceRuleSavings");
+  w.money(q.priceRuleSavings, e);
+  w.key("promotionSavings");
+  w.money(q.promotionSavings, e);
+  w.key("total");
+  w.money(q.total, e);
+  w.endObject();
+  w.endObject();
+  w.endObject();
+  return w.take();
 }
 
 }  // namespace cartcore

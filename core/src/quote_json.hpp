@@ -2,12 +2,12 @@
 #pragma once
 
 #include "cartcore/engine.hpp"
-#include "json_reader.hpp"
+#include <string>
 
 namespace cartcore {
 
-/** The quote as canonical JSON (sorted keys, decimal-string money). */
-Json quoteToJson(const Quote& quote);
+/** `{"ok":true,"quote":…}` as canonical JSON: sorted keys, no spaces, decimal-string money. */
+std::string renderQuoteJson(const Quote& quote);
 
 /** "sha256:…" over the config digest and the priced outcome, excluding explanations and stock display. */
 std::string quoteDigest(const Quote& quote);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sha256.hpp"
 
-#include <array>
-#include <cstdint>
+#include <algorithm>
 
 namespace cartcore {
 namespace {
@@ -19,49 +18,85 @@ constexpr std::array<uint32_t, 64> kRoundConstants{
 
 constexpr uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-void compress(std::array<uint32_t, 8>& h, const unsigned char* block) {
-  uint32_t w[64];
+// Rounds are unrolled eight at a time with the working variables rotated by name, the classic way to keep them in
+// registers; the message schedule is computed in a 16-word ring instead of a 64-word array.
+#define CARTCORE_SHA_ROUND(a, b, c, d, e, f, g, h, i)                                                   \
+  do {                                                                                                  \
+    uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRoundConstants[i] + w[(i) & 15]; \
+    uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));            \
+    d += t1;                                                                                            \
+    h = t1 + t2;                                                                                        \
+  } while (0)
+
+void compress(std::array<uint32_t, 8>& state, const unsigned char* block) {
+  uint32_t w[16];
   for (int i = 0; i < 16; ++i) {
     w[i] = uint32_t(block[4 * i]) << 24 | uint32_t(block[4 * i + 1]) << 16 | uint32_t(block[4 * i + 2]) << 8 |
            uint32_t(block[4 * i + 3]);
   }
-  for (int i = 16; i < 64; ++i) {
-    uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+  uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
+  for (int i = 0; i < 64; i += 8) {
+    if (i >= 16) {
+      for (int j = i; j < i + 8; ++j) {
+        uint32_t w15 = w[(j - 15) & 15], w2 = w[(j - 2) & 15];
+        w[j & 15] += (rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)) + w[(j - 7) & 15] + (rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10));
+      }
+    }
+    CARTCORE_SHA_ROUND(a, b, c, d, e, f, g, h, i + 0);
+    CARTCORE_SHA_ROUND(h, a, b, c, d, e, f, g, i + 1);
+    CARTCORE_SHA_ROUND(g, h, a, b, c, d, e, f, i + 2);
+    CARTCORE_SHA_ROUND(f, g, h, a, b, c, d, e, i + 3);
+    CARTCORE_SHA_ROUND(e, f, g, h, a, b, c, d, i + 4);
+    CARTCORE_SHA_ROUND(d, e, f, g, h, a, b, c, i + 5);
+    CARTCORE_SHA_ROUND(c, d, e, f, g, h, a, b, i + 6);
+    CARTCORE_SHA_ROUND(b, c, d, e, f, g, h, a, i + 7);
   }
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-  for (int i = 0; i < 64; ++i) {
-    uint32_t t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRoundConstants[i] + w[i];
-    uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-  }
-  h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+  state[0] += a; state[1] += b; state[2] += c; state[3] += d; state[4] += e; state[5] += f; state[6] += g; state[7] += h;
 }
+
+#undef CARTCORE_SHA_ROUND
 
 }  // namespace
 
-std::string sha256Hex(std::string_view data) {
-  std::array<uint32_t, 8> h{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+void Sha256::update(std::string_view data) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-  std::size_t full = data.size() / 64 * 64;
-  for (std::size_t i = 0; i < full; i += 64) compress(h, bytes + i);
-  // Final block(s): the tail, 0x80, zero padding, then the bit length big-endian.
-  unsigned char tail[128] = {};
-  std::size_t rest = data.size() - full;
-  for (std::size_t i = 0; i < rest; ++i) tail[i] = bytes[full + i];
-  tail[rest] = 0x80;
-  std::size_t tailSize = rest + 9 <= 64 ? 64 : 128;
-  uint64_t bits = static_cast<uint64_t>(data.size()) * 8;
-  for (int i = 0; i < 8; ++i) tail[tailSize - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  for (std::size_t i = 0; i < tailSize; i += 64) compress(h, tail + i);
+  std::size_t size = data.size();
+  length_ += size;
+  if (buffered_ > 0) {
+    std::size_t take = std::min(size, 64 - buffered_);
+    for (std::size_t i = 0; i < take; ++i) buffer_[buffered_ + i] = bytes[i];
+    buffered_ += take;
+    bytes += take;
+    size -= take;
+    if (buffered_ < 64) return;
+    compress(state_, buffer_);
+    buffered_ = 0;
+  }
+  for (; size >= 64; bytes += 64, size -= 64) compress(state_, bytes);
+  for (std::size_t i = 0; i < size; ++i) buffer_[i] = bytes[i];
+  buffered_ = size;
+}
+
+std::string Sha256::hexDigest() {
+  // Padding: 0x80, zeros to 56 mod 64, then the message length in bits, big-endian.
+  uint64_t bits = length_ * 8;
+  unsigned char pad[72] = {0x80};
+  std::size_t padLength = (buffered_ < 56 ? 56 : 120) - buffered_;
+  for (int i = 0; i < 8; ++i) pad[padLength + i] = static_cast<unsigned char>(bits >> (56 - 8 * i));
+  update(std::string_view(reinterpret_cast<const char*>(pad), padLength + 8));
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(64);
-  for (uint32_t word : h) {
+  for (uint32_t word : state_) {
     for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kHex[(word >> shift) & 0xf]);
   }
   return out;
+}
+
+std::string sha256Hex(std::string_view data) {
+  Sha256 hash;
+  hash.update(data);
+  return hash.hexDigest();
 }
 
 }  // namespace cartcore

@@ -99,3 +99,19 @@ BOOST_AUTO_TEST_CASE(cost_grows_with_touching_rules_not_all_rules) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(quote_json)
+
+// The quote writer must emit exactly what nlohmann's dump() would for the same document: parse + dump is identity.
+BOOST_AUTO_TEST_CASE(writer_output_is_canonical_nlohmann_json) {
+  json store = teeStore(json::array(), {{{"id", "p\"q\\r/s"}, {"name", "Tab\there, newline\nthere, bell\x07, nul-free \xc3\xa9\xe2\x82\xac\xf0\x9f\x8e\x81"},
+                                          {"type", "itemDiscount"}, {"selector", {{"everything", true}}}, {"discount", {{"percentOff", "10"}}},
+                                          {"coupons", {"C\x1f" "ODE"}}}});
+  std::string out = cartcore::quoteJson(store.dump(), cart({{"cap", 2}, {"tee-black-m", 1}}, {{"coupons", {"c\x1fode", "nope"}}, {"stock", {{"cap", 1}}}}).dump());
+  BOOST_TEST(json::parse(out).dump() == out);
+  BOOST_TEST(out.find("\\u001f") != std::string::npos);
+  BOOST_TEST(out.find("\\t") != std::string::npos);
+  BOOST_TEST(out.find("\xf0\x9f\x8e\x81") != std::string::npos);  // UTF-8 passes through unescaped
+}
+
+BOOST_AUTO_TEST_SUITE_END()
