@@ -51,6 +51,20 @@ class CanonicalWriter {
   }
   void money(Minor amount, int exponent) { string(formatMoney(amount, exponent)); }
 
+  // key + value in one call: the common case.
+  void field(std::string_view name, std::string_view value) {
+    key(name);
+    string(value);
+  }
+  void numberField(std::string_view name, int64_t value) {
+    key(name);
+    number(value);
+  }
+  void moneyField(std::string_view name, Minor amount, int exponent) {
+    key(name);
+    money(amount, exponent);
+  }
+
   std::string take() { return std::move(out_); }
 
  private:
@@ -110,34 +124,15 @@ class CanonicalWriter {
 
 void writeOutcome(CanonicalWriter& w, const RuleOutcome& o, int exponent) {
   w.beginObject();
-  if (o.applied) {
-    w.key("amount");
-    w.money(o.amount, exponent);
-  }
-  if (o.amountNeeded) {
-    w.key("amountNeeded");
-    w.money(*o.amountNeeded, exponent);
-  }
-  if (!o.by.empty()) {
-    w.key("by");
-    w.string(o.by);
-  }
-  if (!o.coupon.empty()) {
-    w.key("coupon");
-    w.string(o.coupon);
-  }
-  w.key("id");
-  w.string(o.id);
-  w.key("message");
-  w.string(o.message);
-  w.key("name");
-  w.string(o.name);
-  if (o.quantityNeeded) {
-    w.key("quantityNeeded");
-    w.number(*o.quantityNeeded);
-  }
-  w.key("reason");
-  w.string(o.reason);
+  if (o.applied) w.moneyField("amount", o.amount, exponent);
+  if (o.amountNeeded) w.moneyField("amountNeeded", *o.amountNeeded, exponent);
+  if (!o.by.empty()) w.field("by", o.by);
+  if (!o.coupon.empty()) w.field("coupon", o.coupon);
+  w.field("id", o.id);
+  w.field("message", o.message);
+  w.field("name", o.name);
+  if (o.quantityNeeded) w.numberField("quantityNeeded", *o.quantityNeeded);
+  w.field("reason", o.reason);
   w.endObject();
 }
 
@@ -160,51 +155,36 @@ void writeLine(CanonicalWriter& w, const QuotedLine& l, int exponent) {
   w.beginArray();
   for (const auto& a : l.adjustments) {
     w.beginObject();
-    w.key("amount");
-    w.money(a.amount, exponent);
-    w.key("id");
-    w.string(a.id);
-    w.key("name");
-    w.string(a.name);
-    w.key("source");
-    w.string(a.source);
+    w.moneyField("amount", a.amount, exponent);
+    w.field("id", a.id);
+    w.field("name", a.name);
+    w.field("source", a.source);
     w.endObject();
   }
   w.endArray();
-  w.key("id");
-  w.string(l.id);
-  w.key("listTotal");
-  w.money(l.listTotal, exponent);
-  w.key("listUnitPrice");
-  w.money(l.listUnitPrice, exponent);
+  w.field("id", l.id);
+  w.moneyField("listTotal", l.listTotal, exponent);
+  w.moneyField("listUnitPrice", l.listUnitPrice, exponent);
   if (l.lowStockRemaining) {
     w.key("lowStock");
     w.beginObject();
-    w.key("remaining");
-    w.number(*l.lowStockRemaining);
+    w.numberField("remaining", *l.lowStockRemaining);
     w.endObject();
   }
-  w.key("name");
-  w.string(l.name);
-  w.key("quantity");
-  w.number(l.quantity);
-  w.key("sku");
-  w.string(l.sku);
-  w.key("total");
-  w.money(l.total, exponent);
+  w.field("name", l.name);
+  w.numberField("quantity", l.quantity);
+  w.field("sku", l.sku);
+  w.moneyField("total", l.total, exponent);
   w.key("unitPrices");
   w.beginArray();
   for (const auto& u : l.unitPrices) {
     w.beginObject();
-    w.key("quantity");
-    w.number(u.quantity);
-    w.key("unitPrice");
-    w.money(u.unitPrice, exponent);
+    w.numberField("quantity", u.quantity);
+    w.moneyField("unitPrice", u.unitPrice, exponent);
     w.endObject();
   }
   w.endArray();
-  w.key("variant");
-  w.string(l.variant);
+  w.field("variant", l.variant);
   w.endObject();
 }
 
@@ -282,38 +262,29 @@ std::string renderQuoteJson(const Quote& q) {
   w.boolean(true);
   w.key("quote");
   w.beginObject();
-  w.key("configDigest");
-  w.string(q.configDigest);
+  w.field("configDigest", q.configDigest);
   w.key("coupons");
   w.beginArray();
   for (const auto& c : q.coupons) {
     w.beginObject();
-    w.key("code");
-    w.string(c.code);
-    w.key("message");
-    w.string(c.message);
+    w.field("code", c.code);
+    w.field("message", c.message);
     if (!c.promotion.empty()) {
-      w.key("promotion");
-      w.string(c.promotion);
+      w.field("promotion", c.promotion);
     }
-    w.key("reason");
-    w.string(c.reason);
-    w.key("status");
-    w.string(c.status);
+    w.field("reason", c.reason);
+    w.field("status", c.status);
     w.endObject();
   }
   w.endArray();
-  w.key("currency");
-  w.string(q.currency);
-  w.key("digest");
-  w.string(q.digest);
+  w.field("currency", q.currency);
+  w.field("digest", q.digest);
   w.key("freeShipping");
   if (q.freeShippingPromotion.empty()) {
     w.null();
   } else {
     w.beginObject();
-    w.key("promotion");
-    w.string(q.freeShippingPromotion);
+    w.field("promotion", q.freeShippingPromotion);
     w.endObject();
   }
   w.key("lines");
@@ -326,14 +297,10 @@ std::string renderQuoteJson(const Quote& q) {
   writeOutcomes(w, q.promotions, e);
   w.key("totals");
   w.beginObject();
-  w.key("listSubtotal");
-  w.money(q.listSubtotal, e);
-  w.key("priceRuleSavings");
-  w.money(q.priceRuleSavings, e);
-  w.key("promotionSavings");
-  w.money(q.promotionSavings, e);
-  w.key("total");
-  w.money(q.total, e);
+  w.moneyField("listSubtotal", q.listSubtotal, e);
+  w.moneyField("priceRuleSavings", q.priceRuleSavings, e);
+  w.moneyField("promotionSavings", q.promotionSavings, e);
+  w.moneyField("total", q.total, e);
   w.endObject();
   w.endObject();
   w.endObject();
