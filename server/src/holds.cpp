@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Holds: soft reservations of a whole cart for a TTL, their extension, release and expiry.
+#include <algorithm>
+#include <tuple>
+
 #include "shop.hpp"
 #include "util.hpp"
 
@@ -34,7 +37,10 @@ bool readTtl(const json& body, int64_t defaultMillis, int64_t maxMillis, int64_t
 
 json Shop::holdJson(const HoldRecord& hold) const {
   json lines = json::array();
-  for (const auto& a : hold.allocations)
+  std::vector<Allocation> sorted = hold.allocations;  // same order as when read back from the store
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Allocation& a, const Allocation& b) { return std::tie(a.variant, a.pool) < std::tie(b.variant, b.pool); });
+  for (const auto& a : sorted)
     lines.push_back({{"variant", a.variant}, {"quantity", a.quantity}, {"pool", a.pool.empty() ? "general" : a.pool}});
   json out = {{"id", hold.id},
               {"status", holdStatusName(hold.status)},

@@ -2,6 +2,7 @@
 #include "http_server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -127,6 +128,18 @@ class Session : public std::enable_shared_from_this<Session> {
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    // Lingering close: read and discard what the client is still sending (say, the rest of a refused huge
+    // body) until it hangs up. Closing with unread data makes the kernel send RST, and the client would lose
+    // the error response it has not read yet.
+    stream_.expires_after(std::chrono::seconds(5));
+    drain();
+  }
+
+  void drain() {
+    if (!scratch_) scratch_ = std::make_unique<std::array<char, 16384>>();
+    stream_.async_read_some(boost::asio::buffer(*scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) self->drain();
+    });
   }
 
   beast::tcp_stream stream_;
@@ -134,6 +147,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;
   std::shared_ptr<http::response<http::empty_body>> continue_;
+  std::unique_ptr<std::array<char, 16384>> scratch_;
   Api& api_;
   Metrics& metrics_;
   const HttpOptions& options_;

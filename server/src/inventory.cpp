@@ -115,6 +115,8 @@ void Inventory::applyCommit(const std::vector<Allocation>& allocations) {
       TierPool& pool = level.tiers[a.pool];
       pool.held = std::max<int64_t>(0, pool.held - a.quantity);
       pool.reserved = std::max<int64_t>(0, pool.reserved - a.quantity);
+      // Mirror the store, which deletes a reserve row once it reaches zero.
+      if (pool.reserved == 0 && pool.held == 0) level.tiers.erase(a.pool);
     }
   }
 }

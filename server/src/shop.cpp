@@ -121,6 +121,7 @@ std::string Shop::start(const std::string& configFileText, const std::string& se
     tx.commit();
   }
   inventory_.replaceAll(store_.loadStock());
+  store_.retryPendingNow();
   return {};
 }
 

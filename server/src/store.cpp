@@ -371,6 +371,10 @@ void Store::markFailed(const std::string& endpoint, int64_t seq, int64_t nextAtt
       .bind(1, endpoint).bind(2, seq).bind(3, nextAttemptAt).bind(4, error).execute();
 }
 
+void Store::retryPendingNow() {
+  db_.prepare("UPDATE webhook_deliveries SET next_attempt_at = 0 WHERE delivered_at IS NULL").execute();
+}
+
 std::pair<int64_t, int64_t> Store::outboxBacklog() {
   auto& s = db_.prepare(
       "SELECT COUNT(*), COALESCE(MIN(o.created_at), 0) FROM webhook_deliveries d JOIN outbox o ON o.seq = d.seq "

@@ -117,6 +117,8 @@ class Store {
   std::vector<PendingDelivery> dueDeliveries(const std::string& endpoint, int64_t now, int limit);
   void markDelivered(const std::string& endpoint, int64_t seq, int64_t now);
   void markFailed(const std::string& endpoint, int64_t seq, int64_t nextAttemptAt, const std::string& error);
+  /** Makes every pending delivery due now (at start: a restart is often what fixed the receiver). */
+  void retryPendingNow();
   /** Undelivered (event, endpoint) pairs and the creation time of the oldest one (0 if none). */
   std::pair<int64_t, int64_t> outboxBacklog();
 
