@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Loopback HTTP benchmark of cartcore-server with wrk: quote, then hold+checkout, on a fresh SQLite file.
+# Usage: bench/server-bench.sh [--duration 10s] [--connections 32] [--threads 2] [--synchronous full|normal]
+# Env: CARTCORE_SERVER_BIN (default build/native/server/cartcore-server). Prints a Markdown summary.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+server_bin="${CARTCORE_SERVER_BIN:-$root/build/native/server/cartcore-server}"
+duration=10s connections=32 wrk_threads=2 synchronous=full server_threads=2
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) duration="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --threads) wrk_threads="$2"; shift 2 ;;
+    --server-threads) server_threads="$2"; shift 2 ;;
+    --synchronous) synchronous="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+[[ -x "$server_bin" ]] || { echo "no server binary at $server_bin; build target cartcore_server" >&2; exit 1; }
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+token="bench-token"
+"$server_bin" --db "$work/bench.db" --port 0 --admin-token "$token" --threads "$server_threads" \
+  --synchronous "$synchronous" > "$work/server.out" 2> "$work/server.err" &
+server_pid=$!
+for _ in $(seq 100); do [[ -s "$work/server.out" ]] && break; sleep 0.05; done
+port="$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$work/server.out" | head -1)"
+[[ -n "$port" ]] || { echo "server did not start: $(cat "$work/server.err")" >&2; exit 1; }
+base="http://127.0.0.1:$port"
+# Plenty of stock, so every hold succeeds and the run measures the happy path.
+curl -sf -X PUT "$base/v1/admin/stock" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"levels":{"tee-black-m":{"onHand":1000000000},"hoodie-grey-m":{"onHand":1000000000},"mug":{"onHand":1000000000}}}' >/dev/null
+
+run() {  # name script -> "requests/s p50 p99 non2xx"
+  local name="$1" script="$2" path="$3"
+  wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$script" "$base$path" > "$work/$name.txt" 2> "$work/$name.err" || true
+  local rps p50 p99 errors
+  rps="$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")"
+  p50="$(awk '$1=="50%" {print $2}' "$work/$name.txt")"
+  p99="$(awk '$1=="99%" {print $2}' "$work/$name.txt")"
+  errors="$(awk '/Non-2xx/ {print $5}' "$work/$name.txt")"
+  echo "$rps ${p50:-?} ${p99:-?} ${errors:-0}"
+}
+
+# Warm up (page cache, allocator, first WAL growth), then measure.
+wrk -t1 -c4 -d2s -s "$here/server/quote.lua" "$base/v1/quote" >/dev/null 2>&1 || true
+read -r q_rps q_p50 q_p99 q_err <<<"$(run quote "$here/server/quote.lua" /v1/quote)"
+orders_before="$(curl -sf "$base/metrics" | awk '/^cartcore_orders_committed_total/ {print $2}')"
+read -r hc_rps hc_p50 hc_p99 hc_err <<<"$(run hold-checkout "$here/server/hold-checkout.lua" /v1/holds)"
+orders_after="$(curl -sf "$base/metrics" | awk '/^cartcore_orders_committed_total/ {print $2}')"
+seconds="${duration%s}"
+orders_per_second="$(awk -v a="$orders_before" -v b="$orders_after" -v s="$seconds" 'BEGIN {printf "%.0f", (b-a)/s}')"
+
+cat <<REPORT
+### Server (wrk, loopback, $(nproc) cores shared by server and wrk)
+
+wrk -t$wrk_threads -c$connections -d$duration; server --threads $server_threads --synchronous $synchronous; $(date -u +%Y-%m-%dT%H:%MZ)
+
+| workload | requests/s | p50 | p99 | non-2xx |
+| --- | ---: | ---: | ---: | ---: |
+| POST /v1/quote (3 lines, 4 rules applied, live stock) | $q_rps | $q_p50 | $q_p99 | $q_err |
+| POST /v1/holds + POST /v1/checkout, alternating | $hc_rps | $hc_p50 | $hc_p99 | $hc_err |
+
+Orders committed during the hold+checkout run: $((orders_after - orders_before)) ($orders_per_second orders/s, each one hold + one checkout).
+REPORT
