@@ -21,6 +21,11 @@ export class CartcoreError extends Error {
   }
 }
 
+// The bindings return response JSON as a Uint8Array view of WASM memory (see responseView in bindings.cpp),
+// valid only until the next call into the module: decode it immediately.
+const utf8 = new TextDecoder();
+const decodeResponse = (view) => utf8.decode(view);
+
 /** Parses the core's `{"ok":false,"error":{…}}` (or any response) and throws the error it carries. */
 function throwIfError(responseText) {
   const response = JSON.parse(responseText);
@@ -68,11 +73,11 @@ export class Engine {
 
   /** The core's exact response text, `{"ok":true,"quote":…}` or `{"ok":false,"error":…}`. Never throws for bad carts. */
   quoteJson(request) {
-    const text = toJsonText(request, "request");
+    const requestText = toJsonText(request, "request");
     if (this.#handle === 0) {
       throw new CartcoreError("engine_disposed", "", "this Engine was disposed; compile the config again to keep quoting");
     }
-    return this.#instance._call((raw) => raw._quote(this.#handle, text));
+    return this.#instance._call((raw) => decodeResponse(raw._quote(this.#handle, requestText)));
   }
 
   /** The priced quote object; a bad cart throws CartcoreError. */
@@ -162,14 +167,14 @@ export class CartcoreInstance {
   /** The core's exact validation response text. Never throws for bad configs. */
   validateConfigJson(config) {
     const text = toJsonText(config, "config");
-    return this._call((raw) => raw._validateConfigJson(text));
+    return this._call((raw) => decodeResponse(raw._validateConfigJson(text)));
   }
 
   /** One-shot: compile and quote in one call, returning the core's exact response text. */
   quoteJson(config, request) {
     const configText = toJsonText(config, "config");
     const requestText = toJsonText(request, "request");
-    return this._call((raw) => raw._quoteJsonOnce(configText, requestText));
+    return this._call((raw) => decodeResponse(raw._quoteJsonOnce(configText, requestText)));
   }
 
   /** How many compiled engines this instance holds (not yet disposed or finalized). */
