@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 server_bin="${CARTCORE_SERVER_BIN:-$root/build/native/server/cartcore-server}"
-duration=10s connections=32 wrk_threads=2 synchronous=full server_threads=2
+duration=10s connections=32 wrk_threads=2 synchronous=normal server_threads=2
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;

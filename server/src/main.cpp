@@ -47,7 +47,8 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --webhook-retry-ms N      first retry delay; doubles per attempt (default 500)
   --webhook-retry-max-ms N  longest retry delay (default 60000)
   --sweep-ms N              how often expired holds are swept (default 1000)
-  --synchronous full|normal SQLite durability: full survives power loss, normal survives process crashes (default full)
+  --synchronous normal|full SQLite durability: both survive a process crash (kill -9); full also survives power
+                            loss, at one fsync per commit (default normal)
   --test-clock              enable POST /v1/admin/test/clock (tests only)
 )";
 
@@ -70,7 +71,7 @@ struct Options {
   int64_t retryMillis = 500;
   int64_t retryMaxMillis = 60000;
   int64_t sweepMillis = 1000;
-  bool synchronousFull = true;
+  bool synchronousFull = false;
   bool testClock = false;
 };
 
