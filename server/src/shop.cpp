@@ -200,11 +200,47 @@ std::optional<Shop::PreparedCart> Shop::prepareCart(const CatalogState& catalog,
   return prepared;
 }
 
+namespace {
+
+/**
+ * The quote hot path splices "now" (and a default currency) into the body text instead of parsing and
+ * re-serializing it, which saves a JSON round trip per quote. It only applies when the text cannot already hold
+ * those keys: no "now", no "stock", and no \u escape that could spell them. Anything else takes the slow path.
+ */
+std::optional<std::string> spliceServerFields(std::string_view body, const std::string& now, const std::string& currency) {
+  std::size_t open = body.find_first_not_of(" \t\r\n");
+  if (open == std::string_view::npos || body[open] != '{') return std::nullopt;
+  if (body.find("\"now\"") != std::string_view::npos || body.find("\"stock\"") != std::string_view::npos ||
+      body.find("\\u") != std::string_view::npos)
+    return std::nullopt;
+  std::string text = "{\"now\":\"" + now + "\"";
+  if (body.find("\"currency\"") == std::string_view::npos) text += ",\"currency\":\"" + currency + "\"";
+  std::string_view rest = body.substr(open + 1);
+  std::size_t next = rest.find_first_not_of(" \t\r\n");
+  if (next != std::string_view::npos && rest[next] != '}') text += ',';
+  text += rest;
+  return text;
+}
+
+}  // namespace
+
 ApiResponse Shop::quote(std::string_view body) {
   auto state = catalog();
   ApiResponse error;
-  auto prepared = prepareCart(*state, json::parse(body, nullptr, false), clock_.nowMillis(), error);
-  if (!prepared) return error;
+  int64_t now = clock_.nowMillis();
+  std::optional<PreparedCart> prepared;
+  if (auto spliced = spliceServerFields(body, isoTime(now), state->currency)) {
+    auto parsed = state->engine->parseRequest(*spliced);
+    if (!parsed) return {statusForCoreError(parsed.error()), cartcore::renderError(parsed.error())};
+    if (parsed.value().lines.size() > options_.maxCartLines)
+      return errorResponse(400, "too_many_items",
+                           "A cart may have at most " + std::to_string(options_.maxCartLines) + " lines.",
+                           {{"pointer", "/lines"}});
+    prepared.emplace(PreparedCart{{}, std::move(parsed).value()});
+  } else {
+    prepared = prepareCart(*state, json::parse(body, nullptr, false), now, error);
+    if (!prepared) return error;
+  }
   prepared->request.stock = inventory_.snapshot(state->variantIds, prepared->request.segments);
   auto quoted = state->engine->quote(prepared->request);
   if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
