@@ -24,7 +24,8 @@ export function createWasmEngine(instance, configJson) {
 
 /**
  * The native driver as a long-lived child: "quotes" returns every cart's quote JSON, "sample MS" the mean µs per
- * quote over at least MS milliseconds of back-to-back quotes.
+ * quote over at least MS milliseconds of back-to-back quotes (JSON in and out), "sample-typed MS" the same for
+ * the typed API.
  */
 export function startNativeDriver(driverPath, storePath, cartsPath) {
   const child = spawn(driverPath, [storePath, cartsPath], { stdio: ["pipe", "pipe", "inherit"] });
@@ -49,6 +50,11 @@ export function startNativeDriver(driverPath, storePath, cartsPath) {
     },
     async sample(minMs) {
       child.stdin.write(`sample ${minMs}\n`);
+      return JSON.parse(await nextLine()).usPerQuote;
+    },
+    /** Engine::quote on requests parsed once: pricing, explanations and digest, no JSON in or out. */
+    async sampleTyped(minMs) {
+      child.stdin.write(`sample-typed ${minMs}\n`);
       return JSON.parse(await nextLine()).usPerQuote;
     },
     async stop() {

@@ -96,19 +96,32 @@ function makePromotions(count, random, onlyKind) {
   return promotions;
 }
 
-/** 10-line carts of distinct variants, quantity 1-3, each presenting one coupon (usually a real one). */
+/**
+ * 10-line carts of distinct variants, quantity 1-3, each presenting one coupon (usually a real one). Random carts
+ * would almost never hold both sides of a buy-X-get-Y offer, so half of the carts start with one such pair.
+ */
 function makeCarts(count, catalog, promotions, random) {
   const codes = promotions.filter((p) => p.code).map((p) => p.code);
+  const buyGetOffers = promotions.filter((p) => p.kind === "buyXGetY");
+  const variantsById = new Map(catalog.flatMap((product) => product.variants.map((v) => [v.id, { product: product.id, ...v }])));
   const carts = [];
   for (let c = 0; c < count; c++) {
     const seen = new Set();
     const lines = [];
+    const add = (variantIdToAdd, quantity) => {
+      if (seen.has(variantIdToAdd)) return;
+      seen.add(variantIdToAdd);
+      const variant = variantsById.get(variantIdToAdd);
+      lines.push({ id: `l${lines.length}`, product: variant.product, variant: variant.id, unitPriceCents: variant.priceCents, quantity });
+    };
+    if (buyGetOffers.length && random.below(2) === 0) {
+      const offer = buyGetOffers[random.below(buyGetOffers.length)];
+      add(offer.buyVariants[random.below(offer.buyVariants.length)], offer.buyQuantity + random.below(2));
+      add(offer.getVariant, 1 + random.below(3));
+    }
     while (lines.length < LINES_PER_CART) {
       const product = catalog[random.below(PRODUCTS)];
-      const variant = product.variants[random.below(VARIANTS_PER_PRODUCT)];
-      if (seen.has(variant.id)) continue;
-      seen.add(variant.id);
-      lines.push({ id: `l${lines.length}`, product: product.id, variant: variant.id, unitPriceCents: variant.priceCents, quantity: 1 + random.below(3) });
+      add(product.variants[random.below(VARIANTS_PER_PRODUCT)].id, 1 + random.below(3));
     }
     const coupons = codes.length && random.below(10) < 7 ? [codes[random.below(codes.length)]] : ["NOSUCHCODE"];
     carts.push({ id: `cart${c}`, lines, coupons });
