@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// The golden corpus through the edge worker in real workerd: for every tests/golden/**/*.json case, the body of
+// POST /quote is byte-identical to the native CLI's output for the same config and cart. The worker takes each
+// config the way it does in production, from its origin, noticing each new version; the origin here is a
+// small HTTP server publishing the corpus's configs one version at a time. TRUST_REQUEST_CONTEXT lets the
+// cases' own "now" and "stock" through (the corpus pins both), which is the only test-only setting.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { test } from "node:test";
+import { dumpCanonical, member, parseLossless } from "../js/support/canonical-json.mjs";
+import { quoteBatchNative, repoRoot } from "../js/support/native.mjs";
+import { startEdge } from "./support/edge-worker.mjs";
+
+const goldenRoot = `${repoRoot}tests/golden/`;
+
+function loadCorpus() {
+  return readdirSync(goldenRoot, { recursive: true })
+    .filter((path) => path.endsWith(".json"))
+    .sort()
+    .map((path) => {
+      const tree = parseLossless(readFileSync(goldenRoot + path, "utf8"));
+      // Same reading as tests/js/golden.test.mjs: a string is raw text, anything else keeps its source order.
+      const inputText = (key) => {
+        const value = member(tree, key);
+        return value.type === "string" ? value.value : dumpCanonical(value, { sortKeys: false });
+      };
+      return { path, config: inputText("config"), request: inputText("request") };
+    });
+}
+
+/** Publishes one config at a time in the native server's shapes (GET /healthz, GET /v1/admin/config). */
+async function startVersionedOrigin() {
+  let version = 0;
+  let configText = "";
+  const server = createServer((request, response) => {
+    response.setHeader("content-type", "application/json");
+    if (request.url === "/healthz") {
+      response.end(JSON.stringify({ ok: true, status: "ok", configVersion: version }));
+    } else if (request.url === "/v1/admin/config") {
+      // The server splices the stored config text in verbatim; so does this.
+      response.end(`{"ok":true,"version":${version},"config":${configText}}`);
+    } else {
+      response.writeHead(404).end('{"ok":false}');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    publish(text) {
+      configText = text;
+      version += 1;
+      return version;
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+test("golden corpus: the edge worker's /quote bodies equal the native CLI's bytes", async (t) => {
+  const corpus = loadCorpus();
+  assert.ok(corpus.length > 0);
+  const native = await quoteBatchNative(corpus);
+  const origin = await startVersionedOrigin();
+  const edge = await startEdge({
+    ORIGIN_URL: origin.url,
+    ORIGIN_STOCK_PATH: "",
+    CONFIG_CHECK_SECONDS: "0", // ask for the version on every quote, so each publish is seen at once
+    TRUST_REQUEST_CONTEXT: "true",
+  });
+  try {
+    let published;
+    let versionsSeen = 0;
+    for (const [i, { path, config, request }] of corpus.entries()) {
+      if (config !== published) {
+        origin.publish(config);
+        published = config;
+        versionsSeen += 1;
+      }
+      const { status, text, headers } = await edge.postQuote(request);
+      await t.test(path, () => {
+        const expected = native[i].toString("utf8");
+        assert.ok(Buffer.from(text, "utf8").equals(native[i]), `edge and native bytes differ:\nedge:   ${text}\nnative: ${expected}`);
+        const ok = JSON.parse(expected).ok;
+        if (ok) {
+          assert.equal(status, 200);
+          assert.equal(headers.get("cartcore-config-version"), String(versionsSeen));
+        } else {
+          assert.ok(status >= 400, `status ${status} for an error body`);
+        }
+      });
+    }
+    assert.ok(versionsSeen > 10, `the corpus should exercise many config versions, saw ${versionsSeen}`);
+  } finally {
+    await edge.dispose();
+    await origin.close();
+  }
+});
