@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,6 +128,28 @@ class Store {
  private:
   void migrate();
   Database db_;
+};
+
+/**
+ * Checkpoints the WAL into the database file from its own thread and connection. A checkpoint fsyncs the file, and
+ * SQLite's automatic checkpoint would run it inside whichever request happened to commit the 1000th page, stalling
+ * that request (and every request queued behind the write lock) for the length of an fsync.
+ */
+class WalCheckpointer {
+ public:
+  WalCheckpointer(const std::string& path, int intervalMillis);
+  ~WalCheckpointer();
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+ private:
+  void run();
+  std::string path_;
+  int intervalMillis_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 }  // namespace cartcore::server
