@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+// The edge worker in real workerd against the real native server as its origin: its quotes equal the server's
+// own /v1/quote bytes; it follows config versions; it reports and bounds the age of its stock snapshot; it picks
+// the currency from the CDN's country header; it refuses bad requests with the engine's JSON errors; it
+// forwards holds to the origin instead of reserving anything itself.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ADMIN_TOKEN, call, setStock, startServer, tempDir } from "../server/helpers.mjs";
+import { startEdge } from "./support/edge-worker.mjs";
+
+/** A fresh server on the sample store (seeded stock: mug 60, tee-black-l 4, ...) and an edge in front of it. */
+async function withOriginAndEdge(edgeVars, body) {
+  const dir = tempDir();
+  const server = await startServer({ db: dir.db });
+  const edge = await startEdge({ ORIGIN_URL: server.base, ORIGIN_TOKEN: ADMIN_TOKEN, ...edgeVars });
+  try {
+    await body({ server, edge });
+  } finally {
+    await edge.dispose();
+    await server.stop();
+    dir.cleanup();
+  }
+}
+
+/** The server's own quote for the same body, as raw text. */
+async function serverQuote(server, cartText, headers = {}) {
+  const response = await fetch(`${server.base}/v1/quote`, {
+    method: "POST",
+    body: cartText,
+    headers: { "content-type": "application/json", ...headers },
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+const promotion = (quote, id) => {
+  const applied = quote.promotions.applied.find((p) => p.id === id);
+  return applied ? "applied" : quote.promotions.notApplied.find((p) => p.id === id)?.reason;
+};
+
+test("edge quotes equal the native server's quotes byte for byte", async () => {
+  await withOriginAndEdge({}, async ({ server, edge }) => {
+    const carts = [
+      { lines: [{ variant: "tee-black-l", quantity: 2 }] }, // 4 on hand: "N left"
+      { lines: [{ variant: "hoodie-grey-m", quantity: 1 }, { variant: "mug", quantity: 1 }] }, // hoodie buys a free mug
+      { lines: [{ variant: "mug", quantity: 3 }] }, // 60 mugs: the stock-guarded overstock discount applies
+      { lines: [{ variant: "tee-black-m", quantity: 3 }, { variant: "tee-white-m", quantity: 1 }], coupons: ["save10"] },
+      { lines: [{ variant: "mug", quantity: 1 }], customer: { segments: ["vip"] } },
+      { lines: [{ variant: "no-such-variant", quantity: 1 }] }, // 422 unknown_reference
+      '{"lines":[{"variant":"mug","quantity":1.0}]}', // 1.0 is not an integer: numbers must reach the core unchanged
+      '{"lines":[{"variant":"mug","quantity":99999999999999999999}]}',
+    ];
+    for (const cart of carts) {
+      const text = typeof cart === "string" ? cart : JSON.stringify(cart);
+      const fromServer = await serverQuote(server, text);
+      const fromEdge = await edge.postQuote(text);
+      assert.equal(fromEdge.text, fromServer.text, `cart ${text}`);
+      assert.equal(fromEdge.status, fromServer.status, `status for ${text}`);
+    }
+    const lowStock = JSON.parse((await edge.postQuote(carts[0])).text).quote.lines[0].lowStock;
+    assert.deepEqual(lowStock, { remaining: 4 });
+  });
+});
+
+test("config: cached by version, refreshed when the origin's version changes", async () => {
+  await withOriginAndEdge({ CONFIG_CHECK_SECONDS: "0" }, async ({ server, edge }) => {
+    const slowEdge = await startEdge({ ORIGIN_URL: server.base, ORIGIN_TOKEN: ADMIN_TOKEN, CONFIG_CHECK_SECONDS: "3600" });
+    try {
+      const cart = JSON.stringify({ lines: [{ variant: "mug", quantity: 2 }] });
+      const before = await edge.postQuote(cart);
+      const beforeSlow = await slowEdge.postQuote(cart);
+      const active = await call(server, "GET", "/v1/admin/config", { admin: true });
+      assert.equal(before.headers.get("cartcore-config-version"), String(active.body.version));
+      assert.equal(before.headers.get("cartcore-config-digest"), active.body.configDigest);
+
+      // The merchant raises the mug price: a new config version at the origin.
+      const config = active.body.config;
+      const mug = config.catalog.products.find((p) => p.id === "mug").variants[0];
+      const oldPrice = mug.price;
+      mug.price = "14.50";
+      const put = await call(server, "PUT", "/v1/admin/config", { admin: true, body: config });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      assert.equal(put.body.version, active.body.version + 1);
+
+      const after = await edge.postQuote(cart);
+      assert.equal(after.headers.get("cartcore-config-version"), String(put.body.version));
+      assert.equal(after.headers.get("cartcore-config-digest"), put.body.configDigest);
+      assert.equal(JSON.parse(after.text).quote.lines[0].listUnitPrice, "14.50");
+      assert.equal(after.text, (await serverQuote(server, cart)).text);
+
+      // An edge that checks the version hourly keeps pricing with the version it compiled.
+      const afterSlow = await slowEdge.postQuote(cart);
+      assert.equal(afterSlow.headers.get("cartcore-config-version"), beforeSlow.headers.get("cartcore-config-version"));
+      assert.equal(JSON.parse(afterSlow.text).quote.lines[0].listUnitPrice, oldPrice);
+      assert.equal(afterSlow.text, beforeSlow.text);
+    } finally {
+      await slowEdge.dispose();
+    }
+  });
+});
+
+test("stock: the snapshot's age is bounded and reported; stale and missing stock are handled", async () => {
+  const vars = { STOCK_MAX_AGE_SECONDS: "1", STOCK_STALE_IF_ERROR_SECONDS: "3" };
+  await withOriginAndEdge(vars, async ({ server, edge }) => {
+    const cart = JSON.stringify({ lines: [{ variant: "mug", quantity: 3 }] });
+    const guard = "mug-overstock"; // 20% off mugs while at least 50 are available
+
+    const first = await edge.postQuote(cart);
+    assert.equal(first.headers.get("cartcore-stock"), "fresh");
+    assert.equal(first.headers.get("cartcore-stock-age"), "0");
+    assert.ok(!Number.isNaN(Date.parse(first.headers.get("cartcore-stock-as-of"))));
+    assert.equal(promotion(JSON.parse(first.text).quote, guard), "applied");
+    assert.equal(first.text, (await serverQuote(server, cart)).text);
+
+    await setStock(server, { mug: { onHand: 10 } });
+    // Within the maximum age the edge still prices with the snapshot it has, and says how old it is.
+    const cached = await edge.postQuote(cart);
+    assert.equal(cached.headers.get("cartcore-stock"), "fresh");
+    assert.equal(cached.headers.get("cartcore-stock-as-of"), first.headers.get("cartcore-stock-as-of"));
+    assert.equal(promotion(JSON.parse(cached.text).quote, guard), "applied");
+
+    await sleep(1100);
+    const refreshed = await edge.postQuote(cart);
+    assert.equal(refreshed.headers.get("cartcore-stock"), "fresh");
+    assert.notEqual(refreshed.headers.get("cartcore-stock-as-of"), first.headers.get("cartcore-stock-as-of"));
+    assert.equal(promotion(JSON.parse(refreshed.text).quote, guard), "stock_below_threshold");
+    assert.equal(refreshed.text, (await serverQuote(server, cart)).text);
+
+    // The origin goes away: the last snapshot serves, marked stale, until STOCK_STALE_IF_ERROR_SECONDS.
+    await server.stop();
+    await sleep(1100);
+    const stale = await edge.postQuote(cart);
+    assert.equal(stale.status, 200);
+    assert.equal(stale.headers.get("cartcore-stock"), "stale");
+    assert.ok(Number(stale.headers.get("cartcore-stock-age")) >= 1);
+    assert.equal(stale.text, refreshed.text);
+
+    await sleep(2100);
+    const none = await edge.postQuote(cart);
+    assert.equal(none.status, 200, none.text);
+    assert.equal(none.headers.get("cartcore-stock"), "unavailable");
+    assert.equal(none.headers.get("cartcore-stock-age"), null);
+    // Without a snapshot the engine cannot vouch for the guard, and says so.
+    assert.equal(promotion(JSON.parse(none.text).quote, guard), "stock_unknown");
+  });
+});
+
+test("currency: chosen from the CDN's country header, falling back to the store currency", async () => {
+  const vars = { COUNTRY_CURRENCIES: JSON.stringify({ US: "USD", DE: "EUR" }) };
+  await withOriginAndEdge(vars, async ({ server, edge }) => {
+    const cart = JSON.stringify({ lines: [{ variant: "mug", quantity: 1 }] });
+    const us = await edge.postQuote(cart, { "CF-IPCountry": "US" });
+    assert.equal(us.status, 200);
+    assert.equal(us.headers.get("cartcore-country"), "US");
+    assert.equal(us.headers.get("cartcore-currency"), "USD");
+    assert.equal(us.text, (await serverQuote(server, cart)).text);
+
+    // The sample store sells in USD only; the engine refuses EUR, so the shopper gets the store currency.
+    const de = await edge.postQuote(cart, { "CF-IPCountry": "DE" });
+    assert.equal(de.status, 200, de.text);
+    assert.equal(de.headers.get("cartcore-country"), "DE");
+    assert.equal(JSON.parse(de.text).quote.currency, "USD");
+    assert.equal(de.text, us.text);
+
+    // A currency the shopper named is never replaced: the engine's refusal is the answer.
+    const named = JSON.stringify({ currency: "EUR", lines: [{ variant: "mug", quantity: 1 }] });
+    const explicit = await edge.postQuote(named, { "CF-IPCountry": "US" });
+    const fromServer = await serverQuote(server, named);
+    assert.equal(explicit.status, fromServer.status);
+    assert.equal(explicit.text, fromServer.text);
+    assert.equal(JSON.parse(explicit.text).error.code, "currency_mismatch");
+  });
+});
+
+test("bad requests get HTTP codes with the engine's JSON error; CORS; holds go to the origin", async () => {
+  await withOriginAndEdge({ MAX_BODY_BYTES: "2048", ALLOWED_ORIGINS: "https://shop.example" }, async ({ server, edge }) => {
+    const error = (response) => JSON.parse(response.text).error;
+
+    const malformed = await edge.postQuote("{");
+    assert.equal(malformed.status, 400);
+    assert.equal(error(malformed).code, "malformed_json");
+
+    const notObject = await edge.postQuote("[1]");
+    assert.equal(notObject.status, 400);
+    assert.equal(error(notObject).code, "invalid_type");
+
+    const badUtf8 = await edge.fetch("/quote", { method: "POST", body: new Uint8Array([0x7b, 0xff, 0x7d]) });
+    assert.equal(badUtf8.status, 400);
+    assert.equal(error(badUtf8).code, "malformed_json");
+
+    const tooBig = await edge.postQuote(JSON.stringify({ lines: [], padding: "x".repeat(3000) }));
+    assert.equal(tooBig.status, 413);
+    assert.equal(error(tooBig).code, "payload_too_large");
+
+    const wrongMethod = await edge.fetch("/quote");
+    assert.equal(wrongMethod.status, 405);
+    assert.equal(error(wrongMethod).code, "method_not_allowed");
+    const nowhere = await edge.fetch("/admin", { method: "POST", body: "{}" });
+    assert.equal(nowhere.status, 404);
+    assert.equal(error(nowhere).code, "not_found");
+
+    // CORS for the widget on the merchant's site, and only there.
+    const preflight = await edge.fetch("/quote", {
+      method: "OPTIONS",
+      headers: { origin: "https://shop.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "https://shop.example");
+    assert.match(preflight.headers.get("access-control-allow-headers"), /content-type/);
+    const stranger = await edge.fetch("/quote", { method: "OPTIONS", headers: { origin: "https://evil.example" } });
+    assert.equal(stranger.status, 403);
+    assert.equal(stranger.headers.get("access-control-allow-origin"), null);
+    const cors = await edge.postQuote({ lines: [{ variant: "mug", quantity: 1 }] }, { origin: "https://shop.example" });
+    assert.equal(cors.headers.get("access-control-allow-origin"), "https://shop.example");
+    assert.match(cors.headers.get("access-control-expose-headers"), /Cartcore-Stock-Age/);
+
+    // Holds reserve stock, so the edge forwards them; the origin's stock shows the hold.
+    const hold = await edge.fetch("/v1/holds", {
+      method: "POST",
+      body: JSON.stringify({ cart: { lines: [{ variant: "mug", quantity: 2 }] } }),
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(hold.status, 201, hold.text);
+    const held = await call(server, "GET", "/v1/admin/stock/mug", { admin: true });
+    assert.equal(held.body.stock.held, 2);
+    const release = await edge.fetch(`/v1/holds/${JSON.parse(hold.text).hold.id}`, { method: "DELETE" });
+    assert.equal(release.status, 200, release.text);
+    assert.equal((await call(server, "GET", "/v1/admin/stock/mug", { admin: true })).body.stock.held, 0);
+  });
+});
