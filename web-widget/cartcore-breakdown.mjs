@@ -34,6 +34,7 @@ thead th { border-top: 0; font-size: .85em; color: var(--cartcore-muted, #5b6670
 ul { margin: .2em 0 0; padding-left: 1.1em; }
 .adjustments { list-style: none; padding: 0; font-size: .88em; }
 .saving { color: var(--cartcore-saving, #116b3a); }
+.clamp { color: var(--cartcore-muted, #5b6670); font-style: italic; }
 .scarcity { display: inline-block; margin-top: .25em; font-size: .82em; font-weight: 600; color: var(--cartcore-warning, #9a4a00); }
 .nudges li { color: var(--cartcore-accent, #1f5fbf); }
 .reasons { color: var(--cartcore-muted, #5b6670); font-size: .9em; }
@@ -245,6 +246,7 @@ export class CartcoreBreakdown extends HTMLElement {
   #render(quote) {
     const currency = quote.currency;
     const editable = this.hasAttribute("editable");
+    const clamps = quote.margin?.clamps ?? quote.clamps ?? [];
     const heading = element("h2", { id: "cartcore-title", text: "Price breakdown" });
 
     const rows = quote.lines.map((line) => {
@@ -264,11 +266,11 @@ export class CartcoreBreakdown extends HTMLElement {
         "ul",
         { class: "adjustments", "aria-label": `Discounts on ${line.name}` },
         line.adjustments.map((adjustment) =>
-          element("li", { class: "saving", "data-adjustment": adjustment.id },
-            `${adjustment.name}: −${money(unsigned(adjustment.amount), currency)}`,
-            // A discount limited by the store's floor price is said to be limited, never why in cost terms.
-            adjustment.clamped ? element("span", { text: " (limited by the store's minimum price)" }) : null),
+          element("li", { class: "saving", "data-adjustment": adjustment.id }, `${adjustment.name}: −${money(unsigned(adjustment.amount), currency)}`),
         ),
+        // A discount the engine limited to keep the store's margin floor: shown as limited, in the engine's
+        // words, which never state costs.
+        clamps.filter((clamp) => clamp.line === line.id).map((clamp) => element("li", { class: "clamp", "data-clamp": line.id, text: clamp.message })),
       );
       const scarcity = line.lowStock
         ? element("span", { class: "scarcity", "data-low-stock": line.lowStock.remaining, text: `Only ${line.lowStock.remaining} left` })
@@ -280,7 +282,7 @@ export class CartcoreBreakdown extends HTMLElement {
         element("th", { scope: "row" }, element("span", { text: line.name }), element("br"), element("small", { text: line.sku }), scarcity ? element("br") : null, scarcity),
         element("td", { class: "num" }, quantityCell),
         element("td", { class: "num", text: money(line.listUnitPrice, currency) }),
-        element("td", {}, line.adjustments.length ? adjustments : element("span", { class: "reasons", text: "—" })),
+        element("td", {}, line.adjustments.length || clamps.some((clamp) => clamp.line === line.id) ? adjustments : element("span", { class: "reasons", text: "—" })),
         element(
           "td",
           { class: "num", "data-line-total": line.total },
@@ -311,13 +313,13 @@ export class CartcoreBreakdown extends HTMLElement {
 
     const applied = [...quote.priceRules.applied, ...quote.promotions.applied];
     const notApplied = [...quote.priceRules.notApplied, ...quote.promotions.notApplied];
-    // Offers within reach: the engine names the amount or quantity still needed, in its own sentence.
-    const withinReach = notApplied.filter((p) => p.amountNeeded !== undefined || p.quantityNeeded !== undefined);
-    const otherReasons = notApplied.filter((p) => !withinReach.includes(p));
-    const nudges = [
-      ...(quote.nudges ?? []).map((n) => ({ id: n.id ?? n.promotion, name: n.name ?? "", message: n.message })),
-      ...withinReach.map((p) => ({ id: p.id, name: p.name, message: p.message })),
-    ];
+    // Offers within reach. A quote that carries the engine's own `nudges` list says which to show; otherwise
+    // every offer the engine reports with an amount or quantity still needed is one, in the engine's sentence.
+    const nameOf = (id) => [...applied, ...notApplied].find((p) => p.id === id)?.name ?? "";
+    const nudges = Array.isArray(quote.nudges)
+      ? quote.nudges.map((n) => ({ id: n.id, name: nameOf(n.id), message: n.message }))
+      : notApplied.filter((p) => p.amountNeeded !== undefined || p.quantityNeeded !== undefined).map((p) => ({ id: p.id, name: p.name, message: p.message }));
+    const otherReasons = notApplied.filter((p) => !nudges.some((n) => n.id === p.id));
 
     const section = (title, className, items, render) =>
       items.length
@@ -339,7 +341,6 @@ export class CartcoreBreakdown extends HTMLElement {
         section("Why some offers did not apply", "reasons", otherReasons, (p) =>
           element("li", { "data-promotion": p.id, "data-reason": p.reason }, element("strong", { text: p.name }), `: ${p.message}`),
         ),
-        section("Limits on discounts", "reasons", quote.clamps ?? [], (c) => element("li", { "data-clamp": c.line ?? c.id ?? "" }, c.message)),
         section("Codes", "coupons", quote.coupons, (c) =>
           element("li", { "data-coupon": c.code, "data-status": c.status }, element("strong", { text: c.code }), `: ${c.message}`),
         ),

@@ -55,6 +55,7 @@ function readRendered(page) {
       lineTotals: Object.fromEntries(all("tr[data-line]", (row) => [row.dataset.line, row.querySelector("[data-line-total] > span:last-child").textContent])),
       lowStock: Object.fromEntries(all("tr[data-line]", (row) => [row.dataset.line, row.querySelector("[data-low-stock]")?.textContent ?? null])),
       adjustments: all("[data-adjustment]", (li) => li.textContent),
+      clamps: all("[data-clamp]", (li) => `${li.dataset.clamp}: ${li.textContent}`),
       totals: Object.fromEntries(all("[data-total]", (dd) => [dd.dataset.total, dd.textContent])),
       applied: all("ul.applied li", (li) => li.textContent),
       nudges: all("ul.nudges li", (li) => li.textContent),
@@ -84,9 +85,15 @@ function assertRenders(rendered, quote) {
   const applied = [...quote.priceRules.applied, ...quote.promotions.applied].map((p) => `${p.name}: ${p.message}`);
   assert.deepEqual(rendered.applied, applied);
   const notApplied = [...quote.priceRules.notApplied, ...quote.promotions.notApplied];
-  const reach = (p) => p.amountNeeded !== undefined || p.quantityNeeded !== undefined;
-  assert.deepEqual(rendered.nudges, notApplied.filter(reach).map((p) => `${p.name}: ${p.message}`));
-  assert.deepEqual(rendered.reasons, notApplied.filter((p) => !reach(p)).map((p) => `${p.name}: ${p.message}`));
+  // Nudges are the engine's own list when the quote has one, else the offers it reports as within reach.
+  const nudgeIds = quote.nudges ? quote.nudges.map((n) => n.id) : notApplied.filter((p) => p.amountNeeded !== undefined || p.quantityNeeded !== undefined).map((p) => p.id);
+  const outcome = (id) => [...quote.priceRules.applied, ...quote.promotions.applied, ...notApplied].find((p) => p.id === id);
+  const nudgeMessage = (id) => quote.nudges?.find((n) => n.id === id).message ?? outcome(id).message;
+  const labelled = (name, message) => (name ? `${name}: ${message}` : message);
+  assert.deepEqual(rendered.nudges, nudgeIds.map((id) => labelled(outcome(id)?.name, nudgeMessage(id))));
+  assert.deepEqual(rendered.reasons, notApplied.filter((p) => !nudgeIds.includes(p.id)).map((p) => `${p.name}: ${p.message}`));
+  const clamps = quote.margin?.clamps ?? [];
+  assert.deepEqual(rendered.clamps, clamps.map((c) => `${c.line}: ${c.message}`));
   assert.deepEqual(rendered.coupons, quote.coupons.map((k) => `${k.code}: ${k.message}`));
   assert.equal(rendered.status, `Total ${quote.totals.total} ${c}`);
 }
