@@ -228,6 +228,14 @@ export function randomStore(random) {
     priceRules,
     promotions,
   };
+  // Now and then a price near the int64 limit of minor units, so overflow handling (amount_overflow, or not)
+  // is compared too: both builds use 64-bit integers, and this is where they would part if either did not.
+  // The core accepts amounts up to 10^15 minor units; 10^15 x 100,000 units leaves int64.
+  let hugeVariant;
+  if (random.chance(0.03)) {
+    hugeVariant = products[0].variants[0].id;
+    products[0].variants[0].price = formatMoney(BigInt(random.int(1, 10)) * 10n ** 14n, currency.exponent);
+  }
   // A few broken configs, so compile errors (code, pointer, message) are compared as well.
   if (random.chance(0.03)) {
     const breakage = random.int(0, 3);
@@ -236,7 +244,7 @@ export function randomStore(random) {
     else if (breakage === 2) config.catalog.products.push({ ...products[0] });
     else config.promotions.push({ id: "typo", type: "itemDiscount", selector: { everything: true }, discount: { percentOff: "10" }, prority: 3 });
   }
-  return { config, currency, variants, coupons };
+  return { config, currency, variants, coupons, hugeVariant };
 }
 
 /** A random cart for a store from randomStore(). */
@@ -248,6 +256,9 @@ export function randomCart(random, store) {
     if (random.chance(0.05)) line.quantity = random.int(13, 400);
     if (random.chance(0.1)) delete line.id; // defaults to the variant id; may collide, which is a compared error
     lines.push(line);
+  }
+  if (store.hugeVariant && random.chance(0.3)) {
+    lines.push({ id: "line-huge", variant: store.hugeVariant, quantity: random.int(1000, 100000) });
   }
   const request = {
     schemaVersion: 1,
