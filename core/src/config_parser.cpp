@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Store config → CompiledStore: strict validation with JSON pointers, selector resolution and rule indexing.
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "currency.hpp"
@@ -44,6 +45,8 @@ VariantSet intersect(const VariantSet& a, const VariantSet& b) {
   return out;
 }
 
+CompiledStore convertedStore(const CompiledStore& base, const std::string& currency);
+
 /** Indexes over the catalog that turn selector leaves into variant sets without scanning every variant. */
 struct CatalogIndex {
   VariantSet everything;
@@ -61,14 +64,24 @@ class ConfigCompiler {
     int64_t schema = readInteger(root.required("schemaVersion"), "/schemaVersion", 0, INT64_MAX);
     if (schema != 1) fail(ErrorCode::UnsupportedSchemaVersion, "/schemaVersion", "only schemaVersion 1 is supported");
     readStore(root.required("store"));
+    // Rates first: a variant's price list may only name currencies that have one.
+    if (const Json* currencies = root.optional("currencies")) readCurrencies(*currencies);
     readCatalog(root.required("catalog"));
     if (const Json* rules = root.optional("priceRules")) readPriceRules(*rules);
+    // Shipping before promotions: a free-shipping promotion may name the methods it makes free.
+    if (const Json* shipping = root.optional("shipping")) readShipping(*shipping);
     if (const Json* promotions = root.optional("promotions")) readPromotions(*promotions);
+    if (const Json* tax = root.optional("tax")) readTax(*tax);
+    if (const Json* floors = root.optional("marginFloors")) readMarginFloors(*floors);
     root.finish();
     buildIndexes();
     // The canonical dump (sorted keys, fixed formatting) is what the digest covers, so whitespace or key order in
     // the uploaded text never changes it.
     store_.configDigest = "sha256:" + sha256Hex(config.dump());
+    // Every amount is converted once here, so a quote in EUR costs what a quote in the store currency costs.
+    for (const auto& [currency, rate] : store_.currencies.rates) {
+      store_.currencyViews.emplace(currency, std::make_shared<const CompiledStore>(convertedStore(store_, currency)));
+    }
   }
 
  private:
@@ -82,7 +95,100 @@ class ConfigCompiler {
     if (const Json* level = store.optional("lowStockLevel")) {
       defaultLowStockLevel_ = readInteger(*level, "/store/lowStockLevel", 0, kMaxQuantityInRule);
     }
+    if (const Json* codes = store.optional("maxCodesPerOrder")) {
+      store_.maxCodesPerOrder = readInteger(*codes, "/store/maxCodesPerOrder", 1, static_cast<int64_t>(kMaxCouponsPerCart));
+    }
     store.finish();
+  }
+
+  // ---- currencies -----------------------------------------------------------------------------------------------
+
+  std::string readCurrencyCode(const Json& value, const std::string& pointer) {
+    std::string code = readString(value, pointer);
+    if (!currencyExponent(code)) fail(ErrorCode::UnknownCurrency, pointer, "\"" + code + "\" is not an ISO 4217 currency");
+    return code;
+  }
+
+  /** A rate is a positive decimal string with at most kRateDecimals decimals, e.g. "0.9215" or "151.2". */
+  int64_t readRate(const Json& value, const std::string& pointer) {
+    std::string text = readString(value, pointer);
+    // parseMoney with exponent kRateDecimals gives exactly the scaled integer; it rejects signs and excess decimals.
+    int64_t scaled = parseMoney(text, kRateDecimals, pointer);
+    if (scaled == 0) fail(ErrorCode::InvalidValue, pointer, "a rate must be greater than zero");
+    if (scaled > powerOfTen(5) * powerOfTen(kRateDecimals)) fail(ErrorCode::OutOfRange, pointer, "a rate must be at most 100000");
+    return scaled;
+  }
+
+  void readCurrencies(const Json& value) {
+    ObjectReader c(value, "/currencies");
+    CurrencySettings& out = store_.currencies;
+    const Json& rates = c.required("rates");
+    if (!rates.is_object()) fail(ErrorCode::InvalidType, "/currencies/rates", "rates is an object of currency code to decimal string");
+    if (rates.size() > 200) fail(ErrorCode::TooManyItems, "/currencies/rates", "at most 200 rates");
+    for (const auto& [code, rate] : rates.items()) {
+      std::string ptr = childPointer("/currencies/rates", code);
+      if (!currencyExponent(code)) fail(ErrorCode::UnknownCurrency, ptr, "\"" + code + "\" is not an ISO 4217 currency");
+      if (code == store_.currency) fail(ErrorCode::InvalidValue, ptr, "the store currency needs no rate");
+      out.rates[code] = readRate(rate, ptr);
+    }
+    out.ratesAsOf = parseTimestamp(readString(c.required("asOf"), "/currencies/asOf"), "/currencies/asOf");
+    if (const Json* age = c.optional("maxAgeMinutes")) {
+      out.maxRateAgeMillis = readInteger(*age, "/currencies/maxAgeMinutes", 1, 525'600) * 60'000;
+    }
+    if (const Json* policy = c.optional("staleRates")) {
+      std::string p = readString(*policy, "/currencies/staleRates");
+      if (p != "refuse" && p != "warn") fail(ErrorCode::InvalidValue, "/currencies/staleRates", "staleRates is \"refuse\" or \"warn\"");
+      out.refuseStaleRates = p == "refuse";
+    }
+    if (const Json* countries = c.optional("countries")) {
+      if (!countries->is_object()) fail(ErrorCode::InvalidType, "/currencies/countries", "countries is an object of country code to currency");
+      for (const auto& [country, currency] : countries->items()) {
+        std::string ptr = childPointer("/currencies/countries", country);
+        checkCountryCode(country, ptr);
+        std::string code = readCurrencyCode(currency, ptr);
+        requireRate(code, ptr);
+        out.countries[country] = code;
+      }
+    }
+    if (const Json* endings = c.optional("priceEndings")) {
+      if (!endings->is_object()) fail(ErrorCode::InvalidType, "/currencies/priceEndings", "priceEndings is an object of currency to ending");
+      for (const auto& [code, ending] : endings->items()) {
+        std::string ptr = childPointer("/currencies/priceEndings", code);
+        auto exponent = currencyExponent(code);
+        if (!exponent) fail(ErrorCode::UnknownCurrency, ptr, "\"" + code + "\" is not an ISO 4217 currency");
+        requireRate(code, ptr);
+        Minor minor = parseMoney(readString(ending, ptr), *exponent, ptr);
+        if (minor >= powerOfTen(*exponent)) fail(ErrorCode::InvalidValue, ptr, "an ending is below one whole unit, e.g. \"0.99\" or \"0.00\"");
+        out.priceEndings[code] = minor;
+      }
+    }
+    c.finish();
+  }
+
+  void requireRate(const std::string& currency, const std::string& pointer) {
+    if (currency != store_.currency && !store_.currencies.rates.count(currency)) {
+      fail(ErrorCode::MissingRate, pointer, "no exchange rate for " + currency + " in /currencies/rates");
+    }
+  }
+
+  static void checkCountryCode(const std::string& code, const std::string& pointer) {
+    if (code.size() != 2 || !(code[0] >= 'A' && code[0] <= 'Z') || !(code[1] >= 'A' && code[1] <= 'Z')) {
+      fail(ErrorCode::InvalidValue, pointer, "a country is an ISO 3166-1 alpha-2 code in capitals, e.g. \"DE\"");
+    }
+  }
+
+  std::map<std::string, Minor> readPriceList(const Json& value, const std::string& pointer) {
+    if (!value.is_object()) fail(ErrorCode::InvalidType, pointer, "prices is an object of currency code to decimal string");
+    std::map<std::string, Minor> out;
+    for (const auto& [code, price] : value.items()) {
+      std::string ptr = childPointer(pointer, code);
+      auto exponent = currencyExponent(code);
+      if (!exponent) fail(ErrorCode::UnknownCurrency, ptr, "\"" + code + "\" is not an ISO 4217 currency");
+      if (code == store_.currency) fail(ErrorCode::InvalidValue, ptr, "the store-currency price is \"price\"");
+      requireRate(code, ptr);  // rule amounts, shipping and costs still convert at the rate
+      out[code] = parseMoney(readString(price, ptr), *exponent, ptr);
+    }
+    return out;
   }
 
   void readCatalog(const Json& value) {
@@ -135,6 +241,7 @@ class ConfigCompiler {
         if (const Json* cost = variant.optional("cost")) {
           info.cost = parseMoney(readString(*cost, variant.pointerTo("cost")), store_.exponent, variant.pointerTo("cost"));
         }
+        if (const Json* prices = variant.optional("prices")) info.priceList = readPriceList(*prices, variant.pointerTo("prices"));
         info.taxClass = taxClass;
         if (const Json* t = variant.optional("taxClass")) info.taxClass = readId(*t, variant.pointerTo("taxClass"));
         if (const Json* w = variant.optional("weightGrams")) info.weightGrams = readInteger(*w, variant.pointerTo("weightGrams"), 0, 100'000'000);
@@ -518,6 +625,15 @@ class ConfigCompiler {
         }
       } else if (type == "freeShipping") {
         out.type = Promotion::Type::FreeShipping;
+        if (const Json* m = promo.optional("methods")) {
+          out.shippingMethods = readIdList(*m, promo.pointerTo("methods"), 100, true);
+          for (std::size_t k = 0; k < out.shippingMethods.size(); ++k) {
+            if (!findShippingMethod(out.shippingMethods[k])) {
+              fail(ErrorCode::UnknownReference, childPointer(promo.pointerTo("methods"), k), "no shipping method \"" + out.shippingMethods[k] + "\"");
+            }
+          }
+          std::sort(out.shippingMethods.begin(), out.shippingMethods.end());
+        }
         if (const Json* s = promo.optional("selector")) {
           out.eligible = readSelector(*s, promo.pointerTo("selector"));
         } else {
@@ -533,6 +649,196 @@ class ConfigCompiler {
     std::sort(store_.promotions.begin(), store_.promotions.end(), [](const Promotion& a, const Promotion& b) {
       return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
     });
+  }
+
+  // ---- shipping -------------------------------------------------------------------------------------------------
+
+  const ShippingMethod* findShippingMethod(const std::string& id) const {
+    for (const auto& m : store_.shippingMethods) {
+      if (m.id == id) return &m;
+    }
+    return nullptr;
+  }
+
+  std::vector<std::string> readCountries(const Json& value, const std::string& pointer) {
+    auto countries = readIdList(value, pointer, 300, true);
+    if (countries.empty()) fail(ErrorCode::InvalidValue, pointer, "list at least one country, or leave the field out");
+    for (std::size_t i = 0; i < countries.size(); ++i) checkCountryCode(countries[i], childPointer(pointer, i));
+    std::sort(countries.begin(), countries.end());
+    return countries;
+  }
+
+  void readShipping(const Json& value) {
+    ObjectReader shipping(value, "/shipping");
+    const auto& methods = readArray(shipping.required("methods"), "/shipping/methods", 100);
+    shipping.finish();
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < methods.size(); ++i) {
+      ObjectReader m(methods[i], childPointer("/shipping/methods", i));
+      ShippingMethod out;
+      out.id = readId(m.required("id"), m.pointerTo("id"));
+      if (!ids.insert(out.id).second) fail(ErrorCode::DuplicateId, m.pointerTo("id"), "shipping method \"" + out.id + "\" is defined twice");
+      out.name = out.id;
+      if (const Json* name = m.optional("name")) out.name = readString(*name, m.pointerTo("name"));
+      if (const Json* c = m.optional("countries")) out.countries = readCountries(*c, m.pointerTo("countries"));
+      if (const Json* f = m.optional("freeAbove")) out.freeAbove = parseMoney(readString(*f, m.pointerTo("freeAbove")), store_.exponent, m.pointerTo("freeAbove"));
+      const Json* flat = m.optional("flat");
+      const Json* weight = m.optional("weightBands");
+      const Json* subtotal = m.optional("subtotalBands");
+      if ((flat != nullptr) + (weight != nullptr) + (subtotal != nullptr) != 1) {
+        fail(ErrorCode::InvalidValue, m.pointer(), "a shipping method needs exactly one of flat, weightBands, subtotalBands");
+      }
+      if (flat) {
+        out.kind = ShippingMethod::Kind::Flat;
+        out.flat = parseMoney(readString(*flat, m.pointerTo("flat")), store_.exponent, m.pointerTo("flat"));
+      } else {
+        bool byWeight = weight != nullptr;
+        out.kind = byWeight ? ShippingMethod::Kind::Weight : ShippingMethod::Kind::Subtotal;
+        std::string listPtr = m.pointerTo(byWeight ? "weightBands" : "subtotalBands");
+        const auto& bands = readArray(byWeight ? *weight : *subtotal, listPtr, 100);
+        if (bands.empty()) fail(ErrorCode::InvalidValue, listPtr, "list at least one band");
+        for (std::size_t b = 0; b < bands.size(); ++b) {
+          ObjectReader band(bands[b], childPointer(listPtr, b));
+          ShippingBand sb;
+          const char* boundKey = byWeight ? "upToGrams" : "from";
+          if (byWeight) sb.bound = readInteger(band.required(boundKey), band.pointerTo(boundKey), 0, 100'000'000'000);
+          else sb.bound = parseMoney(readString(band.required(boundKey), band.pointerTo(boundKey)), store_.exponent, band.pointerTo(boundKey));
+          sb.amount = parseMoney(readString(band.required("amount"), band.pointerTo("amount")), store_.exponent, band.pointerTo("amount"));
+          band.finish();
+          if (!out.bands.empty() && sb.bound <= out.bands.back().bound) {
+            fail(ErrorCode::InvalidValue, band.pointerTo(boundKey), std::string("bands must be listed by increasing ") + boundKey);
+          }
+          if (!byWeight && b == 0 && sb.bound != 0) {
+            fail(ErrorCode::InvalidValue, band.pointerTo(boundKey), "the first subtotal band starts at 0, so every cart has a price");
+          }
+          out.bands.push_back(sb);
+        }
+      }
+      m.finish();
+      store_.shippingMethods.push_back(std::move(out));
+    }
+    std::sort(store_.shippingMethods.begin(), store_.shippingMethods.end(), [](const ShippingMethod& a, const ShippingMethod& b) { return a.id < b.id; });
+  }
+
+  // ---- tax ------------------------------------------------------------------------------------------------------
+
+  void readTax(const Json& value) {
+    ObjectReader tax(value, "/tax");
+    TaxSettings out;
+    if (const Json* inc = tax.optional("pricesIncludeTax")) out.pricesIncludeTax = readBool(*inc, "/tax/pricesIncludeTax");
+    if (const Json* s = tax.optional("shippingTaxClass")) out.shippingTaxClass = readId(*s, "/tax/shippingTaxClass");
+    const auto& rates = readArray(tax.required("rates"), "/tax/rates", 10000);
+    tax.finish();
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < rates.size(); ++i) {
+      ObjectReader r(rates[i], childPointer("/tax/rates", i));
+      TaxRate rate;
+      rate.id = readId(r.required("id"), r.pointerTo("id"));
+      if (!ids.insert(rate.id).second) fail(ErrorCode::DuplicateId, r.pointerTo("id"), "tax rate \"" + rate.id + "\" is defined twice");
+      rate.name = rate.id;
+      if (const Json* name = r.optional("name")) rate.name = readString(*name, r.pointerTo("name"));
+      rate.country = readString(r.required("country"), r.pointerTo("country"));
+      checkCountryCode(rate.country, r.pointerTo("country"));
+      if (const Json* region = r.optional("region")) rate.region = readId(*region, r.pointerTo("region"));
+      rate.taxClasses = readIdList(r.required("taxClasses"), r.pointerTo("taxClasses"), 100, true);
+      if (rate.taxClasses.empty()) fail(ErrorCode::InvalidValue, r.pointerTo("taxClasses"), "list at least one tax class");
+      std::sort(rate.taxClasses.begin(), rate.taxClasses.end());
+      rate.percent = parsePercent(readString(r.required("percent"), r.pointerTo("percent")), r.pointerTo("percent"));
+      r.finish();
+      out.rates.push_back(std::move(rate));
+    }
+    std::sort(out.rates.begin(), out.rates.end(), [](const TaxRate& a, const TaxRate& b) { return a.id < b.id; });
+    store_.tax = std::move(out);
+  }
+
+  // ---- margin floors --------------------------------------------------------------------------------------------
+
+  MarginFloorValue readFloorValue(ObjectReader& object) {
+    const Json* percent = object.optional("minMarginPercent");
+    const Json* amount = object.optional("minMarginAmount");
+    if ((percent != nullptr) == (amount != nullptr)) {
+      fail(ErrorCode::InvalidValue, object.pointer(), "needs exactly one of minMarginPercent, minMarginAmount");
+    }
+    if (percent) {
+      PartsPerMillion p = parsePercent(readString(*percent, object.pointerTo("minMarginPercent")), object.pointerTo("minMarginPercent"));
+      if (p >= kWhole) fail(ErrorCode::OutOfRange, object.pointerTo("minMarginPercent"), "a margin is below 100 % of the price");
+      return {true, p};
+    }
+    return {false, parseMoney(readString(*amount, object.pointerTo("minMarginAmount")), store_.exponent, object.pointerTo("minMarginAmount"))};
+  }
+
+  void readMarginFloors(const Json& value) {
+    ObjectReader m(value, "/marginFloors");
+    MarginSettings out;
+    if (const Json* policy = m.optional("missingCost")) {
+      std::string p = readString(*policy, "/marginFloors/missingCost");
+      if (p != "error" && p != "skip") fail(ErrorCode::InvalidValue, "/marginFloors/missingCost", "missingCost is \"error\" or \"skip\"");
+      out.skipMissingCost = p == "skip";
+    }
+    if (const Json* cap = m.optional("maxOrderDiscountPercent")) {
+      out.maxOrderDiscount = parsePercent(readString(*cap, "/marginFloors/maxOrderDiscountPercent"), "/marginFloors/maxOrderDiscountPercent");
+    }
+    if (const Json* v = m.optional("visibility")) {
+      std::string vis = readString(*v, "/marginFloors/visibility");
+      if (vis != "internal" && vis != "shopper") fail(ErrorCode::InvalidValue, "/marginFloors/visibility", "visibility is \"internal\" or \"shopper\"");
+      out.internal = vis == "internal";
+    }
+    const Json* floorsJson = m.optional("floors");
+    if (floorsJson) {
+      const auto& floors = readArray(*floorsJson, "/marginFloors/floors", kMaxRules);
+      std::set<std::string> ids;
+      for (std::size_t i = 0; i < floors.size(); ++i) {
+        ObjectReader f(floors[i], childPointer("/marginFloors/floors", i));
+        MarginFloor floor;
+        floor.id = readId(f.required("id"), f.pointerTo("id"));
+        if (!ids.insert(floor.id).second) fail(ErrorCode::DuplicateId, f.pointerTo("id"), "margin floor \"" + floor.id + "\" is defined twice");
+        if (const Json* vs = f.optional("variants")) {
+          auto list = readIdList(*vs, f.pointerTo("variants"), kMaxListItems, true);
+          for (std::size_t k = 0; k < list.size(); ++k) {
+            auto it = store_.variantIndex.find(list[k]);
+            if (it == store_.variantIndex.end()) fail(ErrorCode::UnknownReference, childPointer(f.pointerTo("variants"), k), "no variant \"" + list[k] + "\" in the catalog");
+            floor.variants.push_back(it->second);
+          }
+          std::sort(floor.variants.begin(), floor.variants.end());
+          floor.hasVariants = true;
+          floor.specificity += 4;
+        }
+        if (const Json* cs = f.optional("categories")) {
+          floor.categories = readIdList(*cs, f.pointerTo("categories"), 100, true);
+          for (std::size_t k = 0; k < floor.categories.size(); ++k) {
+            if (!index_.byCategory.count(floor.categories[k])) {
+              fail(ErrorCode::UnknownReference, childPointer(f.pointerTo("categories"), k), "no category \"" + floor.categories[k] + "\" in the catalog");
+            }
+          }
+          std::sort(floor.categories.begin(), floor.categories.end());
+          floor.specificity += 2;
+        }
+        if (const Json* ss = f.optional("segments")) {
+          floor.segments = readSegments(*ss, f.pointerTo("segments"));
+          floor.specificity += 1;
+        }
+        floor.value = readFloorValue(f);
+        if (const Json* os = f.optional("overrides")) {
+          const auto& overrides = readArray(*os, f.pointerTo("overrides"), 100);
+          for (std::size_t k = 0; k < overrides.size(); ++k) {
+            ObjectReader o(overrides[k], childPointer(f.pointerTo("overrides"), k));
+            MarginOverride mo;
+            mo.window = readWindow(o.required("startsAt"), o.pointerTo("startsAt"), o.required("endsAt"), o.pointerTo("endsAt"));
+            mo.value = readFloorValue(o);
+            o.finish();
+            floor.overrides.push_back(mo);
+          }
+        }
+        f.finish();
+        out.floors.push_back(std::move(floor));
+      }
+    }
+    m.finish();
+    if (out.floors.empty() && !out.maxOrderDiscount) {
+      fail(ErrorCode::InvalidValue, "/marginFloors", "configure floors, maxOrderDiscountPercent, or leave marginFloors out");
+    }
+    std::sort(out.floors.begin(), out.floors.end(), [](const MarginFloor& a, const MarginFloor& b) { return a.id < b.id; });
+    store_.margins = std::move(out);
   }
 
   void buildIndexes() {
@@ -557,7 +863,89 @@ class ConfigCompiler {
   int64_t defaultLowStockLevel_ = 5;
 };
 
+/** Converts a per-unit price change's amount; percentages are the same in every currency. */
+PriceChange convertChange(PriceChange change, const std::function<Minor(Minor)>& convert) {
+  if (change.kind != PriceChange::Kind::PercentOff) change.value = convert(change.value);
+  return change;
+}
+
+/**
+ * The store with every amount in `currency`: shelf prices from the variant's price list, else converted and moved
+ * to the currency's price ending; every other amount (costs, rule amounts, thresholds, shipping, amount floors)
+ * converted at the rate and rounded half away from zero, without endings, so "spend 50.00 USD" at 0.92 is
+ * "spend 46.00 EUR".
+ */
+CompiledStore convertedStore(const CompiledStore& base, const std::string& currency) {
+  CompiledStore out = base;
+  out.currencyViews.clear();
+  out.currency = currency;
+  out.exponent = *currencyExponent(currency);
+  const int64_t rate = base.currencies.rates.at(currency);
+  auto convert = [&](Minor amount) { return convertMoney(amount, rate, kRateDecimals, base.exponent, out.exponent); };
+  auto ending = base.currencies.priceEndings.find(currency);
+  for (auto& v : out.variants) {
+    auto listed = v.priceList.find(currency);
+    if (listed != v.priceList.end()) {
+      v.price = listed->second;
+    } else {
+      v.price = convert(v.price);
+      if (ending != base.currencies.priceEndings.end()) v.price = applyPriceEnding(v.price, ending->second, out.exponent);
+    }
+    if (v.cost) v.cost = convert(*v.cost);
+  }
+  for (auto& rule : out.priceRules) {
+    rule.change = convertChange(rule.change, convert);
+    for (auto& tier : rule.tiers) tier.change = convertChange(tier.change, convert);
+  }
+  for (auto& promo : out.promotions) {
+    promo.discount = convertChange(promo.discount, convert);
+    if (promo.conditions.minSubtotal) promo.conditions.minSubtotal = convert(*promo.conditions.minSubtotal);
+    if (promo.bundlePrice) promo.bundlePrice = convert(*promo.bundlePrice);
+    for (auto& tier : promo.tiers) {
+      tier.minSubtotal = convert(tier.minSubtotal);
+      tier.change = convertChange(tier.change, convert);
+    }
+  }
+  for (auto& method : out.shippingMethods) {
+    method.flat = convert(method.flat);
+    if (method.freeAbove) method.freeAbove = convert(*method.freeAbove);
+    for (auto& band : method.bands) {
+      band.amount = convert(band.amount);
+      if (method.kind == ShippingMethod::Kind::Subtotal) band.bound = convert(band.bound);
+    }
+  }
+  if (out.margins) {
+    for (auto& floor : out.margins->floors) {
+      if (!floor.value.percent) floor.value.value = convert(floor.value.value);
+      for (auto& o : floor.overrides) {
+        if (!o.value.percent) o.value.value = convert(o.value.value);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+const CompiledStore& storeInCurrency(const CompiledStore& store, const std::string& currency, const std::string& pointer) {
+  if (currency == store.currency) return store;
+  auto it = store.currencyViews.find(currency);
+  if (it != store.currencyViews.end()) return *it->second;
+  if (store.currencies.rates.empty()) {
+    fail(ErrorCode::CurrencyMismatch, pointer, "this store prices in " + store.currency + ", not " + currency);
+  }
+  fail(ErrorCode::MissingRate, pointer, "this store has no exchange rate for " + currency);
+}
+
+std::vector<const TaxRate*> taxRatesFor(const TaxSettings& tax, const std::string& country, const std::string& region,
+                                        const std::string& taxClass) {
+  std::vector<const TaxRate*> out;
+  for (const auto& rate : tax.rates) {
+    if (rate.country != country || (!rate.region.empty() && rate.region != region)) continue;
+    if (std::binary_search(rate.taxClasses.begin(), rate.taxClasses.end(), taxClass)) out.push_back(&rate);
+  }
+  return out;
+}
 
 CompiledStore compileStore(const Json& config) {
   CompiledStore store;

@@ -40,3 +40,36 @@ std::optional<int> currencyExponent(std::string_view code) {
 }
 
 }  // namespace cartcore
+
+#include "input_error.hpp"
+
+namespace cartcore {
+namespace {
+__extension__ typedef __int128 Wide;  // products of a price and a scaled rate need up to ~110 bits
+}  // namespace
+
+int64_t powerOfTen(int exponent) {
+  CARTCORE_ASSERT(exponent >= 0 && exponent <= 18);
+  int64_t p = 1;
+  for (int i = 0; i < exponent; ++i) p *= 10;
+  return p;
+}
+
+int64_t convertMoney(int64_t amount, int64_t scaledRate, int rateDecimals, int fromExponent, int toExponent) {
+  CARTCORE_ASSERT(amount >= 0 && scaledRate > 0);
+  Wide numerator = static_cast<Wide>(amount) * scaledRate * powerOfTen(toExponent);
+  Wide denominator = static_cast<Wide>(powerOfTen(rateDecimals)) * powerOfTen(fromExponent);
+  Wide rounded = (numerator + denominator / 2) / denominator;  // non-negative, so half up is half away from zero
+  if (rounded > INT64_MAX / 4) fail(ErrorCode::AmountOverflow, "", "a converted amount exceeds the supported range");
+  return static_cast<int64_t>(rounded);
+}
+
+int64_t applyPriceEnding(int64_t amount, int64_t ending, int exponent) {
+  if (amount <= 0) return amount;
+  int64_t unit = powerOfTen(exponent);
+  CARTCORE_ASSERT(ending >= 0 && ending < unit);
+  int64_t candidate = amount - amount % unit + ending;
+  return candidate >= amount ? candidate : candidate + unit;
+}
+
+}  // namespace cartcore

@@ -47,9 +47,7 @@ Result<QuoteRequest> Engine::parseRequest(std::string_view requestJson) const {
 Result<Quote> Engine::quote(const QuoteRequest& request) const {
   return guarded([&] {
     // The typed API may be called with hand-built requests, so re-check what the JSON parser would have.
-    if (request.currency != store_->currency) {
-      fail(ErrorCode::CurrencyMismatch, "/currency", "this store prices in " + store_->currency + ", not " + request.currency);
-    }
+    storeInCurrency(*store_, request.currency, "/currency");  // currency_mismatch or missing_rate
     if (request.lines.size() > kMaxCartLines) fail(ErrorCode::TooManyItems, "/lines", "too many lines");
     for (std::size_t i = 0; i < request.lines.size(); ++i) {
       const CartLine& line = request.lines[i];

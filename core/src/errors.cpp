@@ -20,6 +20,11 @@ std::string_view errorCodeName(ErrorCode code) {
     case ErrorCode::TooManyItems: return "too_many_items";
     case ErrorCode::AmountOverflow: return "amount_overflow";
     case ErrorCode::Internal: return "internal_error";
+    case ErrorCode::MissingRate: return "missing_rate";
+    case ErrorCode::StaleRates: return "stale_rates";
+    case ErrorCode::MissingTaxRate: return "missing_tax_rate";
+    case ErrorCode::MissingCost: return "missing_cost";
+    case ErrorCode::ShippingUnavailable: return "shipping_unavailable";
   }
   return "internal_error";
 }

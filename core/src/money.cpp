@@ -88,6 +88,22 @@ Minor percentOf(Minor amount, PartsPerMillion ppm) {
   return static_cast<Minor>(scaled < 0 ? -rounded : rounded);
 }
 
+Minor mulDivRound(Minor a, int64_t b, int64_t c) {
+  CARTCORE_ASSERT(c > 0);
+  Wide scaled = static_cast<Wide>(a) * b;
+  Wide magnitude = scaled < 0 ? -scaled : scaled;
+  Wide rounded = (magnitude + c / 2) / c;
+  if (rounded > INT64_MAX) fail(ErrorCode::AmountOverflow, "", "a money product exceeds the supported range");
+  return static_cast<Minor>(scaled < 0 ? -rounded : rounded);
+}
+
+Minor mulDivCeil(Minor a, int64_t b, int64_t c) {
+  CARTCORE_ASSERT(a >= 0 && b >= 0 && c > 0);
+  Wide rounded = (static_cast<Wide>(a) * b + c - 1) / c;
+  if (rounded > INT64_MAX) fail(ErrorCode::AmountOverflow, "", "a money product exceeds the supported range");
+  return static_cast<Minor>(rounded);
+}
+
 std::vector<Minor> allocateProRata(Minor total, const std::vector<Minor>& weights) {
   std::vector<Minor> parts(weights.size(), 0);
   Wide weightSum = 0;

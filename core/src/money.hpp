@@ -31,6 +31,12 @@ Minor mulMoney(Minor a, int64_t b);
 /** amount × ppm / 1e6, rounded half away from zero. */
 Minor percentOf(Minor amount, PartsPerMillion ppm);
 
+/** a × b / c in 128-bit, rounded half away from zero; c > 0. Throws AmountOverflow past int64. */
+Minor mulDivRound(Minor a, int64_t b, int64_t c);
+
+/** a × b / c in 128-bit, rounded up (towards +infinity); a, b >= 0, c > 0. Throws AmountOverflow past int64. */
+Minor mulDivCeil(Minor a, int64_t b, int64_t c);
+
 /**
  * Splits `total` over `weights` pro rata with the largest-remainder method. The parts sum to `total` exactly;
  * equal remainders go to the lower index, so callers order weights deterministically first.

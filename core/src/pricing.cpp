@@ -4,6 +4,7 @@
 #include "pricing.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <set>
 
@@ -110,7 +111,17 @@ class Pricer {
     buildLines();
     applyPriceRules();
     applyPromotions();
-    return assemble();
+    if (store_.margins) applyMarginProtection();
+    assemble();
+    if (!store_.shippingMethods.empty()) priceShipping();
+    if (store_.tax) priceTax();
+    if (quote_.shipping || store_.tax) {
+      Minor grand = addMoney(quote_.total, quote_.shipping ? quote_.shipping->chosen.amount : 0);
+      quote_.grandTotal = quote_.taxIncluded ? grand : addMoney(grand, quote_.taxTotal);
+    }
+    if (store_.margins && store_.margins->internal) reportMargins();
+    if (request_.nudges) collectNudges();
+    return std::move(quote_);
   }
 
  private:
@@ -624,6 +635,7 @@ class Pricer {
       if (change.discount > 0) line.adjustments.push_back({"promotion", promo.id, promo.name, -change.discount});
     }
     if (e.freeShipping && quote_.freeShippingPromotion.empty()) quote_.freeShippingPromotion = promo.id;
+    if (e.freeShipping) freeShippingApplied_.push_back(&promo);
   }
 
   // ---- promotions: stacking -------------------------------------------------------------------------------------
@@ -761,6 +773,7 @@ class Pricer {
       const Promotion& winner = store_.promotions[*bestExclusive];
       lines_ = pricedLines;
       quote_.freeShippingPromotion.clear();
+      freeShippingApplied_.clear();
       apply(winner, bestExclusiveEval);
       for (uint32_t other : live) {
         if (other == *bestExclusive) continue;
@@ -797,9 +810,344 @@ class Pricer {
     return static_cast<std::size_t>(it - relevant_.begin());
   }
 
+  // ---- margin protection ----------------------------------------------------------------------------------------
+
+  /** The JSON pointer of a line's variant in the request, for errors that a line causes. */
+  std::string linePointer(const LineState& line) const {
+    return "/lines/" + std::to_string(line.line - request_.lines.data()) + "/variant";
+  }
+
+  /** The most specific floor for a line (variant 4, category 2, segment 1; ties: the id sorting first). */
+  const MarginFloor* floorFor(const VariantInfo& variant) const {
+    const MarginFloor* best = nullptr;
+    for (const auto& floor : store_.margins->floors) {
+      if (floor.hasVariants && !contains(floor.variants, static_cast<uint32_t>(&variant - store_.variants.data()))) continue;
+      if (!floor.categories.empty()) {
+        bool any = false;
+        for (const auto& c : variant.categories) any = any || std::binary_search(floor.categories.begin(), floor.categories.end(), c);
+        if (!any) continue;
+      }
+      if (!floor.segments.empty() && !hasSegment(floor.segments)) continue;
+      if (!best || floor.specificity > best->specificity) best = &floor;
+    }
+    return best;
+  }
+
+  /** The sum of every tax rate on a line's class at the destination, for tax-inclusive floors; 0 otherwise. */
+  PartsPerMillion inclusiveTaxPpm(const VariantInfo& variant) const {
+    if (!store_.tax || !store_.tax->pricesIncludeTax) return 0;
+    PartsPerMillion sum = 0;
+    for (const TaxRate* r : taxRatesFor(*store_.tax, request_.destinationCountry, request_.destinationRegion, variant.taxClass)) sum += r->percent;
+    return sum;
+  }
+
+  /**
+   * Gives back `amount` of a line's promotion discounts, last-applied promotion first (it was the one that went too
+   * far), and re-spreads the line's price evenly over its units.
+   */
+  void giveBackDiscount(LineState& line, Minor amount, std::map<std::string, Minor>& reducedByPromotion) {
+    Minor base = mulMoney(line.baseUnit, line.line->quantity);
+    Minor target = addMoney(line.total(), amount);
+    CARTCORE_ASSERT(amount >= 0 && target <= base);
+    for (auto it = line.adjustments.rbegin(); it != line.adjustments.rend() && amount > 0; ++it) {
+      if (it->source != "promotion") continue;
+      Minor take = std::min(amount, -it->amount);
+      it->amount += take;
+      amount -= take;
+      reducedByPromotion[it->id] += take;
+    }
+    CARTCORE_ASSERT(amount == 0);
+    line.adjustments.erase(std::remove_if(line.adjustments.begin(), line.adjustments.end(),
+                                          [](const Adjustment& a) { return a.source == "promotion" && a.amount == 0; }),
+                           line.adjustments.end());
+    line.groups.clear();
+    splitDiscountOverUnits(line.line->quantity, line.baseUnit, base - target, line.groups);
+    normalizeGroups(line.groups);
+  }
+
+  void applyMarginProtection() {
+    const MarginSettings& settings = *store_.margins;
+    MarginReport report;
+    report.internal = settings.internal;
+    report.orderCapPpm = settings.maxOrderDiscount;
+    std::map<std::string, Minor> reduced;  // promotion id -> discount given back
+    for (auto& line : lines_) {
+      const VariantInfo& variant = store_.variants[line.variant];
+      const MarginFloor* floor = floorFor(variant);
+      if (!floor) continue;
+      if (!variant.cost) {
+        if (!settings.skipMissingCost) {
+          fail(ErrorCode::MissingCost, linePointer(line),
+               "margin floor \"" + floor->id + "\" applies to " + variant.id + ", which has no cost in the catalog");
+        }
+        quote_.warnings.push_back({"missing_cost", linePointer(line),
+                                   "No cost is known for " + variant.id + ", so its margin floor \"" + floor->id + "\" was skipped."});
+        continue;
+      }
+      MarginFloorValue value = floor->value;
+      for (const auto& o : floor->overrides) {
+        if (o.window.contains(request_.now)) {
+          value = o.value;  // the first matching override wins, in the order the merchant listed them
+          break;
+        }
+      }
+      const int64_t q = line.line->quantity;
+      Minor cost = mulMoney(*variant.cost, q);
+      // The least the line may earn net of tax: cost / (1 - p) for a percentage (margin as a share of the net
+      // price), cost + amount per unit otherwise; rounded up, so the floor is never breached by a rounding.
+      Minor minNet = value.percent ? mulDivCeil(cost, kWhole, kWhole - value.value) : addMoney(cost, mulMoney(value.value, q));
+      PartsPerMillion taxPpm = inclusiveTaxPpm(variant);
+      Minor minTotal = taxPpm > 0 ? mulDivCeil(minNet, kWhole + taxPpm, kWhole) : minNet;
+      Minor base = mulMoney(line.baseUnit, q);
+      Minor current = line.total();
+      if (current >= minTotal || current >= base) continue;
+      Minor target = std::min(base, minTotal);
+      MarginClamp clamp;
+      clamp.line = line.line->id;
+      clamp.floor = settings.internal ? floor->id : "";
+      clamp.discountBefore = base - current;
+      clamp.discountAfter = base - target;
+      clamp.message = "Discounts on " + variant.name + " are limited to " + money(clamp.discountAfter) + " (from " +
+                      money(clamp.discountBefore) + ")" +
+                      (settings.internal ? " to keep the \"" + floor->id + "\" margin floor." : " on this item.");
+      giveBackDiscount(line, target - current, reduced);
+      report.clamps.push_back(std::move(clamp));
+    }
+    if (settings.maxOrderDiscount) {
+      // The cap bounds promotion discounts against the order as price rules left it; price rules are shelf prices.
+      Minor baseTotal = 0, discount = 0;
+      std::vector<Minor> lineDiscounts;
+      for (const auto& line : lines_) {
+        Minor base = mulMoney(line.baseUnit, line.line->quantity);
+        baseTotal = addMoney(baseTotal, base);
+        lineDiscounts.push_back(base - line.total());
+        discount += lineDiscounts.back();
+      }
+      Minor cap = percentOf(baseTotal, *settings.maxOrderDiscount);
+      if (discount > cap) {
+        report.orderDiscountBefore = discount;
+        report.orderDiscountAfter = cap;
+        std::vector<Minor> giveBack = allocateProRata(discount - cap, lineDiscounts);
+        for (std::size_t i = 0; i < lines_.size(); ++i) {
+          if (giveBack[i] > 0) giveBackDiscount(lines_[i], giveBack[i], reduced);
+        }
+      }
+    }
+    for (const auto& [id, amount] : reduced) {
+      for (auto& out : quote_.promotions) {
+        if (out.id != id || !out.applied) continue;
+        out.amount -= amount;
+        out.message += " Reduced by " + money(amount) + (settings.internal ? " to respect margin protection." : ".");
+      }
+    }
+    quote_.margin = std::move(report);
+  }
+
+  void reportMargins() {
+    MarginReport& report = *quote_.margin;
+    LineMargin order;
+    bool any = false;
+    for (std::size_t i = 0; i < quote_.lines.size(); ++i) {
+      const QuotedLine& line = quote_.lines[i];
+      const VariantInfo& variant = store_.variants[lines_[i].variant];
+      if (!variant.cost) {
+        report.linesWithoutCost.push_back(line.id);
+        continue;
+      }
+      LineMargin m;
+      m.line = line.id;
+      m.revenue = quote_.taxIncluded && line.tax ? line.total - *line.tax : line.total;
+      m.cost = mulMoney(*variant.cost, line.quantity);
+      m.margin = m.revenue - m.cost;
+      m.percentPpm = m.revenue > 0 ? mulDivRound(m.margin, kWhole, m.revenue) : 0;
+      order.revenue = addMoney(order.revenue, m.revenue);
+      order.cost = addMoney(order.cost, m.cost);
+      any = true;
+      report.lines.push_back(std::move(m));
+    }
+    if (!any) return;
+    order.margin = order.revenue - order.cost;
+    order.percentPpm = order.revenue > 0 ? mulDivRound(order.margin, kWhole, order.revenue) : 0;
+    report.order = order;
+  }
+
+  // ---- shipping and tax -----------------------------------------------------------------------------------------
+
+  void priceShipping() {
+    int64_t weight = 0;
+    for (const auto& line : lines_) weight = addMoney(weight, mulMoney(store_.variants[line.variant].weightGrams, line.line->quantity));
+    const Minor items = quote_.total;  // bands and thresholds see the items as the shopper pays for them
+    const std::string& country = request_.destinationCountry;
+    ShippingQuote shipping;
+    for (const auto& method : store_.shippingMethods) {
+      if (!method.countries.empty() && !std::binary_search(method.countries.begin(), method.countries.end(), country)) continue;
+      ShippingOption option;
+      option.id = method.id;
+      option.name = method.name;
+      switch (method.kind) {
+        case ShippingMethod::Kind::Flat: option.listAmount = method.flat; break;
+        case ShippingMethod::Kind::Weight: {
+          auto band = std::find_if(method.bands.begin(), method.bands.end(), [&](const ShippingBand& b) { return weight <= b.bound; });
+          if (band == method.bands.end()) continue;  // heavier than the table covers: not offered
+          option.listAmount = band->amount;
+          break;
+        }
+        case ShippingMethod::Kind::Subtotal:
+          for (const auto& band : method.bands) {
+            if (items >= band.bound) option.listAmount = band.amount;
+          }
+          break;
+      }
+      for (const Promotion* promo : freeShippingApplied_) {
+        if (promo->shippingMethods.empty() || std::binary_search(promo->shippingMethods.begin(), promo->shippingMethods.end(), method.id)) {
+          option.freeBy = promo->id;
+          break;
+        }
+      }
+      if (option.freeBy.empty() && method.freeAbove) {
+        if (items >= *method.freeAbove) option.freeBy = "threshold";
+        else if (option.listAmount > 0) option.amountToFree = *method.freeAbove - items;
+      }
+      option.amount = option.freeBy.empty() ? option.listAmount : 0;
+      shipping.options.push_back(std::move(option));
+    }
+    const ShippingOption* chosen = nullptr;
+    if (!request_.shippingMethod.empty()) {
+      for (const auto& o : shipping.options) {
+        if (o.id == request_.shippingMethod) chosen = &o;
+      }
+      if (!chosen) {
+        fail(ErrorCode::ShippingUnavailable, "/shippingMethod",
+             "shipping method \"" + request_.shippingMethod + "\" does not serve this cart" + (country.empty() ? "" : " to " + country));
+      }
+    } else {
+      for (const auto& o : shipping.options) {
+        if (!chosen || o.amount < chosen->amount) chosen = &o;  // the cheapest; ties keep the id sorting first
+      }
+      if (!chosen) {
+        fail(ErrorCode::ShippingUnavailable, country.empty() ? "/country" : "/destination/country",
+             country.empty() ? "no shipping method serves this cart without a destination country"
+                             : "no shipping method serves this cart to " + country);
+      }
+    }
+    shipping.chosen = *chosen;
+    quote_.shipping = std::move(shipping);
+  }
+
+  void priceTax() {
+    const TaxSettings& tax = *store_.tax;
+    const std::string& country = request_.destinationCountry;
+    if (country.empty()) {
+      fail(ErrorCode::MissingField, "/destination", "this store charges tax: give destination.country (or country)");
+    }
+    quote_.taxConfigured = true;
+    quote_.taxIncluded = tax.pricesIncludeTax;
+    // Taxable amounts: every line, then shipping when it is taxed. Grouped by class, since a class decides the rates.
+    std::vector<Minor> amounts;
+    std::map<std::string, std::vector<std::size_t>> byClass;
+    for (std::size_t i = 0; i < lines_.size(); ++i) {
+      amounts.push_back(quote_.lines[i].total);
+      byClass[store_.variants[lines_[i].variant].taxClass].push_back(i);
+    }
+    const std::size_t shippingIndex = amounts.size();
+    if (quote_.shipping && !tax.shippingTaxClass.empty()) {
+      amounts.push_back(quote_.shipping->chosen.amount);
+      byClass[tax.shippingTaxClass].push_back(shippingIndex);
+    }
+    std::vector<Minor> taxOf(amounts.size(), 0);
+    std::map<std::string, Minor> byRate;  // rate id -> amount
+    for (const auto& [taxClass, members] : byClass) {
+      auto rates = taxRatesFor(tax, country, request_.destinationRegion, taxClass);
+      if (rates.empty()) {
+        std::string pointer = members.front() == shippingIndex ? "/tax/shippingTaxClass" : linePointer(lines_[members.front()]);
+        fail(ErrorCode::MissingTaxRate, pointer,
+             "tax class \"" + taxClass + "\" has no rate for " + country +
+                 (request_.destinationRegion.empty() ? "" : "/" + request_.destinationRegion) + "; add one (0 % for exempt goods)");
+      }
+      Minor groupAmount = 0;
+      PartsPerMillion combined = 0;
+      std::vector<Minor> weights;
+      for (std::size_t m : members) {
+        groupAmount = addMoney(groupAmount, amounts[m]);
+        weights.push_back(amounts[m]);
+      }
+      for (const TaxRate* r : rates) combined += r->percent;
+      for (const TaxRate* r : rates) {
+        // Rounded once per rate and class on the class's whole amount, then split over its lines by largest
+        // remainder, so the lines' shares sum exactly to the rate's total.
+        Minor total = tax.pricesIncludeTax ? mulDivRound(groupAmount, r->percent, kWhole + combined) : percentOf(groupAmount, r->percent);
+        std::vector<Minor> parts = allocateProRata(total, weights);
+        for (std::size_t k = 0; k < members.size(); ++k) taxOf[members[k]] += parts[k];
+        byRate[r->id] = addMoney(byRate[r->id], total);
+      }
+    }
+    for (const auto& rate : tax.rates) {
+      auto it = byRate.find(rate.id);
+      if (it == byRate.end()) continue;
+      quote_.taxes.push_back({rate.id, rate.name, rate.percent, it->second});
+      quote_.taxTotal = addMoney(quote_.taxTotal, it->second);
+    }
+    for (std::size_t i = 0; i < lines_.size(); ++i) quote_.lines[i].tax = taxOf[i];
+    if (quote_.shipping && !tax.shippingTaxClass.empty()) quote_.shipping->tax = taxOf[shippingIndex];
+  }
+
+  // ---- nudges ---------------------------------------------------------------------------------------------------
+
+  /** "Tee" when every variant a promotion can count belongs to one product, else "eligible item". */
+  std::string itemNoun(const Promotion& promo, int64_t n) const {
+    const VariantSet& counted = promo.type == Promotion::Type::BuyXGetY ? unite(promo.buyVariants, promo.getVariants) : promo.eligible;
+    std::string product;
+    for (uint32_t v : counted) {
+      if (product.empty()) product = store_.variants[v].productId;
+      if (store_.variants[v].productId != product) return n == 1 ? "eligible item" : "eligible items";
+    }
+    if (product.empty() || counted.empty()) return n == 1 ? "eligible item" : "eligible items";
+    std::string name = store_.variants[counted.front()].name;
+    return n == 1 ? name : name + "s";
+  }
+
+  static VariantSet unite(const VariantSet& a, const VariantSet& b) {
+    VariantSet out;
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+  }
+
+  void collectNudges() {
+    // Only reasons the shopper can fix by adding to the cart; the amounts come from the same evaluation that priced
+    // the cart, so a nudge is exactly what is missing.
+    for (const auto& out : quote_.promotions) {
+      if (out.applied || (!out.amountNeeded && !out.quantityNeeded)) continue;
+      const Promotion& promo = *std::find_if(store_.promotions.begin(), store_.promotions.end(), [&](const Promotion& p) { return p.id == out.id; });
+      Nudge n;
+      n.kind = "promotion";
+      n.id = out.id;
+      n.reason = out.reason;
+      n.amountNeeded = out.amountNeeded;
+      n.quantityNeeded = out.quantityNeeded;
+      if (out.amountNeeded) {
+        n.message = "Spend " + money(*out.amountNeeded) + " more to get \"" + out.name + "\".";
+      } else {
+        int64_t k = *out.quantityNeeded;
+        std::string what = promo.type == Promotion::Type::BuyXGetY && promo.discount.kind == PriceChange::Kind::PercentOff &&
+                                   promo.discount.value == kWhole
+                               ? " to get " + std::string(promo.getQuantity == 1 ? "one" : std::to_string(promo.getQuantity)) + " free"
+                               : " to get \"" + out.name + "\"";
+        n.message = "Add " + std::to_string(k) + " more " + itemNoun(promo, k) + what + ".";
+      }
+      quote_.nudges.push_back(std::move(n));
+    }
+    if (quote_.shipping) {
+      for (const auto& o : quote_.shipping->options) {
+        if (!o.amountToFree) continue;
+        quote_.nudges.push_back({"shipping", o.id, "free_shipping_threshold", o.amountToFree, std::nullopt,
+                                 "Spend " + money(*o.amountToFree) + " more for free " + o.name + " shipping."});
+      }
+    }
+  }
+
   // ---- result ---------------------------------------------------------------------------------------------------
 
-  Quote assemble() {
+  void assemble() {
     quote_.currency = store_.currency;
     quote_.exponent = store_.exponent;
     quote_.configDigest = store_.configDigest;
@@ -855,7 +1203,6 @@ class Pricer {
       c.message = shown->message;
       quote_.coupons.push_back(std::move(c));
     }
-    return std::move(quote_);
   }
 
   const CompiledStore& store_;
@@ -864,11 +1211,137 @@ class Pricer {
   std::set<std::string> enteredCoupons_;
   std::vector<uint32_t> relevant_;                    // promotions that can matter to this cart, sorted
   std::vector<std::vector<std::size_t>> relevantLines_;  // for each, the lines it can touch, sorted
+  std::vector<const Promotion*> freeShippingApplied_;   // every applied free-shipping promotion
   Quote quote_;
 };
 
+/** What the shopper pays: the grand total when shipping or tax is configured, else the item total. */
+Minor payable(const Quote& q) { return q.grandTotal ? *q.grandTotal : q.total; }
+
+/** Ranks deals: cheaper first, then fewer codes, then the codes' sorted order, so the choice is deterministic. */
+bool betterDeal(const DealChoice& a, const DealChoice& b) {
+  if (a.total != b.total) return a.total < b.total;
+  if (a.codes.size() != b.codes.size()) return a.codes.size() < b.codes.size();
+  return a.codes < b.codes;
+}
+
+bool isSubset(const std::vector<std::string>& small, const std::vector<std::string>& large) {
+  return std::includes(large.begin(), large.end(), small.begin(), small.end());
+}
+
+/**
+ * The exact best subset of the held codes. Pruning never changes the answer: a code is dropped only when it is
+ * unknown, or when every promotion it unlocks fails for a reason no other code can change (time window, segment,
+ * currency, stock guard, nothing eligible in the cart), and codes unlocking the same live promotions collapse into
+ * one. Every remaining subset within maxCodesPerOrder is priced by the full pipeline (floors, shipping, tax).
+ */
+Quote bestDealQuote(const CompiledStore& store, const QuoteRequest& request) {
+  if (request.coupons.size() > kMaxBestDealCodes) {
+    fail(ErrorCode::TooManyItems, "/coupons", "the best-deal search takes at most " + std::to_string(kMaxBestDealCodes) + " codes");
+  }
+  std::set<std::string> held;
+  for (const auto& code : request.coupons) {
+    std::string normalized = normalizeCoupon(code);
+    if (!normalized.empty()) held.insert(normalized);
+  }
+  QuoteRequest probe = request;
+  probe.bestDeal = false;
+  probe.nudges = false;
+  probe.coupons.assign(held.begin(), held.end());
+  Quote all = Pricer(store, probe).run();
+  static constexpr const char* kFixedReasons[] = {"outside_window", "segment_not_eligible", "currency_not_eligible",
+                                                  "stock_below_threshold", "stock_unknown", "no_eligible_items"};
+  std::set<std::string> deadPromotions;
+  for (const auto& out : all.promotions) {
+    if (std::find(std::begin(kFixedReasons), std::end(kFixedReasons), out.reason) != std::end(kFixedReasons)) deadPromotions.insert(out.id);
+  }
+  BestDeal deal;
+  std::vector<std::string> candidates;
+  std::set<std::vector<uint32_t>> seenUnlocks;
+  for (const auto& code : held) {
+    auto it = store.promotionsByCoupon.find(code);
+    std::vector<uint32_t> live;
+    if (it != store.promotionsByCoupon.end()) {
+      for (uint32_t p : it->second) {
+        if (!deadPromotions.count(store.promotions[p].id)) live.push_back(p);
+      }
+    }
+    if (live.empty() || !seenUnlocks.insert(live).second) deal.ignoredCodes.push_back(code);
+    else candidates.push_back(code);
+  }
+  const std::size_t maxCodes = store.maxCodesPerOrder > 0 ? static_cast<std::size_t>(store.maxCodesPerOrder) : candidates.size();
+  std::vector<DealChoice> priced;
+  std::vector<std::string> subset;
+  auto price = [&](const std::vector<std::string>& codes) {
+    QuoteRequest r = probe;
+    r.coupons = codes;
+    priced.push_back({codes, payable(Pricer(store, r).run())});
+  };
+  // Depth-first over subsets in sorted code order, sizes 0 .. maxCodes.
+  std::function<void(std::size_t)> visit = [&](std::size_t next) {
+    price(subset);
+    if (subset.size() == maxCodes) return;
+    for (std::size_t i = next; i < candidates.size(); ++i) {
+      subset.push_back(candidates[i]);
+      visit(i + 1);
+      subset.pop_back();
+    }
+  };
+  visit(0);
+  std::sort(priced.begin(), priced.end(), betterDeal);
+  deal.subsetsPriced = static_cast<int64_t>(priced.size());
+  deal.chosen = priced.front();
+  // Runners-up that are real alternatives: not the choice plus codes that add nothing.
+  std::vector<const DealChoice*> shown{&priced.front()};
+  for (std::size_t i = 1; i < priced.size() && deal.alternatives.size() < 3; ++i) {
+    bool padded = std::any_of(shown.begin(), shown.end(), [&](const DealChoice* s) {
+      return s->total <= priced[i].total && isSubset(s->codes, priced[i].codes);
+    });
+    if (padded) continue;
+    shown.push_back(&priced[i]);
+    deal.alternatives.push_back(priced[i]);
+  }
+  QuoteRequest finalRequest = probe;
+  finalRequest.coupons = deal.chosen.codes;
+  finalRequest.nudges = request.nudges;
+  Quote quote = Pricer(store, finalRequest).run();
+  for (const auto& code : held) {
+    if (std::binary_search(deal.chosen.codes.begin(), deal.chosen.codes.end(), code)) continue;
+    bool unknown = !store.promotionsByCoupon.count(code);
+    quote.coupons.push_back({code, unknown ? "unknown" : "not_applied", "", unknown ? "unknown_coupon" : "not_in_best_deal",
+                             unknown ? "The code " + code + " is not valid in this store."
+                                     : "Not used: the best deal for this cart is without " + code + "."});
+  }
+  std::sort(quote.coupons.begin(), quote.coupons.end(), [](const CouponOutcome& a, const CouponOutcome& b) { return a.code < b.code; });
+  quote.bestDeal = std::move(deal);
+  return quote;
+}
+
 }  // namespace
 
-Quote priceCart(const CompiledStore& store, const QuoteRequest& request) { return Pricer(store, request).run(); }
+Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
+  const CompiledStore& store = storeInCurrency(base, request.currency, "/currency");
+  std::vector<QuoteWarning> warnings;
+  const CurrencySettings& rates = base.currencies;
+  if (request.currency != base.currency && rates.maxRateAgeMillis && request.now - *rates.ratesAsOf > *rates.maxRateAgeMillis) {
+    std::string message = "exchange rates from " + formatTimestamp(*rates.ratesAsOf) + " are older than the " +
+                          std::to_string(*rates.maxRateAgeMillis / 60'000) + " minutes allowed";
+    if (rates.refuseStaleRates) fail(ErrorCode::StaleRates, "/currency", message + "; prices in " + request.currency + " are refused");
+    warnings.push_back({"stale_rates", "/currency", "Prices in " + request.currency + " use " + message + "."});
+  }
+  if (!request.bestDeal && base.maxCodesPerOrder > 0) {
+    std::set<std::string> codes;
+    for (const auto& code : request.coupons) {
+      if (!normalizeCoupon(code).empty()) codes.insert(normalizeCoupon(code));
+    }
+    if (codes.size() > static_cast<std::size_t>(base.maxCodesPerOrder)) {
+      fail(ErrorCode::TooManyItems, "/coupons", "this store accepts at most " + std::to_string(base.maxCodesPerOrder) +
+                                                    " codes per order; ask for bestDeal to choose among more");
+    }
+  }
+  Quote quote = request.bestDeal ? bestDealQuote(store, request) : Pricer(store, request).run();
+  quote.warnings.insert(quote.warnings.begin(), warnings.begin(), warnings.end());
+  return quote;
+}
 
 }  // namespace cartcore

@@ -174,6 +174,7 @@ void writeLine(CanonicalWriter& w, const QuotedLine& l, int exponent) {
   w.field("name", l.name);
   w.numberField("quantity", l.quantity);
   w.field("sku", l.sku);
+  if (l.tax) w.moneyField("tax", *l.tax, exponent);
   w.moneyField("total", l.total, exponent);
   w.key("unitPrices");
   w.beginArray();
@@ -186,6 +187,182 @@ void writeLine(CanonicalWriter& w, const QuotedLine& l, int exponent) {
   w.endArray();
   w.field("variant", l.variant);
   w.endObject();
+}
+
+/** A percentage from millionths of the whole, without trailing zeros: 190000 is "19", 125000 is "12.5". */
+std::string formatPercent(int64_t ppm) {
+  std::string text = formatMoney(ppm, 4);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+void writeDeal(CanonicalWriter& w, const DealChoice& d, int exponent) {
+  w.beginObject();
+  w.key("codes");
+  w.beginArray();
+  for (const auto& c : d.codes) w.string(c);
+  w.endArray();
+  w.key("total");
+  w.money(d.total, exponent);
+  w.endObject();
+}
+
+void writeBestDeal(CanonicalWriter& w, const BestDeal& b, int e) {
+  w.beginObject();
+  w.key("alternatives");
+  w.beginArray();
+  for (const auto& a : b.alternatives) writeDeal(w, a, e);
+  w.endArray();
+  w.key("chosen");
+  writeDeal(w, b.chosen, e);
+  w.key("ignoredCodes");
+  w.beginArray();
+  for (const auto& c : b.ignoredCodes) w.string(c);
+  w.endArray();
+  w.key("subsetsPriced");
+  w.number(b.subsetsPriced);
+  w.endObject();
+}
+
+void writeMarginFigures(CanonicalWriter& w, const LineMargin& m, int e, bool withLine) {
+  w.beginObject();
+  w.key("cost");
+  w.money(m.cost, e);
+  if (withLine) {
+    w.key("line");
+    w.string(m.line);
+  }
+  w.key("margin");
+  w.money(m.margin, e);
+  w.key("percent");
+  w.string(formatPercent(m.percentPpm));
+  w.key("revenue");
+  w.money(m.revenue, e);
+  w.endObject();
+}
+
+void writeMargin(CanonicalWriter& w, const MarginReport& m, int e) {
+  w.beginObject();
+  w.key("clamps");
+  w.beginArray();
+  for (const auto& c : m.clamps) {
+    w.beginObject();
+    w.key("discountAfter");
+    w.money(c.discountAfter, e);
+    w.key("discountBefore");
+    w.money(c.discountBefore, e);
+    if (!c.floor.empty()) {
+      w.key("floor");
+      w.string(c.floor);
+    }
+    w.key("line");
+    w.string(c.line);
+    w.key("message");
+    w.string(c.message);
+    w.endObject();
+  }
+  w.endArray();
+  if (m.internal) {
+    w.key("lines");
+    w.beginArray();
+    for (const auto& l : m.lines) writeMarginFigures(w, l, e, true);
+    w.endArray();
+    w.key("linesWithoutCost");
+    w.beginArray();
+    for (const auto& id : m.linesWithoutCost) w.string(id);
+    w.endArray();
+    w.key("order");
+    if (m.order) writeMarginFigures(w, *m.order, e, false);
+    else w.null();
+  }
+  if (m.orderDiscountBefore || (m.internal && m.orderCapPpm)) {
+    w.key("orderCap");
+    w.beginObject();
+    if (m.orderDiscountAfter) {
+      w.key("discountAfter");
+      w.money(*m.orderDiscountAfter, e);
+      w.key("discountBefore");
+      w.money(*m.orderDiscountBefore, e);
+    }
+    if (m.internal) {
+      w.key("percent");
+      w.string(formatPercent(*m.orderCapPpm));
+    }
+    w.endObject();
+  }
+  w.endObject();
+}
+
+void writeShippingOption(CanonicalWriter& w, const ShippingOption& o, int e) {
+  w.beginObject();
+  w.key("amount");
+  w.money(o.amount, e);
+  if (o.amountToFree) {
+    w.key("amountToFree");
+    w.money(*o.amountToFree, e);
+  }
+  if (!o.freeBy.empty()) {
+    w.key("freeBy");
+    w.string(o.freeBy);
+  }
+  w.key("id");
+  w.string(o.id);
+  w.key("listAmount");
+  w.money(o.listAmount, e);
+  w.key("name");
+  w.string(o.name);
+  w.endObject();
+}
+
+void writeShipping(CanonicalWriter& w, const ShippingQuote& s, int e) {
+  w.beginObject();
+  w.key("amount");
+  w.money(s.chosen.amount, e);
+  if (!s.chosen.freeBy.empty()) {
+    w.key("freeBy");
+    w.string(s.chosen.freeBy);
+  }
+  w.key("listAmount");
+  w.money(s.chosen.listAmount, e);
+  w.key("method");
+  w.string(s.chosen.id);
+  w.key("name");
+  w.string(s.chosen.name);
+  w.key("options");
+  w.beginArray();
+  for (const auto& o : s.options) writeShippingOption(w, o, e);
+  w.endArray();
+  if (s.tax) {
+    w.key("tax");
+    w.money(*s.tax, e);
+  }
+  w.endObject();
+}
+
+void writeNudges(CanonicalWriter& w, const std::vector<Nudge>& nudges, int e) {
+  w.beginArray();
+  for (const auto& n : nudges) {
+    w.beginObject();
+    if (n.amountNeeded) {
+      w.key("amountNeeded");
+      w.money(*n.amountNeeded, e);
+    }
+    w.key("id");
+    w.string(n.id);
+    w.key("kind");
+    w.string(n.kind);
+    w.key("message");
+    w.string(n.message);
+    if (n.quantityNeeded) {
+      w.key("quantityNeeded");
+      w.number(*n.quantityNeeded);
+    }
+    w.key("reason");
+    w.string(n.reason);
+    w.endObject();
+  }
+  w.endArray();
 }
 
 }  // namespace
@@ -251,6 +428,26 @@ std::string quoteDigest(const Quote& q) {
     d.text(c.status);
   }
   d.text(q.freeShippingPromotion);
+  // Checkout money outcomes, only when configured, so quotes of stores without them keep their digests.
+  if (q.shipping) {
+    d.text("shipping");
+    d.text(q.shipping->chosen.id);
+    d.number(q.shipping->chosen.amount);
+    d.number(q.shipping->tax.value_or(-1));
+  }
+  if (q.taxConfigured) {
+    d.text(q.taxIncluded ? "tax-included" : "tax-excluded");
+    d.number(static_cast<int64_t>(q.taxes.size()));
+    for (const auto& t : q.taxes) {
+      d.text(t.id);
+      d.number(t.amount);
+    }
+    for (const auto& l : q.lines) d.number(l.tax.value_or(0));
+  }
+  if (q.grandTotal) {
+    d.text("grandTotal");
+    d.number(*q.grandTotal);
+  }
   return d.finish();
 }
 
@@ -262,6 +459,10 @@ std::string renderQuoteJson(const Quote& q) {
   w.boolean(true);
   w.key("quote");
   w.beginObject();
+  if (q.bestDeal) {
+    w.key("bestDeal");
+    writeBestDeal(w, *q.bestDeal, e);
+  }
   w.field("configDigest", q.configDigest);
   w.key("coupons");
   w.beginArray();
@@ -291,17 +492,63 @@ std::string renderQuoteJson(const Quote& q) {
   w.beginArray();
   for (const auto& l : q.lines) writeLine(w, l, e);
   w.endArray();
+  if (q.margin) {
+    w.key("margin");
+    writeMargin(w, *q.margin, e);
+  }
+  if (!q.nudges.empty()) {
+    w.key("nudges");
+    writeNudges(w, q.nudges, e);
+  }
   w.key("priceRules");
   writeOutcomes(w, q.priceRules, e);
   w.key("promotions");
   writeOutcomes(w, q.promotions, e);
+  if (q.shipping) {
+    w.key("shipping");
+    writeShipping(w, *q.shipping, e);
+  }
+  if (q.taxConfigured) {
+    w.key("tax");
+    w.beginObject();
+    w.key("included");
+    w.boolean(q.taxIncluded);
+    w.key("rates");
+    w.beginArray();
+    for (const auto& t : q.taxes) {
+      w.beginObject();
+      w.moneyField("amount", t.amount, e);
+      w.field("id", t.id);
+      w.field("name", t.name);
+      w.field("percent", formatPercent(t.percentPpm));
+      w.endObject();
+    }
+    w.endArray();
+    w.moneyField("total", q.taxTotal, e);
+    w.endObject();
+  }
   w.key("totals");
   w.beginObject();
+  if (q.grandTotal) w.moneyField("grandTotal", *q.grandTotal, e);
   w.moneyField("listSubtotal", q.listSubtotal, e);
   w.moneyField("priceRuleSavings", q.priceRuleSavings, e);
   w.moneyField("promotionSavings", q.promotionSavings, e);
+  if (q.shipping) w.moneyField("shipping", q.shipping->chosen.amount, e);
+  if (q.taxConfigured) w.moneyField("tax", q.taxTotal, e);
   w.moneyField("total", q.total, e);
   w.endObject();
+  if (!q.warnings.empty()) {
+    w.key("warnings");
+    w.beginArray();
+    for (const auto& warning : q.warnings) {
+      w.beginObject();
+      w.field("code", warning.code);
+      w.field("message", warning.message);
+      w.field("pointer", warning.pointer);
+      w.endObject();
+    }
+    w.endArray();
+  }
   w.endObject();
   w.endObject();
   return w.take();

@@ -8,6 +8,17 @@
 #include "timestamp.hpp"
 
 namespace cartcore {
+namespace {
+
+std::string readCountry(const Json& value, const std::string& pointer) {
+  std::string code = readString(value, pointer);
+  if (code.size() != 2 || !(code[0] >= 'A' && code[0] <= 'Z') || !(code[1] >= 'A' && code[1] <= 'Z')) {
+    fail(ErrorCode::InvalidValue, pointer, "a country is an ISO 3166-1 alpha-2 code in capitals, e.g. \"DE\"");
+  }
+  return code;
+}
+
+}  // namespace
 
 QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document) {
   ObjectReader root(document, "");
@@ -17,13 +28,37 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
       fail(ErrorCode::UnsupportedSchemaVersion, "/schemaVersion", "only schemaVersion 1 is supported");
     }
   }
-  request.currency = readString(root.required("currency"), "/currency");
+  if (const Json* country = root.optional("country")) request.country = readCountry(*country, "/country");
+  // A manual choice wins; otherwise the country (e.g. the CDN's header) picks the currency through the store's map,
+  // and an unmapped country shops in the store currency.
+  if (const Json* currency = root.optional("currency")) {
+    request.currency = readString(*currency, "/currency");
+  } else if (!request.country.empty()) {
+    auto mapped = store.currencies.countries.find(request.country);
+    request.currency = mapped != store.currencies.countries.end() ? mapped->second : store.currency;
+  } else {
+    fail(ErrorCode::MissingField, "/currency", "give a currency, or a country the store maps to one");
+  }
   if (!currencyExponent(request.currency)) {
     fail(ErrorCode::UnknownCurrency, "/currency", "\"" + request.currency + "\" is not an ISO 4217 currency");
   }
-  if (request.currency != store.currency) {
-    fail(ErrorCode::CurrencyMismatch, "/currency", "this store prices in " + store.currency + ", not " + request.currency);
+  storeInCurrency(store, request.currency, "/currency");  // currency_mismatch or missing_rate
+  if (const Json* destination = root.optional("destination")) {
+    ObjectReader d(*destination, "/destination");
+    request.destinationCountry = readCountry(d.required("country"), "/destination/country");
+    if (const Json* region = d.optional("region")) request.destinationRegion = readId(*region, "/destination/region");
+    d.finish();
+  } else {
+    request.destinationCountry = request.country;
   }
+  if (const Json* method = root.optional("shippingMethod")) {
+    request.shippingMethod = readId(*method, "/shippingMethod");
+    bool known = false;
+    for (const auto& m : store.shippingMethods) known = known || m.id == request.shippingMethod;
+    if (!known) fail(ErrorCode::UnknownReference, "/shippingMethod", "no shipping method \"" + request.shippingMethod + "\"");
+  }
+  if (const Json* best = root.optional("bestDeal")) request.bestDeal = readBool(*best, "/bestDeal");
+  if (const Json* nudges = root.optional("nudges")) request.nudges = readBool(*nudges, "/nudges");
   request.now = parseTimestamp(readString(root.required("now"), "/now"), "/now");
   if (const Json* customer = root.optional("customer")) {
     ObjectReader c(*customer, "/customer");

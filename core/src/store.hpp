@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -31,6 +32,7 @@ struct VariantInfo {
   std::vector<std::string> categories;            // sorted, unique
   Minor price = 0;
   std::optional<Minor> cost;
+  std::map<std::string, Minor> priceList;  // explicit prices in other currencies, in their minor units
   int64_t weightGrams = 0;
   int64_t lowStockLevel = 0;
 };
@@ -121,6 +123,78 @@ struct Promotion {
   std::optional<Minor> bundlePrice;
   PartsPerMillion bundlePercentOff = 0;
   std::vector<SpendTier> tiers;  // ascending minSubtotal
+  std::vector<std::string> shippingMethods;  // freeShipping: the methods it makes free; empty = all
+};
+
+/** Exchange rates are integers scaled by 10^kRateDecimals: "0.9215" is 9'215'000'000. */
+inline constexpr int kRateDecimals = 10;
+
+struct CurrencySettings {
+  std::map<std::string, int64_t> rates;          // target units per store unit, scaled by 10^kRateDecimals
+  std::optional<EpochMillis> ratesAsOf;
+  std::optional<int64_t> maxRateAgeMillis;       // absent: rates never go stale
+  bool refuseStaleRates = true;                  // "refuse" (error) or "warn" (quote with a warning)
+  std::map<std::string, std::string> countries;  // ISO 3166 alpha-2 -> ISO 4217
+  std::map<std::string, Minor> priceEndings;     // currency -> the minor units a converted price ends in
+};
+
+struct TaxRate {
+  std::string id;
+  std::string name;
+  std::string country;
+  std::string region;                   // empty: the whole country
+  std::vector<std::string> taxClasses;  // sorted
+  PartsPerMillion percent = 0;
+};
+
+struct TaxSettings {
+  bool pricesIncludeTax = false;
+  std::string shippingTaxClass;  // empty: shipping is not taxed
+  std::vector<TaxRate> rates;    // sorted by id
+};
+
+struct ShippingBand {
+  int64_t bound = 0;  // weight: up to and including this many grams; subtotal: from this many minor units
+  Minor amount = 0;
+};
+
+struct ShippingMethod {
+  enum class Kind { Flat, Weight, Subtotal };
+  std::string id;
+  std::string name;
+  Kind kind = Kind::Flat;
+  std::vector<std::string> countries;  // sorted; empty = ships everywhere
+  Minor flat = 0;
+  std::vector<ShippingBand> bands;     // ascending bound
+  std::optional<Minor> freeAbove;      // item total at or above which this method is free
+};
+
+struct MarginFloorValue {
+  bool percent = true;  // true: minimum margin as a share of the net price (ppm); false: minor units per unit
+  int64_t value = 0;
+};
+
+struct MarginOverride {
+  TimeWindow window;
+  MarginFloorValue value;
+};
+
+struct MarginFloor {
+  std::string id;
+  VariantSet variants;                  // when hasVariants
+  bool hasVariants = false;
+  std::vector<std::string> categories;  // sorted; empty = any
+  std::vector<std::string> segments;    // sorted; empty = any
+  int specificity = 0;                  // variant 4 + category 2 + segment 1: the most specific floor wins
+  MarginFloorValue value;
+  std::vector<MarginOverride> overrides;  // time-limited replacements, e.g. a launch period
+};
+
+struct MarginSettings {
+  std::vector<MarginFloor> floors;  // sorted by id
+  bool skipMissingCost = false;     // "skip" (warn) instead of "error" when a floor meets a variant with no cost
+  std::optional<PartsPerMillion> maxOrderDiscount;
+  bool internal = true;             // "internal": quotes carry floor ids and margins; "shopper": clamps only
 };
 
 struct CompiledStore {
@@ -135,8 +209,22 @@ struct CompiledStore {
   std::vector<std::vector<uint32_t>> promotionsByVariant;   // variant -> sorted promotion indexes
   std::vector<uint32_t> cartWidePromotions;                 // sorted
   std::map<std::string, std::vector<uint32_t>> promotionsByCoupon;
+  CurrencySettings currencies;
+  std::optional<TaxSettings> tax;
+  std::vector<ShippingMethod> shippingMethods;  // sorted by id; empty = shipping not configured
+  std::optional<MarginSettings> margins;
+  int64_t maxCodesPerOrder = 0;  // 0 = no limit
   std::string configDigest;
+  /** The same store with every amount in another currency, one per configured rate (built at compile time). */
+  std::map<std::string, std::shared_ptr<const CompiledStore>> currencyViews;
 };
+
+/** The store as priced in `currency` (itself for the store currency); throws MissingRate naming `pointer`. */
+const CompiledStore& storeInCurrency(const CompiledStore& store, const std::string& currency, const std::string& pointer);
+
+/** Tax rates that apply to a class at a destination, by id. */
+std::vector<const TaxRate*> taxRatesFor(const TaxSettings& tax, const std::string& country, const std::string& region,
+                                        const std::string& taxClass);
 
 /** Builds a CompiledStore from a parsed config document; throws InputError naming the bad field. */
 CompiledStore compileStore(const Json& config);

@@ -27,8 +27,14 @@ struct CartLine {
 
 /** Everything a quote depends on besides the store config: the engine reads no ambient state. */
 struct QuoteRequest {
-  std::string currency;               // ISO 4217; must be the store currency
+  std::string currency;               // ISO 4217: the store currency or one with a configured rate
   EpochMillis now = 0;                // decides flash sales and time windows
+  std::string country;                // ISO 3166-1 alpha-2 of the shopper (e.g. the CDN's country header); may be empty
+  std::string destinationCountry;     // where the order ships and is taxed; defaults to `country`
+  std::string destinationRegion;      // optional subdivision for regional tax rates, e.g. "CA"
+  std::string shippingMethod;         // a configured method id; empty = the cheapest available
+  bool bestDeal = false;              // choose the best subset of `coupons` instead of applying them all
+  bool nudges = false;                // list what the cart is missing for offers it nearly qualifies for
   std::vector<std::string> segments;  // customer segments, e.g. "vip"
   std::vector<std::string> coupons;   // codes as typed; matched case-insensitively
   std::vector<CartLine> lines;
@@ -61,6 +67,7 @@ struct QuotedLine {
   std::vector<UnitPrice> unitPrices;    // what each unit finally costs, dearest first
   int64_t total = 0;                    // minor units
   std::optional<int64_t> lowStockRemaining;  // set when the snapshot shows fewer than the low-stock level
+  std::optional<int64_t> tax;                // this line's share of every tax rate, minor units (tax configured)
 };
 
 /** Why a rule did or did not apply, in a stable code plus a sentence for shoppers and support agents. */
@@ -86,6 +93,89 @@ struct CouponOutcome {
   std::string message;
 };
 
+/** One tax rate's total over the order; the lines' (and shipping's) shares sum to it exactly. */
+struct TaxAmount {
+  std::string id;
+  std::string name;
+  int64_t percentPpm = 0;  // millionths of the whole: 19 % is 190000
+  int64_t amount = 0;      // minor units
+};
+
+/** A shipping method the cart can use, priced for this cart. */
+struct ShippingOption {
+  std::string id;
+  std::string name;
+  int64_t listAmount = 0;      // from the rate table, minor units
+  int64_t amount = 0;          // after free shipping: 0 or listAmount
+  std::string freeBy;          // the promotion id, or "threshold" (the method's freeAbove), when free
+  std::optional<int64_t> amountToFree;  // spend this much more (on items) and this method's threshold makes it free
+};
+
+struct ShippingQuote {
+  ShippingOption chosen;
+  std::optional<int64_t> tax;           // shipping's share of tax, when shipping is taxed
+  std::vector<ShippingOption> options;  // every available method, by id
+};
+
+/** A line's discount reduced so its price stays at its margin floor. */
+struct MarginClamp {
+  std::string line;
+  std::string floor;              // the floor id (internal visibility only)
+  int64_t discountBefore = 0;     // promotion discount on the line before the clamp, minor units
+  int64_t discountAfter = 0;
+  std::string message;
+};
+
+struct LineMargin {
+  std::string line;
+  int64_t revenue = 0;        // what the line earns, net of tax, minor units
+  int64_t cost = 0;
+  int64_t margin = 0;         // revenue - cost
+  int64_t percentPpm = 0;     // margin / revenue in millionths, rounded half away from zero
+};
+
+/** Margin protection outcome: clamps always; figures only when the store's visibility is "internal". */
+struct MarginReport {
+  bool internal = true;
+  std::vector<MarginClamp> clamps;
+  std::vector<LineMargin> lines;         // lines with a known cost
+  std::optional<LineMargin> order;       // sums over those lines (line = "")
+  std::vector<std::string> linesWithoutCost;
+  std::optional<int64_t> orderCapPpm;          // the configured cap on total discount
+  std::optional<int64_t> orderDiscountBefore;  // set when the cap reduced discounts
+  std::optional<int64_t> orderDiscountAfter;
+};
+
+/** A promotion the cart nearly qualifies for, with what is missing. */
+struct Nudge {
+  std::string kind;      // "promotion" or "shipping"
+  std::string id;        // promotion or shipping method id
+  std::string reason;    // e.g. "min_subtotal_not_met", "buy_quantity_not_met"
+  std::optional<int64_t> amountNeeded;
+  std::optional<int64_t> quantityNeeded;
+  std::string message;
+};
+
+/** Something the shopper or merchant should know that did not stop the quote, e.g. stale rates. */
+struct QuoteWarning {
+  std::string code;
+  std::string pointer;
+  std::string message;
+};
+
+/** One coupon subset the best-deal search priced. */
+struct DealChoice {
+  std::vector<std::string> codes;  // normalized, sorted
+  int64_t total = 0;               // the amount the shopper pays (grand total when shipping/tax are on), minor units
+};
+
+struct BestDeal {
+  DealChoice chosen;
+  std::vector<DealChoice> alternatives;  // the runners-up, cheapest first (at most 3)
+  int64_t subsetsPriced = 0;             // after pruning; for tests and benchmarks
+  std::vector<std::string> ignoredCodes; // held codes that cannot change this cart (unknown, or every promotion out)
+};
+
 struct Quote {
   std::string currency;
   int exponent = 2;
@@ -98,6 +188,16 @@ struct Quote {
   std::vector<RuleOutcome> promotions;  // every promotion relevant to the cart
   std::vector<CouponOutcome> coupons;
   std::string freeShippingPromotion;    // empty when shipping is not free
+  std::optional<ShippingQuote> shipping;  // when the store configures shipping
+  bool taxConfigured = false;
+  bool taxIncluded = false;             // prices include tax: the grand total does not add it again
+  std::vector<TaxAmount> taxes;         // per rate, by id
+  int64_t taxTotal = 0;
+  std::optional<int64_t> grandTotal;    // items + shipping (+ tax when exclusive); set when tax or shipping is on
+  std::optional<MarginReport> margin;   // when the store configures margin floors
+  std::vector<Nudge> nudges;            // when the request asks for them
+  std::optional<BestDeal> bestDeal;     // when the request asks for it
+  std::vector<QuoteWarning> warnings;
   std::string configDigest;
   std::string digest;  // "sha256:…" over the priced outcome; see docs/FORMAT.md
 };
@@ -108,6 +208,8 @@ inline constexpr std::size_t kMaxCartLines = 500;
 inline constexpr std::size_t kMaxCouponsPerCart = 20;
 inline constexpr std::size_t kMaxRequestBytes = 1 << 20;
 inline constexpr std::size_t kMaxConfigBytes = 64 << 20;
+/** Held codes the best-deal search accepts; 2^16 subsets bounds its worst case. */
+inline constexpr std::size_t kMaxBestDealCodes = 16;
 
 /**
  * A compiled store: the config is validated and indexed once, then shared by many quotes.

@@ -25,6 +25,11 @@ enum class ErrorCode {
   TooManyItems,              // too_many_items: an array above its limit
   AmountOverflow,            // amount_overflow: money arithmetic left the int64 range
   Internal,                  // internal_error: a bug in Cartcore, never the caller's fault
+  MissingRate,               // missing_rate: a currency is used (request, price list, country map) without a rate
+  StaleRates,                // stale_rates: the rates are older than allowed and the policy is "refuse"
+  MissingTaxRate,            // missing_tax_rate: a tax class has no rate for the destination
+  MissingCost,               // missing_cost: a margin floor applies to a variant with no cost (policy "error")
+  ShippingUnavailable,       // shipping_unavailable: no shipping method (or not the one asked for) serves this cart
 };
 
 /** The snake_case wire name of an error code, e.g. "unknown_field". */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// Margin protection: the most specific floor, time-limited overrides, graceful clamps, the order cap and reporting.
+#include <boost/test/unit_test.hpp>
+
+#include "test_support.hpp"
+
+using namespace cartcore::test;
+
+namespace {
+
+using Error = std::pair<std::string, std::string>;
+
+json percentOff(const char* id, const char* percent, json selector = {{"everything", true}}, int priority = 0) {
+  return {{"id", id}, {"type", "itemDiscount"}, {"priority", priority}, {"selector", selector}, {"discount", {{"percentOff", percent}}}};
+}
+
+/** The tee shop with costs (tee-black-m 8.00, tee-black-xl 10.00, cap 9.00; hoodie unknown) and the given floors. */
+json flooredStore(json floors, json promotions, json extra = json::object()) {
+  json store = teeStore(json::array(), std::move(promotions));
+  store["catalog"]["products"][0]["variants"][1]["cost"] = "10.00";
+  store["catalog"]["products"][2]["variants"][0]["cost"] = "9.00";
+  store["marginFloors"] = {{"floors", std::move(floors)}};
+  for (auto& [k, v] : extra.items()) store["marginFloors"][k] = v;
+  return store;
+}
+
+json floor(const char* id, json fields) {
+  fields["id"] = id;
+  return fields;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(margin)
+
+BOOST_AUTO_TEST_CASE(percent_floor_clamps_the_discount_to_exactly_the_floor) {
+  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")});
+  // 40% margin on cost 8.00 needs a net price of 8.00 / 0.6 = 13.333.. -> 13.34; 50% off would be 10.00.
+  json q = quote(store, cart({{"tee-black-m", 1}}));
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "13.34");
+  BOOST_TEST(q["margin"]["clamps"][0]["floor"] == "base");
+  BOOST_TEST(q["margin"]["clamps"][0]["discountBefore"] == "10.00");
+  BOOST_TEST(q["margin"]["clamps"][0]["discountAfter"] == "6.66");
+  BOOST_TEST(promotionOutcome(q, "half")["amount"] == "6.66");
+  // Three units: 24.00 / 0.6 = 40.00 exactly, spread 13.34 + 2 x 13.33.
+  q = quote(store, cart({{"tee-black-m", 3}}));
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "40.00");
+  BOOST_TEST(findById(q["lines"], "tee-black-m")->at("unitPrices").size() == 2u);
+  BOOST_TEST(q["totals"]["promotionSavings"] == "20.00");
+  // A discount that stays above the floor is untouched: 25% off 20.00 is 15.00 >= 13.34.
+  q = quote(flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("quarter", "25")}), cart({{"tee-black-m", 1}}));
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "15.00");
+  BOOST_TEST(q["margin"]["clamps"].empty());
+}
+
+BOOST_AUTO_TEST_CASE(most_specific_floor_wins) {
+  json floors = {floor("base", {{"minMarginPercent", "40"}}),
+                 floor("tees", {{"categories", {"tees"}}, {"minMarginPercent", "20"}}),
+                 floor("black-m", {{"variants", {"tee-black-m"}}, {"minMarginAmount", "5.00"}}),
+                 floor("wholesale", {{"segments", {"wholesale"}}, {"minMarginPercent", "10"}})};
+  json store = flooredStore(floors, {percentOff("ninety", "90")});
+  json q = quote(store, cart({{"tee-black-m", 1}, {"tee-black-xl", 1}, {"cap", 1}}, {{"customer", {{"segments", {"wholesale"}}}}}));
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "13.00");   // variant floor: 8.00 + 5.00
+  BOOST_TEST(lineTotal(q, "tee-black-xl") == "12.50");  // category floor: 10.00 / 0.8
+  BOOST_TEST(lineTotal(q, "cap") == "10.00");           // segment floor beats the store-wide one: 9.00 / 0.9
+  q = quote(store, cart({{"cap", 1}}));                  // not wholesale: the store-wide floor, 9.00 / 0.6
+  BOOST_TEST(lineTotal(q, "cap") == "15.00");
+  BOOST_TEST(q["margin"]["clamps"][0]["discountAfter"] == "0.00");
+}
+
+BOOST_AUTO_TEST_CASE(time_limited_override_relaxes_the_floor) {
+  json launch = floor("tees", {{"categories", {"tees"}}, {"minMarginPercent", "40"},
+                               {"overrides", {{{"startsAt", "2026-11-27T00:00:00.000Z"}, {"endsAt", "2026-11-28T00:00:00.000Z"}, {"minMarginPercent", "10"}}}}});
+  json store = flooredStore({launch}, {percentOff("half", "50")});
+  BOOST_TEST(lineTotal(quote(store, cart({{"tee-black-m", 1}})), "tee-black-m") == "10.00");  // 8.00 / 0.9 = 8.89 <= 10.00
+  BOOST_TEST(lineTotal(quote(store, cart({{"tee-black-m", 1}}, {{"now", "2026-11-28T00:00:00.000Z"}})), "tee-black-m") == "13.34");
+}
+
+BOOST_AUTO_TEST_CASE(last_applied_promotion_gives_back_first) {
+  json amount = {{"id", "five"}, {"type", "itemDiscount"}, {"selector", {{"products", {"tee"}}}}, {"discount", {{"amountOff", "5.00"}}}};
+  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("quarter", "25", {{"products", {"tee"}}}, 10), amount});
+  json q = quote(store, cart({{"tee-black-m", 1}}));
+  // 20.00 -> 15.00 (quarter) -> 10.00 (five); the floor 13.34 takes 3.34 back from "five".
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "13.34");
+  BOOST_TEST(promotionOutcome(q, "quarter")["amount"] == "5.00");
+  BOOST_TEST(promotionOutcome(q, "five")["amount"] == "1.66");
+}
+
+BOOST_AUTO_TEST_CASE(order_cap_limits_total_discount) {
+  json store = teeStore(json::array(), {percentOff("half", "50")});
+  store["marginFloors"] = {{"maxOrderDiscountPercent", "20"}};
+  json q = quote(store, cart({{"tee-black-m", 2}, {"cap", 1}}));
+  // 27.50 off 55.00 exceeds 20% (11.00); 16.50 goes back pro rata to the lines' discounts: cap 4.50, tees 12.00.
+  BOOST_TEST(q["totals"]["promotionSavings"] == "11.00");
+  BOOST_TEST(lineTotal(q, "cap") == "12.00");
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "32.00");
+  BOOST_TEST(q["margin"]["orderCap"]["discountBefore"] == "27.50");
+  BOOST_TEST(q["margin"]["orderCap"]["discountAfter"] == "11.00");
+  BOOST_TEST(q["margin"]["orderCap"]["percent"] == "20");
+  BOOST_TEST(quote(store, cart({{"cap", 1}}, {{"now", "2026-11-27T09:30:00.000Z"}}))["totals"]["total"] == "12.00");
+}
+
+BOOST_AUTO_TEST_CASE(margins_are_reported_per_line_and_order) {
+  json store = flooredStore({floor("base", {{"minMarginPercent", "10"}})}, json::array());
+  store["marginFloors"]["missingCost"] = "skip";
+  json q = quote(store, cart({{"tee-black-m", 1}, {"cap", 1}, {"hoodie-m", 1}}));
+  BOOST_TEST(q["margin"]["lines"][0]["line"] == "cap");
+  BOOST_TEST(q["margin"]["lines"][1]["line"] == "tee-black-m");
+  BOOST_TEST(q["margin"]["lines"][1]["margin"] == "12.00");
+  BOOST_TEST(q["margin"]["lines"][1]["percent"] == "60");
+  BOOST_TEST(q["margin"]["order"]["revenue"] == "35.00");  // the hoodie has no cost, so it is left out
+  BOOST_TEST(q["margin"]["order"]["margin"] == "18.00");
+  BOOST_TEST(q["margin"]["order"]["percent"] == "51.4286");  // 18 / 35
+  BOOST_TEST(q["margin"]["linesWithoutCost"][0] == "hoodie-m");
+}
+
+BOOST_AUTO_TEST_CASE(shopper_visibility_hides_floors_and_figures) {
+  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")}, {{"visibility", "shopper"}});
+  json q = quote(store, cart({{"tee-black-m", 1}}));
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "13.34");
+  BOOST_TEST(q["margin"].size() == 1u);  // clamps only
+  BOOST_TEST(q["margin"]["clamps"][0].contains("floor") == false);
+  BOOST_TEST(q["margin"]["clamps"][0]["message"] == "Discounts on Tee are limited to 6.66 USD (from 10.00 USD) on this item.");
+}
+
+BOOST_AUTO_TEST_CASE(missing_cost_is_an_error_or_a_warning) {
+  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")});
+  BOOST_TEST((errorOf(store, cart({{"cap", 1}, {"hoodie-m", 1}})) == Error{"missing_cost", "/lines/1/variant"}));
+  store["marginFloors"]["missingCost"] = "skip";
+  json q = quote(store, cart({{"cap", 1}, {"hoodie-m", 1}}));
+  BOOST_TEST(lineTotal(q, "hoodie-m") == "27.50");  // no floor without a cost
+  BOOST_TEST(q["warnings"][0]["code"] == "missing_cost");
+  BOOST_TEST(q["warnings"][0]["pointer"] == "/lines/1/variant");
+}
+
+BOOST_AUTO_TEST_CASE(floors_hold_in_other_currencies_and_with_tax_inside_prices) {
+  json store = flooredStore({floor("black-m", {{"variants", {"tee-black-m"}}, {"minMarginAmount", "5.00"}})}, {percentOff("ninety", "90")});
+  store["currencies"] = {{"rates", {{"EUR", "0.92"}}}, {"asOf", "2026-11-27T00:00:00.000Z"}};
+  json request = cart({{"tee-black-m", 1}});
+  request["currency"] = "EUR";
+  BOOST_TEST(lineTotal(quote(store, request), "tee-black-m") == "11.96");  // cost 7.36 + 4.60 EUR
+  json taxed = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")});
+  taxed["tax"] = {{"pricesIncludeTax", true}, {"rates", {{{"id", "vat"}, {"country", "DE"}, {"taxClasses", {"standard"}}, {"percent", "19"}}}}};
+  json q = quote(taxed, cart({{"tee-black-m", 1}}, {{"country", "DE"}}));
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "15.88");  // net 13.34 x 1.19 = 15.8746, rounded up
+  BOOST_TEST(q["margin"]["lines"][0]["revenue"] == "13.34");  // 15.88 - 2.54 tax
+}
+
+BOOST_AUTO_TEST_CASE(bad_floor_config_names_the_field) {
+  auto error = [](json floors, json extra = json::object()) { return errorOf(flooredStore(floors, json::array(), extra), cart({{"cap", 1}})); };
+  BOOST_TEST((error({floor("f", {{"minMarginPercent", "100"}})}) == Error{"out_of_range", "/marginFloors/floors/0/minMarginPercent"}));
+  BOOST_TEST((error({floor("f", {{"minMarginPercent", "10"}, {"minMarginAmount", "1.00"}})}) == Error{"invalid_value", "/marginFloors/floors/0"}));
+  BOOST_TEST((error({floor("f", {{"categories", {"shoes"}}, {"minMarginPercent", "10"}})}) == Error{"unknown_reference", "/marginFloors/floors/0/categories/0"}));
+  BOOST_TEST((error({floor("f", {{"variants", {"nope"}}, {"minMarginPercent", "10"}})}) == Error{"unknown_reference", "/marginFloors/floors/0/variants/0"}));
+  BOOST_TEST((error({floor("f", {{"minMarginPercent", "10"}})}, {{"missingCost", "maybe"}}) == Error{"invalid_value", "/marginFloors/missingCost"}));
+  BOOST_TEST((error({floor("f", {{"minMarginPercent", "10"}}), floor("f", {{"minMarginPercent", "20"}})}) == Error{"duplicate_id", "/marginFloors/floors/1/id"}));
+  BOOST_TEST((error(json::array()) == Error{"invalid_value", "/marginFloors"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
