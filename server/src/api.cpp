@@ -2,6 +2,7 @@
 #include "api.hpp"
 
 #include <charconv>
+#include <iostream>
 #include <vector>
 
 #include "util.hpp"
@@ -81,7 +82,9 @@ ApiResponse Api::handle(const ApiRequest& request, Route& route) {
   try {
     return this->route(request, route);
   } catch (const std::exception& e) {
-    // Any failure mid-change rolled back with its Transaction; report it without leaking internals.
+    // Any failure mid-change rolled back with its Transaction; report it without leaking internals, log it here.
+    std::cerr << "cartcore-server: internal error on " << request.method << " " << request.target << ": " << e.what()
+              << "\n";
     return errorResponse(500, "internal_error", "The server failed to handle the request; nothing was changed.");
   }
 }

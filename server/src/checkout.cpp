@@ -76,30 +76,42 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
   const std::string clientDigest = request["quoteDigest"].get<std::string>();
   const std::string requestHash = fingerprint(holdId + "\n" + clientDigest);
 
-  StoreLock lock(*this);
-  int64_t now = clock_.nowMillis();
-  if (!idempotencyKey.empty()) {
-    if (auto previous = store_.findIdempotency(idempotencyKey)) {
-      if (previous->requestHash != requestHash)
-        return errorResponse(422, "idempotency_key_reused",
-                             "This Idempotency-Key was used for a different checkout request.");
-      metrics_.idempotentReplays.fetch_add(1);
-      return {previous->status, previous->responseBody};
+  // Two short critical sections with the pricing between them, so the other I/O thread can write while this one
+  // prices. Everything checked in the first is checked again in the second before anything is written.
+  auto admissible = [&](std::optional<HoldRecord>& hold, int64_t now) -> std::optional<ApiResponse> {
+    if (!idempotencyKey.empty()) {
+      if (auto previous = store_.findIdempotency(idempotencyKey)) {
+        if (previous->requestHash != requestHash)
+          return errorResponse(422, "idempotency_key_reused",
+                               "This Idempotency-Key was used for a different checkout request.");
+        metrics_.idempotentReplays.fetch_add(1);
+        return ApiResponse{previous->status, previous->responseBody};
+      }
     }
+    hold = store_.loadHold(holdId);
+    if (!hold) return errorResponse(404, "hold_not_found", "No hold has this id.");
+    if (hold->status == HoldStatus::Active && hold->expiresAt <= now) {
+      expireHoldLocked(*hold, now);
+      return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
+    }
+    if (hold->status == HoldStatus::Committed)
+      return errorResponse(409, "hold_already_checked_out", "This hold is already an order.",
+                           {{"orderId", hold->orderId}});
+    if (hold->status == HoldStatus::Expired)
+      return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
+    if (hold->status != HoldStatus::Active)
+      return errorResponse(409, "hold_not_active", "The hold was released.",
+                           {{"status", holdStatusName(hold->status)}});
+    return std::nullopt;
+  };
+
+  std::optional<HoldRecord> hold;
+  int64_t now = 0;
+  {
+    StoreLock lock(*this);
+    now = clock_.nowMillis();
+    if (auto refusal = admissible(hold, now)) return *refusal;
   }
-  auto hold = store_.loadHold(holdId);
-  if (!hold) return errorResponse(404, "hold_not_found", "No hold has this id.");
-  if (hold->status == HoldStatus::Active && hold->expiresAt <= now) {
-    expireHoldLocked(*hold, now);
-    return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
-  }
-  if (hold->status == HoldStatus::Committed)
-    return errorResponse(409, "hold_already_checked_out", "This hold is already an order.",
-                         {{"orderId", hold->orderId}});
-  if (hold->status == HoldStatus::Expired)
-    return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
-  if (hold->status != HoldStatus::Active)
-    return errorResponse(409, "hold_not_active", "The hold was released.", {{"status", holdStatusName(hold->status)}});
 
   // Re-price from the stored cart with the server's rules, clock and live stock; client prices are never used.
   // The shopper's own held units count as available, as they did when the shopper was quoted.
@@ -161,6 +173,9 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
                         .dump();
   std::string responseBody = R"({"ok":true,"order":)" + order.orderJson + "}";
 
+  StoreLock lock(*this);
+  // Another request may have used this key or moved this hold while we priced: check again under the lock.
+  if (auto refusal = admissible(hold, clock_.nowMillis())) return *refusal;
   // One transaction: stock, hold, order, events and the idempotency record commit together or not at all.
   Transaction tx(store_.db());
   std::map<std::string, int64_t> sold;

@@ -72,6 +72,13 @@ ApiResponse Shop::createHold(std::string_view body) {
   auto demand = demandOf(prepared->request);
   const auto& segments = prepared->request.segments;
 
+  // Price before taking the write lock (pricing is the slow part): the price the shopper is shown for this hold,
+  // with stock as it stands just before these units are taken.
+  prepared->request.stock = inventory_.snapshot(state->variantIds, segments);
+  auto quoted = state->engine->quote(prepared->request);
+  if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
+  std::string rendered = cartcore::renderQuote(quoted.value());
+
   StoreLock lock(*this);
   now = clock_.nowMillis();
   std::vector<Allocation> allocations;
@@ -85,11 +92,6 @@ ApiResponse Shop::createHold(std::string_view body) {
     return errorResponse(409, "insufficient_stock", "Not enough stock to hold every line; nothing was held.",
                          {{"shortages", std::move(list)}});
   }
-  // The price the shopper is shown for this hold: stock as it stood just before these units were taken.
-  prepared->request.stock = inventory_.snapshot(state->variantIds, segments);
-  auto quoted = state->engine->quote(prepared->request);
-  if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
-  std::string rendered = cartcore::renderQuote(quoted.value());
 
   HoldRecord hold;
   hold.id = randomId("hold_");

@@ -85,7 +85,12 @@ class Database {
 /** BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() ran: an early return or throw changes nothing. */
 class Transaction {
  public:
-  explicit Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  explicit Transaction(Database& db) : db_(db) {
+    // A SELECT left mid-step holds a read snapshot; upgrading it to a write after the checkpointer rewound the
+    // WAL fails at once with SQLITE_BUSY_SNAPSHOT. Starting from no snapshot makes BEGIN wait in the busy handler.
+    db_.resetAll();
+    db_.exec("BEGIN IMMEDIATE");
+  }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction();
