@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Loopback HTTP benchmark of cartcore-server with wrk: quote, then hold+checkout, on a fresh SQLite file.
-# Usage: bench/server-bench.sh [--duration 10s] [--connections 32] [--threads 2] [--synchronous full|normal]
-# Env: CARTCORE_SERVER_BIN (default build/native/server/cartcore-server). Prints a Markdown summary.
+# Usage: bench/server-bench.sh [--duration 10s] [--connections 32] [--threads 2] [--synchronous normal|full]
+#                              [--no-write]
+# Env: CARTCORE_SERVER_BIN (default build/native/server/cartcore-server). Prints a Markdown summary and, unless
+# --no-write, replaces the "Server" section of bench/RESULTS.md with it (bench/results-section.mjs).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 server_bin="${CARTCORE_SERVER_BIN:-$root/build/native/server/cartcore-server}"
-duration=10s connections=32 wrk_threads=2 synchronous=normal server_threads=2
+duration=10s connections=32 wrk_threads=2 synchronous=normal server_threads=2 write=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -15,6 +17,7 @@ while [[ $# -gt 0 ]]; do
     --threads) wrk_threads="$2"; shift 2 ;;
     --server-threads) server_threads="$2"; shift 2 ;;
     --synchronous) synchronous="$2"; shift 2 ;;
+    --no-write) write=0; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -58,15 +61,24 @@ orders_after="$(curl -sf "$base/metrics" | awk '/^cartcore_orders_committed_tota
 seconds="${duration%s}"
 orders_per_second="$(awk -v a="$orders_before" -v b="$orders_after" -v s="$seconds" 'BEGIN {printf "%.0f", (b-a)/s}')"
 
-cat <<REPORT
-### Server (wrk, loopback, $(nproc) cores shared by server and wrk)
-
-wrk -t$wrk_threads -c$connections -d$duration; server --threads $server_threads --synchronous $synchronous; $(date -u +%Y-%m-%dT%H:%MZ)
+load="$(cut -d' ' -f1-3 /proc/loadavg)"
+report="$(cat <<REPORT
+wrk -t$wrk_threads -c$connections -d$duration --latency on loopback; server \`--threads $server_threads --synchronous $synchronous\`;
+$(nproc) cores shared by the server, wrk and anything else running (load average before the run: $load);
+$(date -u +%Y-%m-%dT%H:%MZ). Command: \`bench/server-bench.sh --duration $duration --connections $connections\`.
 
 | workload | requests/s | p50 | p99 | non-2xx |
 | --- | ---: | ---: | ---: | ---: |
 | POST /v1/quote (3 lines, 4 rules applied, live stock) | $q_rps | $q_p50 | $q_p99 | $q_err |
 | POST /v1/holds + POST /v1/checkout, alternating | $hc_rps | $hc_p50 | $hc_p99 | $hc_err |
 
-Orders committed during the hold+checkout run: $((orders_after - orders_before)) ($orders_per_second orders/s, each one hold + one checkout).
+Orders committed during the hold+checkout run: $((orders_after - orders_before)) ($orders_per_second orders/s; each order is
+one hold and one checkout, so hold+checkout requests/s = 2 x orders/s).
 REPORT
+)"
+echo "$report"
+if [[ "$write" == 1 ]]; then
+  REPORT="$report" node --input-type=module -e '
+    import { replaceResultsSection } from "'"$here"'/results-section.mjs";
+    replaceResultsSection("'"$here"'/RESULTS.md", "server", "Server", process.env.REPORT);'
+fi
