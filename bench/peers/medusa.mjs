@@ -114,10 +114,17 @@ export function toMedusaContext(cart) {
 function makePromotionStore(promotions) {
   const sorted = [...promotions].sort((a, b) => b.application_method.value - a.application_method.value);
   const automatic = sorted.filter((p) => p.is_automatic);
-  const wantedCodes = (filter) => {
-    const clause = JSON.stringify(filter);
-    const match = /"code":(\[[^\]]*\])/.exec(clause);
-    return new Set(match ? JSON.parse(match[1]) : []);
+  // computeActions asks for `{ $or: [{ code: [...] }, { is_automatic: true }] }` wrapped in status/campaign
+  // clauses; the codes are the only part that selects anything beyond "every automatic promotion".
+  const wantedCodes = (filter, found = new Set()) => {
+    if (Array.isArray(filter)) filter.forEach((clause) => wantedCodes(clause, found));
+    else if (filter && typeof filter === "object") {
+      for (const [key, value] of Object.entries(filter)) {
+        if (key === "code") [value].flat().forEach((code) => found.add(code));
+        else wantedCodes(value, found);
+      }
+    }
+    return found;
   };
   return {
     async list(filter, config) {

@@ -114,16 +114,19 @@ function makeCarts(count, catalog, promotions, random) {
       const variant = variantsById.get(variantIdToAdd);
       lines.push({ id: `l${lines.length}`, product: variant.product, variant: variant.id, unitPriceCents: variant.priceCents, quantity });
     };
+    let offerCode = null;
     if (buyGetOffers.length && random.below(2) === 0) {
       const offer = buyGetOffers[random.below(buyGetOffers.length)];
       add(offer.buyVariants[random.below(offer.buyVariants.length)], offer.buyQuantity + random.below(2));
       add(offer.getVariant, 1 + random.below(3));
+      offerCode = offer.code; // a shopper who fills a cart for an offer also enters its code
     }
     while (lines.length < LINES_PER_CART) {
       const product = catalog[random.below(PRODUCTS)];
       add(product.variants[random.below(VARIANTS_PER_PRODUCT)].id, 1 + random.below(3));
     }
-    const coupons = codes.length && random.below(10) < 7 ? [codes[random.below(codes.length)]] : ["NOSUCHCODE"];
+    const drawn = codes.length && random.below(10) < 7 ? codes[random.below(codes.length)] : "NOSUCHCODE";
+    const coupons = [offerCode ?? drawn];
     carts.push({ id: `cart${c}`, lines, coupons });
   }
   return carts;
