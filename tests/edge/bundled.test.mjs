@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// The edge worker with its store config bundled (STORE_CONFIG) and no origin, in real workerd: it prices with
+// the bundled config (byte-equal to the native CLI for the same cart), reports that it has no stock, and a
+// bundled config that does not compile answers 500 with the engine's own report, byte-equal to the CLI's.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { quoteBatchNative, repoRoot } from "../js/support/native.mjs";
+import { startEdge } from "./support/edge-worker.mjs";
+
+const sampleStore = readFileSync(`${repoRoot}server/sample-store.json`, "utf8");
+
+test("a bundled config prices without an origin", async () => {
+  const edge = await startEdge({ STORE_CONFIG: sampleStore });
+  try {
+    const cart = { lines: [{ variant: "mug", quantity: 2 }, { variant: "tee-black-l", quantity: 1 }], coupons: ["SAVE10"] };
+    const response = await edge.postQuote(cart);
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.headers.get("cartcore-stock"), "off");
+    assert.equal(response.headers.get("cartcore-config-version"), null);
+    // The sample store has no time windows, so any "now" prices the same; with no stock there is no "N left".
+    const request = JSON.stringify({ ...cart, currency: "USD", now: "2026-11-27T09:30:00.000Z" });
+    const [native] = await quoteBatchNative([{ config: sampleStore, request }]);
+    assert.equal(response.text, native.toString("utf8"));
+    assert.equal(response.headers.get("cartcore-config-digest"), JSON.parse(response.text).quote.configDigest);
+  } finally {
+    await edge.dispose();
+  }
+});
+
+test("a bundled config that does not compile answers 500 with the engine's report", async () => {
+  const broken = sampleStore.replace('"price": "12.00"', '"price": "12.345"');
+  assert.notEqual(broken, sampleStore, "the sample mug price moved; update this test");
+  const edge = await startEdge({ STORE_CONFIG: broken });
+  try {
+    const request = JSON.stringify({ currency: "USD", now: "2026-11-27T09:30:00.000Z", lines: [{ variant: "mug", quantity: 1 }] });
+    const response = await edge.postQuote(request);
+    assert.equal(response.status, 500);
+    const [native] = await quoteBatchNative([{ config: broken, request }]);
+    assert.equal(response.text, native.toString("utf8"));
+    assert.equal(JSON.parse(response.text).error.code, "invalid_value");
+  } finally {
+    await edge.dispose();
+  }
+});
