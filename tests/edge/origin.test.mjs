@@ -100,7 +100,10 @@ test("config: cached by version, refreshed when the origin's version changes", a
 });
 
 test("stock: the snapshot's age is bounded and reported; stale and missing stock are handled", async () => {
-  const vars = { STOCK_MAX_AGE_SECONDS: "1", STOCK_STALE_IF_ERROR_SECONDS: "3" };
+  // Ages of seconds, not milliseconds, so a loaded CI machine cannot outrun the windows being tested.
+  const maxAge = 4000;
+  const staleIfError = 8000;
+  const vars = { STOCK_MAX_AGE_SECONDS: String(maxAge / 1000), STOCK_STALE_IF_ERROR_SECONDS: String(staleIfError / 1000) };
   await withOriginAndEdge(vars, async ({ server, edge }) => {
     const cart = JSON.stringify({ lines: [{ variant: "mug", quantity: 3 }] });
     const guard = "mug-overstock"; // 20% off mugs while at least 50 are available
@@ -119,7 +122,7 @@ test("stock: the snapshot's age is bounded and reported; stale and missing stock
     assert.equal(cached.headers.get("cartcore-stock-as-of"), first.headers.get("cartcore-stock-as-of"));
     assert.equal(promotion(JSON.parse(cached.text).quote, guard), "applied");
 
-    await sleep(1100);
+    await sleep(maxAge + 100);
     const refreshed = await edge.postQuote(cart);
     assert.equal(refreshed.headers.get("cartcore-stock"), "fresh");
     assert.notEqual(refreshed.headers.get("cartcore-stock-as-of"), first.headers.get("cartcore-stock-as-of"));
@@ -128,14 +131,14 @@ test("stock: the snapshot's age is bounded and reported; stale and missing stock
 
     // The origin goes away: the last snapshot serves, marked stale, until STOCK_STALE_IF_ERROR_SECONDS.
     await server.stop();
-    await sleep(1100);
+    await sleep(maxAge + 100);
     const stale = await edge.postQuote(cart);
     assert.equal(stale.status, 200);
     assert.equal(stale.headers.get("cartcore-stock"), "stale");
-    assert.ok(Number(stale.headers.get("cartcore-stock-age")) >= 1);
+    assert.ok(Number(stale.headers.get("cartcore-stock-age")) >= maxAge / 1000);
     assert.equal(stale.text, refreshed.text);
 
-    await sleep(2100);
+    await sleep(staleIfError - maxAge + 100);
     const none = await edge.postQuote(cart);
     assert.equal(none.status, 200, none.text);
     assert.equal(none.headers.get("cartcore-stock"), "unavailable");
