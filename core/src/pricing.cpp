@@ -936,8 +936,13 @@ class Pricer {
     for (const auto& [id, amount] : reduced) {
       for (auto& out : quote_.promotions) {
         if (out.id != id || !out.applied) continue;
+        Minor before = out.amount;
         out.amount -= amount;
-        out.message += " Reduced by " + money(amount) + (settings.internal ? " to respect margin protection." : ".");
+        // Restate the saving rather than leave the unclamped figure in the sentence.
+        std::size_t said = out.message.find(" You save ");
+        if (said != std::string::npos) out.message.erase(said);
+        out.message += " You save " + money(out.amount) + " (limited from " + money(before) +
+                       (settings.internal ? " by margin protection)." : ").");
       }
     }
     quote_.margin = std::move(report);
