@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -155,9 +154,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-HttpServer::HttpServer(boost::asio::io_context& io, const tcp::endpoint& endpoint, Api& api, Metrics& metrics,
-                       HttpOptions options)
-    : io_(io), acceptor_(io), api_(api), metrics_(metrics), options_(std::move(options)) {
+HttpServer::HttpServer(boost::asio::io_context& acceptIo, std::vector<boost::asio::io_context*> workers,
+                       const tcp::endpoint& endpoint, Api& api, Metrics& metrics, HttpOptions options)
+    : workers_(std::move(workers)), acceptor_(acceptIo), api_(api), metrics_(metrics), options_(std::move(options)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -174,8 +173,9 @@ void HttpServer::stop() {
 }
 
 void HttpServer::accept() {
-  // Each connection gets its own strand, so one session's handlers never run concurrently.
-  acceptor_.async_accept(boost::asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+  // Connections are dealt round-robin to the single-threaded workers.
+  boost::asio::io_context& worker = *workers_[nextWorker_++ % workers_.size()];
+  acceptor_.async_accept(worker, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == boost::asio::error::operation_aborted) return;
     } else {

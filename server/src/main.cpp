@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -228,10 +229,19 @@ int main(int argc, char** argv) {
     dispatcher.start();
 
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    boost::asio::io_context io(static_cast<int>(threads));
+    // One io_context per thread (concurrency hint 1: no scheduler locking); the first also accepts and runs timers.
+    std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
+    std::vector<boost::asio::io_context*> workers;
+    for (unsigned i = 0; i < threads; ++i) {
+      contexts.push_back(std::make_unique<boost::asio::io_context>(1));
+      workers.push_back(contexts.back().get());
+    }
+    std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keepRunning;
+    for (auto& context : contexts) keepRunning.push_back(boost::asio::make_work_guard(*context));
+    boost::asio::io_context& io = *contexts.front();
     Api api(shop, metrics,
             ApiOptions{options.adminToken, options.testClock, options.maxBodyBytes, options.maxConfigBytes});
-    HttpServer server(io, {boost::asio::ip::make_address(options.host), options.port}, api, metrics,
+    HttpServer server(io, workers, {boost::asio::ip::make_address(options.host), options.port}, api, metrics,
                       HttpOptions{options.corsOrigins});
     server.start();
     boost::asio::steady_timer sweeper(io);
@@ -240,7 +250,7 @@ int main(int argc, char** argv) {
     signals.async_wait([&](boost::system::error_code, int) {
       server.stop();
       sweeper.cancel();
-      io.stop();
+      for (auto& context : contexts) context->stop();
     });
 
     // One JSON line on stdout, so scripts and tests can read the bound port.
@@ -251,7 +261,7 @@ int main(int argc, char** argv) {
     std::cout << ready.dump() << std::endl;
 
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([context = contexts[i].get()] { context->run(); });
     io.run();
     for (auto& t : pool) t.join();
     dispatcher.stop();
