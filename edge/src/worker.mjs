@@ -125,17 +125,21 @@ async function readLimitedBody(request, limit) {
 /**
  * Builds the request the core prices. The cart's own text goes through unchanged when nothing must be added
  * (so the core judges exactly what the shopper sent); otherwise the parsed cart gets the edge's clock, stock
- * snapshot and currency, numbers keeping their source text.
- * @returns {{ text: string, currencyFromCountry: string | null, cart?: object, stockFromCart?: boolean }}
+ * snapshot and the shopper's country, numbers keeping their source text.
+ *
+ * Currency: a cart that names a currency keeps it. Otherwise the CDN's country goes in as `country`, and the
+ * engine picks the currency from the store's own country map (docs/FORMAT.md), or the store currency. A
+ * COUNTRY_CURRENCIES entry at the edge names the currency explicitly instead (for stores whose config has no map).
+ * @returns {{ text: string, currencyFromEdgeMap: string | null, cart?: object, stockFromCart?: boolean }}
  */
-function requestForCore(cartText, { trustRequestContext, now, stockLevels, countryCurrency }) {
+function requestForCore(cartText, { trustRequestContext, now, stockLevels, country, edgeCurrency, storeCurrency }) {
   let cart;
   try {
     cart = parseLossless(cartText);
   } catch {
-    return { text: cartText, currencyFromCountry: null }; // the core reports malformed_json with its own words
+    return { text: cartText, currencyFromEdgeMap: null }; // the core reports malformed_json with its own words
   }
-  if (cart === null || typeof cart !== "object" || Array.isArray(cart)) return { text: cartText, currencyFromCountry: null };
+  if (cart === null || typeof cart !== "object" || Array.isArray(cart)) return { text: cartText, currencyFromEdgeMap: null };
   let changed = false;
   const stockFromCart = trustRequestContext && cart.stock !== undefined;
   if (!trustRequestContext || cart.now === undefined) {
@@ -147,13 +151,22 @@ function requestForCore(cartText, { trustRequestContext, now, stockLevels, count
     else delete cart.stock;
     changed = true;
   }
-  let currencyFromCountry = null;
-  if (cart.currency === undefined && countryCurrency !== null) {
-    cart.currency = countryCurrency;
-    currencyFromCountry = countryCurrency;
-    changed = true;
+  let currencyFromEdgeMap = null;
+  if (cart.currency === undefined) {
+    if (cart.country === undefined && country !== null) {
+      cart.country = country;
+      changed = true;
+    }
+    if (edgeCurrency !== null && cart.country === country) {
+      cart.currency = edgeCurrency;
+      currencyFromEdgeMap = edgeCurrency;
+      changed = true;
+    } else if (cart.country === undefined) {
+      cart.currency = storeCurrency; // as the native server does for a cart without one
+      changed = true;
+    }
   }
-  return { text: changed ? stringifyLossless(cart) : cartText, currencyFromCountry, cart, stockFromCart };
+  return { text: changed ? stringifyLossless(cart) : cartText, currencyFromEdgeMap, cart, stockFromCart };
 }
 
 async function quote(request, state) {
@@ -185,20 +198,23 @@ async function quote(request, state) {
   const engine = active.engine;
   const stock = await state.stock.read(now);
 
-  const country = request.headers.get(settings.countryHeader)?.toUpperCase() ?? null;
-  const countryCurrency = (country && settings.countryCurrencies[country]) || null;
+  // CDNs send codes that are not countries ("XX" unknown, "T1" Tor): those are left out, not refused.
+  const headerCountry = request.headers.get(settings.countryHeader)?.trim().toUpperCase() ?? "";
+  const country = /^[A-Z]{2}$/.test(headerCountry) && headerCountry !== "XX" ? headerCountry : null;
   const built = requestForCore(cartText, {
     trustRequestContext: settings.trustRequestContext,
     now,
     stockLevels: stock.levels,
-    countryCurrency: countryCurrency ?? engine.currency,
+    country,
+    edgeCurrency: (country && settings.countryCurrencies[country]) || null,
+    storeCurrency: engine.currency,
   });
   let responseText = engine.quoteJson(built.text);
   let response = JSON.parse(responseText);
-  if (!response.ok && built.currencyFromCountry !== null && built.currencyFromCountry !== engine.currency &&
+  if (!response.ok && built.currencyFromEdgeMap !== null && built.currencyFromEdgeMap !== engine.currency &&
       response.error.pointer === "/currency") {
-    // The store does not sell in the shopper's local currency: the core said so; price in the store currency.
-    built.cart.currency = engine.currency;
+    // The store does not sell in the currency the edge's map chose (the engine said so): let the engine pick.
+    delete built.cart.currency;
     responseText = engine.quoteJson(stringifyLossless(built.cart));
     response = JSON.parse(responseText);
   }

@@ -43,3 +43,31 @@ test("a bundled config that does not compile answers 500 with the engine's repor
     await edge.dispose();
   }
 });
+
+test("the CDN's country picks the currency through the store's own country map", async () => {
+  // A golden store whose config maps DE -> EUR (with an EUR rate); its cart names no currency.
+  const golden = JSON.parse(readFileSync(`${repoRoot}tests/golden/currency/country-derived.json`, "utf8"));
+  const config = JSON.stringify(golden.config);
+  assert.equal(golden.config.currencies.countries.DE, "EUR");
+  // TRUST_REQUEST_CONTEXT keeps the cart's "now", so the engine sees a request the CLI can be given verbatim.
+  const edge = await startEdge({ STORE_CONFIG: config, TRUST_REQUEST_CONTEXT: "true" });
+  try {
+    const cart = { schemaVersion: 1, now: "2026-11-27T09:30:00.000Z", lines: [{ variant: "cap", quantity: 1 }] };
+    const german = await edge.postQuote(cart, { "CF-IPCountry": "de" });
+    assert.equal(german.status, 200, german.text);
+    assert.equal(german.headers.get("cartcore-country"), "DE");
+    assert.equal(german.headers.get("cartcore-currency"), "EUR");
+    const tor = await edge.postQuote(cart, { "CF-IPCountry": "T1" }); // not a country: left out, store currency
+    assert.equal(tor.status, 200, tor.text);
+    assert.equal(tor.headers.get("cartcore-country"), null);
+    assert.equal(tor.headers.get("cartcore-currency"), golden.config.store.currency);
+    const [nativeGerman, nativeNone] = await quoteBatchNative([
+      { config, request: JSON.stringify({ ...cart, country: "DE" }) },
+      { config, request: JSON.stringify({ ...cart, currency: golden.config.store.currency }) },
+    ]);
+    assert.equal(german.text, nativeGerman.toString("utf8"));
+    assert.equal(tor.text, nativeNone.toString("utf8"));
+  } finally {
+    await edge.dispose();
+  }
+});

@@ -6,11 +6,11 @@
 // cases' own "now" and "stock" through (the corpus pins both), which is the only test-only setting.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { test } from "node:test";
 import { dumpCanonical, member, parseLossless } from "../js/support/canonical-json.mjs";
 import { quoteBatchNative, repoRoot } from "../js/support/native.mjs";
 import { startEdge } from "./support/edge-worker.mjs";
+import { startVersionedOrigin } from "./support/versioned-origin.mjs";
 
 const goldenRoot = `${repoRoot}tests/golden/`;
 
@@ -27,33 +27,6 @@ function loadCorpus() {
       };
       return { path, config: inputText("config"), request: inputText("request") };
     });
-}
-
-/** Publishes one config at a time in the native server's shapes (GET /healthz, GET /v1/admin/config). */
-async function startVersionedOrigin() {
-  let version = 0;
-  let configText = "";
-  const server = createServer((request, response) => {
-    response.setHeader("content-type", "application/json");
-    if (request.url === "/healthz") {
-      response.end(JSON.stringify({ ok: true, status: "ok", configVersion: version }));
-    } else if (request.url === "/v1/admin/config") {
-      // The server splices the stored config text in verbatim; so does this.
-      response.end(`{"ok":true,"version":${version},"config":${configText}}`);
-    } else {
-      response.writeHead(404).end('{"ok":false}');
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    publish(text) {
-      configText = text;
-      version += 1;
-      return version;
-    },
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
 }
 
 test("golden corpus: the edge worker's /quote bodies equal the native CLI's bytes", async (t) => {
