@@ -177,7 +177,7 @@ const target100Native = t(100, "medusa") / t(100, "native");
 const target100Wasm = t(100, "medusa") / t(100, "wasm");
 const lines = [
   `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores, shared), Node ${process.version}; Cartcore ${commit} (native Release, WASM Release).`,
-  `Command: \`bench/peers/run\` (installs the peers, builds \`cartcore_peer_driver\`, runs \`node bench/peers/run.mjs --write\`, draws the plot); agreement and timing took ${Math.round((Date.now() - startedAt) / 1000)} s.`,
+  `Command: \`${process.env.PEERS_COMMAND ?? `node bench/peers/run.mjs ${process.argv.slice(2).join(" ")}`}\` (bench/peers/run installs the peers, builds \`cartcore_peer_driver\`, runs \`node bench/peers/run.mjs --write\` and draws the plot); agreement and timing took ${Math.round((Date.now() - startedAt) / 1000)} s.`,
   `Workload (bench/peers/workload.mjs, seeded): 2,000-variant catalog, ${cartCount} different 10-line carts, N promotions mixing the five shared kinds. Timing: ${rounds} interleaved rounds, each engine ≥ ${minMs} ms of back-to-back carts per sample; medians.`,
   "Timed per cart: Cartcore native `Engine::quoteJson` (request JSON in, explained and signed quote JSON out) or `Engine::quote` (typed, request parsed once); WASM `engine.quoteJson` through the npm facade; Medusa `PromotionModuleService.computeActions` with promotions served from memory; Vendure building the `Order` entity and `OrderCalculator.applyPriceAdjustments`. Neither peer's database work is timed (see bench/peers/README.md), so their figures are lower bounds.",
   "",
