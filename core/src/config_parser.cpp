@@ -849,6 +849,7 @@ class ConfigCompiler {
     }
     for (uint32_t p = 0; p < store_.promotions.size(); ++p) {
       const Promotion& promo = store_.promotions[p];
+      if (promo.stacking == Promotion::Stacking::StopAfter) store_.hasStopAfter = true;
       for (const auto& code : promo.coupons) store_.promotionsByCoupon[code].push_back(p);
       if (promo.cartWide) {
         store_.cartWidePromotions.push_back(p);

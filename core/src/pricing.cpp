@@ -640,9 +640,35 @@ class Pricer {
 
   // ---- promotions: stacking -------------------------------------------------------------------------------------
 
-  void applyPromotions() {
-    // Which promotions can matter, and which lines each can touch: those indexed under the cart's variants, the
-    // cart-wide ones, and any a code unlocks (so a code for absent items is still explained).
+  // public: the best-deal search asks a Pricer for bounds instead of a quote.
+ public:
+  /**
+   * For each set of promotions, an upper bound on what they can save together on this cart in any combination:
+   * each evaluated alone on the cart as price rules left it. Promotions only lower prices, and every kind saves at
+   * most that much on a cheaper cart (a percentage of a lower price, the cheapest units' lower prices, a lower
+   * spend tier), which makes this a sound bound for the best-deal search as long as no promotion
+   * stops later ones (a stop rule that stops applying would let blocked promotions in).
+   */
+  std::vector<Minor> savingsBounds(const std::vector<std::vector<uint32_t>>& promotionSets) {
+    buildLines();
+    applyPriceRules();
+    collectRelevant();
+    std::vector<Minor> bounds;
+    for (const auto& set : promotionSets) {
+      Minor bound = 0;
+      for (uint32_t p : set) {
+        if (std::binary_search(relevant_.begin(), relevant_.end(), p)) bound = addMoney(bound, evaluate(store_.promotions[p]).savings);
+      }
+      bounds.push_back(bound);
+    }
+    return bounds;
+  }
+
+ private:
+  /** Which promotions can matter, and which lines each can touch. */
+  void collectRelevant() {
+    // Those indexed under the cart's variants, the cart-wide ones, and any a code unlocks (so a code for absent
+    // items is still explained).
     constexpr std::size_t kNoLine = SIZE_MAX;
     std::vector<std::pair<uint32_t, std::size_t>> touches;
     for (std::size_t l = 0; l < lines_.size(); ++l) {
@@ -663,7 +689,10 @@ class Pricer {
       auto& lines = relevantLines_.back();
       if (l != kNoLine && (lines.empty() || lines.back() != l)) lines.push_back(l);
     }
+  }
 
+  void applyPromotions() {
+    collectRelevant();
     std::vector<RuleOutcome> outcomes(relevant_.size());
     std::vector<bool> listed(relevant_.size(), false);
     auto outcomeOf = [&](uint32_t p) -> RuleOutcome& { return outcomes[relevantIndex(p)]; };
@@ -1275,24 +1304,72 @@ Quote bestDealQuote(const CompiledStore& store, const QuoteRequest& request) {
     else candidates.push_back(code);
   }
   const std::size_t maxCodes = store.maxCodesPerOrder > 0 ? static_cast<std::size_t>(store.maxCodesPerOrder) : candidates.size();
+  // Branch and bound, when the total is the item total alone: no subset can pay less than the total without codes
+  // minus the savings bounds of its codes. Shipping bands, tax rounding and margin clamps break that argument, so
+  // stores using them price every subset.
+  const bool bounded = store.shippingMethods.empty() && !store.tax && !store.margins && !store.hasStopAfter;
+  std::vector<Minor> bounds(candidates.size(), 0);
+  if (bounded) {
+    std::vector<std::vector<uint32_t>> sets;
+    for (const auto& code : candidates) sets.push_back(store.promotionsByCoupon.at(code));
+    bounds = Pricer(store, probe).savingsBounds(sets);
+    // Largest bounds first, so the first paths find a good total and later ones prune early.
+    std::vector<std::size_t> order(candidates.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bounds[a] > bounds[b]; });
+    std::vector<std::string> sortedCodes;
+    std::vector<Minor> sortedBounds;
+    for (std::size_t i : order) {
+      sortedCodes.push_back(candidates[i]);
+      sortedBounds.push_back(bounds[i]);
+    }
+    candidates = std::move(sortedCodes);
+    bounds = std::move(sortedBounds);
+  }
   std::vector<DealChoice> priced;
   std::vector<std::string> subset;
-  auto price = [&](const std::vector<std::string>& codes) {
-    QuoteRequest r = probe;
-    r.coupons = codes;
-    priced.push_back({codes, payable(Pricer(store, r).run())});
+  std::optional<Minor> noCodeTotal;
+  // The total of the fourth choice the quote would show (the choice and three runners-up) among the subsets priced
+  // so far: a branch that cannot beat it cannot change what is shown.
+  std::optional<Minor> fourthShown;
+  auto refreshFourthShown = [&] {
+    std::vector<const DealChoice*> order;
+    for (const auto& p : priced) order.push_back(&p);
+    std::sort(order.begin(), order.end(), [](const DealChoice* a, const DealChoice* b) { return betterDeal(*a, *b); });
+    std::vector<const DealChoice*> shown;
+    for (const DealChoice* p : order) {
+      bool padded = std::any_of(shown.begin(), shown.end(), [&](const DealChoice* s) { return s->total <= p->total && isSubset(s->codes, p->codes); });
+      if (padded) continue;
+      shown.push_back(p);
+      if (shown.size() == 4) break;
+    }
+    if (shown.size() == 4) fourthShown = shown.back()->total;
   };
-  // Depth-first over subsets in sorted code order, sizes 0 .. maxCodes.
-  std::function<void(std::size_t)> visit = [&](std::size_t next) {
+  auto price = [&](std::vector<std::string> codes) {
+    QuoteRequest r = probe;
+    std::sort(codes.begin(), codes.end());
+    r.coupons = codes;
+    Minor total = payable(Pricer(store, r).run());
+    if (!noCodeTotal) noCodeTotal = total;
+    priced.push_back({std::move(codes), total});
+    if (bounded && (!fourthShown || total <= *fourthShown)) refreshFourthShown();
+  };
+  std::function<void(std::size_t, Minor)> visit = [&](std::size_t next, Minor boundSoFar) {
     price(subset);
     if (subset.size() == maxCodes) return;
     for (std::size_t i = next; i < candidates.size(); ++i) {
+      if (bounded && fourthShown) {
+        // The most any extension through candidate i can save: its bound plus the largest bounds after it.
+        Minor reach = boundSoFar;
+        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach += bounds[k];
+        if (*noCodeTotal - reach > *fourthShown) break;  // bounds are sorted: later candidates reach even less
+      }
       subset.push_back(candidates[i]);
-      visit(i + 1);
+      visit(i + 1, boundSoFar + bounds[i]);
       subset.pop_back();
     }
   };
-  visit(0);
+  visit(0, 0);
   std::sort(priced.begin(), priced.end(), betterDeal);
   deal.subsetsPriced = static_cast<int64_t>(priced.size());
   deal.chosen = priced.front();

@@ -214,6 +214,7 @@ struct CompiledStore {
   std::vector<ShippingMethod> shippingMethods;  // sorted by id; empty = shipping not configured
   std::optional<MarginSettings> margins;
   int64_t maxCodesPerOrder = 0;  // 0 = no limit
+  bool hasStopAfter = false;     // some promotion uses stacking "stopAfter" (the best-deal search cannot bound then)
   std::string configDigest;
   /** The same store with every amount in another currency, one per configured rate (built at compile time). */
   std::map<std::string, std::shared_ptr<const CompiledStore>> currencyViews;

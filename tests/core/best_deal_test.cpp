@@ -81,14 +81,10 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
   const json selectors[] = {{{"everything", true}}, {{"products", {"tee"}}}, {{"categories", {"outerwear"}}}, {{"attribute", "color"}, {"equals", "black"}}};
   const char* stackings[] = {"stackable", "stackable", "exclusive", "stopAfter"};
   int cases = 0;
-  for (int iteration = 0; iteration < 150; ++iteration) {
-    int codeCount = 1 + pick(6);
-    json promotions = json::array();
-    std::vector<std::string> codes;
-    for (int c = 0; c < codeCount; ++c) {
-      std::string code = "C" + std::to_string(c);
-      codes.push_back(code);
-      json p = {{"id", "p" + std::to_string(c)}, {"coupons", {code}}, {"priority", pick(3)}, {"stacking", stackings[pick(4)]}};
+  for (int iteration = 0; iteration < 300; ++iteration) {
+    const bool stopRules = iteration % 3 == 0;  // stop rules turn the search's pruning off; most stores have none
+    auto randomPromotion = [&](const std::string& id) {
+      json p = {{"id", id}, {"priority", pick(3)}, {"stacking", stackings[pick(stopRules ? 4 : 3)]}};
       if (pick(4) == 0) p["exclusionGroup"] = "g";
       switch (pick(5)) {
         case 0: p.update({{"type", "itemDiscount"}, {"selector", selectors[pick(4)]}, {"discount", {{"percentOff", std::to_string(5 + pick(40))}}}}); break;
@@ -98,10 +94,21 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
         default: p.update({{"type", "freeShipping"}}); break;
       }
       if (pick(5) == 0) p["conditions"] = {{"minSubtotal", std::to_string(10 + pick(60)) + ".00"}};
+      return p;
+    };
+    int codeCount = 1 + pick(6);
+    json promotions = json::array();
+    std::vector<std::string> codes;
+    for (int c = 0; c < codeCount; ++c) {
+      codes.push_back("C" + std::to_string(c));
+      json p = randomPromotion("p" + std::to_string(c));
+      p["coupons"] = {codes.back()};
       promotions.push_back(p);
     }
+    for (int a = pick(3); a > 0; --a) promotions.push_back(randomPromotion("always" + std::to_string(a)));  // no code needed
     json store = teeStore(json::array(), promotions);
-    store["shipping"] = {{"methods", {{{"id", "std"}, {"flat", "6.50"}}}}};
+    // Half the stores have shipping (every subset is priced); the rest let the search prune by its bounds.
+    if (iteration % 2 == 0) store["shipping"] = {{"methods", {{{"id", "std"}, {"flat", "6.50"}}}}};
     int maxCodes = pick(4);  // 0: no limit
     if (maxCodes > 0) store["store"]["maxCodesPerOrder"] = maxCodes;
     std::vector<std::pair<std::string, int64_t>> lines;
@@ -128,7 +135,7 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
     }
     ++cases;
   }
-  BOOST_TEST(cases == 150);
+  BOOST_TEST(cases == 300);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
