@@ -21,15 +21,20 @@ struct Fixture {
   std::vector<cartcore::QuoteRequest> requests;
 };
 
-const Fixture& fixtureFor(int rules) {
-  static std::map<int, Fixture> fixtures;  // benchmark-only cache; the core itself holds no state
-  auto it = fixtures.find(rules);
+// `checkout` turns on margin floors, tax and shipping (makeCheckoutStore) over the same rules and carts.
+const Fixture& fixtureFor(int rules, bool checkout = false) {
+  static std::map<std::pair<int, bool>, Fixture> fixtures;  // benchmark-only cache; the core itself holds no state
+  auto it = fixtures.find({rules, checkout});
   if (it != fixtures.end()) return it->second;
-  auto engine = cartcore::Engine::compile(cartcore::bench::makeStore(rules));
+  auto engine = cartcore::Engine::compile(checkout ? cartcore::bench::makeCheckoutStore(rules) : cartcore::bench::makeStore(rules));
   if (!engine) throw std::runtime_error(engine.error().message);
-  Fixture f{engine.value(), cartcore::bench::makeCarts(kCarts), {}};
-  for (const auto& cart : f.carts) f.requests.push_back(f.engine.parseRequest(cart).value());
-  return fixtures.emplace(rules, std::move(f)).first->second;
+  Fixture f{engine.value(), checkout ? cartcore::bench::makeCheckoutCarts(kCarts) : cartcore::bench::makeCarts(kCarts), {}};
+  for (const auto& cart : f.carts) {
+    auto request = f.engine.parseRequest(cart);
+    if (!request) throw std::runtime_error(request.error().message);
+    f.requests.push_back(request.value());
+  }
+  return fixtures.emplace(std::make_pair(rules, checkout), std::move(f)).first->second;
 }
 
 // The typed API: what the server pays per quote once the request is parsed.
@@ -62,6 +67,42 @@ void BM_QuoteJson(benchmark::State& state) {
   }
 }
 
+// The same carts and rules with margin floors, DE tax and shipping on: what the checkout features add per quote.
+void BM_QuoteTypedCheckout(benchmark::State& state) {
+  const Fixture& f = fixtureFor(static_cast<int>(state.range(0)), /*checkout=*/true);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto quote = f.engine.quote(f.requests[i++ % f.requests.size()]);
+    if (!quote) state.SkipWithError(quote.error().message.c_str());
+    benchmark::DoNotOptimize(quote);
+  }
+}
+
+void BM_QuoteJsonCheckout(benchmark::State& state) {
+  const Fixture& f = fixtureFor(static_cast<int>(state.range(0)), /*checkout=*/true);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    std::string out = f.engine.quoteJson(f.carts[i++ % f.carts.size()]);
+    benchmark::DoNotOptimize(out);
+  }
+}
+
+// The exact best-deal search: 12 held codes, with no code limit (every subset) and with 3 codes per order.
+void BM_BestDeal(benchmark::State& state) {
+  auto [store, request] = cartcore::bench::makeBestDealCase(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  auto engine = cartcore::Engine::compile(store);
+  if (!engine) throw std::runtime_error(engine.error().message);
+  auto parsed = engine.value().parseRequest(request);
+  if (!parsed) throw std::runtime_error(parsed.error().message);
+  int64_t subsets = 0;
+  for (auto _ : state) {
+    auto quote = engine.value().quote(parsed.value());
+    subsets = quote.value().bestDeal->subsetsPriced;
+    benchmark::DoNotOptimize(quote);
+  }
+  state.counters["subsetsPriced"] = static_cast<double>(subsets);
+}
+
 void BM_Compile(benchmark::State& state) {
   std::string store = cartcore::bench::makeStore(static_cast<int>(state.range(0)));
   for (auto _ : state) {
@@ -76,6 +117,9 @@ void ruleCounts(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_QuoteTyped)->Apply(ruleCounts)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_QuoteJson)->Apply(ruleCounts)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_QuoteTypedCheckout)->Apply(ruleCounts)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_QuoteJsonCheckout)->Apply(ruleCounts)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_BestDeal)->Args({12, 0})->Args({12, 3})->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Compile)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 void dumpWorkload(const std::string& dir) {

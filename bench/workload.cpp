@@ -126,4 +126,63 @@ std::vector<std::string> makeCarts(int count, unsigned seed) {
   return carts;
 }
 
+std::string makeCheckoutStore(int ruleCount, unsigned seed) {
+  json store = json::parse(makeStore(ruleCount, seed));
+  int index = 0;
+  for (auto& product : store["catalog"]["products"]) {
+    if (index % 4 == 0) product["taxClass"] = "reduced";
+    for (auto& variant : product["variants"]) variant["weightGrams"] = 150 + 50 * (index % 10);
+    ++index;
+  }
+  store["tax"] = {{"shippingTaxClass", "standard"},
+                  {"rates", {{{"id", "de-vat"}, {"country", "DE"}, {"taxClasses", {"standard"}}, {"percent", "19"}},
+                             {{"id", "de-vat-reduced"}, {"country", "DE"}, {"taxClasses", {"reduced"}}, {"percent", "7"}}}}};
+  store["shipping"] = {{"methods",
+                        {{{"id", "standard"}, {"flat", "4.99"}, {"freeAbove", "150.00"}},
+                         {{"id", "freight"}, {"weightBands", {{{"upToGrams", 2000}, {"amount", "6.00"}}, {{"upToGrams", 20000}, {"amount", "11.00"}}}}},
+                         {{"id", "express"}, {"flat", "14.00"}, {"countries", {"DE"}}}}}};
+  store["marginFloors"] = {{"floors",
+                            {{{"id", "base"}, {"minMarginPercent", "15"}},
+                             {{"id", "premium"}, {"categories", {"c1", "c2"}}, {"minMarginPercent", "25"}}}},
+                           {"maxOrderDiscountPercent", "40"}};
+  return store.dump();
+}
+
+std::vector<std::string> makeCheckoutCarts(int count, unsigned seed) {
+  std::vector<std::string> carts = makeCarts(count, seed);
+  for (auto& cart : carts) {
+    json request = json::parse(cart);
+    request["destination"] = {{"country", "DE"}};
+    cart = request.dump();
+  }
+  return carts;
+}
+
+std::pair<std::string, std::string> makeBestDealCase(int codes, int maxCodesPerOrder) {
+  json store = json::parse(makeStore(0));
+  Lcg rng{7};
+  json promotions = json::array();
+  json held = json::array();
+  json lines = json::array();
+  for (int l = 0; l < 10; ++l) lines.push_back({{"id", "l" + std::to_string(l)}, {"variant", variantId(l, l % 10)}, {"quantity", 1 + l % 3}});
+  for (int c = 0; c < codes; ++c) {
+    std::string code = "DEAL" + std::to_string(c);
+    held.push_back(code);
+    json promo = {{"id", "deal" + std::to_string(c)}, {"coupons", {code}}, {"priority", rng.below(5)}};
+    json selector = {{"products", {productId(rng.below(10)), productId(rng.below(10)), productId(rng.below(10))}}};
+    switch (c % 4) {
+      case 0: promo.update({{"type", "itemDiscount"}, {"selector", selector}, {"discount", {{"percentOff", std::to_string(10 + rng.below(30))}}}}); break;
+      case 1: promo.update({{"type", "spendThreshold"}, {"tiers", {{{"minSubtotal", money(10000 + 100 * rng.below(200))}, {"amountOff", money(500 + rng.below(2000))}}}}}); break;
+      case 2: promo.update({{"type", "buyXGetY"}, {"buy", {{"selector", selector}, {"quantity", 1}}}, {"get", {{"selector", selector}, {"quantity", 1}, {"discount", {{"percentOff", "50"}}}}}}); break;
+      default: promo.update({{"type", "itemDiscount"}, {"selector", selector}, {"discount", {{"amountOff", money(200 + rng.below(800))}}},
+                             {"stacking", rng.below(2) ? "exclusive" : "stackable"}}); break;
+    }
+    promotions.push_back(promo);
+  }
+  store["promotions"] = promotions;
+  if (maxCodesPerOrder > 0) store["store"]["maxCodesPerOrder"] = maxCodesPerOrder;
+  json request = {{"schemaVersion", 1}, {"currency", "USD"}, {"now", "2026-11-27T09:30:00.000Z"}, {"coupons", held}, {"bestDeal", true}, {"lines", lines}};
+  return {store.dump(), request.dump()};
+}
+
 }  // namespace cartcore::bench

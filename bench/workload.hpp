@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cartcore::bench {
@@ -12,5 +13,18 @@ std::string makeStore(int ruleCount, unsigned seed = 1);
 
 /** `count` quote requests (JSON), each a 10-line cart over the same catalog. */
 std::vector<std::string> makeCarts(int count, unsigned seed = 2);
+
+/**
+ * makeStore plus the checkout features on: weights, DE VAT (19 % / 7 % for a quarter of the products, shipping taxed),
+ * three shipping methods (flat with a free threshold, weight bands, a DE-only express) and margin floors (store-wide
+ * 15 %, 25 % on two categories, a 40 % order discount cap).
+ */
+std::string makeCheckoutStore(int ruleCount, unsigned seed = 1);
+
+/** makeCarts shipping to DE, as the checkout store needs a destination for tax. */
+std::vector<std::string> makeCheckoutCarts(int count, unsigned seed = 2);
+
+/** A store with `codes` coupon promotions of mixed kinds and a 10-line cart holding all of them, for the best-deal search. */
+std::pair<std::string, std::string> makeBestDealCase(int codes, int maxCodesPerOrder);
 
 }  // namespace cartcore::bench

@@ -26,6 +26,11 @@ export type CartcoreErrorCode =
   | "too_many_items"
   | "amount_overflow"
   | "internal_error"
+  | "missing_rate"
+  | "stale_rates"
+  | "missing_tax_rate"
+  | "missing_cost"
+  | "shipping_unavailable"
   /** A disposed Engine was used. */
   | "engine_disposed"
   /** The .wasm reports another version than this JavaScript package. */
@@ -70,6 +75,8 @@ export interface QuotedLine {
   total: Money;
   /** Present when the request's stock snapshot shows fewer units than the low-stock level. */
   lowStock?: { remaining: number };
+  /** The line's share of every tax rate (stores with `tax`). */
+  tax?: Money;
 }
 
 /** Why a price rule or promotion did or did not apply. */
@@ -101,16 +108,72 @@ export interface CouponOutcome {
   /** Normalized (upper case). */
   code: string;
   status: "applied" | "not_applied" | "unknown";
+  /** "not_in_best_deal" for a held code the best deal leaves out. */
   reason: string;
   message: string;
   promotion?: string;
+}
+
+export interface ShippingOption {
+  id: string;
+  name: string;
+  listAmount: Money;
+  amount: Money;
+  /** A promotion id, or "threshold" for the method's own freeAbove. */
+  freeBy?: string;
+  /** What the items still need for the method's freeAbove. */
+  amountToFree?: Money;
+}
+
+export interface MarginFigures {
+  /** Net of tax. */
+  revenue: Money;
+  cost: Money;
+  margin: Money;
+  /** Margin as a percentage of revenue, e.g. "40.03". */
+  percent: string;
+}
+
+export interface DealChoice {
+  codes: string[];
+  /** What the shopper pays: the grand total when shipping or tax is configured. */
+  total: Money;
 }
 
 export interface Quote {
   currency: string;
   /** Sorted by line id. */
   lines: QuotedLine[];
-  totals: { listSubtotal: Money; priceRuleSavings: Money; promotionSavings: Money; total: Money };
+  totals: {
+    listSubtotal: Money;
+    priceRuleSavings: Money;
+    promotionSavings: Money;
+    total: Money;
+    /** With shipping configured. */
+    shipping?: Money;
+    /** With tax configured. */
+    tax?: Money;
+    /** Items + shipping (+ tax when prices exclude it), when shipping or tax is configured. */
+    grandTotal?: Money;
+  };
+  /** With tax configured. */
+  tax?: { included: boolean; rates: { id: string; name: string; percent: string; amount: Money }[]; total: Money };
+  /** With shipping configured: the chosen method and every option. */
+  shipping?: { method: string; name: string; listAmount: Money; amount: Money; freeBy?: string; tax?: Money; options: ShippingOption[] };
+  /** With margin floors configured; figures only with "internal" visibility. */
+  margin?: {
+    clamps: { line: string; floor?: string; discountBefore: Money; discountAfter: Money; message: string }[];
+    orderCap?: { discountBefore?: Money; discountAfter?: Money; percent?: string };
+    lines?: (MarginFigures & { line: string })[];
+    order?: MarginFigures | null;
+    linesWithoutCost?: string[];
+  };
+  /** When the request asked for nudges and the cart nearly qualifies for something. */
+  nudges?: { kind: "promotion" | "shipping"; id: string; reason: string; amountNeeded?: Money; quantityNeeded?: number; message: string }[];
+  /** When the request asked for the best deal. */
+  bestDeal?: { chosen: DealChoice; alternatives: DealChoice[]; ignoredCodes: string[]; subsetsPriced: number };
+  /** E.g. stale_rates, missing_cost. */
+  warnings?: { code: string; pointer: string; message: string }[];
   priceRules: RuleOutcomes;
   promotions: RuleOutcomes;
   coupons: CouponOutcome[];
