@@ -3,7 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
-#include <random>
+#include <sys/random.h>
 
 namespace cartcore::server {
 
@@ -39,14 +39,21 @@ bool parseIsoTime(std::string_view text, int64_t& epochMillis) {
 }
 
 std::string randomId(std::string_view prefix) {
-  thread_local std::mt19937_64 generator = [] {
-    std::random_device device;
-    std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(), device()};
-    return std::mt19937_64(seed);
-  }();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(generator()),
-                static_cast<unsigned long long>(generator()));
+  // getrandom(2) draws from the kernel CSPRNG: a hold id is a capability, so it must not be predictable from ids
+  // a client has already seen (a seeded std::mt19937 would be, after a few hundred of them).
+  unsigned char random[16];
+  std::size_t filled = 0;
+  while (filled < sizeof random) {
+    ssize_t got = getrandom(random + filled, sizeof random - filled, 0);
+    if (got > 0) filled += static_cast<std::size_t>(got);
+  }
+  // The wall-clock prefix makes new ids sort after old ones, so inserts land on the rightmost B-tree page of
+  // each index instead of a random one: fewer page splits and far fewer distinct pages for the checkpoint to copy.
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  char buf[64];
+  int used = std::snprintf(buf, sizeof buf, "%011llx", static_cast<unsigned long long>(millis));
+  for (unsigned char byte : random) used += std::snprintf(buf + used, sizeof buf - static_cast<std::size_t>(used), "%02x", byte);
   return std::string(prefix) + buf;
 }
 

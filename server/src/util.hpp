@@ -11,7 +11,7 @@ namespace cartcore::server {
 std::string isoTime(int64_t epochMillis);
 /** Parses the ISO form above (milliseconds optional); false if malformed. */
 bool parseIsoTime(std::string_view text, int64_t& epochMillis);
-/** A prefix plus 128 random bits in hex, from the OS entropy source: hold ids are bearer capabilities. */
+/** A prefix, the time in hex, then 128 random bits (seeded from the OS entropy source): hold ids are capabilities. */
 std::string randomId(std::string_view prefix);
 /** Minor units as a decimal string with `exponent` decimals, e.g. (1999, 2) -> "19.99". */
 std::string formatMinor(int64_t minor, int exponent);
