@@ -41,22 +41,33 @@ base="http://127.0.0.1:$port"
 curl -sf -X PUT "$base/v1/admin/stock" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"levels":{"tee-black-m":{"onHand":1000000000},"hoodie-grey-m":{"onHand":1000000000},"mug":{"onHand":1000000000}}}' >/dev/null
 
-run() {  # name script -> "requests/s p50 p99 non2xx"
+# The server's own CPU time (user + system, in clock ticks) from /proc: CPU per request does not depend on how
+# much of the shared machine wrk and other processes take, so it shows what the server would do on free cores.
+server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+ticks_per_second="$(getconf CLK_TCK)"
+
+run() {  # name script path -> "requests/s p50 p99 non2xx cpu-us-per-request"
   local name="$1" script="$2" path="$3"
+  local cpu_before cpu_after
+  cpu_before="$(server_cpu_ticks)"
   wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$script" "$base$path" > "$work/$name.txt" 2> "$work/$name.err" || true
-  local rps p50 p99 errors
+  cpu_after="$(server_cpu_ticks)"
+  local rps p50 p99 errors requests cpu_us
   rps="$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")"
   p50="$(awk '$1=="50%" {print $2}' "$work/$name.txt")"
   p99="$(awk '$1=="99%" {print $2}' "$work/$name.txt")"
   errors="$(awk '/Non-2xx/ {print $5}' "$work/$name.txt")"
-  echo "$rps ${p50:-?} ${p99:-?} ${errors:-0}"
+  requests="$(awk '/requests in/ {print $1}' "$work/$name.txt")"
+  cpu_us="$(awk -v t=$((cpu_after - cpu_before)) -v hz="$ticks_per_second" -v n="${requests:-0}" \
+    'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else print "?" }')"
+  echo "$rps ${p50:-?} ${p99:-?} ${errors:-0} $cpu_us"
 }
 
 # Warm up (page cache, allocator, first WAL growth), then measure.
 wrk -t1 -c4 -d2s -s "$here/server/quote.lua" "$base/v1/quote" >/dev/null 2>&1 || true
-read -r q_rps q_p50 q_p99 q_err <<<"$(run quote "$here/server/quote.lua" /v1/quote)"
+read -r q_rps q_p50 q_p99 q_err q_cpu <<<"$(run quote "$here/server/quote.lua" /v1/quote)"
 orders_before="$(curl -sf "$base/metrics" | awk '/^cartcore_orders_committed_total/ {print $2}')"
-read -r hc_rps hc_p50 hc_p99 hc_err <<<"$(run hold-checkout "$here/server/hold-checkout.lua" /v1/holds)"
+read -r hc_rps hc_p50 hc_p99 hc_err hc_cpu <<<"$(run hold-checkout "$here/server/hold-checkout.lua" /v1/holds)"
 orders_after="$(curl -sf "$base/metrics" | awk '/^cartcore_orders_committed_total/ {print $2}')"
 seconds="${duration%s}"
 orders_per_second="$(awk -v a="$orders_before" -v b="$orders_after" -v s="$seconds" 'BEGIN {printf "%.0f", (b-a)/s}')"
@@ -67,10 +78,10 @@ wrk -t$wrk_threads -c$connections -d$duration --latency on loopback; server \`--
 $(nproc) cores shared by the server, wrk and anything else running (load average before the run: $load);
 $(date -u +%Y-%m-%dT%H:%MZ). Command: \`bench/server-bench.sh --duration $duration --connections $connections\`.
 
-| workload | requests/s | p50 | p99 | non-2xx |
-| --- | ---: | ---: | ---: | ---: |
-| POST /v1/quote (3 lines, 4 rules applied, live stock) | $q_rps | $q_p50 | $q_p99 | $q_err |
-| POST /v1/holds + POST /v1/checkout, alternating | $hc_rps | $hc_p50 | $hc_p99 | $hc_err |
+| workload | requests/s | p50 | p99 | non-2xx | server CPU per request |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| POST /v1/quote (3 lines, 4 rules applied, live stock) | $q_rps | $q_p50 | $q_p99 | $q_err | $q_cpu µs |
+| POST /v1/holds + POST /v1/checkout, alternating | $hc_rps | $hc_p50 | $hc_p99 | $hc_err | $hc_cpu µs |
 
 Orders committed during the hold+checkout run: $((orders_after - orders_before)) ($orders_per_second orders/s; each order is
 one hold and one checkout, so hold+checkout requests/s = 2 x orders/s).
