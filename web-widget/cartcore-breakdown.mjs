@@ -187,10 +187,14 @@ export class CartcoreBreakdown extends HTMLElement {
     return this.#engine;
   }
 
-  /** The engine's request for the current cart: the browser's clock, the store currency, the live stock. */
+  /**
+   * The engine's request for the current cart: the browser's clock, the live stock, the engine's nudge list, and
+   * the store currency unless the cart names a currency or a country (the engine maps a country to a currency).
+   */
   #request(engine) {
     const cart = this.#cart ?? { lines: [] };
-    const request = { schemaVersion: 1, currency: engine.currency, ...cart, now: new Date().toISOString() };
+    const currency = cart.currency === undefined && cart.country === undefined ? { currency: engine.currency } : {};
+    const request = { schemaVersion: 1, nudges: true, ...currency, ...cart, now: new Date().toISOString() };
     const segments = this.getAttribute("segments");
     if (segments && !cart.customer) request.customer = { segments: segments.split(/\s+/).filter(Boolean) };
     if (this.#stock) request.stock = this.#stock;
@@ -210,7 +214,8 @@ export class CartcoreBreakdown extends HTMLElement {
     }
     this.#quote = response.quote;
     this.#render(response.quote);
-    this.#status.textContent = `Total ${money(response.quote.totals.total, response.quote.currency)}`;
+    const { totals } = response.quote;
+    this.#status.textContent = `Total ${money(totals.grandTotal ?? totals.total, response.quote.currency)}`;
     this.#emit("quote-updated", { quote: response.quote, request });
   }
 
@@ -354,8 +359,22 @@ export class CartcoreBreakdown extends HTMLElement {
           element("dd", { class: "saving", "data-total": "priceRuleSavings", text: `−${money(quote.totals.priceRuleSavings, currency)}` }),
           element("dt", { text: "Promotion savings" }),
           element("dd", { class: "saving", "data-total": "promotionSavings", text: `−${money(quote.totals.promotionSavings, currency)}` }),
-          element("dt", { class: "grand", text: "Total" }),
-          element("dd", { class: "grand", "data-total": "total", text: money(quote.totals.total, currency) }),
+          // With shipping or tax configured the engine adds them and a grand total; the items total stays "total".
+          ...(quote.totals.grandTotal === undefined
+            ? [element("dt", { class: "grand", text: "Total" }), element("dd", { class: "grand", "data-total": "total", text: money(quote.totals.total, currency) })]
+            : [
+                element("dt", { text: "Items" }),
+                element("dd", { "data-total": "total", text: money(quote.totals.total, currency) }),
+                ...(quote.totals.shipping === undefined
+                  ? []
+                  : [element("dt", { text: quote.shipping?.name ? `Shipping (${quote.shipping.name})` : "Shipping" }), element("dd", { "data-total": "shipping", text: money(quote.totals.shipping, currency) })]),
+                ...(quote.tax?.rates ?? []).flatMap((rate) => [
+                  element("dt", { text: `${rate.name} (${rate.percent}%)${quote.tax.included ? ", included" : ""}` }),
+                  element("dd", { "data-tax": rate.id, text: money(rate.amount, currency) }),
+                ]),
+                element("dt", { class: "grand", text: "Total" }),
+                element("dd", { class: "grand", "data-total": "grandTotal", text: money(quote.totals.grandTotal, currency) }),
+              ]),
         ),
       ),
     );

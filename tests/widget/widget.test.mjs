@@ -39,8 +39,8 @@ async function startStaticServer() {
 }
 
 /** The native engine's quote for the request the widget sent to its WASM engine. */
-async function nativeQuote(requestText) {
-  const [bytes] = await quoteBatchNative([{ config: configText, request: requestText }]);
+async function nativeQuote(requestText, config = configText) {
+  const [bytes] = await quoteBatchNative([{ config, request: requestText }]);
   const response = JSON.parse(bytes.toString("utf8"));
   assert.equal(response.ok, true, bytes.toString("utf8"));
   return response.quote;
@@ -57,6 +57,7 @@ function readRendered(page) {
       adjustments: all("[data-adjustment]", (li) => li.textContent),
       clamps: all("[data-clamp]", (li) => `${li.dataset.clamp}: ${li.textContent}`),
       totals: Object.fromEntries(all("[data-total]", (dd) => [dd.dataset.total, dd.textContent])),
+      taxes: all("[data-tax]", (dd) => `${dd.dataset.tax}: ${dd.textContent}`),
       applied: all("ul.applied li", (li) => li.textContent),
       nudges: all("ul.nudges li", (li) => li.textContent),
       reasons: all("ul.reasons li", (li) => li.textContent),
@@ -76,12 +77,15 @@ function assertRenders(rendered, quote) {
     rendered.adjustments,
     quote.lines.flatMap((l) => l.adjustments.map((a) => `${a.name}: −${a.amount.replace(/^-/, "")} ${c}`)),
   );
-  assert.deepEqual(rendered.totals, {
+  const totals = {
     listSubtotal: `${quote.totals.listSubtotal} ${c}`,
     priceRuleSavings: `−${quote.totals.priceRuleSavings} ${c}`,
     promotionSavings: `−${quote.totals.promotionSavings} ${c}`,
     total: `${quote.totals.total} ${c}`,
-  });
+  };
+  for (const key of ["shipping", "grandTotal"]) if (quote.totals[key] !== undefined) totals[key] = `${quote.totals[key]} ${c}`;
+  assert.deepEqual(rendered.totals, totals);
+  assert.deepEqual(rendered.taxes, (quote.tax?.rates ?? []).map((r) => `${r.id}: ${r.amount} ${c}`));
   const applied = [...quote.priceRules.applied, ...quote.promotions.applied].map((p) => `${p.name}: ${p.message}`);
   assert.deepEqual(rendered.applied, applied);
   const notApplied = [...quote.priceRules.notApplied, ...quote.promotions.notApplied];
@@ -95,7 +99,7 @@ function assertRenders(rendered, quote) {
   const clamps = quote.margin?.clamps ?? [];
   assert.deepEqual(rendered.clamps, clamps.map((c) => `${c.line}: ${c.message}`));
   assert.deepEqual(rendered.coupons, quote.coupons.map((k) => `${k.code}: ${k.message}`));
-  assert.equal(rendered.status, `Total ${quote.totals.total} ${c}`);
+  assert.equal(rendered.status, `Total ${quote.totals.grandTotal ?? quote.totals.total} ${c}`);
 }
 
 test("the cart widget renders the native engine's quote and re-prices as quantities change", { skip: !existsSync(chromiumPath) && `no ${chromiumPath}` }, async () => {
@@ -176,6 +180,35 @@ test("the cart widget renders the native engine's quote and re-prices as quantit
     assert.equal(error.code, "unknown_reference");
     const alert = await page.locator("cartcore-breakdown [role=alert]").textContent();
     assert.equal(alert, `This cart cannot be priced: ${error.message}`);
+    // Stores with margin floors, tax and shipping (golden configs): the widget shows the engine's clamp sentence
+    // on the line, never the cost or the floor, and the tax lines, shipping and grand total.
+    for (const path of ["margin/shopper-visibility.json", "tax/two-rates-one-region.json", "shipping/promotion-all-methods.json"]) {
+      const golden = JSON.parse(readFileSync(join(repoRoot, "tests/golden", path), "utf8"));
+      const { now, schemaVersion, ...cart } = golden.request;
+      seen = await page.evaluate(() => window.cartcoreRequests.length);
+      await page.evaluate(({ config, cart }) => {
+        const widget = document.querySelector("cartcore-breakdown");
+        widget.stock = null;
+        widget.config = config;
+        widget.cart = cart;
+      }, { config: golden.config, cart });
+      request = await repriced(seen + 1);
+      quote = await nativeQuote(request, JSON.stringify(golden.config));
+      rendered = await readRendered(page);
+      assertRenders(rendered, quote);
+      if (path.startsWith("margin/")) {
+        assert.ok(rendered.clamps.length > 0, "the clamp is shown");
+        const text = await page.locator("cartcore-breakdown").evaluate((host) => host.shadowRoot.querySelector('[part="body"]').textContent);
+        const inCart = new Set(cart.lines.map((l) => l.variant));
+        const costs = golden.config.catalog.products.flatMap((p) => p.variants.filter((v) => inCart.has(v.id)).map((v) => v.cost));
+        assert.ok(costs.length > 0);
+        for (const cost of costs) assert.ok(!text.includes(cost), `the widget must not show the cost ${cost}`);
+        assert.doesNotMatch(text, /cost|margin|floor/i);
+      } else {
+        assert.ok(rendered.totals.grandTotal, `${path}: a grand total`);
+      }
+    }
+    await page.screenshot({ path: join(artifacts, "widget-tax-shipping.png"), fullPage: true });
     assert.deepEqual(pageErrors, []);
   } finally {
     await browser.close();
