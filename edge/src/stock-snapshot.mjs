@@ -23,26 +23,31 @@ export class StockSnapshotSource {
     this.#settings = settings;
   }
 
-  /** @returns {Promise<StockReading>} */
-  async read(now) {
+  /**
+   * @param {number} now
+   * @param {string} configDigest the config being priced with: a snapshot taken under another config version may
+   *   lack variants the new one added, so it is refreshed first, whatever its age
+   * @returns {Promise<StockReading>}
+   */
+  async read(now, configDigest) {
     const settings = this.#settings;
     if (!settings.originUrl || settings.stockPath === "") return { state: "off", levels: null, fetchedAt: null };
-    if (this.#snapshot && now - this.#snapshot.fetchedAt <= settings.stockMaxAgeMs) {
-      return { state: "fresh", ...this.#snapshot };
+    if (this.#snapshot && now - this.#snapshot.fetchedAt <= settings.stockMaxAgeMs && this.#snapshot.configDigest === configDigest) {
+      return { state: "fresh", levels: this.#snapshot.levels, fetchedAt: this.#snapshot.fetchedAt };
     }
-    this.#refreshing ??= this.#fetch().finally(() => (this.#refreshing = null));
+    this.#refreshing ??= this.#fetch(configDigest).finally(() => (this.#refreshing = null));
     try {
       await this.#refreshing;
-      return { state: "fresh", ...this.#snapshot };
+      return { state: "fresh", levels: this.#snapshot.levels, fetchedAt: this.#snapshot.fetchedAt };
     } catch {
       if (this.#snapshot && Date.now() - this.#snapshot.fetchedAt <= settings.stockStaleIfErrorMs) {
-        return { state: "stale", ...this.#snapshot };
+        return { state: "stale", levels: this.#snapshot.levels, fetchedAt: this.#snapshot.fetchedAt };
       }
       return { state: "unavailable", levels: null, fetchedAt: this.#snapshot?.fetchedAt ?? null };
     }
   }
 
-  async #fetch() {
+  async #fetch(configDigest) {
     const response = await getFromOrigin(this.#settings, this.#settings.stockPath);
     const document = await response.json();
     if (!Array.isArray(document.stock)) throw new Error("the origin's stock document has no stock list");
@@ -50,6 +55,6 @@ export class StockSnapshotSource {
     // The origin computes "available" (on hand minus held, minus reserves for customer tiers); the edge
     // copies it. Tier reserves are not added here: a shopper's segments are only verified at the origin.
     for (const { variant, available } of document.stock) levels[variant] = available;
-    this.#snapshot = { levels, fetchedAt: Date.now() };
+    this.#snapshot = { levels, fetchedAt: Date.now(), configDigest };
   }
 }

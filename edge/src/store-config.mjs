@@ -24,7 +24,19 @@ export class StoreConfigInvalid extends Error {
  * @property {string} digest          "sha256:…" of the canonical config
  * @property {string | null} etag     the origin's ETag for the config document, sent back as If-None-Match
  * @property {number} checkedAt       when the origin last confirmed this version (ms since epoch)
+ * @property {Set<string>} variantIds the catalog's variant ids, to keep stock for unknown variants out of quotes
  */
+
+/**
+ * The variant ids a config declares, read from the document (the engine has validated it). Stock the origin
+ * reports for any other variant (one added in a config version the edge has not fetched yet) would make the
+ * engine refuse the whole quote as unknown_reference, so the edge passes only these, as the server does.
+ */
+function variantIdsOf(config) {
+  const ids = new Set();
+  for (const product of config?.catalog?.products ?? []) for (const variant of product.variants ?? []) ids.add(variant.id);
+  return ids;
+}
 
 export class StoreConfigSource {
   #settings;
@@ -71,7 +83,8 @@ export class StoreConfigSource {
     if (this.#invalid) throw this.#invalid;
     if (this.#active) return this.#active;
     const compiled = this.#compile(this.#settings.bundledConfig, null);
-    this.#active = { engine: compiled, version: null, digest: compiled.configDigest, etag: null, checkedAt: 0 };
+    const variantIds = variantIdsOf(JSON.parse(this.#settings.bundledConfig));
+    this.#active = { engine: compiled, version: null, digest: compiled.configDigest, etag: null, checkedAt: 0, variantIds };
     return this.#active;
   }
 
@@ -119,7 +132,8 @@ export class StoreConfigSource {
     }
     this.#retire();
     this.#invalid = null;
-    this.#active = { engine, version, digest: engine.configDigest, etag: response.headers.get("etag"), checkedAt: now };
+    const etag = response.headers.get("etag");
+    this.#active = { engine, version, digest: engine.configDigest, etag, checkedAt: now, variantIds: variantIdsOf(document.config) };
   }
 
   /** Quotes run synchronously inside the engine, so no quote can be using the old engine while this runs. */

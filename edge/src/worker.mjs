@@ -169,6 +169,17 @@ function requestForCore(cartText, { trustRequestContext, now, stockLevels, count
   return { text: changed ? stringifyLossless(cart) : cartText, currencyFromEdgeMap, cart, stockFromCart };
 }
 
+/** The snapshot restricted to the variants of the config in use (memoized per snapshot and config). */
+const stockByConfig = new WeakMap(); // ActiveConfig -> { levels, known }
+function stockForCatalog(levels, active) {
+  const cached = stockByConfig.get(active);
+  if (cached?.levels === levels) return cached.known;
+  const known = {};
+  for (const [variant, units] of Object.entries(levels)) if (active.variantIds.has(variant)) known[variant] = units;
+  stockByConfig.set(active, { levels, known });
+  return known;
+}
+
 async function quote(request, state) {
   const { settings, instance } = state;
   const body = await readLimitedBody(request, settings.maxBodyBytes);
@@ -196,7 +207,8 @@ async function quote(request, state) {
     throw error;
   }
   const engine = active.engine;
-  const stock = await state.stock.read(now);
+  const stock = await state.stock.read(now, active.digest);
+  const stockLevels = stock.levels === null ? null : stockForCatalog(stock.levels, active);
 
   // CDNs send codes that are not countries ("XX" unknown, "T1" Tor): those are left out, not refused.
   const headerCountry = request.headers.get(settings.countryHeader)?.trim().toUpperCase() ?? "";
@@ -204,7 +216,7 @@ async function quote(request, state) {
   const built = requestForCore(cartText, {
     trustRequestContext: settings.trustRequestContext,
     now,
-    stockLevels: stock.levels,
+    stockLevels,
     country,
     edgeCurrency: (country && settings.countryCurrencies[country]) || null,
     storeCurrency: engine.currency,

@@ -64,7 +64,7 @@ test("edge quotes equal the native server's quotes byte for byte", async () => {
 
 test("config: cached by version, refreshed when the origin's version changes", async () => {
   await withOriginAndEdge({ CONFIG_CHECK_SECONDS: "0" }, async ({ server, edge }) => {
-    const slowEdge = await startEdge({ ORIGIN_URL: server.base, ORIGIN_TOKEN: ADMIN_TOKEN, CONFIG_CHECK_SECONDS: "3600" });
+    const slowEdge = await startEdge({ ORIGIN_URL: server.base, ORIGIN_TOKEN: ADMIN_TOKEN, CONFIG_CHECK_SECONDS: "3600", STOCK_MAX_AGE_SECONDS: "0" });
     try {
       const cart = JSON.stringify({ lines: [{ variant: "mug", quantity: 2 }] });
       const before = await edge.postQuote(cart);
@@ -73,14 +73,17 @@ test("config: cached by version, refreshed when the origin's version changes", a
       assert.equal(before.headers.get("cartcore-config-version"), String(active.body.version));
       assert.equal(before.headers.get("cartcore-config-digest"), active.body.configDigest);
 
-      // The merchant raises the mug price: a new config version at the origin.
+      // The merchant raises the mug price and adds a travel mug: a new config version at the origin.
       const config = active.body.config;
-      const mug = config.catalog.products.find((p) => p.id === "mug").variants[0];
+      const mugProduct = config.catalog.products.find((p) => p.id === "mug");
+      const mug = mugProduct.variants[0];
       const oldPrice = mug.price;
       mug.price = "14.50";
+      mugProduct.variants.push({ id: "mug-travel", sku: "MUG-TRAVEL", price: "18.00" });
       const put = await call(server, "PUT", "/v1/admin/config", { admin: true, body: config });
       assert.equal(put.status, 200, JSON.stringify(put.body));
       assert.equal(put.body.version, active.body.version + 1);
+      await setStock(server, { "mug-travel": { onHand: 7 } });
 
       const after = await edge.postQuote(cart);
       assert.equal(after.headers.get("cartcore-config-version"), String(put.body.version));
@@ -88,8 +91,11 @@ test("config: cached by version, refreshed when the origin's version changes", a
       assert.equal(JSON.parse(after.text).quote.lines[0].listUnitPrice, "14.50");
       assert.equal(after.text, (await serverQuote(server, cart)).text);
 
-      // An edge that checks the version hourly keeps pricing with the version it compiled.
+      // An edge that checks the version hourly keeps pricing with the version it compiled, although the fresh
+      // stock snapshot now lists a variant that version does not know.
       const afterSlow = await slowEdge.postQuote(cart);
+      assert.equal(afterSlow.status, 200, afterSlow.text);
+      assert.equal(afterSlow.headers.get("cartcore-stock"), "fresh");
       assert.equal(afterSlow.headers.get("cartcore-config-version"), beforeSlow.headers.get("cartcore-config-version"));
       assert.equal(JSON.parse(afterSlow.text).quote.lines[0].listUnitPrice, oldPrice);
       assert.equal(afterSlow.text, beforeSlow.text);
