@@ -173,7 +173,7 @@ export interface Quote {
   /** When the request asked for the best deal. */
   bestDeal?: { chosen: DealChoice; alternatives: DealChoice[]; ignoredCodes: string[]; subsetsPriced: number };
   /** E.g. stale_rates, missing_cost. */
-  warnings?: { code: string; pointer: string; message: string }[];
+  warnings?: { code: string; line?: string; pointer?: string; message: string }[];
   priceRules: RuleOutcomes;
   promotions: RuleOutcomes;
   coupons: CouponOutcome[];

@@ -909,8 +909,8 @@ class Pricer {
           fail(ErrorCode::MissingCost, linePointer(line),
                "margin floor \"" + floor->id + "\" applies to " + variant.id + ", which has no cost in the catalog");
         }
-        quote_.warnings.push_back({"missing_cost", linePointer(line),
-                                   "No cost is known for " + variant.id + ", so its margin floor \"" + floor->id + "\" was skipped."});
+        quote_.warnings.push_back({"missing_cost", "", "No cost is known for " + variant.id + ", so its margin floor \"" + floor->id + "\" was skipped.",
+                                   line.line->id});
         continue;
       }
       MarginFloorValue value = floor->value;

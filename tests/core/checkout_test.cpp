@@ -2,6 +2,8 @@
 // Tax (exclusive and inclusive, several rates, exact splits) and shipping (flat, weight, subtotal, free, taxed).
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include "test_support.hpp"
 
 using namespace cartcore::test;
@@ -218,6 +220,53 @@ BOOST_AUTO_TEST_CASE(shipping_errors_name_the_field) {
   taxed["shipping"] = shippingMethods();
   taxed["tax"]["shippingTaxClass"] = "freight-class";
   BOOST_TEST((errorOf(taxed, to("DE", {{"cap", 1}})) == Error{"missing_tax_rate", "/tax/shippingTaxClass"}));
+}
+
+BOOST_AUTO_TEST_CASE(digest_covers_shipping_tax_and_grand_total) {
+  json store = taxedStore();
+  store["shipping"] = shippingMethods();
+  json standard = quote(store, to("DE", {{"cap", 1}}));
+  json express = quote(store, to("DE", {{"cap", 1}}, {{"shippingMethod", "express"}}));
+  BOOST_TEST(standard["digest"] != express["digest"]);  // same items, different shipping
+  json request = to("US", {{"cap", 1}});
+  request["destination"]["region"] = "CA";
+  json california = quote(store, request);
+  request["destination"]["region"] = "NY";
+  json newYork = quote(store, request);
+  BOOST_TEST(california["totals"]["total"] == newYork["totals"]["total"]);
+  BOOST_TEST(california["digest"] != newYork["digest"]);  // same items, different tax
+  BOOST_TEST(standard["digest"] == quote(store, to("DE", {{"cap", 1}}))["digest"]);
+}
+
+BOOST_AUTO_TEST_CASE(every_feature_on_is_still_line_order_independent) {
+  json store = taxedStore(false, {{{"id", "ten"}, {"type", "spendThreshold"}, {"tiers", {{{"minSubtotal", "30.00"}, {"percentOff", "10"}}}}}});
+  store["shipping"] = shippingMethods();
+  store["tax"]["shippingTaxClass"] = "standard";
+  store["marginFloors"] = {{"floors", {{{"id", "base"}, {"minMarginPercent", "5"}}}}, {"missingCost", "skip"}};
+  store["currencies"] = {{"rates", {{"EUR", "0.92"}}}, {"asOf", "2026-11-27T00:00:00.000Z"}, {"priceEndings", {{"EUR", "0.99"}}}};
+  json forward = to("DE", {{"tee-black-m", 2}, {"cap", 3}, {"tee-white-xl", 1}, {"hoodie-m", 1}}, {{"currency", "EUR"}, {"nudges", true}});
+  json backward = forward;
+  std::reverse(backward["lines"].begin(), backward["lines"].end());
+  std::string a = cartcore::quoteJson(store.dump(), forward.dump());
+  std::string b = cartcore::quoteJson(store.dump(), backward.dump());
+  BOOST_TEST(a == b);
+  json q = json::parse(a)["quote"];
+  BOOST_TEST(q["totals"].contains("grandTotal"));
+  // Every split sums back: line taxes plus shipping tax equal the tax total (in minor units).
+  auto cents = [](const std::string& s) { return std::stoll(s.substr(0, s.find('.'))) * 100 + std::stoll(s.substr(s.find('.') + 1)); };
+  int64_t sum = cents(q["shipping"]["tax"]);
+  for (const auto& line : q["lines"]) sum += cents(line["tax"]);
+  BOOST_TEST(sum == cents(q["tax"]["total"]));
+}
+
+BOOST_AUTO_TEST_CASE(new_error_codes_have_stable_names) {
+  using cartcore::ErrorCode;
+  BOOST_TEST(cartcore::errorCodeName(ErrorCode::MissingRate) == "missing_rate");
+  BOOST_TEST(cartcore::errorCodeName(ErrorCode::StaleRates) == "stale_rates");
+  BOOST_TEST(cartcore::errorCodeName(ErrorCode::MissingTaxRate) == "missing_tax_rate");
+  BOOST_TEST(cartcore::errorCodeName(ErrorCode::MissingCost) == "missing_cost");
+  BOOST_TEST(cartcore::errorCodeName(ErrorCode::ShippingUnavailable) == "shipping_unavailable");
+  BOOST_TEST(static_cast<int>(ErrorCode::MissingRate) == static_cast<int>(ErrorCode::Internal) + 1);  // appended, never renumbered
 }
 
 BOOST_AUTO_TEST_SUITE_END()

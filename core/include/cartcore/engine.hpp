@@ -159,8 +159,9 @@ struct Nudge {
 /** Something the shopper or merchant should know that did not stop the quote, e.g. stale rates. */
 struct QuoteWarning {
   std::string code;
-  std::string pointer;
+  std::string pointer;  // the request field it concerns, e.g. "/currency"; empty when it concerns a line
   std::string message;
+  std::string line;     // the line id it concerns (never a request index, so output stays line-order independent)
 };
 
 /** One coupon subset the best-deal search priced. */
