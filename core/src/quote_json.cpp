@@ -94,9 +94,13 @@ class CanonicalWriter {
   void quoted(std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
     out_.push_back('"');
-    for (char c : text) {
-      auto byte = static_cast<unsigned char>(c);
-      switch (c) {
+    std::size_t runStart = 0;  // plain bytes are appended a run at a time; only escapes go one by one
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      auto byte = static_cast<unsigned char>(text[i]);
+      if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+      out_.append(text.data() + runStart, i - runStart);
+      runStart = i + 1;
+      switch (byte) {
         case '"': out_ += "\\\""; break;
         case '\\': out_ += "\\\\"; break;
         case '\b': out_ += "\\b"; break;
@@ -105,15 +109,12 @@ class CanonicalWriter {
         case '\r': out_ += "\\r"; break;
         case '\t': out_ += "\\t"; break;
         default:
-          if (byte < 0x20) {
-            out_ += "\\u00";
-            out_.push_back(kHex[byte >> 4]);
-            out_.push_back(kHex[byte & 0xf]);
-          } else {
-            out_.push_back(c);
-          }
+          out_ += "\\u00";
+          out_.push_back(kHex[byte >> 4]);
+          out_.push_back(kHex[byte & 0xf]);
       }
     }
+    out_.append(text.data() + runStart, text.size() - runStart);
     out_.push_back('"');
   }
 
