@@ -19,10 +19,15 @@ json priceDifferences(const std::string& heldQuoteText, const std::string& curre
   json after = json::parse(currentQuoteText, nullptr, false);
   json differences = json::array();
   if (!before.is_object() || !after.is_object()) return differences;
-  auto totals = [](const json& quote) { return quote.value("totals", json::object()); };
-  for (const char* field : {"total", "listSubtotal", "priceRuleSavings", "promotionSavings"}) {
-    json was = totals(before).value(field, json()), now = totals(after).value(field, json());
-    if (was != now) differences.push_back({{"field", std::string("totals/") + field}, {"was", was}, {"now", now}});
+  // Every figure under "totals" (items, savings and, when configured, shipping, tax and the grand total).
+  json beforeTotals = before.value("totals", json::object()), afterTotals = after.value("totals", json::object());
+  std::set<std::string> totalKeys;
+  for (const auto* totals : {&beforeTotals, &afterTotals})
+    if (totals->is_object())
+      for (const auto& [key, value] : totals->items()) totalKeys.insert(key);
+  for (const auto& field : totalKeys) {
+    json was = beforeTotals.value(field, json()), now = afterTotals.value(field, json());
+    if (was != now) differences.push_back({{"field", "totals/" + field}, {"was", was}, {"now", now}});
   }
   if (before.value("configDigest", json()) != after.value("configDigest", json()))
     differences.push_back({{"field", "configDigest"}, {"was", before.value("configDigest", json())},
@@ -149,7 +154,8 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
   order.holdId = holdId;
   if (!idempotencyKey.empty()) order.idempotencyKey = idempotencyKey;
   order.currency = quote.currency;
-  order.totalMinor = quote.total;
+  // The amount due: items, plus shipping and exclusive tax when the store configures them.
+  order.totalMinor = quote.grandTotal.value_or(quote.total);
   order.quoteDigest = quote.digest;
   order.quoteJson = currentQuoteText;
   order.createdAt = now;
@@ -167,7 +173,8 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
                          {"status", "committed"},
                          {"createdAt", isoTime(now)},
                          {"currency", quote.currency},
-                         {"total", formatMinor(quote.total, quote.exponent)},
+                         {"total", formatMinor(order.totalMinor, quote.exponent)},
+                         {"itemsTotal", formatMinor(quote.total, quote.exponent)},
                          {"quoteDigest", quote.digest},
                          {"lines", std::move(lines)}}
                         .dump();
