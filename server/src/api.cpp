@@ -85,6 +85,11 @@ ApiResponse Api::handle(const ApiRequest& request, Route& route) {
     // Any failure mid-change rolled back with its Transaction; report it without leaking internals, log it here.
     std::cerr << "cartcore-server: internal error on " << request.method << " " << request.target << ": " << e.what()
               << "\n";
+    try {
+      shop_.resyncInventory();
+    } catch (const std::exception&) {
+      // The database itself is failing; the next request reports it again.
+    }
     return errorResponse(500, "internal_error", "The server failed to handle the request; nothing was changed.");
   }
 }

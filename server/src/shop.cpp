@@ -321,6 +321,11 @@ std::string Shop::renderGauges() {
   return buf;
 }
 
+void Shop::resyncInventory() {
+  StoreLock lock(*this);
+  inventory_.replaceAll(store_.loadStock());
+}
+
 void Shop::withStore(const std::function<void(Store&)>& work) {
   StoreLock lock(*this);
   work(store_);

@@ -100,6 +100,9 @@ class Shop {
   ApiResponse moveClock(std::string_view body);
 
   ApiResponse health();
+  /** Reloads the stock mirror from SQLite: the safety net after an unexpected failure between COMMIT and the
+   *  mirror update, so memory can never drift from the committed truth. */
+  void resyncInventory();
   /** Prometheus gauges read at scrape time. */
   std::string renderGauges();
   /** Runs `work` with exclusive store access (used by the webhook dispatcher). */
