@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
     if (generatedToken) options.adminToken = randomId("adm_");
 
     Store store(options.db, options.synchronousFull);
-    WalCheckpointer checkpointer(options.db, 200);
+    WalCheckpointer checkpointer(options.db, 100);
     ServerClock clock;
     Metrics metrics;
     ShopOptions shopOptions;

@@ -149,7 +149,13 @@ void WalCheckpointer::run() {
       // Under constant writes a passive checkpoint never catches up with the end of the log, so the log would
       // never rewind and would grow without bound. Past ~16 MB, RESTART briefly holds the writer back (it waits in
       // its busy handler) while the few frames written since the passive pass are copied, and the log rewinds.
-      if (logFrames > 4000) sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      // RESTART holds the writer for as long as it works, so first let passive passes shrink what is left to copy
+      // (and to fsync) to a few hundred frames.
+      if (logFrames > 4000) {
+        for (int pass = 0; pass < 8 && logFrames - copiedFrames > 256; ++pass)
+          sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copiedFrames);
+        sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      }
       lock.lock();
     }
   } catch (const std::exception&) {
