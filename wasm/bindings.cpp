@@ -69,21 +69,39 @@ std::string internalError(const char* what) {
 std::string version() { return std::string(cartcore::version()); }
 
 /**
- * Hands a response to JS as a Uint8Array view of WASM memory instead of an Embind std::string. Embind 3.1.6 copies
- * a returned std::string into a fresh allocation and then scans it byte by byte in JS; for a 3 KB quote that cost
- * about 40 us, a quarter of a whole 10-rule quote. The facade decodes the view with TextDecoder at once.
- * The view stays valid until the next call into this module (which may overwrite the buffer or grow memory):
- * safe because a WASM instance is single-threaded and the facade decodes before returning.
+ * Text crosses the boundary as UTF-8 bytes through memory views, not as Embind std::string values. Embind 3.1.6
+ * measures and encodes an incoming JS string in JS loops, and copies a returned std::string into a fresh allocation
+ * that JS then scans byte by byte; with TextEncoder/TextDecoder (native code) on views instead, a 10-rule quote
+ * spends a fraction of that at the boundary. Views stay valid only until the next call into this module (which may
+ * overwrite the buffer or grow memory): safe because an instance is single-threaded and the facade copies in just
+ * before a call and decodes just after it.
  */
+std::string& inputSlot(uint32_t slot) {
+  static std::string slots[2];  // two, because the one-shot quote takes a config and a request
+  return slots[slot == 0 ? 0 : 1];
+}
+
+/** A writable view of `byteLength` bytes in input slot `slot` (0 or 1), for TextEncoder output. */
+emscripten::val inputBuffer(uint32_t slot, uint32_t byteLength) {
+  std::string& buffer = inputSlot(slot);
+  // Give back the memory of a one-off huge config instead of holding it for the instance's lifetime.
+  if (buffer.capacity() > (1u << 20) && byteLength < buffer.capacity() / 4) std::string().swap(buffer);
+  buffer.resize(byteLength);
+  return emscripten::val(emscripten::typed_memory_view(buffer.size(), reinterpret_cast<uint8_t*>(buffer.data())));
+}
+
+/** A read-only view of the response, for TextDecoder. */
 emscripten::val responseView(std::string response) {
   static std::string buffer;
   buffer = std::move(response);
   return emscripten::val(emscripten::typed_memory_view(buffer.size(), reinterpret_cast<const uint8_t*>(buffer.data())));
 }
 
-std::string validateConfigJsonText(const std::string& configJson) {
+/** Runs one entry point with the catch-all that keeps any stray exception from reaching JS. */
+template <class Body>
+std::string guarded(Body&& body) {
   try {
-    return cartcore::validateConfigJson(configJson);
+    return body();
   } catch (const std::exception& e) {
     return internalError(e.what());
   } catch (...) {
@@ -91,48 +109,37 @@ std::string validateConfigJsonText(const std::string& configJson) {
   }
 }
 
-std::string quoteJsonOnceText(const std::string& configJson, const std::string& requestJson) {
-  try {
-    return cartcore::quoteJson(configJson, requestJson);
-  } catch (const std::exception& e) {
-    return internalError(e.what());
-  } catch (...) {
-    return internalError("unknown exception");
-  }
+/** Validates the config in input slot 0. */
+emscripten::val validateConfigJson() {
+  return responseView(guarded([] { return cartcore::validateConfigJson(inputSlot(0)); }));
 }
 
-CompileOutcome compile(const std::string& configJson) {
-  try {
-    auto compiled = Engine::compile(configJson);
-    if (!compiled.ok()) return CompileOutcome{0, cartcore::renderError(compiled.error())};
-    return CompileOutcome{engines().add(std::move(compiled).value()), ""};
-  } catch (const std::exception& e) {
-    return CompileOutcome{0, internalError(e.what())};
-  } catch (...) {
-    return CompileOutcome{0, internalError("unknown exception")};
-  }
+/** Compiles the config in input slot 0 into a new handle, or returns handle 0 and the error JSON. */
+CompileOutcome compile() {
+  CompileOutcome outcome;
+  outcome.errorJson = guarded([&outcome] {
+    auto compiled = Engine::compile(inputSlot(0));
+    if (!compiled.ok()) return cartcore::renderError(compiled.error());
+    outcome.handle = engines().add(std::move(compiled).value());
+    return std::string();
+  });
+  return outcome;
 }
 
-std::string quoteText(uint32_t handle, const std::string& requestJson) {
-  try {
+/** Quotes the request in input slot 0 with a compiled engine. */
+emscripten::val quote(uint32_t handle) {
+  return responseView(guarded([handle] {
     const Engine* engine = engines().find(handle);
     // The JS facade refuses disposed handles before calling; this guards direct callers of the raw module.
     if (engine == nullptr) return internalError("no live engine has this handle (disposed?)");
-    return engine->quoteJson(requestJson);
-  } catch (const std::exception& e) {
-    return internalError(e.what());
-  } catch (...) {
-    return internalError("unknown exception");
-  }
+    return engine->quoteJson(inputSlot(0));
+  }));
 }
 
-emscripten::val validateConfigJson(const std::string& configJson) { return responseView(validateConfigJsonText(configJson)); }
-
-emscripten::val quoteJsonOnce(const std::string& configJson, const std::string& requestJson) {
-  return responseView(quoteJsonOnceText(configJson, requestJson));
+/** One-shot: compiles the config in slot 0 and quotes the request in slot 1. */
+emscripten::val quoteJsonOnce() {
+  return responseView(guarded([] { return cartcore::quoteJson(inputSlot(0), inputSlot(1)); }));
 }
-
-emscripten::val quote(uint32_t handle, const std::string& requestJson) { return responseView(quoteText(handle, requestJson)); }
 
 std::string configDigest(uint32_t handle) {
   const Engine* engine = engines().find(handle);
@@ -157,6 +164,7 @@ EMSCRIPTEN_BINDINGS(cartcore) {
       .field("errorJson", &CompileOutcome::errorJson);
 
   emscripten::function("_version", &version);
+  emscripten::function("_inputBuffer", &inputBuffer);
   emscripten::function("_validateConfigJson", &validateConfigJson);
   emscripten::function("_quoteJsonOnce", &quoteJsonOnce);
   emscripten::function("_compile", &compile);

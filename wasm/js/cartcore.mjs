@@ -21,10 +21,18 @@ export class CartcoreError extends Error {
   }
 }
 
-// The bindings return response JSON as a Uint8Array view of WASM memory (see responseView in bindings.cpp),
-// valid only until the next call into the module: decode it immediately.
-const utf8 = new TextDecoder();
-const decodeResponse = (view) => utf8.decode(view);
+// Text crosses the boundary as UTF-8 through Uint8Array views of WASM memory (inputBuffer / responseView in
+// bindings.cpp), encoded and decoded by the runtime's native TextEncoder/TextDecoder. A view is valid only until
+// the next call into the module: fill it right before the call, decode the response right after.
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+const decodeResponse = (view) => utf8Decoder.decode(view);
+
+/** Copies `text` as UTF-8 into input slot `slot` (0 or 1) of the module. Lone surrogates become U+FFFD. */
+function writeInput(raw, slot, text) {
+  const bytes = utf8Encoder.encode(text);
+  raw._inputBuffer(slot, bytes.length).set(bytes);
+}
 
 /** Parses the core's `{"ok":false,"error":{…}}` (or any response) and throws the error it carries. */
 function throwIfError(responseText) {
@@ -77,7 +85,10 @@ export class Engine {
     if (this.#handle === 0) {
       throw new CartcoreError("engine_disposed", "", "this Engine was disposed; compile the config again to keep quoting");
     }
-    return this.#instance._call((raw) => decodeResponse(raw._quote(this.#handle, requestText)));
+    return this.#instance._call((raw) => {
+      writeInput(raw, 0, requestText);
+      return decodeResponse(raw._quote(this.#handle));
+    });
   }
 
   /** The priced quote object; a bad cart throws CartcoreError. */
@@ -149,7 +160,10 @@ export class CartcoreInstance {
   /** Validates and compiles a store config; a bad config throws CartcoreError with the field's pointer. */
   compile(config) {
     const text = toJsonText(config, "config");
-    const outcome = this._call((raw) => raw._compile(text));
+    const outcome = this._call((raw) => {
+      writeInput(raw, 0, text);
+      return raw._compile();
+    });
     if (outcome.handle === 0) {
       throwIfError(outcome.errorJson);
       throw new CartcoreError("internal_error", "", "compile failed without an error report");
@@ -167,14 +181,21 @@ export class CartcoreInstance {
   /** The core's exact validation response text. Never throws for bad configs. */
   validateConfigJson(config) {
     const text = toJsonText(config, "config");
-    return this._call((raw) => decodeResponse(raw._validateConfigJson(text)));
+    return this._call((raw) => {
+      writeInput(raw, 0, text);
+      return decodeResponse(raw._validateConfigJson());
+    });
   }
 
   /** One-shot: compile and quote in one call, returning the core's exact response text. */
   quoteJson(config, request) {
     const configText = toJsonText(config, "config");
     const requestText = toJsonText(request, "request");
-    return this._call((raw) => decodeResponse(raw._quoteJsonOnce(configText, requestText)));
+    return this._call((raw) => {
+      writeInput(raw, 0, configText);
+      writeInput(raw, 1, requestText);
+      return decodeResponse(raw._quoteJsonOnce());
+    });
   }
 
   /** How many compiled engines this instance holds (not yet disposed or finalized). */
