@@ -113,7 +113,7 @@ class Pricer {
     applyPromotions();
     if (store_.margins) applyMarginProtection();
     assemble();
-    if (!store_.shippingMethods.empty()) priceShipping();
+    if (!store_.shippingMethods.empty() && !lines_.empty()) priceShipping();  // nothing to ship, nothing to charge
     if (store_.tax) priceTax();
     if (quote_.shipping || store_.tax) {
       Minor grand = addMoney(quote_.total, quote_.shipping ? quote_.shipping->chosen.amount : 0);

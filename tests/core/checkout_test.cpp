@@ -199,6 +199,15 @@ BOOST_AUTO_TEST_CASE(taxed_shipping_and_converted_shipping) {
   BOOST_TEST(option(q, "standard")["amountToFree"] == "32.20");  // 46.00 - 13.80
 }
 
+BOOST_AUTO_TEST_CASE(an_empty_cart_pays_no_shipping) {
+  json store = taxedStore();
+  store["shipping"] = shippingMethods();
+  json q = quote(store, to("DE", {}));
+  BOOST_TEST(q.contains("shipping") == false);
+  BOOST_TEST(q["totals"]["grandTotal"] == "0.00");
+  BOOST_TEST(q["tax"]["total"] == "0.00");
+}
+
 BOOST_AUTO_TEST_CASE(shipping_errors_name_the_field) {
   BOOST_TEST((errorOf(shippingStore(), to("US", {{"cap", 1}}, {{"shippingMethod", "local"}})) == Error{"shipping_unavailable", "/shippingMethod"}));
   BOOST_TEST((errorOf(shippingStore(), to("US", {{"cap", 1}}, {{"shippingMethod", "drone"}})) == Error{"unknown_reference", "/shippingMethod"}));
