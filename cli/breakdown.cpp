@@ -30,6 +30,35 @@ std::string renderBreakdown(const nlohmann::json& response) {
       << "price-rule savings " << t["priceRuleSavings"].get<std::string>() << "\n"
       << "promotion savings  " << t["promotionSavings"].get<std::string>() << "\n"
       << "total              " << t["total"].get<std::string>() << " " << currency << "\n";
+  if (q.contains("shipping")) {
+    const auto& s = q["shipping"];
+    out << "shipping           " << s["amount"].get<std::string>() << " " << currency << " (" << s["name"].get<std::string>()
+        << (s.contains("freeBy") ? ", free by " + s["freeBy"].get<std::string>() : std::string()) << ")\n";
+  }
+  if (q.contains("tax")) {
+    for (const auto& r : q["tax"]["rates"]) {
+      out << "tax " << r["name"].get<std::string>() << " " << r["percent"].get<std::string>() << "% " << r["amount"].get<std::string>()
+          << (q["tax"]["included"].get<bool>() ? " (included)" : "") << "\n";
+    }
+  }
+  if (t.contains("grandTotal")) out << "grand total        " << t["grandTotal"].get<std::string>() << " " << currency << "\n";
+  if (q.contains("margin")) {
+    for (const auto& c : q["margin"]["clamps"]) out << "  clamp " << c["line"].get<std::string>() << ": " << c["message"].get<std::string>() << "\n";
+    if (q["margin"].contains("order") && !q["margin"]["order"].is_null()) {
+      out << "margin " << q["margin"]["order"]["margin"].get<std::string>() << " (" << q["margin"]["order"]["percent"].get<std::string>() << "%)\n";
+    }
+  }
+  if (q.contains("bestDeal")) {
+    out << "best deal:";
+    for (const auto& code : q["bestDeal"]["chosen"]["codes"]) out << " " << code.get<std::string>();
+    out << " = " << q["bestDeal"]["chosen"]["total"].get<std::string>() << " " << currency << "\n";
+  }
+  if (q.contains("nudges")) {
+    for (const auto& n : q["nudges"]) out << "  nudge: " << n["message"].get<std::string>() << "\n";
+  }
+  if (q.contains("warnings")) {
+    for (const auto& w : q["warnings"]) out << "  warning " << w["code"].get<std::string>() << ": " << w["message"].get<std::string>() << "\n";
+  }
   if (!q["freeShipping"].is_null()) out << "free shipping by " << q["freeShipping"]["promotion"].get<std::string>() << "\n";
   for (const char* kind : {"priceRules", "promotions"}) {
     for (const char* group : {"applied", "notApplied"}) {
