@@ -28,8 +28,10 @@ class CanonicalWriter {
     CARTCORE_ASSERT(level.firstItem || name > level.lastKey);
     level.lastKey = name;
     separate();
-    quoted(name);
-    out_.push_back(':');
+    // Keys are this file's own identifiers, never user text, so they need no escaping.
+    out_.push_back('"');
+    out_.append(name);
+    out_.append("\":", 2);
     afterKey_ = true;
   }
 
