@@ -51,16 +51,16 @@ json Shop::stockJson(const CatalogState& catalog, const std::string& variant, co
   json reserved = json::object();
   for (const auto& [segment, pool] : level.tiers)
     reserved[segment] = {{"reserved", pool.reserved}, {"held", pool.held}, {"available", level.available({segment})}};
-  std::optional<int64_t> effectiveLow =
-      level.lowStockLevel ? level.lowStockLevel : (facts == catalog.facts.end() ? std::nullopt : facts->second.lowStockLevel);
   auto optional = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
+  json effectiveLow = optional(level.lowStockLevel);
+  if (effectiveLow.is_null() && facts != catalog.facts.end()) effectiveLow = optional(facts->second.lowStockLevel);
   return {{"variant", variant},
           {"sku", facts == catalog.facts.end() ? variant : facts->second.sku},
           {"onHand", level.onHand},
           {"held", level.held()},
           {"available", level.available({})},
           {"reserved", std::move(reserved)},
-          {"lowStockLevel", optional(effectiveLow)},
+          {"lowStockLevel", std::move(effectiveLow)},
           {"lowStockLevelOverride", optional(level.lowStockLevel)},
           {"wooProductId", optional(level.wooProductId)},
           {"wooVariationId", optional(level.wooVariationId)}};

@@ -62,12 +62,11 @@ std::string formatMinor(int64_t minor, int exponent) {
   // Work in unsigned so INT64_MIN does not overflow on negation.
   uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
   std::string digits = std::to_string(magnitude);
-  if (exponent > 0) {
-    if (digits.size() <= static_cast<std::size_t>(exponent))
-      digits.insert(0, static_cast<std::size_t>(exponent) + 1 - digits.size(), '0');
-    digits.insert(digits.size() - static_cast<std::size_t>(exponent), ".");
-  }
-  return negative ? "-" + digits : digits;
+  std::string out = negative ? "-" : "";
+  if (exponent <= 0) return out + digits;
+  const auto decimals = static_cast<std::size_t>(exponent);
+  if (digits.size() <= decimals) digits = std::string(decimals + 1 - digits.size(), '0') + digits;
+  return out + digits.substr(0, digits.size() - decimals) + "." + digits.substr(digits.size() - decimals);
 }
 
 std::string fingerprint(std::string_view text) {
