@@ -7,6 +7,7 @@
 #include <functional>
 #include <numeric>
 #include <set>
+#include <span>
 
 #include "input_error.hpp"
 #include "timestamp.hpp"
@@ -413,7 +414,8 @@ class Pricer {
 
   Evaluation evaluate(const Promotion& promo) const {
     Evaluation e;
-    const std::vector<std::size_t>& eligible = relevantLines_[relevantIndex(static_cast<uint32_t>(&promo - store_.promotions.data()))];
+    const LineRun run = relevantLines_[relevantIndex(static_cast<uint32_t>(&promo - store_.promotions.data()))];
+    const std::span<const std::size_t> eligible(lineIndexes_.data() + run.offset, run.count);
     if (eligible.empty()) {
       e.reason = "no_eligible_items";
       e.message = "Nothing in the cart qualifies for this offer.";
@@ -488,7 +490,7 @@ class Pricer {
   }
 
   /** All units of the given lines as picks, ordered by price (ascending or descending), then by line id. */
-  std::vector<UnitPick> unitPool(const std::vector<std::size_t>& lineIndexes, bool cheapestFirst) const {
+  std::vector<UnitPick> unitPool(std::span<const std::size_t> lineIndexes, bool cheapestFirst) const {
     std::vector<UnitPick> pool;
     for (std::size_t i : lineIndexes) {
       for (const auto& g : lines_[i].groups) pool.push_back({i, g.price, g.count});
@@ -500,7 +502,7 @@ class Pricer {
     return pool;
   }
 
-  void evaluateBuyXGetY(const Promotion& promo, const std::vector<std::size_t>& eligible, Evaluation& e) const {
+  void evaluateBuyXGetY(const Promotion& promo, std::span<const std::size_t> eligible, Evaluation& e) const {
     // Units are "buy only" (A), "get only" (B) or both (C). k applications need k·x buy units and k·y get units,
     // all distinct, so k ≤ (A+C)/x, k ≤ (B+C)/y and k ≤ (A+B+C)/(x+y).
     int64_t onlyBuy = 0, onlyGet = 0, both = 0;
@@ -557,7 +559,7 @@ class Pricer {
     e.message = "Buy " + std::to_string(x) + ", get " + std::to_string(y) + ": applied " + std::to_string(k) + (k == 1 ? " time." : " times.");
   }
 
-  void evaluateBundle(const Promotion& promo, const std::vector<std::size_t>& eligible, Evaluation& e) const {
+  void evaluateBundle(const Promotion& promo, std::span<const std::size_t> eligible, Evaluation& e) const {
     // Dearest units first, so each bundle is the one that saves the shopper most.
     std::vector<UnitPick> pool = unitPool(eligible, /*cheapestFirst=*/false);
     std::vector<int64_t> used(pool.size(), 0);
@@ -668,12 +670,16 @@ class Pricer {
   /** Which promotions can matter, and which lines each can touch. */
   void collectRelevant() {
     // Those indexed under the cart's variants, the cart-wide ones, and any a code unlocks (so a code for absent
-    // items is still explained).
+    // items is still explained). A cart-wide promotion touches every line: one shared run of line indexes serves
+    // them all, so a rule book full of thresholds and free-shipping offers costs no per-line bookkeeping.
     constexpr std::size_t kNoLine = SIZE_MAX;
+    constexpr std::size_t kAllLines = SIZE_MAX - 1;
     std::vector<std::pair<uint32_t, std::size_t>> touches;
     for (std::size_t l = 0; l < lines_.size(); ++l) {
       for (uint32_t p : store_.promotionsByVariant[lines_[l].variant]) touches.emplace_back(p, l);
-      for (uint32_t p : store_.cartWidePromotions) touches.emplace_back(p, l);
+    }
+    if (!lines_.empty()) {
+      for (uint32_t p : store_.cartWidePromotions) touches.emplace_back(p, kAllLines);
     }
     for (const auto& code : enteredCoupons_) {
       auto it = store_.promotionsByCoupon.find(code);
@@ -681,13 +687,20 @@ class Pricer {
       for (uint32_t p : it->second) touches.emplace_back(p, kNoLine);
     }
     std::sort(touches.begin(), touches.end());
+    lineIndexes_.resize(lines_.size());
+    std::iota(lineIndexes_.begin(), lineIndexes_.end(), std::size_t{0});  // [0, n): the all-lines run
     for (const auto& [p, l] : touches) {
       if (relevant_.empty() || relevant_.back() != p) {
         relevant_.push_back(p);
-        relevantLines_.emplace_back();
+        relevantLines_.push_back({lineIndexes_.size(), 0});
       }
-      auto& lines = relevantLines_.back();
-      if (l != kNoLine && (lines.empty() || lines.back() != l)) lines.push_back(l);
+      LineRun& run = relevantLines_.back();
+      if (l == kAllLines) {
+        run = {0, lines_.size()};
+      } else if (l != kNoLine && (run.count == 0 || lineIndexes_.back() != l)) {
+        lineIndexes_.push_back(l);  // touches are sorted, so a promotion's lines arrive together, in order
+        ++run.count;
+      }
     }
   }
 
@@ -1244,7 +1257,13 @@ class Pricer {
   std::vector<LineState> lines_;
   std::set<std::string> enteredCoupons_;
   std::vector<uint32_t> relevant_;                    // promotions that can matter to this cart, sorted
-  std::vector<std::vector<std::size_t>> relevantLines_;  // for each, the lines it can touch, sorted
+  /** A promotion's lines: a run of lineIndexes_. */
+  struct LineRun {
+    std::size_t offset = 0;
+    std::size_t count = 0;
+  };
+  std::vector<LineRun> relevantLines_;  // for each relevant promotion, the lines it can touch, sorted
+  std::vector<std::size_t> lineIndexes_;  // [0, n) for cart-wide promotions, then each other promotion's run
   std::vector<const Promotion*> freeShippingApplied_;   // every applied free-shipping promotion
   Quote quote_;
 };
