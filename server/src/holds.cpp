@@ -211,4 +211,16 @@ int Shop::expireDueHolds() {
   return expired;
 }
 
+int64_t Shop::purgeExpiredRecords() {
+  int64_t total = 0;
+  for (;;) {  // small batches, so the write lock is never held for long
+    StoreLock lock(*this);
+    Transaction tx(store_.db());
+    int64_t deleted = store_.purgeBefore(clock_.nowMillis() - options_.retentionMillis, 500);
+    tx.commit();
+    total += deleted;
+    if (deleted == 0) return total;
+  }
+}
+
 }  // namespace cartcore::server

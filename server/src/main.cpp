@@ -48,6 +48,7 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --webhook-retry-ms N      first retry delay; doubles per attempt (default 500)
   --webhook-retry-max-ms N  longest retry delay (default 60000)
   --sweep-ms N              how often expired holds are swept (default 1000)
+  --retention-days N        keep idempotency records and released/expired holds this long (default 30)
   --synchronous normal|full SQLite durability: both survive a process crash (kill -9); full also survives power
                             loss, at one fsync per commit (default normal)
   --test-clock              enable POST /v1/admin/test/clock (tests only)
@@ -72,6 +73,7 @@ struct Options {
   int64_t retryMillis = 500;
   int64_t retryMaxMillis = 60000;
   int64_t sweepMillis = 1000;
+  int64_t retentionDays = 30;
   bool synchronousFull = false;
   bool testClock = false;
 };
@@ -142,6 +144,7 @@ bool parseOptions(int argc, char** argv, Options& o) {
     else if (arg == "--webhook-retry-ms") o.retryMillis = std::max<int64_t>(1, number());
     else if (arg == "--webhook-retry-max-ms") o.retryMaxMillis = std::max<int64_t>(1, number());
     else if (arg == "--sweep-ms") o.sweepMillis = std::max<int64_t>(10, number());
+    else if (arg == "--retention-days") o.retentionDays = std::clamp<int64_t>(number(), 1, 36500);
     else if (arg == "--synchronous") {
       std::string mode = value();
       if (mode != "full" && mode != "normal") throw std::invalid_argument("--synchronous is full or normal");
@@ -170,16 +173,18 @@ std::string readFile(const std::string& path) {
   return buffer.str();
 }
 
-void sweepLoop(boost::asio::steady_timer& timer, Shop& shop, int64_t millis) {
+void sweepLoop(boost::asio::steady_timer& timer, Shop& shop, int64_t millis, int64_t round = 0) {
   timer.expires_after(std::chrono::milliseconds(millis));
-  timer.async_wait([&timer, &shop, millis](boost::system::error_code ec) {
+  timer.async_wait([&timer, &shop, millis, round](boost::system::error_code ec) {
     if (ec) return;
     try {
       shop.expireDueHolds();
+      // Retention is measured in days: purging about once a minute is plenty.
+      if (round % std::max<int64_t>(1, 60000 / millis) == 0) shop.purgeExpiredRecords();
     } catch (const std::exception& e) {
       std::cerr << "hold sweep failed (will retry): " << e.what() << "\n";
     }
-    sweepLoop(timer, shop, millis);
+    sweepLoop(timer, shop, millis, round + 1);
   });
 }
 
@@ -212,6 +217,7 @@ int main(int argc, char** argv) {
     shopOptions.defaultHoldTtlMillis = options.holdTtlSeconds * 1000;
     shopOptions.maxHoldTtlMillis = options.maxHoldTtlSeconds * 1000;
     shopOptions.maxCartLines = options.maxLines;
+    shopOptions.retentionMillis = options.retentionDays * 24 * 60 * 60 * 1000;
     for (const auto& endpoint : options.webhooks) shopOptions.webhookEndpointKeys.push_back(endpoint.key());
     Shop shop(store, clock, metrics, shopOptions);
     std::string startError = shop.start(options.configFile.empty() ? "" : readFile(options.configFile),

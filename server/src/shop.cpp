@@ -282,8 +282,9 @@ ApiResponse Shop::moveClock(std::string_view body) {
     return errorResponse(400, "missing_field", "Send advanceMs or now.");
   }
   int expired = expireDueHolds();
+  int64_t purged = purgeExpiredRecords();
   int64_t now = clock_.nowMillis();
-  return {200, json{{"ok", true}, {"now", isoTime(now)}, {"expired", expired}}.dump()};
+  return {200, json{{"ok", true}, {"now", isoTime(now)}, {"expired", expired}, {"purged", purged}}.dump()};
 }
 
 ApiResponse Shop::health() {

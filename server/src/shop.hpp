@@ -41,6 +41,7 @@ struct ShopOptions {
   int64_t maxHoldTtlMillis = 24 * 60 * 60 * 1000;
   std::size_t maxCartLines = 100;
   std::vector<std::string> webhookEndpointKeys;  // each event gets one delivery per endpoint
+  int64_t retentionMillis = 30LL * 24 * 60 * 60 * 1000;  // idempotency records and dead holds are kept this long
 };
 
 /** One compiled config version and what the server derives from it. Immutable once published. */
@@ -82,6 +83,8 @@ class Shop {
   ApiResponse releaseHold(const std::string& holdId);
   /** Expires every hold whose time has come; returns how many this call expired. */
   int expireDueHolds();
+  /** Deletes idempotency records and released/expired holds older than the retention; returns rows deleted. */
+  int64_t purgeExpiredRecords();
 
   // Checkout (public) and orders (admin)
   ApiResponse checkout(std::string_view body, const std::string& idempotencyKey);

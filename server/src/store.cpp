@@ -286,6 +286,23 @@ std::vector<std::string> Store::holdsDueForExpiry(int64_t now, int limit) {
   return ids;
 }
 
+int64_t Store::purgeBefore(int64_t cutoff, int limit) {
+  int64_t deleted = db_.prepare(
+                           "DELETE FROM idempotency_keys WHERE key IN "
+                           "(SELECT key FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)")
+                        .bind(1, cutoff).bind(2, static_cast<int64_t>(limit)).execute();
+  std::vector<std::string> holds;
+  auto& s = db_.prepare(
+      "SELECT id FROM holds WHERE status IN ('released', 'expired') AND updated_at < ?1 LIMIT ?2");
+  s.bind(1, cutoff).bind(2, static_cast<int64_t>(limit));
+  while (s.step()) holds.push_back(s.text(0));
+  for (const auto& id : holds) {
+    db_.prepare("DELETE FROM hold_lines WHERE hold_id = ?1").bind(1, id).execute();
+    deleted += db_.prepare("DELETE FROM holds WHERE id = ?1 AND status IN ('released', 'expired')").bind(1, id).execute();
+  }
+  return deleted;
+}
+
 void Store::insertOrder(const OrderRecord& order) {
   auto& s = db_.prepare(
       "INSERT INTO orders (id, hold_id, idempotency_key, currency, total_minor, quote_digest, quote_json, "

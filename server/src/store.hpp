@@ -105,6 +105,10 @@ class Store {
   void setHoldExpiry(const std::string& id, int64_t expiresAt, int64_t now);
   std::vector<std::string> holdsDueForExpiry(int64_t now, int limit);
 
+  /** Deletes idempotency records, and released or expired holds, last touched before `cutoff`. Orders and the
+   *  holds they came from are kept. Returns the rows deleted. */
+  int64_t purgeBefore(int64_t cutoff, int limit);
+
   void insertOrder(const OrderRecord& order);
   std::optional<OrderRecord> loadOrder(const std::string& id);
   std::vector<OrderRecord> listOrders(int64_t afterRowId, int limit, int64_t& lastRowId);

@@ -93,3 +93,33 @@ test('expiry: holds survive a restart and still expire once afterwards', async (
     tmp.cleanup();
   }
 });
+
+test('retention: old idempotency records and dead holds are purged; orders and stock are untouched', async () => {
+  const tmp = tempDir();
+  const server = await startServer({ db: tmp.db, args: ['--test-clock', '--sweep-ms', '3600000', '--retention-days', '30'] });
+  try {
+    await setStock(server, { mug: { onHand: 10 } });
+    const released = (await hold(server, 1)).body.hold;
+    assert.equal((await call(server, 'DELETE', `/v1/holds/${released.id}`)).status, 200);
+    const sold = (await hold(server, 2)).body.hold;
+    const confirm = () => call(server, 'POST', '/v1/checkout', {
+      headers: { 'idempotency-key': 'kept-for-30-days' }, body: { holdId: sold.id, quoteDigest: sold.quoteDigest } });
+    const order = await confirm();
+    assert.equal(order.status, 200);
+
+    assert.equal((await advance(server, 29 * 86_400_000)).body.purged, 0, 'nothing is purged inside the retention');
+    assert.deepEqual((await confirm()).body, order.body, 'still replayed on day 29');
+    const purge = await advance(server, 2 * 86_400_000);
+    assert.equal(purge.body.purged, 2, 'the idempotency record and the released hold');
+    assert.equal((await call(server, 'GET', `/v1/holds/${released.id}`)).status, 404);
+    // Without its record a retry is refused by the hold's state: still never a second order.
+    const late = await confirm();
+    assert.equal(late.status, 409);
+    assert.equal(late.body.error.code, 'hold_already_checked_out');
+    assert.equal((await call(server, 'GET', `/v1/admin/orders/${order.body.order.id}`, { admin: true })).status, 200);
+    assert.equal((await stockOf(server, 'mug')).onHand, 8);
+  } finally {
+    await server.stop();
+    tmp.cleanup();
+  }
+});
