@@ -104,14 +104,17 @@ const Json& ObjectReader::required(std::string_view key) {
 }
 
 const Json* ObjectReader::optional(std::string_view key) {
-  seen_.push_back(key);
+  if (seenCount_ < seen_.size()) seen_[seenCount_++] = key;
+  else seenOverflow_.push_back(key);
   auto it = value_.find(key);
   return it == value_.end() ? nullptr : &*it;
 }
 
 void ObjectReader::finish() const {
   for (const auto& [key, _] : value_.items()) {
-    if (std::find(seen_.begin(), seen_.end(), std::string_view(key)) == seen_.end()) {
+    auto asked = seen_.begin() + static_cast<std::ptrdiff_t>(seenCount_);
+    if (std::find(seen_.begin(), asked, std::string_view(key)) == asked &&
+        std::find(seenOverflow_.begin(), seenOverflow_.end(), std::string_view(key)) == seenOverflow_.end()) {
       fail(ErrorCode::UnknownField, pointerTo(key), "\"" + key + "\" is not a known field here");
     }
   }

@@ -3,6 +3,7 @@
 // and unknown keys are rejected so a typo never silently disables a rule.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -47,7 +48,10 @@ class ObjectReader {
  private:
   const Json& value_;
   std::string pointer_;
-  std::vector<std::string_view> seen_;
+  // The keys asked for: inline for the usual handful, so reading a small object allocates nothing.
+  std::array<std::string_view, 32> seen_{};
+  std::size_t seenCount_ = 0;
+  std::vector<std::string_view> seenOverflow_;
 };
 
 }  // namespace cartcore

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Quote request JSON → QuoteRequest, validated against the compiled store.
-#include <set>
+#include <algorithm>
 
 #include "currency.hpp"
 #include "input_error.hpp"
@@ -70,24 +70,40 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
     for (std::size_t i = 0; i < list.size(); ++i) request.coupons.push_back(readString(list[i], childPointer("/coupons", i)));
   }
   const auto& lines = readArray(root.required("lines"), "/lines", kMaxCartLines);
-  std::set<std::string> lineIds;
+  request.lines.reserve(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    std::string ptr = childPointer("/lines", i);
-    ObjectReader line(lines[i], ptr);
-    CartLine out;
-    out.variant = readId(line.required("variant"), line.pointerTo("variant"));
-    if (!store.variantIndex.count(out.variant)) {
-      fail(ErrorCode::UnknownReference, line.pointerTo("variant"), "no variant \"" + out.variant + "\" in the catalog");
+    // Lines are read with pointers relative to the line and prefixed only on failure: building "/lines/7/quantity"
+    // for every field of every line was a measurable share of a quote.
+    try {
+      ObjectReader line(lines[i], "");
+      CartLine out;
+      out.variant = readId(line.required("variant"), "/variant");
+      if (!store.variantIndex.count(out.variant)) {
+        fail(ErrorCode::UnknownReference, "/variant", "no variant \"" + out.variant + "\" in the catalog");
+      }
+      out.id = out.variant;
+      if (const Json* id = line.optional("id")) out.id = readId(*id, "/id");
+      out.quantity = readInteger(line.required("quantity"), "/quantity", 1, kMaxLineQuantity);
+      line.finish();
+      request.lines.push_back(std::move(out));
+    } catch (InputError& e) {
+      e.error.pointer = childPointer("/lines", i) + e.error.pointer;
+      throw;
     }
-    out.id = out.variant;
-    if (const Json* id = line.optional("id")) out.id = readId(*id, line.pointerTo("id"));
-    out.quantity = readInteger(line.required("quantity"), line.pointerTo("quantity"), 1, kMaxLineQuantity);
-    line.finish();
-    if (!lineIds.insert(out.id).second) {
-      fail(ErrorCode::DuplicateId, line.pointerTo(line.json().contains("id") ? "id" : "variant"),
-           "line \"" + out.id + "\" appears twice; give each line a distinct id or merge the quantities");
-    }
-    request.lines.push_back(std::move(out));
+  }
+  // Duplicate line ids: sort (id, position) pairs and report the earliest line that repeats an id.
+  std::vector<std::pair<std::string_view, std::size_t>> ids;
+  ids.reserve(request.lines.size());
+  for (std::size_t i = 0; i < request.lines.size(); ++i) ids.emplace_back(request.lines[i].id, i);
+  std::sort(ids.begin(), ids.end());
+  std::size_t firstRepeat = SIZE_MAX;
+  for (std::size_t k = 1; k < ids.size(); ++k) {
+    if (ids[k].first == ids[k - 1].first) firstRepeat = std::min(firstRepeat, ids[k].second);
+  }
+  if (firstRepeat != SIZE_MAX) {
+    const std::string& id = request.lines[firstRepeat].id;
+    fail(ErrorCode::DuplicateId, childPointer(childPointer("/lines", firstRepeat), lines[firstRepeat].contains("id") ? "id" : "variant"),
+         "line \"" + id + "\" appears twice; give each line a distinct id or merge the quantities");
   }
   if (const Json* stock = root.optional("stock")) {
     if (!stock->is_object()) fail(ErrorCode::InvalidType, "/stock", "stock must be an object of variant id to available units");
