@@ -2,19 +2,94 @@
 #include "json_reader.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "input_error.hpp"
 
 namespace cartcore {
 
+namespace {
+
+/**
+ * Watches the parser's events for a key repeated within one object. nlohmann keeps the last value silently, and
+ * {"quantity": 1, "quantity": 100} must be an error, not a guess. Frames are reused across objects, so a document
+ * costs no allocations beyond its longest keys.
+ */
+class DuplicateKeyGuard {
+ public:
+  bool onEvent(Json::parse_event_t event, const Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start: enterChild(false); break;
+      case Json::parse_event_t::array_start: enterChild(true); break;
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end: --depth_; break;
+      case Json::parse_event_t::key: {
+        Frame& frame = frames_[depth_ - 1];
+        const auto& key = parsed.get_ref<const std::string&>();
+        if (duplicatePointer_.empty() && std::find(frame.keys.begin(), frame.keys.end(), key) != frame.keys.end()) {
+          frame.key = key;
+          duplicatePointer_ = pointerToCurrent();
+        }
+        frame.keys.push_back(key);
+        frame.key = key;
+        break;
+      }
+      case Json::parse_event_t::value: enterChild(std::nullopt); break;
+    }
+    return true;
+  }
+
+  /** The pointer of the first repeated key, or "" if none. */
+  const std::string& duplicatePointer() const { return duplicatePointer_; }
+
+ private:
+  struct Frame {
+    bool isArray = false;
+    std::size_t index = 0;  // arrays: the element being read, plus one
+    std::string key;        // objects: the key being read
+    std::vector<std::string> keys;
+  };
+
+  // A value, object or array begins: count it in a parent array, and open a frame for a container.
+  void enterChild(std::optional<bool> containerIsArray) {
+    if (depth_ > 0 && frames_[depth_ - 1].isArray) ++frames_[depth_ - 1].index;
+    if (!containerIsArray) return;
+    if (frames_.size() <= depth_) frames_.emplace_back();
+    Frame& frame = frames_[depth_++];
+    frame.isArray = *containerIsArray;
+    frame.index = 0;
+    frame.keys.clear();
+  }
+
+  std::string pointerToCurrent() const {
+    std::string pointer;
+    for (std::size_t d = 0; d < depth_; ++d) {
+      pointer = frames_[d].isArray ? childPointer(pointer, frames_[d].index - 1) : childPointer(pointer, frames_[d].key);
+    }
+    return pointer;
+  }
+
+  std::vector<Frame> frames_;
+  std::size_t depth_ = 0;
+  std::string duplicatePointer_;
+};
+
+}  // namespace
+
 Json parseJsonDocument(std::string_view text, std::size_t maxBytes) {
   if (text.size() > maxBytes) {
     fail(ErrorCode::PayloadTooLarge, "", "document is " + std::to_string(text.size()) + " bytes; the limit is " +
                                              std::to_string(maxBytes));
   }
-  Json document = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  DuplicateKeyGuard guard;
+  Json document = Json::parse(
+      text.begin(), text.end(), [&](int, Json::parse_event_t event, Json& parsed) { return guard.onEvent(event, parsed); },
+      /*allow_exceptions=*/false);
   if (document.is_discarded()) fail(ErrorCode::MalformedJson, "", "the document is not valid JSON");
+  if (!guard.duplicatePointer().empty()) {
+    fail(ErrorCode::DuplicateId, guard.duplicatePointer(), "this key appears twice in the same object; JSON keys must be unique");
+  }
   return document;
 }
 
@@ -48,7 +123,7 @@ std::string readId(const Json& value, const std::string& pointer) {
 int64_t readInteger(const Json& value, const std::string& pointer, int64_t min, int64_t max) {
   if (!value.is_number_integer()) {
     fail(ErrorCode::InvalidType, pointer, std::string("expected an integer, got ") +
-                                              (value.is_number_float() ? "a fractional number" : typeName(value)));
+                                              (value.is_number_float() ? "a fractional or out-of-range number" : typeName(value)));
   }
   // Large unsigned values do not fit int64; treat them as out of range rather than wrapping.
   if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {

@@ -67,6 +67,33 @@ BOOST_AUTO_TEST_CASE(oversized_and_malformed_payloads) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(repeated_keys_are_rejected_with_their_pointer) {
+  auto engine = cartcore::Engine::compile(teeStore().dump());
+  BOOST_REQUIRE(engine.ok());
+  auto errorFor = [&](const std::string& text) {
+    json r = json::parse(engine.value().quoteJson(text));
+    return Expected{r["error"]["code"], r["error"]["pointer"]};
+  };
+  const std::string head = R"({"currency":"USD","now":"2026-11-27T09:30:00Z","lines":[)";
+  BOOST_TEST((errorFor(head + R"({"variant":"cap","quantity":1},{"variant":"hoodie-m","quantity":1,"quantity":100}]})") ==
+              Expected{"duplicate_id", "/lines/1/quantity"}));
+  BOOST_TEST((errorFor(head + R"({"variant":"cap","quantity":1}],"currency":"USD"})") == Expected{"duplicate_id", "/currency"}));
+  BOOST_TEST((errorFor(head + R"({"variant":"cap","quantity":1}],"stock":{"a/b~c":1,"a/b~c":2}})") ==
+              Expected{"duplicate_id", "/stock/a~1b~0c"}));
+  // The same key in sibling objects is fine.
+  json ok = json::parse(engine.value().quoteJson(head + R"({"variant":"cap","quantity":1},{"variant":"hoodie-m","quantity":2}]})"));
+  BOOST_TEST(ok["ok"].get<bool>());
+  json config = json::parse(cartcore::validateConfigJson(R"({"schemaVersion":1,"schemaVersion":1})"));
+  BOOST_TEST(config["error"]["code"] == "duplicate_id");
+  BOOST_TEST(config["error"]["pointer"] == "/schemaVersion");
+}
+
+BOOST_AUTO_TEST_CASE(integers_too_large_for_json_numbers_say_so) {
+  json response = json::parse(cartcore::quoteJson(teeStore().dump(), R"({"currency":"USD","now":"2026-11-27T09:30:00Z","lines":[{"variant":"cap","quantity":99999999999999999999999}]})"));
+  BOOST_TEST(response["error"]["pointer"] == "/lines/0/quantity");
+  BOOST_TEST(response["error"]["message"].get<std::string>().find("out-of-range") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(line_totals_that_overflow_are_errors) {
   json store = teeStore();
   store["catalog"]["products"][2]["variants"][0]["price"] = "9999999999999.99";
