@@ -3,30 +3,19 @@
 // Runs the native Google Benchmark suite (bench/core_bench.cpp) with repetitions and writes the medians, the
 // command and the machine into the "Core (native)" section of bench/RESULTS.md.
 //   node bench/core-bench.mjs [--bench PATH] [--repetitions N]
-import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import { replaceResultsSection } from "./results-section.mjs";
+import { benchmarkMedians, option, replaceResultsSection } from "./results-section.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const option = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : process.argv[at + 1];
-};
 const bench = option("bench", `${root}build/native/bench/cartcore_bench`);
 const repetitions = option("repetitions", "7");
-const args = [`--benchmark_repetitions=${repetitions}`, "--benchmark_report_aggregates_only=true", "--benchmark_min_time=0.2", "--benchmark_format=json"];
-const report = JSON.parse(execFileSync(bench, args, { maxBuffer: 1 << 26 }).toString());
-
-const medians = new Map();  // "BM_QuoteTyped/1000" -> aggregate row
-for (const row of report.benchmarks) {
-  if (row.aggregate_name === "median") medians.set(row.run_name, row);
-}
-const micros = (row) => (row.time_unit === "ms" ? row.cpu_time * 1000 : row.cpu_time);
+const { args, medians, micros: microsOf } = benchmarkMedians(bench, { filter: "BM_Quote(Typed|Json)/|BM_Compile", repetitions });
+const micros = (row) => microsOf(row.run_name);
 const ruleCounts = [10, 100, 1000, 10000];
 const lines = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores, shared with other work),`,
-  `Release build. Command: \`node bench/core-bench.mjs\` (= \`build/native/bench/cartcore_bench ${args.slice(0, 3).join(" ")}\`), medians of ${repetitions} repetitions, CPU time.`,
+  `Release build. Command: \`node bench/core-bench.mjs\` (= \`build/native/bench/cartcore_bench ${args.join(" ")}\`), medians of ${repetitions} repetitions, CPU time.`,
   "Workload (`bench/workload.cpp`, seeded): a 2,000-variant catalog (200 products × 10 colour/size variants, 20 categories);",
   "N rules: 10 % tiered price rules, then item discounts, buy-X-get-Y, bundles, spend thresholds and free shipping over",
   "product, variant, category and category+attribute selectors; 40 % need a code, 15 % run on a schedule (half live), 10 % target",

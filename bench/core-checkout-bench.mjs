@@ -4,30 +4,14 @@
 // plus the best-deal search, and writes the medians into the "Core with checkout features" section of
 // bench/RESULTS.md.
 //   node bench/core-checkout-bench.mjs [--bench PATH] [--repetitions N]
-import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import { replaceResultsSection } from "./results-section.mjs";
+import { benchmarkMedians, option, replaceResultsSection } from "./results-section.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const option = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : process.argv[at + 1];
-};
 const bench = option("bench", `${root}build/native/bench/cartcore_bench`);
 const repetitions = option("repetitions", "5");
-const filter = "BM_Quote(Typed|Json)(Checkout)?/|BM_BestDeal";
-const args = [`--benchmark_filter=${filter}`, `--benchmark_repetitions=${repetitions}`, "--benchmark_report_aggregates_only=true",
-  "--benchmark_min_time=0.2", "--benchmark_format=json"];
-const report = JSON.parse(execFileSync(bench, args, { maxBuffer: 1 << 26 }).toString());
-const medians = new Map();
-for (const row of report.benchmarks) {
-  if (row.aggregate_name === "median") medians.set(row.run_name, row);
-}
-const micros = (name) => {
-  const row = medians.get(name);
-  return row.time_unit === "ms" ? row.cpu_time * 1000 : row.cpu_time;
-};
+const { args, medians, micros } = benchmarkMedians(bench, { filter: "BM_Quote(Typed|Json)(Checkout)?/|BM_BestDeal", repetitions });
 const ruleCounts = [10, 100, 1000, 10000];
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 const deal = (codes, max) => medians.get(`BM_BestDeal/${codes}/${max}`);

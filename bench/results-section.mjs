@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Replaces one generated section of bench/RESULTS.md between its markers, leaving every other section intact,
-// so each benchmark script can rewrite only its own figures.
+// Shared by the benchmark scripts: run Google Benchmark for medians, and replace one generated section of
+// bench/RESULTS.md between its markers, leaving every other section intact.
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 export function replaceResultsSection(resultsPath, name, heading, body) {
@@ -14,4 +15,35 @@ export function replaceResultsSection(resultsPath, name, heading, body) {
     ? text.slice(0, from) + block + text.slice(to + end.length)
     : `${text.trimEnd()}\n\n## ${heading}\n\n${block}\n`;
   writeFileSync(resultsPath, text);
+}
+
+/** Command-line option `--name value`, or the fallback. */
+export function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : process.argv[at + 1];
+}
+
+/**
+ * Runs a Google Benchmark binary with repetitions and returns its arguments and each benchmark's median row, with
+ * `micros(name)` giving that median's CPU time in microseconds.
+ */
+export function benchmarkMedians(bench, { filter, repetitions }) {
+  // Google Benchmark reports medians only for two or more repetitions.
+  const args = [
+    ...(filter ? [`--benchmark_filter=${filter}`] : []),
+    `--benchmark_repetitions=${repetitions}`,
+    "--benchmark_report_aggregates_only=true",
+    "--benchmark_min_time=0.2",
+    "--benchmark_format=json",
+  ];
+  const report = JSON.parse(execFileSync(bench, args, { maxBuffer: 1 << 26 }).toString());
+  const medians = new Map();  // "BM_QuoteTyped/1000" -> aggregate row
+  for (const row of report.benchmarks) {
+    if (row.aggregate_name === "median") medians.set(row.run_name, row);
+  }
+  const micros = (name) => {
+    const row = medians.get(name);
+    return row.time_unit === "ms" ? row.cpu_time * 1000 : row.cpu_time;
+  };
+  return { args: args.slice(0, -1), medians, micros };
 }
