@@ -397,6 +397,19 @@ class ConfigCompiler {
 
   // ---- shared rule pieces ---------------------------------------------------------------------------------------
 
+  /** Reads an object's "id", which must be new to `seen` (else DuplicateId naming the `noun`). */
+  static std::string readUniqueId(ObjectReader& object, std::set<std::string>& seen, const char* noun) {
+    std::string id = readId(object.required("id"), object.pointerTo("id"));
+    if (!seen.insert(id).second) fail(ErrorCode::DuplicateId, object.pointerTo("id"), std::string(noun) + " \"" + id + "\" is defined twice");
+    return id;
+  }
+
+  /** The optional display "name", which defaults to the id. */
+  static std::string readName(ObjectReader& object, const std::string& id) {
+    const Json* name = object.optional("name");
+    return name ? readString(*name, object.pointerTo("name")) : id;
+  }
+
   /** Reads exactly one of the given price-change keys from an object (e.g. percentOff / amountOff / unitPrice). */
   PriceChange readPriceChange(ObjectReader& object, const char* fixedKey, bool allowFixed = true) {
     const Json* percent = object.optional("percentOff");
@@ -433,10 +446,8 @@ class ConfigCompiler {
       std::string ptr = childPointer("/priceRules", i);
       ObjectReader rule(rules[i], ptr);
       PriceRule out;
-      out.id = readId(rule.required("id"), rule.pointerTo("id"));
-      if (!ids.insert(out.id).second) fail(ErrorCode::DuplicateId, rule.pointerTo("id"), "price rule \"" + out.id + "\" is defined twice");
-      out.name = out.id;
-      if (const Json* name = rule.optional("name")) out.name = readString(*name, rule.pointerTo("name"));
+      out.id = readUniqueId(rule, ids, "price rule");
+      out.name = readName(rule, out.id);
       out.targets = readSelector(rule.required("selector"), rule.pointerTo("selector"));
       std::string type = readString(rule.required("type"), rule.pointerTo("type"));
       if (type == "tiered") {
@@ -521,10 +532,8 @@ class ConfigCompiler {
       std::string ptr = childPointer("/promotions", i);
       ObjectReader promo(promotions[i], ptr);
       Promotion out;
-      out.id = readId(promo.required("id"), promo.pointerTo("id"));
-      if (!ids.insert(out.id).second) fail(ErrorCode::DuplicateId, promo.pointerTo("id"), "promotion \"" + out.id + "\" is defined twice");
-      out.name = out.id;
-      if (const Json* name = promo.optional("name")) out.name = readString(*name, promo.pointerTo("name"));
+      out.id = readUniqueId(promo, ids, "promotion");
+      out.name = readName(promo, out.id);
       if (const Json* p = promo.optional("priority")) out.priority = readInteger(*p, promo.pointerTo("priority"), -1'000'000'000, 1'000'000'000);
       if (const Json* s = promo.optional("stacking")) {
         std::string stacking = readString(*s, promo.pointerTo("stacking"));
@@ -676,10 +685,8 @@ class ConfigCompiler {
     for (std::size_t i = 0; i < methods.size(); ++i) {
       ObjectReader m(methods[i], childPointer("/shipping/methods", i));
       ShippingMethod out;
-      out.id = readId(m.required("id"), m.pointerTo("id"));
-      if (!ids.insert(out.id).second) fail(ErrorCode::DuplicateId, m.pointerTo("id"), "shipping method \"" + out.id + "\" is defined twice");
-      out.name = out.id;
-      if (const Json* name = m.optional("name")) out.name = readString(*name, m.pointerTo("name"));
+      out.id = readUniqueId(m, ids, "shipping method");
+      out.name = readName(m, out.id);
       if (const Json* c = m.optional("countries")) out.countries = readCountries(*c, m.pointerTo("countries"));
       if (const Json* f = m.optional("freeAbove")) out.freeAbove = parseMoney(readString(*f, m.pointerTo("freeAbove")), store_.exponent, m.pointerTo("freeAbove"));
       const Json* flat = m.optional("flat");
@@ -733,10 +740,8 @@ class ConfigCompiler {
     for (std::size_t i = 0; i < rates.size(); ++i) {
       ObjectReader r(rates[i], childPointer("/tax/rates", i));
       TaxRate rate;
-      rate.id = readId(r.required("id"), r.pointerTo("id"));
-      if (!ids.insert(rate.id).second) fail(ErrorCode::DuplicateId, r.pointerTo("id"), "tax rate \"" + rate.id + "\" is defined twice");
-      rate.name = rate.id;
-      if (const Json* name = r.optional("name")) rate.name = readString(*name, r.pointerTo("name"));
+      rate.id = readUniqueId(r, ids, "tax rate");
+      rate.name = readName(r, rate.id);
       rate.country = readString(r.required("country"), r.pointerTo("country"));
       checkCountryCode(rate.country, r.pointerTo("country"));
       if (const Json* region = r.optional("region")) rate.region = readId(*region, r.pointerTo("region"));
@@ -790,8 +795,7 @@ class ConfigCompiler {
       for (std::size_t i = 0; i < floors.size(); ++i) {
         ObjectReader f(floors[i], childPointer("/marginFloors/floors", i));
         MarginFloor floor;
-        floor.id = readId(f.required("id"), f.pointerTo("id"));
-        if (!ids.insert(floor.id).second) fail(ErrorCode::DuplicateId, f.pointerTo("id"), "margin floor \"" + floor.id + "\" is defined twice");
+        floor.id = readUniqueId(f, ids, "margin floor");
         if (const Json* vs = f.optional("variants")) {
           auto list = readIdList(*vs, f.pointerTo("variants"), kMaxListItems, true);
           for (std::size_t k = 0; k < list.size(); ++k) {
