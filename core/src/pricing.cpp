@@ -1428,7 +1428,7 @@ Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
     std::string message = "exchange rates from " + formatTimestamp(*rates.ratesAsOf) + " are older than the " +
                           std::to_string(*rates.maxRateAgeMillis / 60'000) + " minutes allowed";
     if (rates.refuseStaleRates) fail(ErrorCode::StaleRates, "/currency", message + "; prices in " + request.currency + " are refused");
-    warnings.push_back({"stale_rates", "/currency", "Prices in " + request.currency + " use " + message + "."});
+    warnings.push_back({"stale_rates", "/currency", "Prices in " + request.currency + " use " + message + ".", ""});
   }
   if (!request.bestDeal && base.maxCodesPerOrder > 0) {
     std::set<std::string> codes;
