@@ -206,8 +206,7 @@ void writeDeal(CanonicalWriter& w, const DealChoice& d, int exponent) {
   w.beginArray();
   for (const auto& c : d.codes) w.string(c);
   w.endArray();
-  w.key("total");
-  w.money(d.total, exponent);
+  w.moneyField("total", d.total, exponent);
   w.endObject();
 }
 
@@ -223,25 +222,17 @@ void writeBestDeal(CanonicalWriter& w, const BestDeal& b, int e) {
   w.beginArray();
   for (const auto& c : b.ignoredCodes) w.string(c);
   w.endArray();
-  w.key("subsetsPriced");
-  w.number(b.subsetsPriced);
+  w.numberField("subsetsPriced", b.subsetsPriced);
   w.endObject();
 }
 
 void writeMarginFigures(CanonicalWriter& w, const LineMargin& m, int e, bool withLine) {
   w.beginObject();
-  w.key("cost");
-  w.money(m.cost, e);
-  if (withLine) {
-    w.key("line");
-    w.string(m.line);
-  }
-  w.key("margin");
-  w.money(m.margin, e);
-  w.key("percent");
-  w.string(formatPercent(m.percentPpm));
-  w.key("revenue");
-  w.money(m.revenue, e);
+  w.moneyField("cost", m.cost, e);
+  if (withLine) w.field("line", m.line);
+  w.moneyField("margin", m.margin, e);
+  w.field("percent", formatPercent(m.percentPpm));
+  w.moneyField("revenue", m.revenue, e);
   w.endObject();
 }
 
@@ -251,18 +242,13 @@ void writeMargin(CanonicalWriter& w, const MarginReport& m, int e) {
   w.beginArray();
   for (const auto& c : m.clamps) {
     w.beginObject();
-    w.key("discountAfter");
-    w.money(c.discountAfter, e);
-    w.key("discountBefore");
-    w.money(c.discountBefore, e);
+    w.moneyField("discountAfter", c.discountAfter, e);
+    w.moneyField("discountBefore", c.discountBefore, e);
     if (!c.floor.empty()) {
-      w.key("floor");
-      w.string(c.floor);
+      w.field("floor", c.floor);
     }
-    w.key("line");
-    w.string(c.line);
-    w.key("message");
-    w.string(c.message);
+    w.field("line", c.line);
+    w.field("message", c.message);
     w.endObject();
   }
   w.endArray();
@@ -283,14 +269,11 @@ void writeMargin(CanonicalWriter& w, const MarginReport& m, int e) {
     w.key("orderCap");
     w.beginObject();
     if (m.orderDiscountAfter) {
-      w.key("discountAfter");
-      w.money(*m.orderDiscountAfter, e);
-      w.key("discountBefore");
-      w.money(*m.orderDiscountBefore, e);
+      w.moneyField("discountAfter", *m.orderDiscountAfter, e);
+      w.moneyField("discountBefore", *m.orderDiscountBefore, e);
     }
     if (m.internal) {
-      w.key("percent");
-      w.string(formatPercent(*m.orderCapPpm));
+      w.field("percent", formatPercent(*m.orderCapPpm));
     }
     w.endObject();
   }
@@ -299,47 +282,27 @@ void writeMargin(CanonicalWriter& w, const MarginReport& m, int e) {
 
 void writeShippingOption(CanonicalWriter& w, const ShippingOption& o, int e) {
   w.beginObject();
-  w.key("amount");
-  w.money(o.amount, e);
-  if (o.amountToFree) {
-    w.key("amountToFree");
-    w.money(*o.amountToFree, e);
-  }
-  if (!o.freeBy.empty()) {
-    w.key("freeBy");
-    w.string(o.freeBy);
-  }
-  w.key("id");
-  w.string(o.id);
-  w.key("listAmount");
-  w.money(o.listAmount, e);
-  w.key("name");
-  w.string(o.name);
+  w.moneyField("amount", o.amount, e);
+  if (o.amountToFree) w.moneyField("amountToFree", *o.amountToFree, e);
+  if (!o.freeBy.empty()) w.field("freeBy", o.freeBy);
+  w.field("id", o.id);
+  w.moneyField("listAmount", o.listAmount, e);
+  w.field("name", o.name);
   w.endObject();
 }
 
 void writeShipping(CanonicalWriter& w, const ShippingQuote& s, int e) {
   w.beginObject();
-  w.key("amount");
-  w.money(s.chosen.amount, e);
-  if (!s.chosen.freeBy.empty()) {
-    w.key("freeBy");
-    w.string(s.chosen.freeBy);
-  }
-  w.key("listAmount");
-  w.money(s.chosen.listAmount, e);
-  w.key("method");
-  w.string(s.chosen.id);
-  w.key("name");
-  w.string(s.chosen.name);
+  w.moneyField("amount", s.chosen.amount, e);
+  if (!s.chosen.freeBy.empty()) w.field("freeBy", s.chosen.freeBy);
+  w.moneyField("listAmount", s.chosen.listAmount, e);
+  w.field("method", s.chosen.id);
+  w.field("name", s.chosen.name);
   w.key("options");
   w.beginArray();
   for (const auto& o : s.options) writeShippingOption(w, o, e);
   w.endArray();
-  if (s.tax) {
-    w.key("tax");
-    w.money(*s.tax, e);
-  }
+  if (s.tax) w.moneyField("tax", *s.tax, e);
   w.endObject();
 }
 
@@ -348,21 +311,15 @@ void writeNudges(CanonicalWriter& w, const std::vector<Nudge>& nudges, int e) {
   for (const auto& n : nudges) {
     w.beginObject();
     if (n.amountNeeded) {
-      w.key("amountNeeded");
-      w.money(*n.amountNeeded, e);
+      w.moneyField("amountNeeded", *n.amountNeeded, e);
     }
-    w.key("id");
-    w.string(n.id);
-    w.key("kind");
-    w.string(n.kind);
-    w.key("message");
-    w.string(n.message);
+    w.field("id", n.id);
+    w.field("kind", n.kind);
+    w.field("message", n.message);
     if (n.quantityNeeded) {
-      w.key("quantityNeeded");
-      w.number(*n.quantityNeeded);
+      w.numberField("quantityNeeded", *n.quantityNeeded);
     }
-    w.key("reason");
-    w.string(n.reason);
+    w.field("reason", n.reason);
     w.endObject();
   }
   w.endArray();
