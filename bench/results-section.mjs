@@ -4,12 +4,18 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-export function replaceResultsSection(resultsPath, name, heading, body) {
-  const begin = `<!-- ${name}:begin (generated; edit outside these markers) -->`;
+/**
+ * Replaces the block between `<!-- name:begin … -->` and `<!-- name:end -->` (appending it under `## heading` the
+ * first time). `generator` names the script in the begin marker; an existing marker is found by its prefix.
+ */
+export function replaceResultsSection(resultsPath, name, heading, body, generator = "") {
+  const beginPrefix = `<!-- ${name}:begin`;
   const end = `<!-- ${name}:end -->`;
+  const begin = `${beginPrefix} (generated${generator ? ` by ${generator}` : ""}; edit outside these markers) -->`;
   const block = `${begin}\n${body}\n${end}`;
+  // Re-read right before writing: the other sections belong to other benchmarks and must stay intact.
   let text = existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "# Benchmark results\n";
-  const from = text.indexOf(begin);
+  const from = text.indexOf(beginPrefix);
   const to = text.indexOf(end);
   text = from !== -1 && to !== -1
     ? text.slice(0, from) + block + text.slice(to + end.length)
