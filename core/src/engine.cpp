@@ -54,9 +54,10 @@ Result<Quote> Engine::quote(const QuoteRequest& request) const {
       std::string ptr = "/lines/" + std::to_string(i);
       if (!store_->variantIndex.count(line.variant)) fail(ErrorCode::UnknownReference, ptr + "/variant", "no variant \"" + line.variant + "\"");
       if (line.quantity < 1 || line.quantity > kMaxLineQuantity) fail(ErrorCode::OutOfRange, ptr + "/quantity", "quantity out of range");
-      for (std::size_t j = 0; j < i; ++j) {
-        if (request.lines[j].id == line.id) fail(ErrorCode::DuplicateId, ptr + "/id", "line \"" + line.id + "\" appears twice");
-      }
+    }
+    if (auto repeat = firstRepeatedLineId(request.lines)) {
+      const std::string& id = request.lines[*repeat].id;
+      fail(ErrorCode::DuplicateId, "/lines/" + std::to_string(*repeat) + "/id", "line \"" + id + "\" appears twice");
     }
     Quote quote = priceCart(*store_, request);
     quote.digest = quoteDigest(quote);

@@ -20,6 +20,18 @@ std::string readCountry(const Json& value, const std::string& pointer) {
 
 }  // namespace
 
+std::optional<std::size_t> firstRepeatedLineId(const std::vector<CartLine>& lines) {
+  std::vector<std::pair<std::string_view, std::size_t>> ids;  // sorted (id, position): repeats sit side by side
+  ids.reserve(lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) ids.emplace_back(lines[i].id, i);
+  std::sort(ids.begin(), ids.end());
+  std::optional<std::size_t> first;
+  for (std::size_t k = 1; k < ids.size(); ++k) {
+    if (ids[k].first == ids[k - 1].first && (!first || ids[k].second < *first)) first = ids[k].second;
+  }
+  return first;
+}
+
 QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document) {
   ObjectReader root(document, "");
   QuoteRequest request;
@@ -91,18 +103,9 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
       throw;
     }
   }
-  // Duplicate line ids: sort (id, position) pairs and report the earliest line that repeats an id.
-  std::vector<std::pair<std::string_view, std::size_t>> ids;
-  ids.reserve(request.lines.size());
-  for (std::size_t i = 0; i < request.lines.size(); ++i) ids.emplace_back(request.lines[i].id, i);
-  std::sort(ids.begin(), ids.end());
-  std::size_t firstRepeat = SIZE_MAX;
-  for (std::size_t k = 1; k < ids.size(); ++k) {
-    if (ids[k].first == ids[k - 1].first) firstRepeat = std::min(firstRepeat, ids[k].second);
-  }
-  if (firstRepeat != SIZE_MAX) {
-    const std::string& id = request.lines[firstRepeat].id;
-    fail(ErrorCode::DuplicateId, childPointer(childPointer("/lines", firstRepeat), lines[firstRepeat].contains("id") ? "id" : "variant"),
+  if (auto repeat = firstRepeatedLineId(request.lines)) {
+    const std::string& id = request.lines[*repeat].id;
+    fail(ErrorCode::DuplicateId, childPointer(childPointer("/lines", *repeat), lines[*repeat].contains("id") ? "id" : "variant"),
          "line \"" + id + "\" appears twice; give each line a distinct id or merge the quantities");
   }
   if (const Json* stock = root.optional("stock")) {

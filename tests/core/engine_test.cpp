@@ -63,6 +63,10 @@ BOOST_AUTO_TEST_CASE(typed_api_validates_hand_built_requests) {
   BOOST_TEST(result.error().pointer == "/lines/0/quantity");
   request.lines[0] = {"a", "ghost", 1};
   BOOST_TEST((engine.value().quote(request).error().code == cartcore::ErrorCode::UnknownReference));
+  request.lines = {{"a", "cap", 1}, {"b", "cap", 1}, {"a", "hoodie-m", 1}};
+  auto repeated = engine.value().quote(request);
+  BOOST_TEST((repeated.error().code == cartcore::ErrorCode::DuplicateId));
+  BOOST_TEST(repeated.error().pointer == "/lines/2/id");
   request.currency = "EUR";
   BOOST_TEST((engine.value().quote(request).error().code == cartcore::ErrorCode::CurrencyMismatch));
 }
