@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "cartcore/json.hpp"
 #include "input_error.hpp"
 
 namespace cartcore {
@@ -12,85 +13,139 @@ namespace cartcore {
 namespace {
 
 /**
- * Watches the parser's events for a key repeated within one object. nlohmann keeps the last value silently, and
- * {"quantity": 1, "quantity": 100} must be an error, not a guess. Frames are reused across objects, so a document
- * costs no allocations beyond its longest keys.
+ * Builds the DOM from SAX events and enforces the reader's rules as it goes, stopping at the first violation: a
+ * repeated key (the object being built already holds it, so the check costs one map insertion), a container past
+ * the depth limit. Nothing recurses: the open containers are a stack of at most maxDepth frames, and the path is
+ * turned into a JSON pointer only when an error is reported.
  */
-class DuplicateKeyGuard {
+class StrictDomBuilder {
  public:
-  bool onEvent(Json::parse_event_t event, const Json& parsed) {
-    switch (event) {
-      case Json::parse_event_t::object_start: enterChild(false); break;
-      case Json::parse_event_t::array_start: enterChild(true); break;
-      case Json::parse_event_t::object_end:
-      case Json::parse_event_t::array_end: --depth_; break;
-      case Json::parse_event_t::key: {
-        Frame& frame = frames_[depth_ - 1];
-        const auto& key = parsed.get_ref<const std::string&>();
-        if (duplicatePointer_.empty() && std::find(frame.keys.begin(), frame.keys.end(), key) != frame.keys.end()) {
-          frame.key = key;
-          duplicatePointer_ = pointerToCurrent();
-        }
-        frame.keys.push_back(key);
-        frame.key = key;
-        break;
-      }
-      case Json::parse_event_t::value: enterChild(std::nullopt); break;
+  explicit StrictDomBuilder(std::size_t maxDepth) : maxDepth_(maxDepth) {}
+
+  // The SAX interface nlohmann::json::sax_parse calls (its names, not ours).
+  bool null() { return addValue(nullptr); }
+  bool boolean(bool value) { return addValue(value); }
+  bool number_integer(Json::number_integer_t value) { return addValue(value); }
+  bool number_unsigned(Json::number_unsigned_t value) { return addValue(value); }
+  bool number_float(Json::number_float_t value, const Json::string_t&) { return addValue(value); }
+  bool string(Json::string_t& value) { return addValue(std::move(value)); }
+  bool binary(Json::binary_t&) { return malformed(); }  // only binary formats produce these
+  bool start_object(std::size_t) { return openContainer(Json::value_t::object); }
+  bool start_array(std::size_t) { return openContainer(Json::value_t::array); }
+  bool end_object() { return closeContainer(); }
+  bool end_array() { return closeContainer(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return malformed(); }
+
+  bool key(Json::string_t& key) {
+    Frame& frame = frames_.back();
+    auto [slot, inserted] = frame.container->get_ref<Json::object_t&>().emplace(std::move(key), nullptr);
+    frame.key = &slot->first;  // map nodes are stable: the key lives as long as the document
+    if (!inserted) {
+      return fail(ErrorCode::DuplicateId, pointerToCurrent(), "this key appears twice in the same object; JSON keys must be unique");
     }
+    objectSlot_ = &slot->second;
     return true;
   }
 
-  /** The pointer of the first repeated key, or "" if none. */
-  const std::string& duplicatePointer() const { return duplicatePointer_; }
+  Json& document() { return root_; }
+  const std::optional<Error>& error() const { return error_; }
 
  private:
   struct Frame {
-    bool isArray = false;
-    std::size_t index = 0;  // arrays: the element being read, plus one
-    std::string key;        // objects: the key being read
-    std::vector<std::string> keys;
+    Json* container = nullptr;
+    std::size_t nextIndex = 0;         // arrays: the index the next element gets
+    const std::string* key = nullptr;  // objects: the key being read
   };
 
-  // A value, object or array begins: count it in a parent array, and open a frame for a container.
-  void enterChild(std::optional<bool> containerIsArray) {
-    if (depth_ > 0 && frames_[depth_ - 1].isArray) ++frames_[depth_ - 1].index;
-    if (!containerIsArray) return;
-    if (frames_.size() <= depth_) frames_.emplace_back();
-    Frame& frame = frames_[depth_++];
-    frame.isArray = *containerIsArray;
-    frame.index = 0;
-    frame.keys.clear();
+  /** Puts a value where the text has it: the root, the end of the open array, or the slot the last key made. */
+  Json* placeValue(Json&& value) {
+    if (frames_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Frame& parent = frames_.back();
+    if (parent.container->is_array()) {
+      ++parent.nextIndex;
+      auto& array = parent.container->get_ref<Json::array_t&>();
+      array.push_back(std::move(value));
+      return &array.back();
+    }
+    *objectSlot_ = std::move(value);
+    return objectSlot_;
   }
 
+  template <class Value>
+  bool addValue(Value&& value) {
+    placeValue(Json(std::forward<Value>(value)));
+    return true;
+  }
+
+  bool openContainer(Json::value_t type) {
+    if (frames_.size() >= maxDepth_) {
+      // Name the container that goes too deep: count it in its parent array first, so the pointer ends at its index.
+      if (frames_.back().container->is_array()) ++frames_.back().nextIndex;
+      return fail(ErrorCode::InvalidValue, pointerToCurrent(),
+                  "JSON may nest at most " + std::to_string(maxDepth_) + " levels deep; this value is deeper");
+    }
+    Json* container = placeValue(Json(type));
+    frames_.push_back({container, 0, nullptr});
+    return true;
+  }
+
+  bool closeContainer() {
+    frames_.pop_back();
+    return true;
+  }
+
+  /** The pointer of the value being read now, from the keys and indexes of every open container. */
   std::string pointerToCurrent() const {
     std::string pointer;
-    for (std::size_t d = 0; d < depth_; ++d) {
-      pointer = frames_[d].isArray ? childPointer(pointer, frames_[d].index - 1) : childPointer(pointer, frames_[d].key);
+    for (const Frame& frame : frames_) {
+      if (frame.container->is_array()) pointer = childPointer(pointer, frame.nextIndex - 1);
+      else if (frame.key) pointer = childPointer(pointer, *frame.key);
     }
     return pointer;
   }
 
-  std::vector<Frame> frames_;
-  std::size_t depth_ = 0;
-  std::string duplicatePointer_;
+  bool malformed() { return fail(ErrorCode::MalformedJson, "", "the document is not valid JSON"); }
+
+  bool fail(ErrorCode code, std::string pointer, std::string message) {
+    if (!error_) error_ = Error{code, std::move(pointer), std::move(message)};
+    return false;  // stops the parser at once
+  }
+
+  std::size_t maxDepth_;
+  Json root_;
+  std::vector<Frame> frames_;  // open containers, outermost first; never more than maxDepth_
+  Json* objectSlot_ = nullptr;
+  std::optional<Error> error_;
 };
 
 }  // namespace
 
+Result<Json> parseStrictJson(std::string_view text, const JsonLimits& limits) {
+  if (text.size() > limits.maxBytes) {
+    return Error{ErrorCode::PayloadTooLarge, "",
+                 "document is " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(limits.maxBytes)};
+  }
+  try {
+    StrictDomBuilder builder(limits.maxDepth);
+    bool parsed = Json::sax_parse(text.begin(), text.end(), &builder, Json::input_format_t::json, /*strict=*/true);
+    if (builder.error()) return *builder.error();
+    if (!parsed) return Error{ErrorCode::MalformedJson, "", "the document is not valid JSON"};
+    return std::move(builder.document());
+  } catch (const std::bad_alloc&) {
+    return Error{ErrorCode::PayloadTooLarge, "", "the document needs more memory than is available"};
+  } catch (const std::exception&) {
+    // The SAX parser reports bad text through parse_error; anything thrown is still text we cannot read.
+    return Error{ErrorCode::MalformedJson, "", "the document is not valid JSON"};
+  }
+}
+
 Json parseJsonDocument(std::string_view text, std::size_t maxBytes) {
-  if (text.size() > maxBytes) {
-    fail(ErrorCode::PayloadTooLarge, "", "document is " + std::to_string(text.size()) + " bytes; the limit is " +
-                                             std::to_string(maxBytes));
-  }
-  DuplicateKeyGuard guard;
-  Json document = Json::parse(
-      text.begin(), text.end(), [&](int, Json::parse_event_t event, Json& parsed) { return guard.onEvent(event, parsed); },
-      /*allow_exceptions=*/false);
-  if (document.is_discarded()) fail(ErrorCode::MalformedJson, "", "the document is not valid JSON");
-  if (!guard.duplicatePointer().empty()) {
-    fail(ErrorCode::DuplicateId, guard.duplicatePointer(), "this key appears twice in the same object; JSON keys must be unique");
-  }
-  return document;
+  Result<Json> parsed = parseStrictJson(text, JsonLimits{maxBytes, kMaxJsonDepth});
+  if (!parsed) throw InputError(parsed.error());
+  return std::move(parsed).value();
 }
 
 std::string childPointer(const std::string& parent, std::string_view key) {

@@ -15,7 +15,7 @@ namespace cartcore {
 
 using Json = nlohmann::json;
 
-/** Parses text without exceptions; throws InputError(MalformedJson / PayloadTooLarge) on failure. */
+/** parseStrictJson (cartcore/json.hpp) with the default depth limit, throwing InputError on failure. */
 Json parseJsonDocument(std::string_view text, std::size_t maxBytes);
 
 /** Appends an escaped reference token (RFC 6901) to a pointer. */

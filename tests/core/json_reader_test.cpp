@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// The strict JSON reader (cartcore/json.hpp): size, syntax, repeated keys and depth, each with its pointer.
+#include <cartcore/engine.hpp>
+#include <cartcore/json.hpp>
+
+#include "test_support.hpp"
+
+using namespace cartcore::test;
+
+namespace {
+
+using Expected = std::pair<std::string, std::string>;
+
+Expected errorOfText(std::string_view text, std::size_t maxDepth = cartcore::kMaxJsonDepth) {
+  auto parsed = cartcore::parseStrictJson(text, {1 << 20, maxDepth});
+  if (parsed.ok()) return {"ok", ""};
+  return {std::string(cartcore::errorCodeName(parsed.error().code)), parsed.error().pointer};
+}
+
+std::string nestedArrays(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+std::string zerosPointer(std::size_t n) {
+  std::string pointer;
+  for (std::size_t i = 0; i < n; ++i) pointer += "/0";
+  return pointer;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(json_reader)
+
+BOOST_AUTO_TEST_CASE(parses_what_nlohmann_parses) {
+  const std::string text = R"({"a":[1,-2,3.5,"x\u00e9",true,false,null,{"b":{}},[]],"big":18446744073709551615})";
+  auto parsed = cartcore::parseStrictJson(text, {1 << 20});
+  BOOST_REQUIRE(parsed.ok());
+  BOOST_TEST(parsed.value() == json::parse(text));
+  BOOST_TEST(parsed.value().dump() == json::parse(text).dump());
+  BOOST_TEST(cartcore::parseStrictJson("7", {1}).value() == json(7));
+  BOOST_TEST((errorOfText("1e400") == Expected{"malformed_json", ""}));  // no JSON number reader can hold it
+}
+
+BOOST_AUTO_TEST_CASE(size_limit_is_checked_before_parsing) {
+  BOOST_TEST((errorOfText("[1]") == Expected{"ok", ""}));
+  auto parsed = cartcore::parseStrictJson("[1, 2]", {5});
+  BOOST_REQUIRE(!parsed.ok());
+  BOOST_TEST(cartcore::errorCodeName(parsed.error().code) == "payload_too_large");
+  BOOST_TEST(cartcore::parseStrictJson("[1,2]", {5}).ok());
+}
+
+BOOST_AUTO_TEST_CASE(malformed_text_is_refused) {
+  for (const char* bad : {"", " ", "{", "[1,]", "{\"a\" 1}", "[1] [2]", "\xff\xfe", "\"\xc3\"", "{\"a\":1,}", "nul", "01"}) {
+    BOOST_TEST_CONTEXT("text " << bad) { BOOST_TEST((errorOfText(bad) == Expected{"malformed_json", ""})); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(repeated_keys_are_refused_at_their_pointer) {
+  BOOST_TEST((errorOfText(R"({"a":1,"a":2})") == Expected{"duplicate_id", "/a"}));
+  BOOST_TEST((errorOfText(R"({"x":[{"k":1},{"k":1,"j~/":0,"j~/":1}]})") == Expected{"duplicate_id", "/x/1/j~0~1"}));
+  BOOST_TEST((errorOfText(R"({"a":{"a":{"a":1}}})") == Expected{"ok", ""}));  // the same key at different levels
+  BOOST_TEST((errorOfText(R"([{"a":1},{"a":2}])") == Expected{"ok", ""}));    // and in sibling objects
+  // The first violation in text order wins: here the repeat comes before the syntax error.
+  BOOST_TEST((errorOfText(R"({"a":1,"a":2,)") == Expected{"duplicate_id", "/a"}));
+}
+
+BOOST_AUTO_TEST_CASE(many_distinct_keys_are_accepted) {
+  std::string text = "{";
+  for (int i = 0; i < 20000; ++i) text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+  text += "}";
+  auto parsed = cartcore::parseStrictJson(text, {1 << 20});
+  BOOST_REQUIRE(parsed.ok());
+  BOOST_TEST(parsed.value().size() == 20000u);
+  BOOST_TEST((errorOfText(text.substr(0, text.size() - 1) + ",\"k19999\":0}") == Expected{"duplicate_id", "/k19999"}));
+}
+
+BOOST_AUTO_TEST_CASE(nesting_is_limited_and_named) {
+  BOOST_TEST((errorOfText(nestedArrays(64)) == Expected{"ok", ""}));
+  BOOST_TEST((errorOfText(nestedArrays(65)) == Expected{"invalid_value", zerosPointer(64)}));
+  BOOST_TEST((errorOfText(R"({"a":[1,{"b~":[[[]]]}]})", 4) == Expected{"invalid_value", "/a/1/b~0/0"}));
+  BOOST_TEST((errorOfText(R"({"a":[1,{"b~":[[[]]]}]})", 6) == Expected{"ok", ""}));
+  BOOST_TEST((errorOfText("[[],[],[[]]]", 2) == Expected{"invalid_value", "/2/0"}));
+  // Far past the limit, and unclosed: refused at the 65th level without reading (or holding) the rest.
+  BOOST_TEST((errorOfText(std::string(80000, '[')) == Expected{"invalid_value", zerosPointer(64)}));
+  BOOST_TEST((errorOfText(std::string(200000, '{')) == Expected{"malformed_json", ""}));  // a key must follow "{"
+  std::string deepObjects;
+  for (int i = 0; i < 80000; ++i) deepObjects += "{\"k\":";
+  BOOST_TEST(errorOfText(deepObjects).first == "invalid_value");
+  BOOST_TEST(errorOfText(deepObjects).second.size() == 64 * 2);  // "/k" sixty-four times
+}
+
+BOOST_AUTO_TEST_CASE(engine_requests_and_configs_use_the_same_rules) {
+  auto engine = cartcore::Engine::compile(teeStore().dump());
+  BOOST_REQUIRE(engine.ok());
+  std::string deep = R"({"currency":"USD","now":"2026-11-27T09:30:00Z","lines":[],"stock":)" + std::string(100000, '[');
+  json response = json::parse(engine.value().quoteJson(deep));
+  BOOST_TEST(response["error"]["code"] == "invalid_value");
+  BOOST_TEST(response["error"]["pointer"] == "/stock" + zerosPointer(63));
+  json config = json::parse(cartcore::validateConfigJson(R"({"schemaVersion":1,"store":)" + nestedArrays(70) + "}"));
+  BOOST_TEST(config["error"]["code"] == "invalid_value");
+  BOOST_TEST(config["error"]["pointer"] == "/store" + zerosPointer(63));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
