@@ -1,35 +1,48 @@
 // SPDX-License-Identifier: MIT
 #include "api.hpp"
 
+#include <cctype>
 #include <charconv>
+#include <optional>
 #include <iostream>
 #include <vector>
 
+#include "request_reader.hpp"
 #include "util.hpp"
 
 namespace cartcore::server {
 
 namespace {
 
-std::string percentDecode(std::string_view text) {
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/** RFC 3986 percent-decoding of one path segment; nothing for a broken escape or bytes that are not UTF-8. */
+std::optional<std::string> percentDecode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      int value = 0;
-      auto [ptr, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
-      if (ec == std::errc() && ptr == text.data() + i + 3) {
-        out.push_back(static_cast<char>(value));
-        i += 2;
-        continue;
-      }
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
     }
-    out.push_back(text[i]);
+    if (i + 2 >= text.size()) return std::nullopt;  // "%" or "%F" at the end
+    int high = hexDigit(text[i + 1]), low = hexDigit(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
   }
+  // Ids are JSON strings: a segment that is not UTF-8 names nothing and could not even be echoed in an error.
+  if (!isValidUtf8(out)) return std::nullopt;
   return out;
 }
 
-std::vector<std::string> splitPath(std::string_view path) {
+/** The decoded path segments, or nothing when one of them is not a well-formed, percent-encoded UTF-8 string. */
+std::optional<std::vector<std::string>> splitPath(std::string_view path) {
   std::vector<std::string> segments;
   std::size_t start = 0;
   while (start < path.size()) {
@@ -39,7 +52,9 @@ std::vector<std::string> splitPath(std::string_view path) {
     }
     std::size_t end = path.find('/', start);
     if (end == std::string_view::npos) end = path.size();
-    segments.push_back(percentDecode(path.substr(start, end - start)));
+    auto segment = percentDecode(path.substr(start, end - start));
+    if (!segment) return std::nullopt;
+    segments.push_back(std::move(*segment));
     start = end;
   }
   return segments;
@@ -64,6 +79,18 @@ int64_t queryInt(std::string_view query, std::string_view name, int64_t fallback
 
 ApiResponse methodNotAllowed() { return errorResponse(405, "method_not_allowed", "This path does not accept that method."); }
 
+/** `application/json`, in any case, with or without parameters such as `; charset=utf-8`. */
+bool isJsonMediaType(std::string_view contentType) {
+  std::string_view type = contentType.substr(0, contentType.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  constexpr std::string_view json = "application/json";
+  if (type.size() != json.size()) return false;
+  for (std::size_t i = 0; i < json.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(type[i])) != json[i]) return false;
+  return true;
+}
+
 }  // namespace
 
 bool Api::authorized(std::string_view authorization) const {
@@ -81,11 +108,14 @@ std::size_t Api::bodyLimitFor(std::string_view target) const {
 ApiResponse Api::handle(const ApiRequest& request, Route& route) {
   try {
     return this->route(request, route);
+  } catch (const RequestError& refusal) {
+    return refusal.response;  // the caller's mistake, found before anything changed
   } catch (const std::exception& e) {
     // Any failure mid-change rolled back with its Transaction; report it without leaking internals, log it here.
     std::cerr << "cartcore-server: internal error on " << request.method << " " << request.target << ": " << e.what()
               << "\n";
     try {
+      metrics_.inventoryResyncs.fetch_add(1);
       shop_.resyncInventory();
     } catch (const std::exception&) {
       // The database itself is failing; the next request reports it again.
@@ -98,9 +128,25 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
   std::string_view target = request.target;
   std::size_t question = target.find('?');
   std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  std::vector<std::string> path = splitPath(target.substr(0, question));
+  auto decodedPath = splitPath(target.substr(0, question));
+  if (!decodedPath) {
+    route = Route::NotFound;
+    return errorResponse(400, "malformed_path",
+                         "The path has a broken percent-escape or is not UTF-8 once decoded; nothing was read.");
+  }
+  const std::vector<std::string>& path = *decodedPath;
   const std::string_view method = request.method;
-  const bool get = method == "GET", post = method == "POST", put = method == "PUT", del = method == "DELETE";
+  // HEAD is GET without the body; the transport drops the body and keeps its Content-Length.
+  const bool get = method == "GET" || method == "HEAD", post = method == "POST", put = method == "PUT",
+             del = method == "DELETE";
+  // A browser sends a cross-site POST without asking first (no CORS preflight) only with a "simple" content type
+  // such as text/plain; requiring application/json on every state-changing method means a foreign page cannot
+  // make its visitors' browsers place holds or check out.
+  if ((post || put) && !isJsonMediaType(request.contentType)) {
+    route = Route::NotFound;
+    return errorResponse(415, "unsupported_media_type",
+                         "Send the body with \"Content-Type: application/json\" (every POST and PUT needs it).");
+  }
   auto is = [&](std::initializer_list<std::string_view> expected) {
     if (path.size() != expected.size()) return false;
     std::size_t i = 0;

@@ -17,6 +17,7 @@ struct ApiRequest {
   std::string_view body;
   std::string_view authorization;
   std::string_view idempotencyKey;
+  std::string_view contentType;
 };
 
 struct ApiOptions {

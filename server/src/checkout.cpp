@@ -2,6 +2,7 @@
 // Checkout confirmation: re-price on the server, compare digests, and commit the order in one transaction.
 #include <set>
 
+#include "request_reader.hpp"
 #include "shop.hpp"
 #include "util.hpp"
 
@@ -64,21 +65,13 @@ json priceDifferences(const std::string& heldQuoteText, const std::string& curre
 }  // namespace
 
 ApiResponse Shop::checkout(std::string_view body, const std::string& idempotencyKey) {
-  json request = json::parse(body, nullptr, false);
-  if (request.is_discarded()) return errorResponse(400, "malformed_json", "The body is not valid JSON.");
-  if (!request.is_object()) return errorResponse(400, "invalid_type", "The body must be a JSON object.");
-  for (const auto& [key, value] : request.items())
-    if (key != "holdId" && key != "quoteDigest")
-      return errorResponse(400, "unknown_field", "Unknown field \"" + key + "\".", {{"pointer", "/" + key}});
-  if (!request.value("holdId", json()).is_string())
-    return errorResponse(400, "missing_field", "holdId (string) is required.", {{"pointer", "/holdId"}});
-  if (!request.value("quoteDigest", json()).is_string())
-    return errorResponse(400, "missing_field", "quoteDigest (the digest of the quote the shopper saw) is required.",
-                         {{"pointer", "/quoteDigest"}});
+  json request = parseBody(body, options_.maxBodyBytes);
+  FieldReader fields(request, "");
+  const std::string holdId = readString(fields.required("holdId"), "/holdId", 200);
+  const std::string clientDigest = readString(fields.required("quoteDigest"), "/quoteDigest", 200);
+  fields.finish();
   if (idempotencyKey.size() > kMaxIdempotencyKeyBytes)
     return errorResponse(400, "invalid_value", "The Idempotency-Key header is longer than 200 bytes.");
-  const std::string holdId = request["holdId"].get<std::string>();
-  const std::string clientDigest = request["quoteDigest"].get<std::string>();
   const std::string requestHash = fingerprint(holdId + "\n" + clientDigest);
 
   // Two short critical sections with the pricing between them, so the other I/O thread can write while this one
@@ -122,7 +115,7 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
   // The shopper's own held units count as available, as they did when the shopper was quoted.
   auto state = catalog();
   ApiResponse error;
-  auto prepared = prepareCart(*state, json::parse(hold->cartJson, nullptr, false), now, error);
+  auto prepared = prepareCart(*state, hold->cartJson, now, error);
   if (!prepared) {
     json details = json::parse(error.body, nullptr, false);
     return errorResponse(409, "cart_no_longer_valid", "The held cart no longer fits the store config.",

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "request_reader.hpp"
+#include "request_text.hpp"
 #include "shop.hpp"
 #include "util.hpp"
 
@@ -18,19 +20,10 @@ std::map<std::string, int64_t> demandOf(const cartcore::QuoteRequest& request) {
   return demand;
 }
 
-/** Reads an optional ttlSeconds field; returns false with an error response when it is out of range. */
-bool readTtl(const json& body, int64_t defaultMillis, int64_t maxMillis, int64_t& ttlMillis, ApiResponse& error) {
-  ttlMillis = defaultMillis;
-  if (!body.contains("ttlSeconds")) return true;
-  const json& ttl = body["ttlSeconds"];
-  if (!ttl.is_number_integer() || ttl.get<int64_t>() < 1 || ttl.get<int64_t>() > maxMillis / 1000) {
-    error = errorResponse(400, "out_of_range",
-                          "ttlSeconds must be an integer from 1 to " + std::to_string(maxMillis / 1000) + ".",
-                          {{"pointer", "/ttlSeconds"}});
-    return false;
-  }
-  ttlMillis = ttl.get<int64_t>() * 1000;
-  return true;
+/** The optional ttlSeconds field of a hold or extension body, in milliseconds. */
+int64_t readTtl(FieldReader& body, int64_t defaultMillis, int64_t maxMillis) {
+  const json* ttl = body.optional("ttlSeconds");
+  return ttl ? readInteger(*ttl, "/ttlSeconds", 1, maxMillis / 1000) * 1000 : defaultMillis;
 }
 
 }  // namespace
@@ -53,22 +46,21 @@ json Shop::holdJson(const HoldRecord& hold) const {
 }
 
 ApiResponse Shop::createHold(std::string_view body) {
-  json request = json::parse(body, nullptr, false);
-  if (request.is_discarded()) return errorResponse(400, "malformed_json", "The body is not valid JSON.");
-  if (!request.is_object() || !request.contains("cart"))
-    return errorResponse(400, "missing_field", "Send {\"cart\": {...quote request...}, \"ttlSeconds\": n}.",
-                         {{"pointer", "/cart"}});
-  for (const auto& [key, value] : request.items())
-    if (key != "cart" && key != "ttlSeconds")
-      return errorResponse(400, "unknown_field", "Unknown field \"" + key + "\".", {{"pointer", "/" + key}});
-  ApiResponse error;
-  int64_t ttlMillis = 0;
-  if (!readTtl(request, options_.defaultHoldTtlMillis, options_.maxHoldTtlMillis, ttlMillis, error)) return error;
+  json request = parseBody(body, options_.maxBodyBytes);
+  FieldReader fields(request, "");
+  const json& cart = fields.required("cart");
+  if (!cart.is_object()) refuse("invalid_type", "/cart", "cart is a quote request object (docs/FORMAT.md).");
+  int64_t ttlMillis = readTtl(fields, options_.defaultHoldTtlMillis, options_.maxHoldTtlMillis);
+  fields.finish();
 
   auto state = catalog();
   int64_t now = clock_.nowMillis();
-  auto prepared = prepareCart(*state, std::move(request["cart"]), now, error);
-  if (!prepared) return error;
+  // The strict parse above vouched for the whole body, so the cart's own text can be handed to the core as sent.
+  auto members = topLevelMembers(body);
+  if (!members) throw std::logic_error("a strictly parsed object has no top-level members");
+  ApiResponse error;
+  auto prepared = prepareCart(*state, memberValue(body, *members, "cart"), now, error);
+  if (!prepared) return error;  // pointers stay relative to the cart, as the core reports them
   auto demand = demandOf(prepared->request);
   const auto& segments = prepared->request.segments;
 
@@ -95,7 +87,7 @@ ApiResponse Shop::createHold(std::string_view body) {
 
   HoldRecord hold;
   hold.id = randomId("hold_");
-  hold.cartJson = prepared->normalizedJson;
+  hold.cartJson = prepared->storedText;
   hold.quoteJson = quoteObjectText(rendered);
   hold.quoteDigest = quoted.value().digest;
   hold.createdAt = now;
@@ -122,15 +114,10 @@ ApiResponse Shop::getHold(const std::string& holdId) {
 }
 
 ApiResponse Shop::extendHold(const std::string& holdId, std::string_view body) {
-  json request = body.empty() ? json::object() : json::parse(body, nullptr, false);
-  if (request.is_discarded()) return errorResponse(400, "malformed_json", "The body is not valid JSON.");
-  if (!request.is_object()) return errorResponse(400, "invalid_type", "The body must be a JSON object.");
-  for (const auto& [key, value] : request.items())
-    if (key != "ttlSeconds")
-      return errorResponse(400, "unknown_field", "Unknown field \"" + key + "\".", {{"pointer", "/" + key}});
-  ApiResponse error;
-  int64_t ttlMillis = 0;
-  if (!readTtl(request, options_.defaultHoldTtlMillis, options_.maxHoldTtlMillis, ttlMillis, error)) return error;
+  json request = parseBody(body, options_.maxBodyBytes, /*emptyIsObject=*/true);
+  FieldReader fields(request, "");
+  int64_t ttlMillis = readTtl(fields, options_.defaultHoldTtlMillis, options_.maxHoldTtlMillis);
+  fields.finish();
   StoreLock lock(*this);
   int64_t now = clock_.nowMillis();
   auto hold = store_.loadHold(holdId);

@@ -75,8 +75,13 @@ class Session : public std::enable_shared_from_this<Session> {
     auto started = std::chrono::steady_clock::now();
     auto& request = parser_->get();
     auto view = [](beast::string_view s) { return std::string_view(s.data(), s.size()); };
-    ApiRequest apiRequest{view(request.method_string()), view(request.target()), request.body(),
-                          view(request[http::field::authorization]), view(request["Idempotency-Key"])};
+    const bool head = request.method() == http::verb::head;
+    ApiRequest apiRequest{head ? std::string_view("HEAD") : view(request.method_string()),
+                          view(request.target()),
+                          request.body(),
+                          view(request[http::field::authorization]),
+                          view(request["Idempotency-Key"]),
+                          view(request[http::field::content_type])};
     Route route = Route::NotFound;
     ApiResponse answer;
     if (request.method() == http::verb::options) {
@@ -85,24 +90,31 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       answer = api_.handle(apiRequest, route);
     }
+    const int status = answer.status;
     send(std::move(answer), request.keep_alive(), view(request[http::field::origin]),
-         request.method() == http::verb::options);
-    metrics_.observeRequest(route, answer.status,
+         request.method() == http::verb::options, head);
+    metrics_.observeRequest(route, status,
                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
 
   void reject(int status, std::string_view code, const std::string& message) {
-    send(errorResponse(status, code, message), false, {}, false);
+    send(errorResponse(status, code, message), false, {}, false, false);
   }
 
-  void send(ApiResponse answer, bool keepAlive, std::string_view origin, bool preflight) {
+  void send(ApiResponse answer, bool keepAlive, std::string_view origin, bool preflight, bool head) {
     auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status), 11);
     response->set(http::field::server, "cartcore");
     if (answer.status != 204) response->set(http::field::content_type, answer.contentType);
+    for (const auto& [name, value] : answer.headers) response->set(name, value);
     addCors(*response, origin, preflight);
     response->keep_alive(keepAlive);
-    response->body() = std::move(answer.body);
-    response->prepare_payload();
+    if (head) {
+      // RFC 9110 9.3.2: a HEAD answer has GET's headers, Content-Length included, and no body.
+      response->content_length(answer.body.size());
+    } else {
+      response->body() = std::move(answer.body);
+      response->prepare_payload();
+    }
     response_ = response;
     http::async_write(stream_, *response_, [self = shared_from_this(), keepAlive](beast::error_code ec, std::size_t) {
       if (ec || !keepAlive) return self->close();

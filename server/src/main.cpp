@@ -217,6 +217,7 @@ int main(int argc, char** argv) {
     shopOptions.defaultHoldTtlMillis = options.holdTtlSeconds * 1000;
     shopOptions.maxHoldTtlMillis = options.maxHoldTtlSeconds * 1000;
     shopOptions.maxCartLines = options.maxLines;
+    shopOptions.maxBodyBytes = options.maxBodyBytes;
     shopOptions.retentionMillis = options.retentionDays * 24 * 60 * 60 * 1000;
     for (const auto& endpoint : options.webhooks) shopOptions.webhookEndpointKeys.push_back(endpoint.key());
     Shop shop(store, clock, metrics, shopOptions);

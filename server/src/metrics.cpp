@@ -96,6 +96,8 @@ std::string Metrics::render() const {
   counter("cartcore_webhook_failures_total", "Webhook delivery attempts that failed (retried later).",
           webhookFailures);
   counter("cartcore_config_rejected_total", "Config uploads rejected by validation.", configVersionsRejected);
+  counter("cartcore_inventory_resyncs_total", "Stock mirror reloads after an internal error (should stay 0).",
+          inventoryResyncs);
   if (renderGauges) out += renderGauges();
   return out;
 }

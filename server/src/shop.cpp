@@ -2,6 +2,9 @@
 // Config versions, quotes and the shared helpers of the commerce service.
 #include "shop.hpp"
 
+#include "cartcore/json.hpp"
+#include "request_reader.hpp"
+#include "request_text.hpp"
 #include "util.hpp"
 
 namespace cartcore::server {
@@ -13,7 +16,8 @@ ApiResponse errorResponse(int status, std::string_view code, std::string_view me
   if (!error.is_object()) error = json::object();
   error["code"] = code;
   error["message"] = message;
-  return {status, json{{"ok", false}, {"error", std::move(error)}}.dump()};
+  // Replace rather than throw on bytes that are not UTF-8: building an error must never become a 500.
+  return {status, json{{"ok", false}, {"error", std::move(error)}}.dump(-1, ' ', false, json::error_handler_t::replace)};
 }
 
 int statusForCoreError(const cartcore::Error& error) {
@@ -59,7 +63,9 @@ std::shared_ptr<const CatalogState> Shop::buildCatalog(const ConfigRecord& recor
   state->variantIds = compiled.value().variantIds();
   std::sort(state->variantIds.begin(), state->variantIds.end());
   // The core validated the document; read back the few facts the server needs (SKU, low-stock levels).
-  json config = json::parse(record.configJson, nullptr, false);
+  // The core accepted this text, so the strict parse succeeds and nests at most 64 deep.
+  auto parsedConfig = cartcore::parseStrictJson(record.configJson, cartcore::JsonLimits{cartcore::kMaxConfigBytes});
+  json config = parsedConfig ? std::move(parsedConfig).value() : json();
   std::optional<int64_t> storeLevel;
   if (config.is_object() && config.contains("store") && config["store"].is_object() &&
       config["store"].value("lowStockLevel", json()).is_number_integer())
@@ -112,13 +118,17 @@ std::string Shop::start(const std::string& configFileText, const std::string& se
     catalog_ = state;
   }
   if (seeding && !seedStockText.empty()) {
-    json document = json::parse(seedStockText, nullptr, false);
-    ApiResponse seedError;
-    Transaction tx(store_.db());
-    if (!document.is_object() || !applyStockDocument(*state, document.value("levels", json()), now, "seed",
-                                                     seedError))
-      return "the seed stock is invalid: " + seedError.body;
-    tx.commit();
+    try {
+      json document = parseBody(seedStockText, cartcore::kMaxConfigBytes);
+      FieldReader fields(document, "");
+      const json& levels = fields.required("levels");
+      fields.finish();
+      Transaction tx(store_.db());
+      applyStockDocument(*state, levels, now, "seed");
+      tx.commit();
+    } catch (const RequestError& invalid) {
+      return "the seed stock is invalid: " + invalid.response.body;
+    }
   }
   inventory_.replaceAll(store_.loadStock());
   store_.retryPendingNow();
@@ -168,79 +178,51 @@ ApiResponse Shop::getConfig() {
   return {200, std::move(body)};
 }
 
-std::optional<Shop::PreparedCart> Shop::prepareCart(const CatalogState& catalog, json cart, int64_t now,
-                                                    ApiResponse& error) const {
-  if (cart.is_discarded()) {
-    error = errorResponse(400, "malformed_json", "The body is not valid JSON.");
+std::optional<Shop::PreparedCart> Shop::prepareCart(const CatalogState& catalog, std::string_view cartText,
+                                                    int64_t now, ApiResponse& error) const {
+  // "now" and "stock" are the server's to say (its clock, its live stock), so a cart's own are dropped; a cart
+  // without a currency shops in the store's. Both are edits of the top-level members' text: the rest of the cart
+  // reaches the core byte for byte, and no untrusted tree is ever serialized again.
+  PreparedCart prepared;
+  auto members = topLevelMembers(cartText);
+  std::string currency = members && !hasMember(*members, "currency")
+                             ? std::string(R"("currency":")") + catalog.currency + '"'
+                             : std::string();
+  if (!members) {
+    prepared.storedText = cartText;  // not an object: the core reports why, in its own words
+  } else if (hasMember(*members, "now") || hasMember(*members, "stock")) {
+    // Dropping members must not turn a body the core would refuse (malformed, too deep, repeated keys) into an
+    // acceptable cart, so the whole text passes the strict reader first.
+    if (auto checked = cartcore::parseStrictJson(cartText, cartcore::JsonLimits{cartcore::kMaxRequestBytes}); !checked) {
+      error = {statusForCoreError(checked.error()), cartcore::renderError(checked.error())};
+      return std::nullopt;
+    }
+    prepared.storedText = rebuildObject(cartText, *members, currency, {"now", "stock"});
+  } else {
+    prepared.storedText = currency.empty() ? std::string(cartText) : *prependMembers(cartText, currency);
+  }
+  std::string withClock = prependMembers(prepared.storedText, R"("now":")" + isoTime(now) + '"')
+                              .value_or(prepared.storedText);
+  auto parsed = catalog.engine->parseRequest(withClock);
+  if (!parsed) {
+    error = {statusForCoreError(parsed.error()), cartcore::renderError(parsed.error())};
     return std::nullopt;
   }
-  if (!cart.is_object()) {
-    error = errorResponse(400, "invalid_type", "The cart must be a JSON object.", {{"pointer", ""}});
-    return std::nullopt;
-  }
-  if (cart.contains("lines") && cart["lines"].is_array() && cart["lines"].size() > options_.maxCartLines) {
+  if (parsed.value().lines.size() > options_.maxCartLines) {
     error = errorResponse(400, "too_many_items",
                           "A cart may have at most " + std::to_string(options_.maxCartLines) + " lines.",
                           {{"pointer", "/lines"}});
-    return std::nullopt;
-  }
-  // Stock and time are the server's to say: live stock is injected below, and "now" is the server clock.
-  cart.erase("stock");
-  cart.erase("now");
-  if (!cart.contains("currency")) cart["currency"] = catalog.currency;
-  PreparedCart prepared;
-  prepared.normalizedJson = cart.dump();
-  cart["now"] = isoTime(now);
-  auto parsed = catalog.engine->parseRequest(cart.dump());
-  if (!parsed) {
-    error = {statusForCoreError(parsed.error()), cartcore::renderError(parsed.error())};
     return std::nullopt;
   }
   prepared.request = std::move(parsed).value();
   return prepared;
 }
 
-namespace {
-
-/**
- * The quote hot path splices "now" (and a default currency) into the body text instead of parsing and
- * re-serializing it, which saves a JSON round trip per quote. It only applies when the text cannot already hold
- * those keys: no "now", no "stock", and no \u escape that could spell them. Anything else takes the slow path.
- */
-std::optional<std::string> spliceServerFields(std::string_view body, const std::string& now, const std::string& currency) {
-  std::size_t open = body.find_first_not_of(" \t\r\n");
-  if (open == std::string_view::npos || body[open] != '{') return std::nullopt;
-  if (body.find("\"now\"") != std::string_view::npos || body.find("\"stock\"") != std::string_view::npos ||
-      body.find("\\u") != std::string_view::npos)
-    return std::nullopt;
-  std::string text = "{\"now\":\"" + now + "\"";
-  if (body.find("\"currency\"") == std::string_view::npos) text += ",\"currency\":\"" + currency + "\"";
-  std::string_view rest = body.substr(open + 1);
-  std::size_t next = rest.find_first_not_of(" \t\r\n");
-  if (next != std::string_view::npos && rest[next] != '}') text += ',';
-  text += rest;
-  return text;
-}
-
-}  // namespace
-
 ApiResponse Shop::quote(std::string_view body) {
   auto state = catalog();
   ApiResponse error;
-  int64_t now = clock_.nowMillis();
-  std::optional<PreparedCart> prepared;
-  if (auto spliced = spliceServerFields(body, isoTime(now), state->currency)) {
-    auto parsed = state->engine->parseRequest(*spliced);
-    if (!parsed) return {statusForCoreError(parsed.error()), cartcore::renderError(parsed.error())};
-    if (parsed.value().lines.size() > options_.maxCartLines)
-      return errorResponse(400, "too_many_items",
-                           "A cart may have at most " + std::to_string(options_.maxCartLines) + " lines.",
-                           {{"pointer", "/lines"}});
-    prepared.emplace(PreparedCart{{}, std::move(parsed).value()});
-  } else {
-    prepared = prepareCart(*state, json::parse(body, nullptr, false), now, error);
-    if (!prepared) return error;
-  }
+  auto prepared = prepareCart(*state, body, clock_.nowMillis(), error);
+  if (!prepared) return error;
   prepared->request.stock = inventory_.snapshot(state->variantIds, prepared->request.segments);
   auto quoted = state->engine->quote(prepared->request);
   if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
@@ -265,21 +247,20 @@ ApiResponse Shop::listEvents(int64_t after, int limit) {
 }
 
 ApiResponse Shop::moveClock(std::string_view body) {
-  json request = json::parse(body, nullptr, false);
-  if (request.is_discarded() || !request.is_object())
-    return errorResponse(400, "malformed_json", "Send {\"advanceMs\": n} or {\"now\": \"ISO time\"}.");
-  if (request.contains("advanceMs")) {
-    if (!request["advanceMs"].is_number_integer() || request["advanceMs"].get<int64_t>() < 0)
-      return errorResponse(400, "invalid_value", "advanceMs must be a non-negative integer.",
-                           {{"pointer", "/advanceMs"}});
-    clock_.advance(request["advanceMs"].get<int64_t>());
-  } else if (request.contains("now") && request["now"].is_string()) {
-    int64_t target = 0;
-    if (!parseIsoTime(request["now"].get<std::string>(), target))
-      return errorResponse(400, "invalid_value", "now must be an ISO 8601 UTC time.", {{"pointer", "/now"}});
-    clock_.set(target);
+  json request = parseBody(body, options_.maxBodyBytes);
+  FieldReader fields(request, "");
+  const json* advance = fields.optional("advanceMs");
+  const json* target = fields.optional("now");
+  fields.finish();
+  if ((advance == nullptr) == (target == nullptr))
+    refuse("missing_field", "", "Send exactly one of {\"advanceMs\": n} and {\"now\": \"ISO time\"}.");
+  if (advance) {
+    clock_.advance(readInteger(*advance, "/advanceMs", 0, 100LL * 365 * 24 * 60 * 60 * 1000));
   } else {
-    return errorResponse(400, "missing_field", "Send advanceMs or now.");
+    int64_t millis = 0;
+    if (!parseIsoTime(readString(*target, "/now", 64), millis))
+      refuse("invalid_value", "/now", "now must be an ISO 8601 UTC time.");
+    clock_.set(millis);
   }
   int expired = expireDueHolds();
   int64_t purged = purgeExpiredRecords();

@@ -26,9 +26,14 @@ namespace cartcore::server {
 
 /** An HTTP-shaped answer: status and JSON body. The HTTP layer adds transport headers. */
 struct ApiResponse {
+  ApiResponse() = default;
+  ApiResponse(int statusCode, std::string text, const char* type = "application/json")
+      : status(statusCode), body(std::move(text)), contentType(type) {}
+
   int status = 200;
   std::string body;
   const char* contentType = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers, e.g. Retry-After
 };
 
 /** `{"ok":false,"error":{"code","message",...details}}` with the given status. */
@@ -40,6 +45,7 @@ struct ShopOptions {
   int64_t defaultHoldTtlMillis = 15 * 60 * 1000;
   int64_t maxHoldTtlMillis = 24 * 60 * 60 * 1000;
   std::size_t maxCartLines = 100;
+  std::size_t maxBodyBytes = 1 << 20;  // the HTTP layer refuses larger bodies first; the parser checks again
   std::vector<std::string> webhookEndpointKeys;  // each event gets one delivery per endpoint
   int64_t retentionMillis = 30LL * 24 * 60 * 60 * 1000;  // idempotency records and dead holds are kept this long
 };
@@ -115,7 +121,7 @@ class Shop {
 
  private:
   struct PreparedCart {
-    std::string normalizedJson;  // without "now" and "stock": what a hold stores and checkout re-prices
+    std::string storedText;  // the cart without "now" and "stock", with a currency: what a hold stores
     cartcore::QuoteRequest request;
   };
   /** Holds the write lock and resets statements on exit, so no SELECT keeps a WAL snapshot pinned. */
@@ -131,14 +137,13 @@ class Shop {
 
   std::shared_ptr<const CatalogState> catalog() const;
   std::shared_ptr<const CatalogState> buildCatalog(const ConfigRecord& record, std::string& error) const;
-  /** Validates a cart object and parses it with the core, with the server's clock as "now". */
-  std::optional<PreparedCart> prepareCart(const CatalogState& catalog, nlohmann::json cart, int64_t now,
+  /** Parses a cart's text with the core, with the server's clock as "now" (see the edits in shop.cpp). */
+  std::optional<PreparedCart> prepareCart(const CatalogState& catalog, std::string_view cartText, int64_t now,
                                           ApiResponse& error) const;
-  /** Validates a stock document and writes it (inside the caller's transaction), returning new levels. */
-  std::optional<std::map<std::string, StockLevel>> applyStockDocument(const CatalogState& catalog,
-                                                                     const nlohmann::json& levels, int64_t now,
-                                                                     const std::string& reason,
-                                                                     ApiResponse& error);
+  /** Validates a stock document and writes it (inside the caller's transaction), returning new levels. Refuses
+   *  bad input with a RequestError before writing anything. */
+  std::map<std::string, StockLevel> applyStockDocument(const CatalogState& catalog, const nlohmann::json& levels,
+                                                       int64_t now, const std::string& reason);
   nlohmann::json stockJson(const CatalogState& catalog, const std::string& variant, const StockLevel& level) const;
   nlohmann::json holdJson(const HoldRecord& hold) const;
   /** Marks an active, overdue hold expired inside a transaction; returns true if this call expired it. */

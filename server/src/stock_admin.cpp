@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Stock administration: set and adjust levels, tier reserves and low-stock levels; read levels.
+#include "request_reader.hpp"
 #include "shop.hpp"
 #include "util.hpp"
 
@@ -11,37 +12,23 @@ namespace {
 
 constexpr int64_t kMaxStockUnits = 1'000'000'000'000;  // far above any real shelf, far below int64 overflow
 
-bool isCount(const json& value, int64_t max = kMaxStockUnits) {
-  return value.is_number_integer() && value.get<int64_t>() >= 0 && value.get<int64_t>() <= max;
-}
-
-/** Checks one variant's stock document; returns an error response body's fields or nothing. */
-std::optional<ApiResponse> validateStockDocument(const json& doc, const std::string& pointer) {
-  if (!doc.is_object()) return errorResponse(400, "invalid_type", "A stock level must be an object.", {{"pointer", pointer}});
-  for (const auto& [key, value] : doc.items()) {
-    std::string at = pointer + "/" + key;
-    if (key == "onHand") {
-      if (!isCount(value)) return errorResponse(400, "out_of_range", "onHand must be an integer >= 0.", {{"pointer", at}});
-    } else if (key == "lowStockLevel") {
-      if (!value.is_null() && !isCount(value))
-        return errorResponse(400, "out_of_range", "lowStockLevel must be an integer >= 0 or null.", {{"pointer", at}});
-    } else if (key == "wooProductId" || key == "wooVariationId") {
-      if (!value.is_null() && !(value.is_number_integer() && value.get<int64_t>() > 0))
-        return errorResponse(400, "invalid_value", key + " must be a positive integer or null.", {{"pointer", at}});
-    } else if (key == "reserved") {
-      if (!value.is_object())
-        return errorResponse(400, "invalid_type", "reserved maps a segment to a unit count.", {{"pointer", at}});
-      for (const auto& [segment, units] : value.items()) {
-        if (segment.empty() || segment.size() > 64)
-          return errorResponse(400, "invalid_value", "A segment name has 1 to 64 characters.", {{"pointer", at}});
-        if (!isCount(units))
-          return errorResponse(400, "out_of_range", "A reserve must be an integer >= 0.", {{"pointer", at + "/" + segment}});
-      }
-    } else {
-      return errorResponse(400, "unknown_field", "Unknown field \"" + key + "\".", {{"pointer", at}});
+/** Checks one variant's stock document, refusing the first bad field. */
+void validateStockDocument(const json& doc, const std::string& pointer) {
+  FieldReader fields(doc, pointer);
+  if (const json* onHand = fields.optional("onHand")) readInteger(*onHand, fields.pointerTo("onHand"), 0, kMaxStockUnits);
+  if (const json* low = fields.optional("lowStockLevel"); low && !low->is_null())
+    readInteger(*low, fields.pointerTo("lowStockLevel"), 0, kMaxStockUnits);
+  for (std::string_view key : {"wooProductId", "wooVariationId"})
+    if (const json* id = fields.optional(key); id && !id->is_null()) readInteger(*id, fields.pointerTo(key), 1, INT64_MAX);
+  if (const json* reserved = fields.optional("reserved")) {
+    const std::string at = fields.pointerTo("reserved");
+    if (!reserved->is_object()) refuse("invalid_type", at, "reserved maps a segment to a unit count.");
+    for (const auto& [segment, units] : reserved->items()) {
+      if (segment.empty() || segment.size() > 64) refuse("invalid_value", at, "A segment name has 1 to 64 characters.");
+      readInteger(units, at + "/" + segment, 0, kMaxStockUnits);
     }
   }
-  return std::nullopt;
+  fields.finish();
 }
 
 }  // namespace
@@ -66,25 +53,14 @@ json Shop::stockJson(const CatalogState& catalog, const std::string& variant, co
           {"wooVariationId", optional(level.wooVariationId)}};
 }
 
-std::optional<std::map<std::string, StockLevel>> Shop::applyStockDocument(const CatalogState& catalog,
-                                                                         const json& levels, int64_t now,
-                                                                         const std::string& reason,
-                                                                         ApiResponse& error) {
-  if (!levels.is_object()) {
-    error = errorResponse(400, "invalid_type", "levels maps a variant id to its stock level.", {{"pointer", "/levels"}});
-    return std::nullopt;
-  }
+std::map<std::string, StockLevel> Shop::applyStockDocument(const CatalogState& catalog, const json& levels,
+                                                           int64_t now, const std::string& reason) {
+  if (!levels.is_object()) refuse("invalid_type", "/levels", "levels maps a variant id to its stock level.");
   // Validate everything before writing anything: a bad entry rejects the whole document.
   for (const auto& [variant, doc] : levels.items()) {
-    if (!catalog.engine->hasVariant(variant)) {
-      error = errorResponse(404, "unknown_variant", "The catalog has no variant \"" + variant + "\".",
-                            {{"pointer", "/levels/" + variant}});
-      return std::nullopt;
-    }
-    if (auto invalid = validateStockDocument(doc, "/levels/" + variant)) {
-      error = *invalid;
-      return std::nullopt;
-    }
+    if (!catalog.engine->hasVariant(variant))
+      refuse("unknown_variant", "/levels/" + variant, "The catalog has no variant \"" + variant + "\".", 404);
+    validateStockDocument(doc, "/levels/" + variant);
   }
   std::map<std::string, StockLevel> updated;
   OutboxWriter outbox(store_, options_.webhookEndpointKeys, now);
@@ -114,36 +90,30 @@ std::optional<std::map<std::string, StockLevel>> Shop::applyStockDocument(const 
 }
 
 ApiResponse Shop::putStock(const std::string& variant, std::string_view body) {
-  json doc = json::parse(body, nullptr, false);
-  if (doc.is_discarded()) return errorResponse(400, "malformed_json", "The body is not valid JSON.");
   json levels = json::object();
-  levels[variant] = std::move(doc);
+  levels[variant] = parseBody(body, options_.maxBodyBytes);
   auto state = catalog();
   StoreLock lock(*this);
-  ApiResponse error;
   Transaction tx(store_.db());
-  auto updated = applyStockDocument(*state, levels, clock_.nowMillis(), "stock set", error);
-  if (!updated) return error;
+  auto updated = applyStockDocument(*state, levels, clock_.nowMillis(), "stock set");
   tx.commit();
-  for (const auto& [id, level] : *updated) inventory_.setLevel(id, level);
+  for (const auto& [id, level] : updated) inventory_.setLevel(id, level);
   eventsWritten();
   return {200, json{{"ok", true}, {"stock", stockJson(*state, variant, inventory_.level(variant))}}.dump()};
 }
 
 ApiResponse Shop::putStockBulk(std::string_view body) {
-  json doc = json::parse(body, nullptr, false);
-  if (doc.is_discarded()) return errorResponse(400, "malformed_json", "The body is not valid JSON.");
-  if (!doc.is_object() || !doc.contains("levels") || doc.size() != 1)
-    return errorResponse(400, "invalid_value", "Send {\"levels\": {\"variant-id\": {\"onHand\": n}, ...}}.");
+  json doc = parseBody(body, options_.maxBodyBytes);
+  FieldReader fields(doc, "");
+  const json& levels = fields.required("levels");
+  fields.finish();
   auto state = catalog();
   StoreLock lock(*this);
-  ApiResponse error;
   Transaction tx(store_.db());
-  auto updated = applyStockDocument(*state, doc["levels"], clock_.nowMillis(), "stock set", error);
-  if (!updated) return error;
+  auto updated = applyStockDocument(*state, levels, clock_.nowMillis(), "stock set");
   tx.commit();
   json out = json::array();
-  for (const auto& [id, level] : *updated) {
+  for (const auto& [id, level] : updated) {
     inventory_.setLevel(id, level);
     out.push_back(stockJson(*state, id, level));
   }
@@ -152,35 +122,28 @@ ApiResponse Shop::putStockBulk(std::string_view body) {
 }
 
 ApiResponse Shop::adjustStock(const std::string& variant, std::string_view body) {
-  json doc = json::parse(body, nullptr, false);
-  if (doc.is_discarded()) return errorResponse(400, "malformed_json", "The body is not valid JSON.");
-  if (!doc.is_object()) return errorResponse(400, "invalid_type", "The body must be a JSON object.");
-  for (const auto& [key, value] : doc.items())
-    if (key != "delta" && key != "reason")
-      return errorResponse(400, "unknown_field", "Unknown field \"" + key + "\".", {{"pointer", "/" + key}});
-  if (!doc.value("delta", json()).is_number_integer() || std::llabs(doc["delta"].get<int64_t>()) > kMaxStockUnits)
-    return errorResponse(400, "invalid_value", "delta must be an integer (negative to remove units).",
-                         {{"pointer", "/delta"}});
-  if (doc.contains("reason") && (!doc["reason"].is_string() || doc["reason"].get<std::string>().size() > 200))
-    return errorResponse(400, "invalid_value", "reason must be a string of at most 200 bytes.", {{"pointer", "/reason"}});
+  json doc = parseBody(body, options_.maxBodyBytes);
+  FieldReader fields(doc, "");
+  // Read as the parsed type, range-checked before any arithmetic: 2^64 - 1 is out of range, never -1.
+  const int64_t delta = readInteger(fields.required("delta"), "/delta", -kMaxStockUnits, kMaxStockUnits);
+  const json* reasonField = fields.optional("reason");
+  const std::string reason = reasonField ? readString(*reasonField, "/reason", 200, false) : "adjustment";
+  fields.finish();
   auto state = catalog();
   if (!state->engine->hasVariant(variant))
     return errorResponse(404, "unknown_variant", "The catalog has no variant \"" + variant + "\".");
   StoreLock lock(*this);
   StockLevel level = inventory_.level(variant);
-  int64_t delta = doc["delta"].get<int64_t>();
-  if (level.onHand + delta < 0 || level.onHand + delta > kMaxStockUnits)
+  int64_t adjusted = 0;
+  if (__builtin_add_overflow(level.onHand, delta, &adjusted) || adjusted < 0 || adjusted > kMaxStockUnits)
     return errorResponse(409, "stock_would_go_negative",
                          "onHand is " + std::to_string(level.onHand) + "; the adjustment would leave it out of range.",
                          {{"onHand", level.onHand}, {"delta", delta}});
-  json levels = {{variant, {{"onHand", level.onHand + delta}}}};
-  ApiResponse error;
+  json levels = {{variant, {{"onHand", adjusted}}}};
   Transaction tx(store_.db());
-  auto updated = applyStockDocument(*state, levels, clock_.nowMillis(),
-                                    doc.contains("reason") ? doc["reason"].get<std::string>() : "adjustment", error);
-  if (!updated) return error;
+  auto updated = applyStockDocument(*state, levels, clock_.nowMillis(), reason);
   tx.commit();
-  for (const auto& [id, newLevel] : *updated) inventory_.setLevel(id, newLevel);
+  for (const auto& [id, newLevel] : updated) inventory_.setLevel(id, newLevel);
   eventsWritten();
   return {200, json{{"ok", true}, {"stock", stockJson(*state, variant, inventory_.level(variant))}}.dump()};
 }

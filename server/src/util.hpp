@@ -17,6 +17,8 @@ std::string randomId(std::string_view prefix);
 std::string formatMinor(int64_t minor, int exponent);
 /** FNV-1a 64-bit in hex: a cheap fingerprint to tell a retried request from a different one under the same key. */
 std::string fingerprint(std::string_view text);
+/** True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF). */
+bool isValidUtf8(std::string_view text);
 /** Compares secrets in time independent of where they differ. */
 bool constantTimeEquals(std::string_view a, std::string_view b);
 

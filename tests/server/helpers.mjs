@@ -53,17 +53,16 @@ export async function startServer({ db, args = [] } = {}) {
   };
 }
 
-/** fetch + JSON; never throws on HTTP errors, returns { status, body, headers }. */
-export async function call(server, method, path, { body, headers = {}, admin = false, raw } = {}) {
+/**
+ * fetch + JSON; never throws on HTTP errors, returns { status, body, headers }. POST and PUT carry
+ * `Content-Type: application/json` as the server requires, unless `contentType` says otherwise (null: none).
+ */
+export async function call(server, method, path, { body, headers = {}, admin = false, raw, contentType = 'application/json' } = {}) {
   const init = { method, headers: { ...headers } };
   if (admin) init.headers.authorization = `Bearer ${ADMIN_TOKEN}`;
-  if (raw !== undefined) {
-    init.body = raw;
-    init.headers['content-type'] = 'application/json';
-  } else if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers['content-type'] = 'application/json';
-  }
+  if (raw !== undefined) init.body = raw;
+  else if (body !== undefined) init.body = JSON.stringify(body);
+  if ((method === 'POST' || method === 'PUT') && contentType !== null) init.headers['content-type'] = contentType;
   const response = await fetch(server.base + path, init);
   const text = await response.text();
   let parsed;
