@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+#include "best_deal.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <iterator>
+#include <numeric>
+#include <set>
+
+#include "input_error.hpp"
+#include "stages/cart.hpp"
+#include "stages/price_rules.hpp"
+#include "stages/promotions.hpp"
+
+namespace cartcore {
+namespace {
+
+/** Ranks deals: cheaper first, then fewer codes, then the codes' sorted order, so the choice is deterministic. */
+bool betterDeal(const DealChoice& a, const DealChoice& b) {
+  if (a.total != b.total) return a.total < b.total;
+  if (a.codes.size() != b.codes.size()) return a.codes.size() < b.codes.size();
+  return a.codes < b.codes;
+}
+
+bool isSubset(const std::vector<std::string>& small, const std::vector<std::string>& large) {
+  return std::includes(large.begin(), large.end(), small.begin(), small.end());
+}
+
+/**
+ * For each set of promotions, an upper bound on what they can save together on this cart in any combination:
+ * each evaluated alone on the cart as price rules left it. Promotions only lower prices, and every kind saves at
+ * most that much on a cheaper cart (a percentage of a lower price, the cheapest units' lower prices, a lower
+ * spend tier), which makes this a sound bound for the best-deal search as long as no promotion
+ * stops later ones (a stop rule that stops applying would let blocked promotions in).
+ */
+std::vector<Minor> savingsBounds(const CompiledStore& store, const QuoteRequest& request,
+                                 const std::vector<std::vector<uint32_t>>& promotionSets) {
+  Cart cart = buildCart(store, request);
+  applyPriceRules(cart);
+  const RelevantPromotions relevant(cart);
+  std::vector<Minor> bounds;
+  for (const auto& set : promotionSets) {
+    Minor bound = 0;
+    for (uint32_t p : set) {
+      if (!relevant.contains(p)) continue;
+      bound = addMoney(bound, evaluatePromotion(cart, store.promotions[p], relevant.linesAt(relevant.position(p))).savings);
+    }
+    bounds.push_back(bound);
+  }
+  return bounds;
+}
+
+}  // namespace
+
+/**
+ * The exact best subset of the held codes. Pruning never changes the answer: a code is dropped only when it is
+ * unknown, or when every promotion it unlocks fails for a reason no other code can change (time window, segment,
+ * currency, stock guard, nothing eligible in the cart), and codes unlocking the same live promotions collapse into
+ * one. Every remaining subset within maxCodesPerOrder is priced by the full pipeline (floors, shipping, tax).
+ */
+PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request) {
+  if (request.coupons.size() > kMaxBestDealCodes) {
+    fail(ErrorCode::TooManyItems, "/coupons", "the best-deal search takes at most " + std::to_string(kMaxBestDealCodes) + " codes");
+  }
+  const std::vector<std::string> held = normalizedCoupons(request.coupons);
+  QuoteRequest probe = request;
+  probe.bestDeal = false;
+  probe.nudges = false;
+  probe.coupons = held;
+  PricedCart all = runPipeline(store, probe);
+  constexpr Reason kFixedReasons[] = {Reason::OutsideWindow, Reason::SegmentNotEligible, Reason::CurrencyNotEligible,
+                                      Reason::StockBelowThreshold, Reason::StockUnknown, Reason::NoEligibleItems};
+  std::set<uint32_t> deadPromotions;
+  for (const auto& verdict : all.promotions) {
+    if (std::find(std::begin(kFixedReasons), std::end(kFixedReasons), verdict.reason) != std::end(kFixedReasons)) {
+      deadPromotions.insert(verdict.rule);
+    }
+  }
+  BestDeal deal;
+  std::vector<std::string> candidates;
+  std::set<std::vector<uint32_t>> seenUnlocks;
+  for (const auto& code : held) {
+    auto it = store.promotionsByCoupon.find(code);
+    std::vector<uint32_t> live;
+    if (it != store.promotionsByCoupon.end()) {
+      for (uint32_t p : it->second) {
+        if (!deadPromotions.count(p)) live.push_back(p);
+      }
+    }
+    if (live.empty() || !seenUnlocks.insert(live).second) deal.ignoredCodes.push_back(code);
+    else candidates.push_back(code);
+  }
+  const std::size_t maxCodes = store.maxCodesPerOrder > 0 ? static_cast<std::size_t>(store.maxCodesPerOrder) : candidates.size();
+  // Branch and bound, when the total is the item total alone: no subset can pay less than the total without codes
+  // minus the savings bounds of its codes. Shipping bands, tax rounding and margin clamps break that argument, so
+  // stores using them price every subset.
+  const bool bounded = store.shippingMethods.empty() && !store.tax && !store.margins && !store.hasStopAfter;
+  std::vector<Minor> bounds(candidates.size(), 0);
+  if (bounded) {
+    std::vector<std::vector<uint32_t>> sets;
+    for (const auto& code : candidates) sets.push_back(store.promotionsByCoupon.at(code));
+    bounds = savingsBounds(store, probe, sets);
+    // Largest bounds first, so the first paths find a good total and later ones prune early.
+    std::vector<std::size_t> order(candidates.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bounds[a] > bounds[b]; });
+    std::vector<std::string> sortedCodes;
+    std::vector<Minor> sortedBounds;
+    for (std::size_t i : order) {
+      sortedCodes.push_back(candidates[i]);
+      sortedBounds.push_back(bounds[i]);
+    }
+    candidates = std::move(sortedCodes);
+    bounds = std::move(sortedBounds);
+  }
+  std::vector<DealChoice> priced;
+  std::vector<std::string> subset;
+  std::optional<Minor> noCodeTotal;
+  // The total of the fourth choice the quote would show (the choice and three runners-up) among the subsets priced
+  // so far: a branch that cannot beat it cannot change what is shown.
+  std::optional<Minor> fourthShown;
+  auto refreshFourthShown = [&] {
+    std::vector<const DealChoice*> order;
+    for (const auto& p : priced) order.push_back(&p);
+    std::sort(order.begin(), order.end(), [](const DealChoice* a, const DealChoice* b) { return betterDeal(*a, *b); });
+    std::vector<const DealChoice*> shown;
+    for (const DealChoice* p : order) {
+      bool padded = std::any_of(shown.begin(), shown.end(), [&](const DealChoice* s) { return s->total <= p->total && isSubset(s->codes, p->codes); });
+      if (padded) continue;
+      shown.push_back(p);
+      if (shown.size() == 4) break;
+    }
+    if (shown.size() == 4) fourthShown = shown.back()->total;
+  };
+  auto price = [&](std::vector<std::string> codes) {
+    QuoteRequest r = probe;
+    std::sort(codes.begin(), codes.end());
+    r.coupons = codes;
+    Minor total = payable(runPipeline(store, r).quote);
+    if (!noCodeTotal) noCodeTotal = total;
+    priced.push_back({std::move(codes), total});
+    if (bounded && (!fourthShown || total <= *fourthShown)) refreshFourthShown();
+  };
+  std::function<void(std::size_t, Minor)> visit = [&](std::size_t next, Minor boundSoFar) {
+    price(subset);
+    if (subset.size() == maxCodes) return;
+    for (std::size_t i = next; i < candidates.size(); ++i) {
+      if (bounded && fourthShown) {
+        // The most any extension through candidate i can save: its bound plus the largest bounds after it.
+        Minor reach = boundSoFar;
+        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach += bounds[k];
+        if (*noCodeTotal - reach > *fourthShown) break;  // bounds are sorted: later candidates reach even less
+      }
+      subset.push_back(candidates[i]);
+      visit(i + 1, boundSoFar + bounds[i]);
+      subset.pop_back();
+    }
+  };
+  visit(0, 0);
+  std::sort(priced.begin(), priced.end(), betterDeal);
+  deal.subsetsPriced = static_cast<int64_t>(priced.size());
+  deal.chosen = priced.front();
+  // Runners-up that are real alternatives: not the choice plus codes that add nothing.
+  std::vector<const DealChoice*> shown{&priced.front()};
+  for (std::size_t i = 1; i < priced.size() && deal.alternatives.size() < 3; ++i) {
+    bool padded = std::any_of(shown.begin(), shown.end(), [&](const DealChoice* s) {
+      return s->total <= priced[i].total && isSubset(s->codes, priced[i].codes);
+    });
+    if (padded) continue;
+    shown.push_back(&priced[i]);
+    deal.alternatives.push_back(priced[i]);
+  }
+  QuoteRequest finalRequest = probe;
+  finalRequest.coupons = deal.chosen.codes;
+  PricedCart result = runPipeline(store, finalRequest);
+  for (const auto& code : held) {
+    if (std::binary_search(deal.chosen.codes.begin(), deal.chosen.codes.end(), code)) continue;
+    bool unknown = !store.promotionsByCoupon.count(code);
+    CouponVerdict c;
+    c.code = code;
+    c.status = unknown ? "unknown" : "not_applied";
+    c.reason = unknown ? Reason::UnknownCoupon : Reason::NotInBestDeal;
+    result.coupons.push_back(std::move(c));
+  }
+  std::stable_sort(result.coupons.begin(), result.coupons.end(), [](const CouponVerdict& a, const CouponVerdict& b) { return a.code < b.code; });
+  result.quote.bestDeal = std::move(deal);
+  return result;
+}
+
+}  // namespace cartcore

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// What the pipeline stages record about why: a stable reason code for the JSON and the facts of one sentence. The
+// stages never write words; explanations.cpp turns these facts into sentences after pricing, so a stage reads as
+// arithmetic and its sentences can change (or be skipped) without touching it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cartcore/engine.hpp"
+#include "money.hpp"
+
+namespace cartcore {
+
+struct VariantInfo;
+
+/** The stable reason codes of outcomes, coupons and nudges (README "Reason codes"). */
+enum class Reason : uint8_t {
+  Applied,
+  OutsideWindow,
+  SegmentNotEligible,
+  CurrencyNotEligible,
+  StockBelowThreshold,
+  StockUnknown,
+  MinSubtotalNotMet,
+  MinQuantityNotMet,
+  BuyQuantityNotMet,
+  BundleIncomplete,
+  TierNotReached,
+  NoEligibleItems,
+  NoSaving,
+  BetterPriceRuleApplied,
+  BlockedByExclusive,
+  BlockedByStopRule,
+  LostToBetterInGroup,
+  LostToBetterCombination,
+  UnknownCoupon,
+  NotInBestDeal,
+  FreeShippingThreshold,
+};
+
+/** The code as it appears in JSON, e.g. "min_subtotal_not_met". */
+std::string_view reasonCode(Reason reason);
+
+/** Which sentence explains an outcome. Each names the Explanation fields it reads. */
+enum class Message : uint8_t {
+  None,
+  // Price rules.
+  PriceRuleApplied,         // count = lines, amount = saving
+  TierNotReached,           // count = units missing, flag = mix and match
+  PriceForSegments,         // segments
+  PriceNotLower,
+  BetterPriceRuleApplied,   // name = the winning rule
+  // Conditions shared by promotions.
+  OfferStarts,              // time
+  OfferEnded,               // time
+  OfferForSegments,         // segments
+  CurrencyNotEligible,      // name = currency
+  StockUnknown,             // variant
+  StockBelowThreshold,      // variant, count = available, count2 = needed
+  NoEligibleItems,
+  MinQuantityNotMet,        // count = units missing
+  MinSubtotalNotMet,        // amount = spend missing
+  NoSaving,
+  // Each promotion kind, applied or not.
+  ItemDiscountApplied,      // count = units
+  BuyQuantityNotMet,        // count = units missing
+  GetQuantityNotMet,        // count = discounted units missing
+  BuyXGetYApplied,          // count = x, count2 = y, count3 = applications
+  BundleIncomplete,         // count = units missing
+  BundleNoSaving,
+  BundleApplied,            // count = applications, amount = value of the bundled items
+  SpendTierReached,         // amount = eligible spend, amount2 = the tier
+  FreeShippingApplied,
+  // Stacking.
+  BlockedByStopRule,        // name = the stopping promotion
+  LostToBetterInGroup,      // name = group, name2 = winner, amount = winner's saving, amount2 = this one's
+  BlockedByExclusive,       // name = the exclusive promotion, amount = its saving
+  LostToBetterCombination,  // amount = the combination's saving, amount2 = this one's
+  // Coupons.
+  UnknownCoupon,            // name = code
+  NotInBestDeal,            // name = code
+  // Nudges.
+  NudgeSpendMore,           // amount = spend missing, name = promotion
+  NudgeAddForFree,          // count = units missing, count2 = units free, name = item noun (singular), flag = plural noun
+  NudgeAddMore,             // count = units missing, name = promotion, name2 = item noun, flag = plural noun
+  NudgeFreeShipping,        // amount = spend missing, name = method
+  // Margin protection and warnings.
+  MarginClamp,              // variant, amount = discount after, amount2 = before, name = floor ("" for shoppers)
+  MissingCost,              // variant, name = floor
+  StaleRates,               // name = currency, time = rates as of, count = minutes allowed
+};
+
+/**
+ * The facts one sentence needs. Views point into the compiled store or the request, which outlive the quote's
+ * rendering; only the fields its Message names are read.
+ */
+struct Explanation {
+  Explanation() = default;
+  Explanation(Message m) : message(m) {}  // NOLINT(google-explicit-constructor): `why = {Message::X}` reads best
+
+  Message message = Message::None;
+  int64_t count = 0;
+  int64_t count2 = 0;
+  int64_t count3 = 0;
+  Minor amount = 0;
+  Minor amount2 = 0;
+  EpochMillis time = 0;
+  bool flag = false;
+  std::string_view name;
+  std::string_view name2;
+  const VariantInfo* variant = nullptr;
+  const std::vector<std::string>* segments = nullptr;
+};
+
+/** One price rule's or promotion's outcome while pricing; the explanations layer turns it into a RuleOutcome. */
+struct RuleVerdict {
+  RuleVerdict() = default;
+  explicit RuleVerdict(uint32_t ruleIndex) : rule(ruleIndex) {}
+
+  uint32_t rule = 0;  // index into store.priceRules or store.promotions
+  bool applied = false;
+  Minor amount = 0;   // the saving when applied, minor units
+  Reason reason = Reason::NoSaving;
+  std::optional<Minor> amountNeeded;
+  std::optional<int64_t> quantityNeeded;
+  std::string_view by;      // id of the rule that beat or blocked this one
+  std::string_view coupon;  // the entered code that unlocked it
+  /** Margin protection gave back part of the saving: what it was before. */
+  std::optional<Minor> limitedFrom;
+  Explanation why;
+};
+
+/** One entered code's outcome. */
+struct CouponVerdict {
+  std::string code;  // normalized
+  std::string_view status;  // "applied", "not_applied", "unknown"
+  Reason reason = Reason::UnknownCoupon;
+  /** The promotion whose outcome explains the code (index into the promotion verdicts), when one does. */
+  std::optional<std::size_t> promotion;
+};
+
+}  // namespace cartcore

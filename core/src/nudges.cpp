@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#include "nudges.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace cartcore {
+namespace {
+
+/** The name of the one product every variant a promotion counts belongs to ("Tee"), or "" when they span several. */
+std::string_view countedProductName(const CompiledStore& store, const Promotion& promo) {
+  VariantSet counted;
+  if (promo.type == Promotion::Type::BuyXGetY) {
+    std::set_union(promo.buyVariants.begin(), promo.buyVariants.end(), promo.getVariants.begin(), promo.getVariants.end(),
+                   std::back_inserter(counted));
+  } else {
+    counted = promo.eligible;
+  }
+  if (counted.empty()) return {};
+  const std::string& product = store.variants[counted.front()].productId;
+  for (uint32_t v : counted) {
+    if (store.variants[v].productId != product) return {};
+  }
+  return store.variants[counted.front()].name;
+}
+
+}  // namespace
+
+void collectNudges(const CompiledStore& store, PricedCart& priced) {
+  // Only reasons the shopper can fix by adding to the cart.
+  for (const auto& verdict : priced.promotions) {
+    if (verdict.applied || (!verdict.amountNeeded && !verdict.quantityNeeded)) continue;
+    const Promotion& promo = store.promotions[verdict.rule];
+    Nudge n;
+    n.kind = "promotion";
+    n.id = promo.id;
+    n.reason = reasonCode(verdict.reason);
+    n.amountNeeded = verdict.amountNeeded;
+    n.quantityNeeded = verdict.quantityNeeded;
+    Explanation why;
+    if (verdict.amountNeeded) {
+      why.message = Message::NudgeSpendMore;
+      why.amount = *verdict.amountNeeded;
+      why.name = promo.name;
+    } else {
+      bool getsFree = promo.type == Promotion::Type::BuyXGetY && promo.discount.kind == PriceChange::Kind::PercentOff &&
+                      promo.discount.value == kWhole;
+      why.message = getsFree ? Message::NudgeAddForFree : Message::NudgeAddMore;
+      why.count = *verdict.quantityNeeded;
+      why.count2 = promo.getQuantity;
+      why.name = promo.name;
+      why.name2 = countedProductName(store, promo);
+    }
+    priced.nudges.push_back(std::move(n));
+    priced.nudgesWhy.push_back(why);
+  }
+  if (priced.quote.shipping) {
+    for (const auto& o : priced.quote.shipping->options) {
+      if (!o.amountToFree) continue;
+      priced.nudges.push_back({"shipping", o.id, "free_shipping_threshold", o.amountToFree, std::nullopt, ""});
+      auto method = std::lower_bound(store.shippingMethods.begin(), store.shippingMethods.end(), o.id,
+                                     [](const ShippingMethod& m, const std::string& id) { return m.id < id; });
+      Explanation why{Message::NudgeFreeShipping};
+      why.amount = *o.amountToFree;
+      why.name = method->name;  // the store's, which outlives the quote being assembled
+      priced.nudgesWhy.push_back(why);
+    }
+  }
+}
+
+}  // namespace cartcore

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+#include "stages/margin.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "input_error.hpp"
+#include "stages/unit_picks.hpp"
+
+namespace cartcore {
+namespace {
+
+/** The most specific floor for a line (variant 4, category 2, segment 1; ties: the id sorting first). */
+const MarginFloor* floorFor(const Cart& cart, const VariantInfo& variant) {
+  const MarginFloor* best = nullptr;
+  for (const auto& floor : cart.store.margins->floors) {
+    if (floor.hasVariants && !contains(floor.variants, static_cast<uint32_t>(&variant - cart.store.variants.data()))) continue;
+    if (!floor.categories.empty()) {
+      bool any = false;
+      for (const auto& c : variant.categories) any = any || std::binary_search(floor.categories.begin(), floor.categories.end(), c);
+      if (!any) continue;
+    }
+    if (!floor.segments.empty() && !cart.customerHasSegment(floor.segments)) continue;
+    if (!best || floor.specificity > best->specificity) best = &floor;
+  }
+  return best;
+}
+
+/** The sum of every tax rate on a line's class at the destination, for tax-inclusive floors; 0 otherwise. */
+PartsPerMillion inclusiveTaxPpm(const Cart& cart, const VariantInfo& variant) {
+  const CompiledStore& store = cart.store;
+  if (!store.tax || !store.tax->pricesIncludeTax) return 0;
+  PartsPerMillion sum = 0;
+  for (const TaxRate* r : taxRatesFor(*store.tax, cart.request.destinationCountry, cart.request.destinationRegion, variant.taxClass)) {
+    sum += r->percent;
+  }
+  return sum;
+}
+
+/**
+ * Gives back `amount` of a line's promotion discounts, last-applied promotion first (it was the one that went too
+ * far), and re-spreads the line's price evenly over its units.
+ */
+void giveBackDiscount(LineState& line, Minor amount, std::map<std::string, Minor>& reducedByPromotion) {
+  Minor base = mulMoney(line.baseUnit, line.quantity());
+  Minor target = addMoney(line.total(), amount);
+  CARTCORE_ASSERT(amount >= 0 && target <= base);
+  for (auto it = line.adjustments.rbegin(); it != line.adjustments.rend() && amount > 0; ++it) {
+    if (it->source != "promotion") continue;
+    Minor take = std::min(amount, -it->amount);
+    it->amount += take;
+    amount -= take;
+    reducedByPromotion[it->id] += take;
+  }
+  CARTCORE_ASSERT(amount == 0);
+  line.adjustments.erase(std::remove_if(line.adjustments.begin(), line.adjustments.end(),
+                                        [](const Adjustment& a) { return a.source == "promotion" && a.amount == 0; }),
+                         line.adjustments.end());
+  line.groups.clear();
+  splitDiscountOverUnits(line.quantity(), line.baseUnit, base - target, line.groups);
+  normalizeGroups(line.groups);
+}
+
+}  // namespace
+
+MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions) {
+  const CompiledStore& store = cart.store;
+  const MarginSettings& settings = *store.margins;
+  MarginProtection out;
+  MarginReport& report = out.report;
+  report.internal = settings.internal;
+  report.orderCapPpm = settings.maxOrderDiscount;
+  std::map<std::string, Minor> reduced;  // promotion id -> discount given back
+  for (auto& line : cart.lines) {
+    const VariantInfo& variant = store.variants[line.variant];
+    const MarginFloor* floor = floorFor(cart, variant);
+    if (!floor) continue;
+    if (!variant.cost) {
+      if (!settings.skipMissingCost) {
+        fail(ErrorCode::MissingCost, linePointer(cart, line),
+             "margin floor \"" + floor->id + "\" applies to " + variant.id + ", which has no cost in the catalog");
+      }
+      out.warnings.push_back({"missing_cost", "", "", line.line->id});
+      Explanation why{Message::MissingCost};
+      why.variant = &variant;
+      why.name = floor->id;
+      out.warningsWhy.push_back(why);
+      continue;
+    }
+    MarginFloorValue value = floor->value;
+    for (const auto& o : floor->overrides) {
+      if (o.window.contains(cart.request.now)) {
+        value = o.value;  // the first matching override wins, in the order the merchant listed them
+        break;
+      }
+    }
+    const int64_t q = line.quantity();
+    Minor cost = mulMoney(*variant.cost, q);
+    // The least the line may earn net of tax: cost / (1 - p) for a percentage (margin as a share of the net
+    // price), cost + amount per unit otherwise; rounded up, so the floor is never breached by a rounding.
+    Minor minNet = value.percent ? mulDivCeil(cost, kWhole, kWhole - value.value) : addMoney(cost, mulMoney(value.value, q));
+    PartsPerMillion taxPpm = inclusiveTaxPpm(cart, variant);
+    Minor minTotal = taxPpm > 0 ? mulDivCeil(minNet, kWhole + taxPpm, kWhole) : minNet;
+    Minor base = mulMoney(line.baseUnit, q);
+    Minor current = line.total();
+    if (current >= minTotal || current >= base) continue;
+    Minor target = std::min(base, minTotal);
+    MarginClamp clamp;
+    clamp.line = line.line->id;
+    clamp.floor = settings.internal ? floor->id : "";
+    clamp.discountBefore = base - current;
+    clamp.discountAfter = base - target;
+    Explanation why{Message::MarginClamp};
+    why.variant = &variant;
+    why.amount = clamp.discountAfter;
+    why.amount2 = clamp.discountBefore;
+    if (settings.internal) why.name = floor->id;
+    giveBackDiscount(line, target - current, reduced);
+    report.clamps.push_back(std::move(clamp));
+    out.clampsWhy.push_back(why);
+  }
+  if (settings.maxOrderDiscount) {
+    // The cap bounds promotion discounts against the order as price rules left it; price rules are shelf prices.
+    Minor baseTotal = 0, discount = 0;
+    std::vector<Minor> lineDiscounts;
+    for (const auto& line : cart.lines) {
+      Minor base = mulMoney(line.baseUnit, line.quantity());
+      baseTotal = addMoney(baseTotal, base);
+      lineDiscounts.push_back(base - line.total());
+      discount += lineDiscounts.back();
+    }
+    Minor cap = percentOf(baseTotal, *settings.maxOrderDiscount);
+    if (discount > cap) {
+      report.orderDiscountBefore = discount;
+      report.orderDiscountAfter = cap;
+      std::vector<Minor> giveBack = allocateProRata(discount - cap, lineDiscounts);
+      for (std::size_t i = 0; i < cart.lines.size(); ++i) {
+        if (giveBack[i] > 0) giveBackDiscount(cart.lines[i], giveBack[i], reduced);
+      }
+    }
+  }
+  for (const auto& [id, amount] : reduced) {
+    for (auto& verdict : promotions) {
+      if (store.promotions[verdict.rule].id != id || !verdict.applied) continue;
+      // The sentence restates the saving rather than leave the unclamped figure in it.
+      verdict.limitedFrom = verdict.amount;
+      verdict.amount -= amount;
+    }
+  }
+  return out;
+}
+
+void reportMargins(const Cart& cart, const std::vector<QuotedLine>& lines, bool taxIncluded, MarginReport& report) {
+  LineMargin order;
+  bool any = false;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const QuotedLine& line = lines[i];
+    const VariantInfo& variant = cart.store.variants[cart.lines[i].variant];
+    if (!variant.cost) {
+      report.linesWithoutCost.push_back(line.id);
+      continue;
+    }
+    LineMargin m;
+    m.line = line.id;
+    m.revenue = taxIncluded && line.tax ? line.total - *line.tax : line.total;
+    m.cost = mulMoney(*variant.cost, line.quantity);
+    m.margin = m.revenue - m.cost;
+    m.percentPpm = m.revenue > 0 ? mulDivRound(m.margin, kWhole, m.revenue) : 0;
+    order.revenue = addMoney(order.revenue, m.revenue);
+    order.cost = addMoney(order.cost, m.cost);
+    any = true;
+    report.lines.push_back(std::move(m));
+  }
+  if (!any) return;
+  order.margin = order.revenue - order.cost;
+  order.percentPpm = order.revenue > 0 ? mulDivRound(order.margin, kWhole, order.revenue) : 0;
+  report.order = order;
+}
+
+}  // namespace cartcore

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+#include "stages/price_rules.hpp"
+
+#include <map>
+#include <optional>
+
+#include "stages/conditions.hpp"
+#include "stages/unit_picks.hpp"
+
+namespace cartcore {
+namespace {
+
+struct PriceRuleTally {
+  Minor saving = 0;
+  int64_t linesApplied = 0;
+  std::optional<RuleVerdict> failure;  // the first reason it did not apply, by line id
+};
+
+/** What `rule` would price one unit of `line` at, or why it does not apply (in `miss`). */
+std::optional<Minor> proposePrice(const Cart& cart, const PriceRule& rule, const LineState& line, RuleVerdict& miss) {
+  switch (rule.type) {
+    case PriceRule::Type::Tiered: {
+      int64_t quantity = line.quantity();
+      if (rule.mixAndMatch) {  // mix-and-match tiers count every matching line together
+        quantity = 0;
+        for (const auto& l : cart.lines) {
+          if (contains(rule.targets, l.variant)) quantity += l.quantity();
+        }
+      }
+      const QuantityTier* reached = nullptr;
+      for (const auto& tier : rule.tiers) {
+        if (quantity >= tier.minQuantity) reached = &tier;
+      }
+      if (reached) return changedUnitPrice(line.listUnit, reached->change);
+      miss.reason = Reason::TierNotReached;
+      miss.quantityNeeded = rule.tiers.front().minQuantity - quantity;
+      miss.why = {Message::TierNotReached};
+      miss.why.count = *miss.quantityNeeded;
+      miss.why.flag = rule.mixAndMatch;
+      return std::nullopt;
+    }
+    case PriceRule::Type::MemberPrice:
+      if (cart.customerHasSegment(rule.segments)) return changedUnitPrice(line.listUnit, rule.change);
+      miss.reason = Reason::SegmentNotEligible;
+      miss.why = {Message::PriceForSegments};
+      miss.why.segments = &rule.segments;
+      return std::nullopt;
+    case PriceRule::Type::FlashSale:
+      if (rule.window->contains(cart.request.now)) return changedUnitPrice(line.listUnit, rule.change);
+      miss.reason = Reason::OutsideWindow;
+      miss.why = windowExplanation(*rule.window, cart.request.now);
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<RuleVerdict> applyPriceRules(Cart& cart) {
+  const CompiledStore& store = cart.store;
+  std::map<uint32_t, PriceRuleTally> tallies;  // ordered by rule index = rule id
+  std::vector<uint32_t> proposers;
+  for (auto& line : cart.lines) {
+    std::optional<uint32_t> winner;
+    Minor best = line.listUnit;
+    proposers.clear();
+    for (uint32_t r : store.priceRulesByVariant[line.variant]) {
+      PriceRuleTally& tally = tallies[r];
+      RuleVerdict miss;
+      miss.rule = r;
+      std::optional<Minor> proposal = proposePrice(cart, store.priceRules[r], line, miss);
+      if (proposal && *proposal >= line.listUnit) {
+        proposal.reset();
+        miss.reason = Reason::NoSaving;
+        miss.why = {Message::PriceNotLower};
+      }
+      if (!proposal) {
+        if (!tally.failure ||
+            (miss.quantityNeeded && tally.failure->quantityNeeded && *miss.quantityNeeded < *tally.failure->quantityNeeded)) {
+          tally.failure = miss;
+        }
+        continue;
+      }
+      proposers.push_back(r);
+      if (*proposal < best) {  // strict: among equal prices the rule id sorting first wins
+        best = *proposal;
+        winner = r;
+      }
+    }
+    for (uint32_t r : proposers) {
+      if (r == winner) continue;
+      PriceRuleTally& tally = tallies[r];
+      if (!tally.failure) tally.failure = RuleVerdict{r};
+      if (tally.failure->reason != Reason::BetterPriceRuleApplied) {
+        // Only the reason, the winner and the sentence change: what an earlier line found missing stays.
+        tally.failure->reason = Reason::BetterPriceRuleApplied;
+        tally.failure->by = store.priceRules[*winner].id;
+        tally.failure->why = {Message::BetterPriceRuleApplied};
+        tally.failure->why.name = store.priceRules[*winner].name;
+      }
+    }
+    if (winner) {
+      const PriceRule& rule = store.priceRules[*winner];
+      Minor saving = mulMoney(line.listUnit - best, line.quantity());
+      line.baseUnit = best;
+      line.groups = {{line.quantity(), best}};
+      line.adjustments.push_back({"priceRule", rule.id, rule.name, -saving});
+      tallies[*winner].saving += saving;
+      tallies[*winner].linesApplied += 1;
+    }
+  }
+  std::vector<RuleVerdict> verdicts;
+  verdicts.reserve(tallies.size());
+  for (auto& [r, tally] : tallies) {
+    if (tally.linesApplied > 0) {
+      RuleVerdict applied{r};
+      applied.applied = true;
+      applied.amount = tally.saving;
+      applied.reason = Reason::Applied;
+      applied.why = {Message::PriceRuleApplied};
+      applied.why.count = tally.linesApplied;
+      applied.why.amount = tally.saving;
+      verdicts.push_back(applied);
+    } else {
+      verdicts.push_back(*tally.failure);
+    }
+  }
+  return verdicts;
+}
+
+}  // namespace cartcore

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#include "stages/promotions.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "input_error.hpp"
+
+namespace cartcore {
+
+const PromotionKind& promotionKind(Promotion::Type type) {
+  switch (type) {
+    case Promotion::Type::ItemDiscount: return kItemDiscount;
+    case Promotion::Type::BuyXGetY: return kBuyXGetY;
+    case Promotion::Type::Bundle: return kBundle;
+    case Promotion::Type::SpendThreshold: return kSpendThreshold;
+    case Promotion::Type::FreeShipping: return kFreeShipping;
+  }
+  CARTCORE_ASSERT(!"unknown promotion type");
+  return kItemDiscount;
+}
+
+void applyLineChanges(Cart& cart, const Promotion& promo, const Evaluation& e) {
+  for (const auto& change : e.changes) {
+    LineState& line = cart.lines[change.line];
+    line.groups = change.groups;
+    if (change.discount > 0) line.adjustments.push_back({"promotion", promo.id, promo.name, -change.discount});
+  }
+}
+
+RelevantPromotions::RelevantPromotions(const Cart& cart) {
+  const CompiledStore& store = cart.store;
+  constexpr std::size_t kNoLine = SIZE_MAX;
+  constexpr std::size_t kAllLines = SIZE_MAX - 1;
+  std::vector<std::pair<uint32_t, std::size_t>> touches;
+  for (std::size_t l = 0; l < cart.lines.size(); ++l) {
+    for (uint32_t p : store.promotionsByVariant[cart.lines[l].variant]) touches.emplace_back(p, l);
+  }
+  if (!cart.lines.empty()) {
+    for (uint32_t p : store.cartWidePromotions) touches.emplace_back(p, kAllLines);
+  }
+  for (const auto& code : cart.coupons) {
+    auto it = store.promotionsByCoupon.find(code);
+    if (it == store.promotionsByCoupon.end()) continue;
+    for (uint32_t p : it->second) touches.emplace_back(p, kNoLine);
+  }
+  std::sort(touches.begin(), touches.end());
+  lineIndexes_.resize(cart.lines.size());
+  std::iota(lineIndexes_.begin(), lineIndexes_.end(), std::size_t{0});  // [0, n): the all-lines run
+  for (const auto& [p, l] : touches) {
+    if (relevant_.empty() || relevant_.back() != p) {
+      relevant_.push_back(p);
+      runs_.push_back({lineIndexes_.size(), 0});
+    }
+    LineRun& run = runs_.back();
+    if (l == kAllLines) {
+      run = {0, cart.lines.size()};
+    } else if (l != kNoLine && (run.count == 0 || lineIndexes_.back() != l)) {
+      lineIndexes_.push_back(l);  // touches are sorted, so a promotion's lines arrive together, in order
+      ++run.count;
+    }
+  }
+}
+
+std::size_t RelevantPromotions::position(uint32_t promotion) const {
+  auto it = std::lower_bound(relevant_.begin(), relevant_.end(), promotion);
+  CARTCORE_ASSERT(it != relevant_.end() && *it == promotion);
+  return static_cast<std::size_t>(it - relevant_.begin());
+}
+
+bool RelevantPromotions::contains(uint32_t promotion) const {
+  return std::binary_search(relevant_.begin(), relevant_.end(), promotion);
+}
+
+std::span<const std::size_t> RelevantPromotions::linesAt(std::size_t position) const {
+  const LineRun& run = runs_[position];
+  return {lineIndexes_.data() + run.offset, run.count};
+}
+
+Evaluation evaluatePromotion(const Cart& cart, const Promotion& promo, std::span<const std::size_t> lines) {
+  Evaluation e;
+  if (lines.empty()) {
+    e.reason = Reason::NoEligibleItems;
+    e.why = {Message::NoEligibleItems};
+    return e;
+  }
+  PromotionScope scope{lines, 0, 0};
+  for (std::size_t i : lines) {
+    scope.subtotal = addMoney(scope.subtotal, cart.lines[i].total());
+    scope.quantity += cart.lines[i].quantity();
+  }
+  const Conditions& c = promo.conditions;
+  if (c.minQuantity && scope.quantity < *c.minQuantity) {
+    e.reason = Reason::MinQuantityNotMet;
+    e.quantityNeeded = *c.minQuantity - scope.quantity;
+    e.why = {Message::MinQuantityNotMet};
+    e.why.count = *e.quantityNeeded;
+    return e;
+  }
+  if (c.minSubtotal && scope.subtotal < *c.minSubtotal) {
+    e.reason = Reason::MinSubtotalNotMet;
+    e.amountNeeded = *c.minSubtotal - scope.subtotal;
+    e.why = {Message::MinSubtotalNotMet};
+    e.why.amount = *e.amountNeeded;
+    return e;
+  }
+  promotionKind(promo.type).evaluate(cart, promo, scope, e);
+  if (e.reason && *e.reason != Reason::Applied) return e;  // the kind found it cannot apply
+  e.savings = 0;
+  for (const auto& change : e.changes) e.savings += change.discount;
+  if (e.savings > 0 || e.freeShipping) {
+    e.applies = true;
+    e.reason = Reason::Applied;
+  } else {
+    e.reason = Reason::NoSaving;
+    e.why = {Message::NoSaving};
+  }
+  return e;
+}
+
+void applyPromotion(Cart& cart, const Promotion& promo, const Evaluation& e) { promotionKind(promo.type).apply(cart, promo, e); }
+
+}  // namespace cartcore

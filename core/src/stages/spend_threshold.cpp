@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// Promotion kind "spendThreshold": spend tiers on the eligible subtotal; the reached tier's discount is spread over
+// the eligible units pro rata to their value.
+#include "stages/promotions.hpp"
+
+namespace cartcore {
+namespace {
+
+void evaluateSpendThreshold(const Cart& cart, const Promotion& promo, const PromotionScope& scope, Evaluation& e) {
+  const SpendTier* reached = nullptr;
+  for (const auto& tier : promo.tiers) {
+    if (scope.subtotal >= tier.minSubtotal) reached = &tier;
+  }
+  if (!reached) {
+    e.reason = Reason::MinSubtotalNotMet;
+    e.amountNeeded = promo.tiers.front().minSubtotal - scope.subtotal;
+    e.why = {Message::MinSubtotalNotMet};
+    e.why.amount = *e.amountNeeded;
+    return;
+  }
+  Minor discount = reached->change.kind == PriceChange::Kind::PercentOff ? percentOf(scope.subtotal, reached->change.value)
+                                                                         : std::min(reached->change.value, scope.subtotal);
+  e.changes = spreadDiscount(cart.lines, discount, allUnits(cart.lines, scope.lines));
+  e.applications = 1;
+  e.why = {Message::SpendTierReached};
+  e.why.amount = scope.subtotal;
+  e.why.amount2 = reached->minSubtotal;
+}
+
+}  // namespace
+
+const PromotionKind kSpendThreshold{evaluateSpendThreshold, applyLineChanges};
+
+}  // namespace cartcore
