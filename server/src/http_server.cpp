@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <iostream>
 #include <limits>
 #include <optional>
 
@@ -19,8 +20,19 @@ using tcp = boost::asio::ip::tcp;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Api& api, Metrics& metrics, const HttpOptions& options)
-      : stream_(std::move(socket)), api_(api), metrics_(metrics), options_(options) {}
+  Session(tcp::socket socket, Api& api, Metrics& metrics, const HttpOptions& options,
+          std::shared_ptr<std::atomic<std::size_t>> openConnections)
+      : stream_(std::move(socket)), api_(api), metrics_(metrics), options_(options),
+        openConnections_(std::move(openConnections)) {
+    openConnections_->fetch_add(1);
+    metrics_.connectionsOpen.fetch_add(1);
+  }
+  ~Session() {
+    openConnections_->fetch_sub(1);
+    metrics_.connectionsOpen.fetch_sub(1);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void start() { readHeader(); }
 
@@ -162,13 +174,26 @@ class Session : public std::enable_shared_from_this<Session> {
   Api& api_;
   Metrics& metrics_;
   const HttpOptions& options_;
+  std::shared_ptr<std::atomic<std::size_t>> openConnections_;
 };
+
+/** Accept failures that mean "no file descriptor or memory for a new socket right now": retrying at once would
+ *  fail the same way in a busy loop, and the connection waits in the backlog either way. */
+bool outOfResources(const beast::error_code& ec) {
+  return ec == boost::system::errc::too_many_files_open || ec == boost::system::errc::too_many_files_open_in_system ||
+         ec == boost::system::errc::no_buffer_space || ec == boost::system::errc::not_enough_memory;
+}
 
 }  // namespace
 
 HttpServer::HttpServer(boost::asio::io_context& acceptIo, std::vector<boost::asio::io_context*> workers,
                        const tcp::endpoint& endpoint, Api& api, Metrics& metrics, HttpOptions options)
-    : workers_(std::move(workers)), acceptor_(acceptIo), api_(api), metrics_(metrics), options_(std::move(options)) {
+    : workers_(std::move(workers)),
+      acceptor_(acceptIo),
+      acceptRetry_(acceptIo),
+      api_(api),
+      metrics_(metrics),
+      options_(std::move(options)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -182,17 +207,44 @@ void HttpServer::start() { accept(); }
 void HttpServer::stop() {
   beast::error_code ignored;
   acceptor_.close(ignored);
+  acceptRetry_.cancel();
+}
+
+void HttpServer::acceptLater(std::chrono::milliseconds delay) {
+  acceptRetry_.expires_after(delay);
+  acceptRetry_.async_wait([this](beast::error_code ec) {
+    if (!ec && acceptor_.is_open()) accept();
+  });
 }
 
 void HttpServer::accept() {
+  // At the cap, new connections wait in the kernel's listen backlog (their handshake is done, nothing is read)
+  // until a session ends; polling the count every 20 ms costs nothing measurable and needs no cross-thread wake-up.
+  if (openConnections_->load() >= options_.maxConnections) return acceptLater(std::chrono::milliseconds(20));
   // Connections are dealt round-robin to the single-threaded workers.
   boost::asio::io_context& worker = *workers_[nextWorker_++ % workers_.size()];
   acceptor_.async_accept(worker, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == boost::asio::error::operation_aborted) return;
+      if (outOfResources(ec)) {
+        // EMFILE and friends: the pending connection stays queued, so accepting again at once would fail again
+        // and spin a core. Back off (10 ms doubling to 1 s) until a descriptor is free.
+        backoff_ = std::min<std::chrono::milliseconds>(std::max(backoff_ * 2, std::chrono::milliseconds(10)),
+                                                       std::chrono::milliseconds(1000));
+        metrics_.acceptBackoffs.fetch_add(1);
+        auto now = std::chrono::steady_clock::now();
+        if (now - lastBackoffLog_ > std::chrono::seconds(10)) {
+          lastBackoffLog_ = now;
+          std::cerr << "cartcore-server: cannot accept connections (" << ec.message() << "); retrying in "
+                    << backoff_.count() << " ms\n";
+        }
+        return acceptLater(backoff_);
+      }
     } else {
-      socket.set_option(tcp::no_delay(true));
-      std::make_shared<Session>(std::move(socket), api_, metrics_, options_)->start();
+      backoff_ = std::chrono::milliseconds(0);
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<Session>(std::move(socket), api_, metrics_, options_, openConnections_)->start();
     }
     accept();
   });

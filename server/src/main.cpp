@@ -2,6 +2,7 @@
 // cartcore-server: one command starts an HTTP server on a SQLite store (seeded with the sample store).
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -33,6 +34,8 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --host ADDR               listen address (default 127.0.0.1)
   --port N                  listen port; 0 picks a free one (default 8080; env CARTCORE_PORT)
   --threads N               I/O threads (default: CPU count)
+  --max-connections N       open client connections at most; more wait in the listen backlog (default: the file
+                            descriptor limit minus 64, at most 10000)
   --config FILE             store config to activate at start (new version if it differs)
   --no-seed                 do not seed a new database with the sample store
   --admin-token TOKEN       bearer token for /v1/admin (env CARTCORE_ADMIN_TOKEN; random if unset)
@@ -59,6 +62,7 @@ struct Options {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   unsigned threads = 0;
+  std::size_t maxConnections = 0;  // 0: derived from RLIMIT_NOFILE
   std::string configFile;
   bool seed = true;
   std::string adminToken;
@@ -129,6 +133,7 @@ bool parseOptions(int argc, char** argv, Options& o) {
     else if (arg == "--host") o.host = value();
     else if (arg == "--port") o.port = static_cast<unsigned short>(number());
     else if (arg == "--threads") o.threads = static_cast<unsigned>(number());
+    else if (arg == "--max-connections") o.maxConnections = static_cast<std::size_t>(std::max<int64_t>(1, number()));
     else if (arg == "--config") o.configFile = value();
     else if (arg == "--no-seed") o.seed = false;
     else if (arg == "--admin-token") o.adminToken = value();
@@ -163,6 +168,13 @@ bool parseOptions(int argc, char** argv, Options& o) {
       endpoint.authorization = "Basic " + base64(o.wooAuth);
   }
   return true;
+}
+
+/** The soft limit on open file descriptors (RLIMIT_NOFILE), or 1024 if it cannot be read. */
+std::size_t fileDescriptorLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1024;
+  return static_cast<std::size_t>(limit.rlim_cur);
 }
 
 std::string readFile(const std::string& path) {
@@ -248,8 +260,19 @@ int main(int argc, char** argv) {
     boost::asio::io_context& io = *contexts.front();
     Api api(shop, metrics,
             ApiOptions{options.adminToken, options.testClock, options.maxBodyBytes, options.maxConfigBytes});
+    // Keep 64 descriptors for SQLite, the checkpointer, webhooks and the listening socket; past the cap, clients
+    // wait in the backlog instead of the server failing accept() with EMFILE.
+    const std::size_t descriptors = fileDescriptorLimit();
+    std::size_t maxConnections = options.maxConnections;
+    if (maxConnections == 0) maxConnections = std::clamp<std::size_t>(descriptors > 64 ? descriptors - 64 : 0, 16, 10000);
+    else if (maxConnections + 64 > descriptors)
+      std::cerr << "cartcore-server: --max-connections " << maxConnections << " is close to the file descriptor limit ("
+                << descriptors << "); accepts will back off when descriptors run out\n";
+    HttpOptions httpOptions;
+    httpOptions.corsOrigins = options.corsOrigins;
+    httpOptions.maxConnections = maxConnections;
     HttpServer server(io, workers, {boost::asio::ip::make_address(options.host), options.port}, api, metrics,
-                      HttpOptions{options.corsOrigins});
+                      httpOptions);
     server.start();
     boost::asio::steady_timer sweeper(io);
     sweepLoop(sweeper, shop, options.sweepMillis);
@@ -263,7 +286,7 @@ int main(int argc, char** argv) {
     // One JSON line on stdout, so scripts and tests can read the bound port.
     nlohmann::json ready = {{"event", "listening"},  {"host", options.host}, {"port", server.port()},
                             {"db", options.db},      {"threads", threads},   {"testClock", options.testClock},
-                            {"webhooks", options.webhooks.size()}};
+                            {"webhooks", options.webhooks.size()}, {"maxConnections", maxConnections}};
     if (generatedToken) ready["generatedAdminToken"] = options.adminToken;
     std::cout << ready.dump() << std::endl;
 

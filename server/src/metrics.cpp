@@ -98,6 +98,13 @@ std::string Metrics::render() const {
   counter("cartcore_config_rejected_total", "Config uploads rejected by validation.", configVersionsRejected);
   counter("cartcore_inventory_resyncs_total", "Stock mirror reloads after an internal error (should stay 0).",
           inventoryResyncs);
+  counter("cartcore_accept_backoffs_total", "Accepts postponed because the process was out of file descriptors.",
+          acceptBackoffs);
+  std::snprintf(buf, sizeof buf,
+                "# HELP cartcore_connections_open Client connections open now.\n# TYPE cartcore_connections_open gauge\n"
+                "cartcore_connections_open %lld\n",
+                static_cast<long long>(connectionsOpen.load(std::memory_order_relaxed)));
+  out += buf;
   if (renderGauges) out += renderGauges();
   return out;
 }

@@ -37,7 +37,9 @@ class Metrics {
   std::atomic<int64_t> webhookDeliveries{0};
   std::atomic<int64_t> webhookFailures{0};
   std::atomic<int64_t> configVersionsRejected{0};
-  std::atomic<int64_t> inventoryResyncs{0};  // full reloads of the stock mirror after an unexpected failure
+  std::atomic<int64_t> inventoryResyncs{0};
+  std::atomic<int64_t> acceptBackoffs{0};   // accepts postponed because no file descriptor was free
+  std::atomic<int64_t> connectionsOpen{0};  // a gauge  // full reloads of the stock mirror after an unexpected failure
 
   /** Values read at scrape time (active holds, outbox lag) come from this callback. */
   std::function<std::string()> renderGauges;

@@ -18,11 +18,15 @@ export function tempDir() {
   return { dir, db: join(dir, 'store.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Spawns the server on port 0 and resolves once it prints its listening line. */
-export async function startServer({ db, args = [] } = {}) {
-  const proc = spawn(SERVER_BIN, ['--db', db, '--port', '0', '--admin-token', ADMIN_TOKEN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Spawns the server on port 0 and resolves once it prints its listening line. `fileLimit` runs it under
+ * `ulimit -n` (RLIMIT_NOFILE), to see what it does when file descriptors run out.
+ */
+export async function startServer({ db, args = [], fileLimit } = {}) {
+  const argv = ['--db', db, '--port', '0', '--admin-token', ADMIN_TOKEN, ...args];
+  const proc = fileLimit
+    ? spawn('sh', ['-c', `ulimit -n ${Number(fileLimit)} && exec "$0" "$@"`, SERVER_BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(SERVER_BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (chunk) => (stderr += chunk));
   const ready = await new Promise((resolveReady, reject) => {
@@ -39,6 +43,7 @@ export async function startServer({ db, args = [] } = {}) {
     proc,
     base,
     port: ready.port,
+    ready,
     stderr: () => stderr,
     /** Graceful stop (SIGTERM) and wait. */
     async stop() {
