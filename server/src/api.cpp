@@ -116,7 +116,7 @@ ApiResponse Api::handle(const ApiRequest& request, Route& route) {
               << "\n";
     try {
       metrics_.inventoryResyncs.fetch_add(1);
-      shop_.resyncInventory();
+      shop_.recoverAfterFailure();
     } catch (const std::exception&) {
       // The database itself is failing; the next request reports it again.
     }

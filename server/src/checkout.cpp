@@ -74,54 +74,24 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
     return errorResponse(400, "invalid_value", "The Idempotency-Key header is longer than 200 bytes.");
   const std::string requestHash = fingerprint(holdId + "\n" + clientDigest);
 
-  // Two short critical sections with the pricing between them, so the other I/O thread can write while this one
-  // prices. Everything checked in the first is checked again in the second before anything is written.
-  auto admissible = [&](std::optional<HoldRecord>& hold, int64_t now) -> std::optional<ApiResponse> {
-    if (!idempotencyKey.empty()) {
-      if (auto previous = store_.findIdempotency(idempotencyKey)) {
-        if (previous->requestHash != requestHash)
-          return errorResponse(422, "idempotency_key_reused",
-                               "This Idempotency-Key was used for a different checkout request.");
-        metrics_.idempotentReplays.fetch_add(1);
-        return ApiResponse{previous->status, previous->responseBody};
-      }
-    }
-    hold = store_.loadHold(holdId);
-    if (!hold) return errorResponse(404, "hold_not_found", "No hold has this id.");
-    if (hold->status == HoldStatus::Active && hold->expiresAt <= now) {
-      expireHoldLocked(*hold, now);
-      return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
-    }
-    if (hold->status == HoldStatus::Committed)
-      return errorResponse(409, "hold_already_checked_out", "This hold is already an order.",
-                           {{"orderId", hold->orderId}});
-    if (hold->status == HoldStatus::Expired)
-      return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
-    if (hold->status != HoldStatus::Active)
-      return errorResponse(409, "hold_not_active", "The hold was released.",
-                           {{"status", holdStatusName(hold->status)}});
-    return std::nullopt;
-  };
-
-  std::optional<HoldRecord> hold;
-  int64_t now = 0;
-  {
-    StoreLock lock(*this);
-    now = clock_.nowMillis();
-    if (auto refusal = admissible(hold, now)) return *refusal;
-  }
+  // The checks run twice, once before pricing and again inside the commit, so the storage never holds a lock
+  // (or a transaction) while the cart is priced.
+  CheckoutCheck check = storage_.checkCheckout(holdId, idempotencyKey, requestHash);
+  if (check.verdict != CheckoutVerdict::Proceed) return checkoutRefusal(check);
+  const HoldRecord& hold = check.hold;
+  int64_t now = clock_.nowMillis();
 
   // Re-price from the stored cart with the server's rules, clock and live stock; client prices are never used.
   // The shopper's own held units count as available, as they did when the shopper was quoted.
   auto state = catalog();
   ApiResponse error;
-  auto prepared = prepareCart(*state, hold->cartJson, now, error);
+  auto prepared = prepareCart(*state, hold.cartJson, now, error);
   if (!prepared) {
     json details = json::parse(error.body, nullptr, false);
     return errorResponse(409, "cart_no_longer_valid", "The held cart no longer fits the store config.",
                          {{"cause", details.is_object() ? details.value("error", json()) : json()}});
   }
-  prepared->request.stock = inventory_.snapshot(state->variantIds, prepared->request.segments, hold->allocations);
+  prepared->request.stock = storage_.availability(state->variantIds, prepared->request.segments, hold.allocations);
   auto quoted = state->engine->quote(prepared->request);
   if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
   const cartcore::Quote& quote = quoted.value();
@@ -130,12 +100,12 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
     metrics_.priceChangedRefusals.fetch_add(1);
     json details = {{"expectedDigest", clientDigest},
                     {"currentDigest", quote.digest},
-                    {"holdDigest", hold->quoteDigest},
-                    {"differences", clientDigest == hold->quoteDigest
-                                        ? priceDifferences(hold->quoteJson, currentQuoteText)
+                    {"holdDigest", hold.quoteDigest},
+                    {"differences", clientDigest == hold.quoteDigest
+                                        ? priceDifferences(hold.quoteJson, currentQuoteText)
                                         : json::array()},
                     {"currentQuote", json::parse(currentQuoteText, nullptr, false)}};
-    std::string message = clientDigest == hold->quoteDigest
+    std::string message = clientDigest == hold.quoteDigest
                               ? "The price changed since the hold was quoted; show the current quote and confirm "
                                 "with its digest."
                               : "The quote digest matches neither the hold's quote nor the current price.";
@@ -173,61 +143,53 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
                         .dump();
   std::string responseBody = R"({"ok":true,"order":)" + order.orderJson + "}";
 
-  StoreLock lock(*this);
-  // Another request may have used this key or moved this hold while we priced: check again under the lock.
-  if (auto refusal = admissible(hold, clock_.nowMillis())) return *refusal;
-  // One transaction: stock, hold, order, events and the idempotency record commit together or not at all.
-  Transaction tx(store_.db());
-  std::map<std::string, int64_t> sold;
-  for (const auto& a : hold->allocations) sold[a.variant] += a.quantity;
-  std::map<std::string, StockLevel> before;
-  for (const auto& [variant, quantity] : sold) {
-    before[variant] = inventory_.level(variant);
-    if (!store_.decrementOnHand(variant, quantity, now)) {
-      // Only reachable if an ERP correction lowered stock under live holds: refuse rather than go negative.
-      metrics_.insufficientStockRefusals.fetch_add(1);
-      return errorResponse(409, "insufficient_stock",
-                           "Stock was corrected below the held quantity; nothing was charged or changed.",
-                           {{"shortages", json::array({{{"variant", variant},
-                                                        {"requested", quantity},
-                                                        {"available", before[variant].onHand}}})}});
-    }
-  }
-  for (const auto& a : hold->allocations)
-    if (!a.pool.empty()) store_.consumeReserve(a.variant, a.pool, a.quantity);
-  if (!store_.finishHold(holdId, HoldStatus::Committed, now, order.id))
-    return errorResponse(409, "hold_not_active", "The hold changed while checking out.");
-  store_.insertOrder(order);
-  OutboxWriter outbox(store_, options_.webhookEndpointKeys, now);
-  for (const auto& [variant, quantity] : sold) {
-    StockLevel after = before[variant];
-    after.onHand -= quantity;
-    auto facts = state->facts.find(variant);
-    outbox.stockChanged(variant, facts == state->facts.end() ? VariantFacts{variant, "", std::nullopt} : facts->second,
-                        after, before[variant].onHand, "order " + order.id);
-  }
-  outbox.orderCommitted(order.orderJson, order.id);
-  if (!idempotencyKey.empty()) store_.insertIdempotency(idempotencyKey, {requestHash, 200, responseBody}, now);
-  tx.commit();
-
-  inventory_.applyCommit(hold->allocations);
+  CheckoutCommit commit{holdId, idempotencyKey, requestHash, std::move(order), responseBody};
+  CheckoutCheck committed = storage_.commitCheckout(commit, state->facts);
+  if (committed.verdict != CheckoutVerdict::Proceed) return checkoutRefusal(committed);
   metrics_.holdsCommitted.fetch_add(1);
   metrics_.ordersCommitted.fetch_add(1);
   eventsWritten();
   return {200, std::move(responseBody)};
 }
 
+ApiResponse Shop::checkoutRefusal(const CheckoutCheck& check) {
+  if (check.expiredNow) metrics_.holdsExpired.fetch_add(1);
+  switch (check.verdict) {
+    case CheckoutVerdict::Replay:
+      metrics_.idempotentReplays.fetch_add(1);
+      return ApiResponse{check.replayStatus, check.replayBody};
+    case CheckoutVerdict::KeyReused:
+      return errorResponse(422, "idempotency_key_reused",
+                           "This Idempotency-Key was used for a different checkout request.");
+    case CheckoutVerdict::HoldNotFound: return errorResponse(404, "hold_not_found", "No hold has this id.");
+    case CheckoutVerdict::HoldExpired:
+      return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
+    case CheckoutVerdict::HoldAlreadyOrdered:
+      return errorResponse(409, "hold_already_checked_out", "This hold is already an order.",
+                           {{"orderId", check.hold.orderId}});
+    case CheckoutVerdict::InsufficientStock:
+      // Only reachable if an ERP correction lowered stock under live holds: refuse rather than go negative.
+      metrics_.insufficientStockRefusals.fetch_add(1);
+      return errorResponse(409, "insufficient_stock",
+                           "Stock was corrected below the held quantity; nothing was charged or changed.",
+                           {{"shortages", json::array({{{"variant", check.shortage.variant},
+                                                        {"requested", check.shortage.requested},
+                                                        {"available", check.shortage.available}}})}});
+    case CheckoutVerdict::HoldNotActive:
+    case CheckoutVerdict::Proceed: break;
+  }
+  return errorResponse(409, "hold_not_active", "The hold was released.", {{"status", holdStatusName(check.hold.status)}});
+}
+
 ApiResponse Shop::getOrder(const std::string& orderId) {
-  StoreLock lock(*this);
-  auto order = store_.loadOrder(orderId);
+  auto order = storage_.loadOrder(orderId);
   if (!order) return errorResponse(404, "order_not_found", "No order has this id.");
   return {200, R"({"ok":true,"order":)" + order->orderJson + R"(,"quote":)" + order->quoteJson + "}"};
 }
 
 ApiResponse Shop::listOrders(int64_t after, int limit) {
-  StoreLock lock(*this);
   int64_t last = after;
-  auto orders = store_.listOrders(after, limit, last);
+  auto orders = storage_.listOrders(after, limit, last);
   std::string body = R"({"next":)" + std::to_string(last) + R"(,"ok":true,"orders":[)";
   for (std::size_t i = 0; i < orders.size(); ++i) body += (i ? "," : "") + orders[i].orderJson;
   return {200, body + "]}"};

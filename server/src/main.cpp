@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 // cartcore-server: one command starts an HTTP server on a SQLite store (seeded with the sample store).
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -20,7 +17,7 @@
 #include "http_server.hpp"
 #include "sample_data.hpp"
 #include "shop.hpp"
-#include "store.hpp"
+#include "sqlite_storage.hpp"
 #include "util.hpp"
 #include "webhooks.hpp"
 
@@ -211,19 +208,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    // One server per database file: two writers would each trust their own in-memory stock mirror.
-    std::string lockPath = options.db + ".lock";
-    int lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lockFd < 0 || ::flock(lockFd, LOCK_EX | LOCK_NB) != 0) {
-      std::cerr << "cartcore-server: another server is using " << options.db << "\n";
-      return 1;
-    }
     bool generatedToken = options.adminToken.empty();
     if (generatedToken) options.adminToken = randomId("adm_");
 
-    Store store(options.db, options.synchronousFull);
-    WalCheckpointer checkpointer(options.db, 100);
     ServerClock clock;
+    std::vector<std::string> endpointKeys;
+    for (const auto& endpoint : options.webhooks) endpointKeys.push_back(endpoint.key());
+    SqliteStorage storage(options.db, options.synchronousFull, clock, endpointKeys);
     Metrics metrics;
     ShopOptions shopOptions;
     shopOptions.defaultHoldTtlMillis = options.holdTtlSeconds * 1000;
@@ -231,8 +222,7 @@ int main(int argc, char** argv) {
     shopOptions.maxCartLines = options.maxLines;
     shopOptions.maxBodyBytes = options.maxBodyBytes;
     shopOptions.retentionMillis = options.retentionDays * 24 * 60 * 60 * 1000;
-    for (const auto& endpoint : options.webhooks) shopOptions.webhookEndpointKeys.push_back(endpoint.key());
-    Shop shop(store, clock, metrics, shopOptions);
+    Shop shop(storage, clock, metrics, shopOptions);
     std::string startError = shop.start(options.configFile.empty() ? "" : readFile(options.configFile),
                                         options.seed ? kSampleStoreConfig : "", options.seed ? kSampleStock : "");
     if (!startError.empty()) {
@@ -242,8 +232,7 @@ int main(int argc, char** argv) {
     shop.expireDueHolds();  // holds that ran out while the server was down return their stock now
     metrics.renderGauges = [&shop] { return shop.renderGauges(); };
 
-    WebhookDispatcher dispatcher(options.webhooks, [&shop](const auto& work) { shop.withStore(work); }, metrics,
-                                 options.retryMillis, options.retryMaxMillis);
+    WebhookDispatcher dispatcher(options.webhooks, storage, metrics, options.retryMillis, options.retryMaxMillis);
     shop.onEventsWritten = [&dispatcher] { dispatcher.notify(); };
     dispatcher.start();
 

@@ -2,11 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "inventory.hpp"
-#include "store.hpp"
 
 namespace cartcore::server {
 
@@ -17,24 +18,25 @@ struct VariantFacts {
   std::optional<int64_t> lowStockLevel;  // the config's level (variant's, else the store's)
 };
 
-/**
- * Writes the events a change implies into the outbox, inside the caller's transaction: the event exists if and
- * only if the change committed. `endpoints` are the webhook endpoint keys that will each get one delivery.
- */
-class OutboxWriter {
- public:
-  OutboxWriter(Store& store, const std::vector<std::string>& endpoints, int64_t now)
-      : store_(store), endpoints_(endpoints), now_(now) {}
+using VariantFactsMap = std::unordered_map<std::string, VariantFacts>;
 
-  /** stock.changed always; stock.low / stock.out / stock.back_in_stock when onHand crosses those lines. */
-  void stockChanged(const std::string& variant, const VariantFacts& facts, const StockLevel& after,
-                    int64_t previousOnHand, const std::string& reason);
-  void orderCommitted(const std::string& orderJson, const std::string& orderId);
+/** The facts of a variant, or defaults (its id as SKU) for one the config does not describe. */
+VariantFacts factsOf(const VariantFactsMap& facts, const std::string& variant);
 
- private:
-  Store& store_;
-  const std::vector<std::string>& endpoints_;
-  int64_t now_;
+/** An event to append to the outbox, in the same transaction as the change it reports. */
+struct NewEvent {
+  std::string type;
+  std::string partitionKey;  // the variant for stock events, "orders" for orders: delivery order is kept per key
+  std::string payload;       // JSON
 };
+
+/**
+ * The events a change of onHand implies: stock.changed whenever onHand moved, and stock.low / stock.out /
+ * stock.back_in_stock when it crosses those lines. Events follow onHand (units not yet sold), not holds.
+ */
+std::vector<NewEvent> stockChangeEvents(const std::string& variant, const VariantFacts& facts, const StockLevel& after,
+                                        int64_t previousOnHand, const std::string& reason);
+/** order.committed, carrying the order as the API returns it. */
+NewEvent orderCommittedEvent(const std::string& orderJson);
 
 }  // namespace cartcore::server

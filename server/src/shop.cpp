@@ -40,15 +40,15 @@ std::string quoteObjectText(const std::string& renderedQuote) {
   return parsed.is_object() && parsed.contains("quote") ? parsed["quote"].dump() : "null";
 }
 
-Shop::Shop(Store& store, ServerClock& clock, Metrics& metrics, ShopOptions options)
-    : store_(store), clock_(clock), metrics_(metrics), options_(std::move(options)) {}
+Shop::Shop(Storage& storage, ServerClock& clock, Metrics& metrics, ShopOptions options)
+    : storage_(storage), clock_(clock), metrics_(metrics), options_(std::move(options)) {}
 
 std::shared_ptr<const CatalogState> Shop::catalog() const {
   std::lock_guard lock(catalogMutex_);
   return catalog_;
 }
 
-std::shared_ptr<const CatalogState> Shop::buildCatalog(const ConfigRecord& record, std::string& error) const {
+std::shared_ptr<CatalogState> Shop::buildCatalog(const ConfigRecord& record, std::string& error) const {
   auto compiled = cartcore::Engine::compile(record.configJson);
   if (!compiled) {
     error = cartcore::renderError(compiled.error());
@@ -95,21 +95,17 @@ std::shared_ptr<const CatalogState> Shop::buildCatalog(const ConfigRecord& recor
 
 std::string Shop::start(const std::string& configFileText, const std::string& seedConfigText,
                         const std::string& seedStockText) {
-  StoreLock lock(*this);
   int64_t now = clock_.nowMillis();
-  std::optional<ConfigRecord> latest = store_.latestConfig();
+  std::optional<ConfigRecord> latest = storage_.activeConfig();
   const std::string& wanted = !configFileText.empty() ? configFileText : (latest ? std::string() : seedConfigText);
-  bool seeding = !latest;
+  bool seeding = false;
   if (!wanted.empty()) {
     auto compiled = cartcore::Engine::compile(wanted);
     if (!compiled) return "the store config is invalid: " + cartcore::renderError(compiled.error());
-    if (!latest || latest->configDigest != compiled.value().configDigest()) {
-      Transaction tx(store_.db());
-      store_.insertConfig(wanted, compiled.value().configDigest(), now);
-      tx.commit();
-      latest = store_.latestConfig();
-    }
+    // Atomic against other instances starting on the same database: one of them creates the first version.
+    latest = storage_.ensureConfig(wanted, compiled.value().configDigest(), now, seeding);
   }
+  if (!latest) return "the database has no store config; start with --config FILE";
   std::string error;
   auto state = buildCatalog(*latest, error);
   if (!state) return "stored config version " + std::to_string(latest->version) + " no longer compiles: " + error;
@@ -123,15 +119,12 @@ std::string Shop::start(const std::string& configFileText, const std::string& se
       FieldReader fields(document, "");
       const json& levels = fields.required("levels");
       fields.finish();
-      Transaction tx(store_.db());
-      applyStockDocument(*state, levels, now, "seed");
-      tx.commit();
+      storage_.updateStock(parseStockDocument(*state, levels), "seed", state->facts);
     } catch (const RequestError& invalid) {
       return "the seed stock is invalid: " + invalid.response.body;
     }
   }
-  inventory_.replaceAll(store_.loadStock());
-  store_.retryPendingNow();
+  storage_.retryPendingDeliveries();
   return {};
 }
 
@@ -148,22 +141,20 @@ ApiResponse Shop::putConfig(std::string_view body) {
                              details.value("message", std::string()),
                          details);
   }
-  StoreLock lock(*this);
   int64_t now = clock_.nowMillis();
   std::string text(body);
-  Transaction tx(store_.db());
-  int64_t version = store_.insertConfig(text, compiled.value().configDigest(), now);
-  ConfigRecord record{version, text, compiled.value().configDigest(), now};
   std::string error;
-  auto state = buildCatalog(record, error);
+  auto state = buildCatalog(ConfigRecord{0, text, compiled.value().configDigest(), now}, error);
   if (!state) return errorResponse(500, "internal_error", "compiled config failed to load: " + error);
-  tx.commit();
+  ConfigRecord record = storage_.insertConfig(text, compiled.value().configDigest(), now);
+  state->version = record.version;
+  state->createdAt = record.createdAt;
   {
     std::lock_guard catalogLock(catalogMutex_);
     catalog_ = state;
   }
-  return {200, json{{"ok", true}, {"version", version}, {"configDigest", state->configDigest},
-                    {"variants", state->variantIds.size()}, {"createdAt", isoTime(now)}}
+  return {200, json{{"ok", true}, {"version", record.version}, {"configDigest", state->configDigest},
+                    {"variants", state->variantIds.size()}, {"createdAt", isoTime(record.createdAt)}}
                    .dump()};
 }
 
@@ -223,18 +214,14 @@ ApiResponse Shop::quote(std::string_view body) {
   ApiResponse error;
   auto prepared = prepareCart(*state, body, clock_.nowMillis(), error);
   if (!prepared) return error;
-  prepared->request.stock = inventory_.snapshot(state->variantIds, prepared->request.segments);
+  prepared->request.stock = storage_.availability(state->variantIds, prepared->request.segments);
   auto quoted = state->engine->quote(prepared->request);
   if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
   return {200, cartcore::renderQuote(quoted.value())};
 }
 
 ApiResponse Shop::listEvents(int64_t after, int limit) {
-  std::vector<OutboxEvent> events;
-  {
-    StoreLock lock(*this);
-    events = store_.listEvents(after, limit);
-  }
+  std::vector<OutboxEvent> events = storage_.listEvents(after, limit);
   json list = json::array();
   for (const auto& e : events)
     list.push_back({{"id", e.seq},
@@ -276,16 +263,8 @@ ApiResponse Shop::health() {
 }
 
 std::string Shop::renderGauges() {
-  int64_t activeHolds = 0, heldUnits = 0;
-  for (const auto& [variant, level] : inventory_.all()) heldUnits += level.held();
-  std::pair<int64_t, int64_t> backlog;
-  {
-    StoreLock lock(*this);
-    auto& s = store_.db().prepare("SELECT COUNT(*) FROM holds WHERE status = 'active'");
-    if (s.step()) activeHolds = s.int64(0);
-    backlog = store_.outboxBacklog();
-  }
-  double lagSeconds = backlog.second == 0 ? 0.0 : static_cast<double>(clock_.nowMillis() - backlog.second) / 1000.0;
+  StorageGauges gauges = storage_.gauges();
+  double lagSeconds = static_cast<double>(gauges.outboxLagMillis) / 1000.0;
   char buf[1024];
   std::snprintf(buf, sizeof buf,
                 "# HELP cartcore_holds_active Holds currently reserving stock.\n# TYPE cartcore_holds_active gauge\n"
@@ -298,20 +277,12 @@ std::string Shop::renderGauges() {
                 "# TYPE cartcore_outbox_lag_seconds gauge\ncartcore_outbox_lag_seconds %.3f\n"
                 "# HELP cartcore_config_version Active config version.\n# TYPE cartcore_config_version gauge\n"
                 "cartcore_config_version %lld\n",
-                static_cast<long long>(activeHolds), static_cast<long long>(heldUnits),
-                static_cast<long long>(backlog.first), lagSeconds, static_cast<long long>(catalog()->version));
+                static_cast<long long>(gauges.activeHolds), static_cast<long long>(gauges.unitsHeld),
+                static_cast<long long>(gauges.outboxPending), lagSeconds, static_cast<long long>(catalog()->version));
   return buf;
 }
 
-void Shop::resyncInventory() {
-  StoreLock lock(*this);
-  inventory_.replaceAll(store_.loadStock());
-}
-
-void Shop::withStore(const std::function<void(Store&)>& work) {
-  StoreLock lock(*this);
-  work(store_);
-}
+void Shop::recoverAfterFailure() { storage_.recoverAfterFailure(); }
 
 void Shop::eventsWritten() {
   if (onEventsWritten) onEventsWritten();

@@ -16,11 +16,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cartcore/engine.hpp"
-#include "inventory.hpp"
 #include "metrics.hpp"
 #include "outbox.hpp"
 #include "server_clock.hpp"
-#include "store.hpp"
+#include "storage.hpp"
 
 namespace cartcore::server {
 
@@ -46,7 +45,6 @@ struct ShopOptions {
   int64_t maxHoldTtlMillis = 24 * 60 * 60 * 1000;
   std::size_t maxCartLines = 100;
   std::size_t maxBodyBytes = 1 << 20;  // the HTTP layer refuses larger bodies first; the parser checks again
-  std::vector<std::string> webhookEndpointKeys;  // each event gets one delivery per endpoint
   int64_t retentionMillis = 30LL * 24 * 60 * 60 * 1000;  // idempotency records and dead holds are kept this long
 };
 
@@ -58,18 +56,18 @@ struct CatalogState {
   int64_t createdAt = 0;
   std::optional<cartcore::Engine> engine;  // always set; optional only because Engine has no default constructor
   std::vector<std::string> variantIds;     // sorted
-  std::unordered_map<std::string, VariantFacts> facts;
+  VariantFactsMap facts;
   std::string currency;
 };
 
 /**
- * The commerce service: config versions, live stock, quotes, holds, checkout and stock administration.
- * Every change runs under one write lock in one SQLite transaction; the in-memory stock mirror is updated only
- * after COMMIT, so quotes always read committed stock and a failed change leaves nothing behind.
+ * The commerce service: config versions, live stock, quotes, holds, checkout and stock administration. It reads
+ * requests, prices with the core and answers; every stored change is one atomic operation of the Storage seam,
+ * so this class never knows which database it talks to.
  */
 class Shop {
  public:
-  Shop(Store& store, ServerClock& clock, Metrics& metrics, ShopOptions options);
+  Shop(Storage& storage, ServerClock& clock, Metrics& metrics, ShopOptions options);
 
   /** Loads the newest config and stock; seeds the store on first start. Returns an error message or "". */
   std::string start(const std::string& configFileText, const std::string& seedConfigText,
@@ -109,13 +107,10 @@ class Shop {
   ApiResponse moveClock(std::string_view body);
 
   ApiResponse health();
-  /** Reloads the stock mirror from SQLite: the safety net after an unexpected failure between COMMIT and the
-   *  mirror update, so memory can never drift from the committed truth. */
-  void resyncInventory();
+  /** After an unexpected failure: the storage drops any per-process state that may disagree with the database. */
+  void recoverAfterFailure();
   /** Prometheus gauges read at scrape time. */
   std::string renderGauges();
-  /** Runs `work` with exclusive store access (used by the webhook dispatcher). */
-  void withStore(const std::function<void(Store&)>& work);
   /** Called after a commit that wrote outbox events. */
   std::function<void()> onEventsWritten;
 
@@ -124,38 +119,24 @@ class Shop {
     std::string storedText;  // the cart without "now" and "stock", with a currency: what a hold stores
     cartcore::QuoteRequest request;
   };
-  /** Holds the write lock and resets statements on exit, so no SELECT keeps a WAL snapshot pinned. */
-  class StoreLock {
-   public:
-    explicit StoreLock(Shop& shop) : lock_(shop.writeMutex_), store_(shop.store_) {}
-    ~StoreLock() { store_.db().resetAll(); }
-
-   private:
-    std::unique_lock<std::mutex> lock_;
-    Store& store_;
-  };
-
   std::shared_ptr<const CatalogState> catalog() const;
-  std::shared_ptr<const CatalogState> buildCatalog(const ConfigRecord& record, std::string& error) const;
+  std::shared_ptr<CatalogState> buildCatalog(const ConfigRecord& record, std::string& error) const;
   /** Parses a cart's text with the core, with the server's clock as "now" (see the edits in shop.cpp). */
   std::optional<PreparedCart> prepareCart(const CatalogState& catalog, std::string_view cartText, int64_t now,
                                           ApiResponse& error) const;
-  /** Validates a stock document and writes it (inside the caller's transaction), returning new levels. Refuses
-   *  bad input with a RequestError before writing anything. */
-  std::map<std::string, StockLevel> applyStockDocument(const CatalogState& catalog, const nlohmann::json& levels,
-                                                       int64_t now, const std::string& reason);
+  /** Reads a `levels` document ({variant: {onHand, reserved, ...}}) whole, refusing bad input with a
+   *  RequestError before anything is written. */
+  std::vector<StockUpdate> parseStockDocument(const CatalogState& catalog, const nlohmann::json& levels) const;
   nlohmann::json stockJson(const CatalogState& catalog, const std::string& variant, const StockLevel& level) const;
   nlohmann::json holdJson(const HoldRecord& hold) const;
-  /** Marks an active, overdue hold expired inside a transaction; returns true if this call expired it. */
-  bool expireHoldLocked(const HoldRecord& hold, int64_t now);
+  /** The answer to a checkout that cannot proceed. */
+  ApiResponse checkoutRefusal(const CheckoutCheck& check);
   void eventsWritten();
 
-  Store& store_;
+  Storage& storage_;
   ServerClock& clock_;
   Metrics& metrics_;
   ShopOptions options_;
-  Inventory inventory_;
-  std::mutex writeMutex_;
   mutable std::mutex catalogMutex_;
   std::shared_ptr<const CatalogState> catalog_;
 };

@@ -53,53 +53,37 @@ json Shop::stockJson(const CatalogState& catalog, const std::string& variant, co
           {"wooVariationId", optional(level.wooVariationId)}};
 }
 
-std::map<std::string, StockLevel> Shop::applyStockDocument(const CatalogState& catalog, const json& levels,
-                                                           int64_t now, const std::string& reason) {
+std::vector<StockUpdate> Shop::parseStockDocument(const CatalogState& catalog, const json& levels) const {
   if (!levels.is_object()) refuse("invalid_type", "/levels", "levels maps a variant id to its stock level.");
   // Validate everything before writing anything: a bad entry rejects the whole document.
+  std::vector<StockUpdate> updates;
+  auto optional = [](const json& value) { return value.is_null() ? std::nullopt : std::optional(value.get<int64_t>()); };
   for (const auto& [variant, doc] : levels.items()) {
     if (!catalog.engine->hasVariant(variant))
       refuse("unknown_variant", "/levels/" + variant, "The catalog has no variant \"" + variant + "\".", 404);
     validateStockDocument(doc, "/levels/" + variant);
-  }
-  std::map<std::string, StockLevel> updated;
-  OutboxWriter outbox(store_, options_.webhookEndpointKeys, now);
-  for (const auto& [variant, doc] : levels.items()) {
-    StockLevel level = inventory_.level(variant);  // keeps the live held counts
-    int64_t previousOnHand = level.onHand;
-    if (doc.contains("onHand")) level.onHand = doc["onHand"].get<int64_t>();
-    if (doc.contains("lowStockLevel"))
-      level.lowStockLevel = doc["lowStockLevel"].is_null() ? std::nullopt : std::optional(doc["lowStockLevel"].get<int64_t>());
-    if (doc.contains("wooProductId"))
-      level.wooProductId = doc["wooProductId"].is_null() ? std::nullopt : std::optional(doc["wooProductId"].get<int64_t>());
-    if (doc.contains("wooVariationId"))
-      level.wooVariationId =
-          doc["wooVariationId"].is_null() ? std::nullopt : std::optional(doc["wooVariationId"].get<int64_t>());
+    StockUpdate update;
+    update.variant = variant;
+    if (doc.contains("onHand")) update.onHand = doc["onHand"].get<int64_t>();
+    if (doc.contains("lowStockLevel")) update.lowStockLevel = optional(doc["lowStockLevel"]);
+    if (doc.contains("wooProductId")) update.wooProductId = optional(doc["wooProductId"]);
+    if (doc.contains("wooVariationId")) update.wooVariationId = optional(doc["wooVariationId"]);
     if (doc.contains("reserved")) {
-      for (auto& [segment, pool] : level.tiers) pool.reserved = 0;
-      for (const auto& [segment, units] : doc["reserved"].items()) level.tiers[segment].reserved = units.get<int64_t>();
-      std::erase_if(level.tiers, [](const auto& entry) { return entry.second.reserved == 0 && entry.second.held == 0; });
+      update.reserved.emplace();
+      for (const auto& [segment, units] : doc["reserved"].items()) (*update.reserved)[segment] = units.get<int64_t>();
     }
-    store_.upsertStock(variant, level, now);
-    auto facts = catalog.facts.find(variant);
-    outbox.stockChanged(variant, facts == catalog.facts.end() ? VariantFacts{variant, "", std::nullopt} : facts->second,
-                        level, previousOnHand, reason);
-    updated[variant] = level;
+    updates.push_back(std::move(update));
   }
-  return updated;
+  return updates;
 }
 
 ApiResponse Shop::putStock(const std::string& variant, std::string_view body) {
   json levels = json::object();
   levels[variant] = parseBody(body, options_.maxBodyBytes);
   auto state = catalog();
-  StoreLock lock(*this);
-  Transaction tx(store_.db());
-  auto updated = applyStockDocument(*state, levels, clock_.nowMillis(), "stock set");
-  tx.commit();
-  for (const auto& [id, level] : updated) inventory_.setLevel(id, level);
+  auto updated = storage_.updateStock(parseStockDocument(*state, levels), "stock set", state->facts);
   eventsWritten();
-  return {200, json{{"ok", true}, {"stock", stockJson(*state, variant, inventory_.level(variant))}}.dump()};
+  return {200, json{{"ok", true}, {"stock", stockJson(*state, variant, updated[variant])}}.dump()};
 }
 
 ApiResponse Shop::putStockBulk(std::string_view body) {
@@ -108,15 +92,9 @@ ApiResponse Shop::putStockBulk(std::string_view body) {
   const json& levels = fields.required("levels");
   fields.finish();
   auto state = catalog();
-  StoreLock lock(*this);
-  Transaction tx(store_.db());
-  auto updated = applyStockDocument(*state, levels, clock_.nowMillis(), "stock set");
-  tx.commit();
+  auto updated = storage_.updateStock(parseStockDocument(*state, levels), "stock set", state->facts);
   json out = json::array();
-  for (const auto& [id, level] : updated) {
-    inventory_.setLevel(id, level);
-    out.push_back(stockJson(*state, id, level));
-  }
+  for (const auto& [id, level] : updated) out.push_back(stockJson(*state, id, level));
   eventsWritten();
   return {200, json{{"ok", true}, {"stock", std::move(out)}}.dump()};
 }
@@ -132,32 +110,26 @@ ApiResponse Shop::adjustStock(const std::string& variant, std::string_view body)
   auto state = catalog();
   if (!state->engine->hasVariant(variant))
     return errorResponse(404, "unknown_variant", "The catalog has no variant \"" + variant + "\".");
-  StoreLock lock(*this);
-  StockLevel level = inventory_.level(variant);
-  int64_t adjusted = 0;
-  if (__builtin_add_overflow(level.onHand, delta, &adjusted) || adjusted < 0 || adjusted > kMaxStockUnits)
+  StockAdjusted adjusted = storage_.adjustStock(variant, delta, kMaxStockUnits, reason, state->facts);
+  if (!adjusted.applied)
     return errorResponse(409, "stock_would_go_negative",
-                         "onHand is " + std::to_string(level.onHand) + "; the adjustment would leave it out of range.",
-                         {{"onHand", level.onHand}, {"delta", delta}});
-  json levels = {{variant, {{"onHand", adjusted}}}};
-  Transaction tx(store_.db());
-  auto updated = applyStockDocument(*state, levels, clock_.nowMillis(), reason);
-  tx.commit();
-  for (const auto& [id, newLevel] : updated) inventory_.setLevel(id, newLevel);
+                         "onHand is " + std::to_string(adjusted.level.onHand) +
+                             "; the adjustment would leave it out of range.",
+                         {{"onHand", adjusted.level.onHand}, {"delta", delta}});
   eventsWritten();
-  return {200, json{{"ok", true}, {"stock", stockJson(*state, variant, inventory_.level(variant))}}.dump()};
+  return {200, json{{"ok", true}, {"stock", stockJson(*state, variant, adjusted.level)}}.dump()};
 }
 
 ApiResponse Shop::getStock(const std::string& variant) {
   auto state = catalog();
   if (!state->engine->hasVariant(variant))
     return errorResponse(404, "unknown_variant", "The catalog has no variant \"" + variant + "\".");
-  return {200, json{{"ok", true}, {"stock", stockJson(*state, variant, inventory_.level(variant))}}.dump()};
+  return {200, json{{"ok", true}, {"stock", stockJson(*state, variant, storage_.stockLevel(variant))}}.dump()};
 }
 
 ApiResponse Shop::listStock() {
   auto state = catalog();
-  auto levels = inventory_.all();
+  auto levels = storage_.stockLevels();
   json out = json::array();
   for (const auto& variant : state->variantIds) {
     auto it = levels.find(variant);

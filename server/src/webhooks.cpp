@@ -88,10 +88,10 @@ std::string cartcoreEnvelope(const OutboxEvent& event) {
 
 }  // namespace
 
-WebhookDispatcher::WebhookDispatcher(std::vector<WebhookEndpoint> endpoints, StoreAccess access, Metrics& metrics,
+WebhookDispatcher::WebhookDispatcher(std::vector<WebhookEndpoint> endpoints, Storage& storage, Metrics& metrics,
                                      int64_t retryBaseMillis, int64_t retryMaxMillis)
     : endpoints_(std::move(endpoints)),
-      access_(std::move(access)),
+      storage_(storage),
       metrics_(metrics),
       retryBaseMillis_(retryBaseMillis),
       retryMaxMillis_(retryMaxMillis) {}
@@ -136,9 +136,8 @@ void WebhookDispatcher::run() {
 }
 
 bool WebhookDispatcher::deliverDue(const WebhookEndpoint& endpoint) {
-  std::vector<PendingDelivery> due;
   const std::string key = endpoint.key();
-  access_([&](Store& store) { due = store.dueDeliveries(key, ServerClock::wallMillis(), 64); });
+  std::vector<PendingDelivery> due = storage_.claimDeliveries(key, 64);
   bool progressed = false;
   for (const auto& delivery : due) {
     if (stopping_) break;
@@ -166,15 +165,14 @@ bool WebhookDispatcher::deliverDue(const WebhookEndpoint& endpoint) {
       }
       // Variants with no WooCommerce id have nothing to sync: acknowledged without a request.
     }
-    int64_t now = ServerClock::wallMillis();
     if (error.empty()) {
-      access_([&](Store& store) { store.markDelivered(key, event.seq, now); });
+      storage_.recordDeliveries(key, {DeliveryResult{event.seq, true, 0, {}}});
       metrics_.webhookDeliveries.fetch_add(1);
       progressed = true;
     } else {
       int64_t shift = std::min<int64_t>(delivery.attempts, 20);
       int64_t backoff = std::min(retryMaxMillis_, retryBaseMillis_ << shift);
-      access_([&](Store& store) { store.markFailed(key, event.seq, now + backoff, error.substr(0, 500)); });
+      storage_.recordDeliveries(key, {DeliveryResult{event.seq, false, backoff, error.substr(0, 500)}});
       metrics_.webhookFailures.fetch_add(1);
     }
   }

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "metrics.hpp"
-#include "store.hpp"
+#include "storage.hpp"
 
 namespace cartcore::server {
 
@@ -32,10 +32,7 @@ struct WebhookEndpoint {
  */
 class WebhookDispatcher {
  public:
-  /** Runs a callback with exclusive access to the store (the caller's write lock). */
-  using StoreAccess = std::function<void(const std::function<void(Store&)>&)>;
-
-  WebhookDispatcher(std::vector<WebhookEndpoint> endpoints, StoreAccess access, Metrics& metrics,
+  WebhookDispatcher(std::vector<WebhookEndpoint> endpoints, Storage& storage, Metrics& metrics,
                     int64_t retryBaseMillis, int64_t retryMaxMillis);
   ~WebhookDispatcher();
   void start();
@@ -48,7 +45,7 @@ class WebhookDispatcher {
   bool deliverDue(const WebhookEndpoint& endpoint);
 
   std::vector<WebhookEndpoint> endpoints_;
-  StoreAccess access_;
+  Storage& storage_;
   Metrics& metrics_;
   int64_t retryBaseMillis_;
   int64_t retryMaxMillis_;

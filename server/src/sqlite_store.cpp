@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "store.hpp"
+#include "sqlite_store.hpp"
 
 namespace cartcore::server {
 
@@ -96,28 +96,11 @@ CREATE INDEX IF NOT EXISTS deliveries_pending ON webhook_deliveries (endpoint, p
   WHERE delivered_at IS NULL;
 )sql";
 
-HoldStatus parseHoldStatus(const std::string& text) {
-  if (text == "active") return HoldStatus::Active;
-  if (text == "released") return HoldStatus::Released;
-  if (text == "expired") return HoldStatus::Expired;
-  return HoldStatus::Committed;
-}
-
 }  // namespace
 
-std::string_view holdStatusName(HoldStatus status) {
-  switch (status) {
-    case HoldStatus::Active: return "active";
-    case HoldStatus::Released: return "released";
-    case HoldStatus::Expired: return "expired";
-    case HoldStatus::Committed: return "committed";
-  }
-  return "active";
-}
+SqliteStore::SqliteStore(const std::string& path, bool synchronousFull) : db_(path, synchronousFull) { migrate(); }
 
-Store::Store(const std::string& path, bool synchronousFull) : db_(path, synchronousFull) { migrate(); }
-
-void Store::migrate() {
+void SqliteStore::migrate() {
   db_.exec(kSchema);
   db_.exec("PRAGMA user_version=1");
   db_.exec("PRAGMA wal_autocheckpoint=0");  // WalCheckpointer does it off the request path
@@ -163,20 +146,26 @@ void WalCheckpointer::run() {
   }
 }
 
-std::optional<ConfigRecord> Store::latestConfig() {
+std::optional<ConfigRecord> SqliteStore::latestConfig() {
   auto& s = db_.prepare(
       "SELECT version, config_json, config_digest, created_at FROM config_versions ORDER BY version DESC LIMIT 1");
   if (!s.step()) return std::nullopt;
   return ConfigRecord{s.int64(0), s.text(1), s.text(2), s.int64(3)};
 }
 
-int64_t Store::insertConfig(const std::string& json, const std::string& digest, int64_t now) {
+int64_t SqliteStore::latestConfigVersion() {
+  auto& s = db_.prepare("SELECT COALESCE(MAX(version), 0) FROM config_versions");
+  s.step();
+  return s.int64(0);
+}
+
+int64_t SqliteStore::insertConfig(const std::string& json, const std::string& digest, int64_t now) {
   db_.prepare("INSERT INTO config_versions (config_json, config_digest, created_at) VALUES (?1, ?2, ?3)")
       .bind(1, json).bind(2, digest).bind(3, now).execute();
   return db_.lastInsertRowId();
 }
 
-std::map<std::string, StockLevel> Store::loadStock() {
+std::map<std::string, StockLevel> SqliteStore::loadStock() {
   std::map<std::string, StockLevel> levels;
   auto& s = db_.prepare("SELECT variant, on_hand, low_stock_level, woo_product_id, woo_variation_id FROM stock");
   while (s.step()) {
@@ -202,7 +191,7 @@ std::map<std::string, StockLevel> Store::loadStock() {
   return levels;
 }
 
-void Store::upsertStock(const std::string& variant, const StockLevel& level, int64_t now) {
+void SqliteStore::upsertStock(const std::string& variant, const StockLevel& level, int64_t now) {
   db_.prepare(
          "INSERT INTO stock (variant, on_hand, low_stock_level, woo_product_id, woo_variation_id, updated_at) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (variant) DO UPDATE SET on_hand = excluded.on_hand, "
@@ -218,19 +207,19 @@ void Store::upsertStock(const std::string& variant, const StockLevel& level, int
   }
 }
 
-bool Store::decrementOnHand(const std::string& variant, int64_t quantity, int64_t now) {
+bool SqliteStore::decrementOnHand(const std::string& variant, int64_t quantity, int64_t now) {
   return db_.prepare("UPDATE stock SET on_hand = on_hand - ?2, updated_at = ?3 WHERE variant = ?1 AND on_hand >= ?2")
              .bind(1, variant).bind(2, quantity).bind(3, now).execute() == 1;
 }
 
-void Store::consumeReserve(const std::string& variant, const std::string& segment, int64_t quantity) {
+void SqliteStore::consumeReserve(const std::string& variant, const std::string& segment, int64_t quantity) {
   db_.prepare("UPDATE stock_reserves SET reserved = MAX(0, reserved - ?3) WHERE variant = ?1 AND segment = ?2")
       .bind(1, variant).bind(2, segment).bind(3, quantity).execute();
   db_.prepare("DELETE FROM stock_reserves WHERE variant = ?1 AND segment = ?2 AND reserved = 0")
       .bind(1, variant).bind(2, segment).execute();
 }
 
-void Store::insertHold(const HoldRecord& hold) {
+void SqliteStore::insertHold(const HoldRecord& hold) {
   db_.prepare(
          "INSERT INTO holds (id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at) "
          "VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?5)")
@@ -241,7 +230,7 @@ void Store::insertHold(const HoldRecord& hold) {
         .bind(1, hold.id).bind(2, a.variant).bind(3, a.pool).bind(4, a.quantity).execute();
 }
 
-std::optional<HoldRecord> Store::loadHold(const std::string& id) {
+std::optional<HoldRecord> SqliteStore::loadHold(const std::string& id) {
   auto& s = db_.prepare(
       "SELECT id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at, order_id "
       "FROM holds WHERE id = ?1");
@@ -255,29 +244,19 @@ std::optional<HoldRecord> Store::loadHold(const std::string& id) {
   return hold;
 }
 
-std::vector<HoldRecord> Store::loadActiveHolds() {
-  std::vector<std::string> ids;
-  auto& s = db_.prepare("SELECT id FROM holds WHERE status = 'active'");
-  while (s.step()) ids.push_back(s.text(0));
-  std::vector<HoldRecord> holds;
-  for (const auto& id : ids)
-    if (auto hold = loadHold(id)) holds.push_back(std::move(*hold));
-  return holds;
-}
-
-bool Store::finishHold(const std::string& id, HoldStatus to, int64_t now, const std::string& orderId) {
+bool SqliteStore::finishHold(const std::string& id, HoldStatus to, int64_t now, const std::string& orderId) {
   // The status guard makes every transition out of 'active' happen exactly once, whoever races for it.
   auto& s = db_.prepare(
       "UPDATE holds SET status = ?2, updated_at = ?3, order_id = NULLIF(?4, '') WHERE id = ?1 AND status = 'active'");
   return s.bind(1, id).bind(2, holdStatusName(to)).bind(3, now).bind(4, orderId).execute() == 1;
 }
 
-void Store::setHoldExpiry(const std::string& id, int64_t expiresAt, int64_t now) {
+void SqliteStore::setHoldExpiry(const std::string& id, int64_t expiresAt, int64_t now) {
   db_.prepare("UPDATE holds SET expires_at = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'active'")
       .bind(1, id).bind(2, expiresAt).bind(3, now).execute();
 }
 
-std::vector<std::string> Store::holdsDueForExpiry(int64_t now, int limit) {
+std::vector<std::string> SqliteStore::holdsDueForExpiry(int64_t now, int limit) {
   std::vector<std::string> ids;
   auto& s = db_.prepare(
       "SELECT id FROM holds WHERE status = 'active' AND expires_at <= ?1 ORDER BY expires_at, id LIMIT ?2");
@@ -286,7 +265,7 @@ std::vector<std::string> Store::holdsDueForExpiry(int64_t now, int limit) {
   return ids;
 }
 
-int64_t Store::purgeBefore(int64_t cutoff, int limit) {
+int64_t SqliteStore::purgeBefore(int64_t cutoff, int limit) {
   int64_t deleted = db_.prepare(
                            "DELETE FROM idempotency_keys WHERE key IN "
                            "(SELECT key FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)")
@@ -303,7 +282,7 @@ int64_t Store::purgeBefore(int64_t cutoff, int limit) {
   return deleted;
 }
 
-void Store::insertOrder(const OrderRecord& order) {
+void SqliteStore::insertOrder(const OrderRecord& order) {
   auto& s = db_.prepare(
       "INSERT INTO orders (id, hold_id, idempotency_key, currency, total_minor, quote_digest, quote_json, "
       "created_at, order_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -340,7 +319,7 @@ constexpr const char* kOrderColumns =
     "id, hold_id, idempotency_key, currency, total_minor, quote_digest, quote_json, created_at, order_json";
 }  // namespace
 
-std::optional<OrderRecord> Store::loadOrder(const std::string& id) {
+std::optional<OrderRecord> SqliteStore::loadOrder(const std::string& id) {
   auto& s = db_.prepare(std::string("SELECT ") + kOrderColumns + " FROM orders WHERE id = ?1");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
@@ -352,7 +331,7 @@ std::optional<OrderRecord> Store::loadOrder(const std::string& id) {
   return order;
 }
 
-std::vector<OrderRecord> Store::listOrders(int64_t afterRowId, int limit, int64_t& lastRowId) {
+std::vector<OrderRecord> SqliteStore::listOrders(int64_t afterRowId, int limit, int64_t& lastRowId) {
   std::vector<std::pair<std::string, int64_t>> ids;
   auto& s = db_.prepare("SELECT id, rowid FROM orders WHERE rowid > ?1 ORDER BY rowid LIMIT ?2");
   s.bind(1, afterRowId).bind(2, static_cast<int64_t>(limit));
@@ -366,14 +345,14 @@ std::vector<OrderRecord> Store::listOrders(int64_t afterRowId, int limit, int64_
   return orders;
 }
 
-std::optional<IdempotencyRecord> Store::findIdempotency(const std::string& key) {
+std::optional<IdempotencyRecord> SqliteStore::findIdempotency(const std::string& key) {
   auto& s = db_.prepare("SELECT request_hash, status, response_body FROM idempotency_keys WHERE key = ?1");
   s.bind(1, key);
   if (!s.step()) return std::nullopt;
   return IdempotencyRecord{s.text(0), static_cast<int>(s.int64(1)), s.text(2)};
 }
 
-void Store::insertIdempotency(const std::string& key, const IdempotencyRecord& record, int64_t now) {
+void SqliteStore::insertIdempotency(const std::string& key, const IdempotencyRecord& record, int64_t now) {
   db_.prepare(
          "INSERT INTO idempotency_keys (key, request_hash, status, response_body, created_at) "
          "VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -381,19 +360,18 @@ void Store::insertIdempotency(const std::string& key, const IdempotencyRecord& r
       .bind(4, record.responseBody).bind(5, now).execute();
 }
 
-int64_t Store::appendEvent(const std::string& type, const std::string& partitionKey, const std::string& payload,
-                           int64_t now, const std::vector<std::string>& endpoints) {
+int64_t SqliteStore::appendEvent(const NewEvent& event, int64_t now, const std::vector<std::string>& endpoints) {
   db_.prepare("INSERT INTO outbox (type, partition_key, payload, created_at) VALUES (?1, ?2, ?3, ?4)")
-      .bind(1, type).bind(2, partitionKey).bind(3, payload).bind(4, now).execute();
+      .bind(1, event.type).bind(2, event.partitionKey).bind(3, event.payload).bind(4, now).execute();
   int64_t seq = db_.lastInsertRowId();
   for (const auto& endpoint : endpoints)
     db_.prepare(
            "INSERT INTO webhook_deliveries (endpoint, seq, partition_key, next_attempt_at) VALUES (?1, ?2, ?3, 0)")
-        .bind(1, endpoint).bind(2, seq).bind(3, partitionKey).execute();
+        .bind(1, endpoint).bind(2, seq).bind(3, event.partitionKey).execute();
   return seq;
 }
 
-std::vector<OutboxEvent> Store::listEvents(int64_t afterSeq, int limit) {
+std::vector<OutboxEvent> SqliteStore::listEvents(int64_t afterSeq, int limit) {
   std::vector<OutboxEvent> events;
   auto& s = db_.prepare(
       "SELECT seq, type, partition_key, payload, created_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
@@ -402,7 +380,7 @@ std::vector<OutboxEvent> Store::listEvents(int64_t afterSeq, int limit) {
   return events;
 }
 
-std::vector<PendingDelivery> Store::dueDeliveries(const std::string& endpoint, int64_t now, int limit) {
+std::vector<PendingDelivery> SqliteStore::dueDeliveries(const std::string& endpoint, int64_t now, int limit) {
   std::vector<PendingDelivery> due;
   auto& s = db_.prepare(
       "SELECT o.seq, o.type, o.partition_key, o.payload, o.created_at, d.attempts "
@@ -416,30 +394,36 @@ std::vector<PendingDelivery> Store::dueDeliveries(const std::string& endpoint, i
   return due;
 }
 
-void Store::markDelivered(const std::string& endpoint, int64_t seq, int64_t now) {
+void SqliteStore::markDelivered(const std::string& endpoint, int64_t seq, int64_t now) {
   db_.prepare(
          "UPDATE webhook_deliveries SET delivered_at = ?3, attempts = attempts + 1, last_error = NULL "
          "WHERE endpoint = ?1 AND seq = ?2")
       .bind(1, endpoint).bind(2, seq).bind(3, now).execute();
 }
 
-void Store::markFailed(const std::string& endpoint, int64_t seq, int64_t nextAttemptAt, const std::string& error) {
+void SqliteStore::markFailed(const std::string& endpoint, int64_t seq, int64_t nextAttemptAt, const std::string& error) {
   db_.prepare(
          "UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?3, last_error = ?4 "
          "WHERE endpoint = ?1 AND seq = ?2")
       .bind(1, endpoint).bind(2, seq).bind(3, nextAttemptAt).bind(4, error).execute();
 }
 
-void Store::retryPendingNow() {
+void SqliteStore::retryPendingNow() {
   db_.prepare("UPDATE webhook_deliveries SET next_attempt_at = 0 WHERE delivered_at IS NULL").execute();
 }
 
-std::pair<int64_t, int64_t> Store::outboxBacklog() {
+std::pair<int64_t, int64_t> SqliteStore::outboxBacklog() {
   auto& s = db_.prepare(
       "SELECT COUNT(*), COALESCE(MIN(o.created_at), 0) FROM webhook_deliveries d JOIN outbox o ON o.seq = d.seq "
       "WHERE d.delivered_at IS NULL");
   s.step();
   return {s.int64(0), s.int64(1)};
+}
+
+int64_t SqliteStore::activeHoldCount() {
+  auto& s = db_.prepare("SELECT COUNT(*) FROM holds WHERE status = 'active'");
+  s.step();
+  return s.int64(0);
 }
 
 }  // namespace cartcore::server

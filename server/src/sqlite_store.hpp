@@ -10,54 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "inventory.hpp"
 #include "sqlite_db.hpp"
+#include "storage.hpp"
 
 namespace cartcore::server {
-
-struct ConfigRecord {
-  int64_t version = 0;
-  std::string configJson;
-  std::string configDigest;
-  int64_t createdAt = 0;
-};
-
-enum class HoldStatus { Active, Released, Expired, Committed };
-std::string_view holdStatusName(HoldStatus status);
-
-struct HoldRecord {
-  std::string id;
-  HoldStatus status = HoldStatus::Active;
-  std::string cartJson;    // the normalized quote request the hold was made for (no "now", no "stock")
-  std::string quoteJson;   // the server's quote at hold time, rendered by the core
-  std::string quoteDigest;
-  int64_t createdAt = 0;
-  int64_t expiresAt = 0;
-  int64_t updatedAt = 0;
-  std::string orderId;     // set once committed
-  std::vector<Allocation> allocations;
-};
-
-struct OrderLineRecord {
-  std::string lineId;
-  std::string variant;
-  std::string sku;
-  int64_t quantity = 0;
-  int64_t totalMinor = 0;
-};
-
-struct OrderRecord {
-  std::string id;
-  std::string holdId;
-  std::optional<std::string> idempotencyKey;
-  std::string currency;
-  int64_t totalMinor = 0;
-  std::string quoteDigest;
-  std::string quoteJson;
-  int64_t createdAt = 0;
-  std::string orderJson;  // the order as the API returns it, fixed at commit so every read shows the same bytes
-  std::vector<OrderLineRecord> lines;
-};
 
 struct IdempotencyRecord {
   std::string requestHash;
@@ -65,30 +21,18 @@ struct IdempotencyRecord {
   std::string responseBody;
 };
 
-struct OutboxEvent {
-  int64_t seq = 0;
-  std::string type;
-  std::string partitionKey;  // the variant id for stock events: delivery order is kept per key
-  std::string payload;
-  int64_t createdAt = 0;
-};
-
-struct PendingDelivery {
-  OutboxEvent event;
-  int64_t attempts = 0;
-};
-
 /**
- * Every SQL statement the server runs, as prepared statements on one connection. The caller holds the write
- * lock and wraps multi-step changes in a Transaction, so each operation here is one step of an ACID change.
+ * Every SQL statement the SQLite backend runs, as prepared statements on one connection. The caller holds the
+ * write lock and wraps multi-step changes in a Transaction, so each operation here is one step of an ACID change.
  */
-class Store {
+class SqliteStore {
  public:
-  Store(const std::string& path, bool synchronousFull);
+  SqliteStore(const std::string& path, bool synchronousFull);
 
   Database& db() { return db_; }
 
   std::optional<ConfigRecord> latestConfig();
+  int64_t latestConfigVersion();
   int64_t insertConfig(const std::string& json, const std::string& digest, int64_t now);
 
   std::map<std::string, StockLevel> loadStock();
@@ -99,7 +43,6 @@ class Store {
 
   void insertHold(const HoldRecord& hold);
   std::optional<HoldRecord> loadHold(const std::string& id);
-  std::vector<HoldRecord> loadActiveHolds();
   /** Moves a hold from Active to `to`; false if it was not active (someone else got there first). */
   bool finishHold(const std::string& id, HoldStatus to, int64_t now, const std::string& orderId = {});
   void setHoldExpiry(const std::string& id, int64_t expiresAt, int64_t now);
@@ -117,8 +60,7 @@ class Store {
   void insertIdempotency(const std::string& key, const IdempotencyRecord& record, int64_t now);
 
   /** Appends an event and one pending delivery per webhook endpoint, inside the caller's transaction. */
-  int64_t appendEvent(const std::string& type, const std::string& partitionKey, const std::string& payload, int64_t now,
-                      const std::vector<std::string>& endpoints);
+  int64_t appendEvent(const NewEvent& event, int64_t now, const std::vector<std::string>& endpoints);
   std::vector<OutboxEvent> listEvents(int64_t afterSeq, int limit);
   /** For one endpoint, the oldest undelivered event of each partition that is due; later ones wait their turn. */
   std::vector<PendingDelivery> dueDeliveries(const std::string& endpoint, int64_t now, int limit);
@@ -128,6 +70,7 @@ class Store {
   void retryPendingNow();
   /** Undelivered (event, endpoint) pairs and the creation time of the oldest one (0 if none). */
   std::pair<int64_t, int64_t> outboxBacklog();
+  int64_t activeHoldCount();
 
  private:
   void migrate();

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+// The Storage interface on one SQLite file: a single writer behind one lock, deciding stock with an exact mirror.
+#include "sqlite_storage.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace cartcore::server {
+
+namespace {
+
+/** One server per database file: two writers would each trust their own in-memory stock mirror. */
+int lockDatabaseFile(const std::string& path) {
+  std::string lockPath = path + ".lock";
+  int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("another server is using " + path);
+  }
+  return fd;
+}
+
+}  // namespace
+
+SqliteStorage::SqliteStorage(const std::string& path, bool synchronousFull, ServerClock& clock,
+                             std::vector<std::string> endpoints)
+    : lockFd_(lockDatabaseFile(path)),
+      store_(path, synchronousFull),
+      checkpointer_(std::make_unique<WalCheckpointer>(path, 100)),
+      clock_(clock),
+      endpoints_(std::move(endpoints)) {
+  inventory_.replaceAll(store_.loadStock());
+}
+
+SqliteStorage::~SqliteStorage() {
+  checkpointer_.reset();
+  if (lockFd_ >= 0) ::close(lockFd_);
+}
+
+// ---- Config ----
+
+std::optional<ConfigRecord> SqliteStorage::activeConfig() {
+  WriteLock lock(*this);
+  return store_.latestConfig();
+}
+
+int64_t SqliteStorage::activeConfigVersion() {
+  WriteLock lock(*this);
+  return store_.latestConfigVersion();
+}
+
+ConfigRecord SqliteStorage::insertConfig(const std::string& json, const std::string& digest, int64_t now) {
+  WriteLock lock(*this);
+  Transaction tx(store_.db());
+  int64_t version = store_.insertConfig(json, digest, now);
+  tx.commit();
+  return {version, json, digest, now};
+}
+
+ConfigRecord SqliteStorage::ensureConfig(const std::string& json, const std::string& digest, int64_t now,
+                                         bool& firstVersion) {
+  WriteLock lock(*this);
+  std::optional<ConfigRecord> latest = store_.latestConfig();
+  firstVersion = !latest;
+  if (latest && latest->configDigest == digest) return *latest;
+  Transaction tx(store_.db());
+  int64_t version = store_.insertConfig(json, digest, now);
+  tx.commit();
+  return {version, json, digest, now};
+}
+
+// ---- Stock ----
+
+std::map<std::string, int64_t> SqliteStorage::availability(const std::vector<std::string>& variants,
+                                                           const std::vector<std::string>& segments,
+                                                           const std::vector<Allocation>& ownHold) {
+  // The mirror changes only after COMMIT, under the write lock: a quote reads committed stock without the lock.
+  return inventory_.snapshot(variants, segments, ownHold);
+}
+
+StockLevel SqliteStorage::stockLevel(const std::string& variant) { return inventory_.level(variant); }
+
+std::map<std::string, StockLevel> SqliteStorage::stockLevels() { return inventory_.all(); }
+
+void SqliteStorage::appendEvents(const std::vector<NewEvent>& events, int64_t now) {
+  for (const auto& event : events) store_.appendEvent(event, now, endpoints_);
+}
+
+std::map<std::string, StockLevel> SqliteStorage::writeLevelsLocked(const std::vector<StockUpdate>& updates,
+                                                                   const std::string& reason,
+                                                                   const VariantFactsMap& facts, int64_t now) {
+  std::map<std::string, StockLevel> updated;
+  for (const auto& update : updates) {
+    StockLevel level = inventory_.level(update.variant);  // keeps the live held counts
+    int64_t previousOnHand = level.onHand;
+    if (update.onHand) level.onHand = *update.onHand;
+    if (update.lowStockLevel) level.lowStockLevel = *update.lowStockLevel;
+    if (update.wooProductId) level.wooProductId = *update.wooProductId;
+    if (update.wooVariationId) level.wooVariationId = *update.wooVariationId;
+    if (update.reserved) {
+      for (auto& [segment, pool] : level.tiers) pool.reserved = 0;
+      for (const auto& [segment, units] : *update.reserved) level.tiers[segment].reserved = units;
+      std::erase_if(level.tiers, [](const auto& entry) { return entry.second.reserved == 0 && entry.second.held == 0; });
+    }
+    store_.upsertStock(update.variant, level, now);
+    appendEvents(stockChangeEvents(update.variant, factsOf(facts, update.variant), level, previousOnHand, reason), now);
+    updated[update.variant] = level;
+  }
+  return updated;
+}
+
+std::map<std::string, StockLevel> SqliteStorage::updateStock(const std::vector<StockUpdate>& updates,
+                                                             const std::string& reason, const VariantFactsMap& facts) {
+  WriteLock lock(*this);
+  Transaction tx(store_.db());
+  auto updated = writeLevelsLocked(updates, reason, facts, clock_.nowMillis());
+  tx.commit();
+  for (const auto& [variant, level] : updated) inventory_.setLevel(variant, level);
+  return updated;
+}
+
+StockAdjusted SqliteStorage::adjustStock(const std::string& variant, int64_t delta, int64_t maxOnHand,
+                                         const std::string& reason, const VariantFactsMap& facts) {
+  WriteLock lock(*this);
+  StockLevel level = inventory_.level(variant);
+  int64_t adjusted = 0;
+  if (__builtin_add_overflow(level.onHand, delta, &adjusted) || adjusted < 0 || adjusted > maxOnHand)
+    return {false, level};
+  StockUpdate update;
+  update.variant = variant;
+  update.onHand = adjusted;
+  Transaction tx(store_.db());
+  auto updated = writeLevelsLocked({update}, reason, facts, clock_.nowMillis());
+  tx.commit();
+  for (const auto& [id, after] : updated) inventory_.setLevel(id, after);
+  return {true, updated[variant]};
+}
+
+// ---- Holds ----
+
+HoldPlaced SqliteStorage::placeHold(const HoldRequest& request) {
+  WriteLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  HoldPlaced result;
+  std::vector<Allocation> allocations;
+  // All lines or none: one short line refuses the whole hold and nothing is reserved.
+  if (!inventory_.plan(request.demand, request.segments, allocations, result.shortages)) return result;
+  HoldRecord& hold = result.hold;
+  hold.id = request.id;
+  hold.cartJson = request.cartJson;
+  hold.quoteJson = request.quoteJson;
+  hold.quoteDigest = request.quoteDigest;
+  hold.createdAt = now;
+  hold.updatedAt = now;
+  hold.expiresAt = now + request.ttlMillis;
+  hold.allocations = allocations;
+  Transaction tx(store_.db());
+  store_.insertHold(hold);
+  tx.commit();
+  inventory_.applyHold(allocations);
+  result.placed = true;
+  return result;
+}
+
+bool SqliteStorage::expireLocked(const HoldRecord& hold, int64_t now) {
+  Transaction tx(store_.db());
+  // finishHold only moves an 'active' hold, so a hold's stock comes back exactly once however many
+  // sweeps, reads or checkouts race to expire it.
+  if (!store_.finishHold(hold.id, HoldStatus::Expired, now)) return false;
+  tx.commit();
+  inventory_.applyRelease(hold.allocations);
+  return true;
+}
+
+HoldOutcome SqliteStorage::readHold(const std::string& id) {
+  WriteLock lock(*this);
+  auto hold = store_.loadHold(id);
+  if (!hold) return {};
+  HoldOutcome outcome{true, false, false, std::move(*hold)};
+  // Report an overdue hold as expired even if the sweeper has not reached it yet.
+  int64_t now = clock_.nowMillis();
+  if (outcome.hold.status == HoldStatus::Active && outcome.hold.expiresAt <= now && expireLocked(outcome.hold, now)) {
+    outcome.hold.status = HoldStatus::Expired;
+    outcome.expiredNow = true;
+  }
+  return outcome;
+}
+
+HoldOutcome SqliteStorage::extendHold(const std::string& id, int64_t ttlMillis) {
+  WriteLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  auto hold = store_.loadHold(id);
+  if (!hold) return {};
+  HoldOutcome outcome{true, false, false, std::move(*hold)};
+  if (outcome.hold.status == HoldStatus::Active && outcome.hold.expiresAt <= now) {
+    outcome.expiredNow = expireLocked(outcome.hold, now);
+    outcome.hold.status = HoldStatus::Expired;
+    return outcome;
+  }
+  if (outcome.hold.status != HoldStatus::Active) return outcome;
+  Transaction tx(store_.db());
+  store_.setHoldExpiry(id, now + ttlMillis, now);
+  tx.commit();
+  outcome.hold.expiresAt = now + ttlMillis;
+  outcome.hold.updatedAt = now;
+  outcome.changed = true;
+  return outcome;
+}
+
+HoldOutcome SqliteStorage::releaseHold(const std::string& id) {
+  WriteLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  auto hold = store_.loadHold(id);
+  if (!hold) return {};
+  HoldOutcome outcome{true, false, false, std::move(*hold)};
+  if (outcome.hold.status == HoldStatus::Active && outcome.hold.expiresAt <= now) {
+    outcome.expiredNow = expireLocked(outcome.hold, now);
+    outcome.hold.status = HoldStatus::Expired;
+  }
+  if (outcome.hold.status != HoldStatus::Active) return outcome;
+  Transaction tx(store_.db());
+  if (!store_.finishHold(id, HoldStatus::Released, now)) return outcome;
+  tx.commit();
+  inventory_.applyRelease(outcome.hold.allocations);
+  outcome.hold.status = HoldStatus::Released;
+  outcome.changed = true;
+  return outcome;
+}
+
+int SqliteStorage::expireDueHolds() {
+  constexpr int kBatch = 256;  // one short transaction per batch, so the write lock is never held for long
+  int expired = 0;
+  for (;;) {
+    WriteLock lock(*this);
+    int64_t now = clock_.nowMillis();
+    std::vector<std::string> due = store_.holdsDueForExpiry(now, kBatch);
+    if (due.empty()) break;
+    std::vector<HoldRecord> holds;
+    for (const auto& id : due)
+      if (auto hold = store_.loadHold(id)) holds.push_back(std::move(*hold));
+    Transaction tx(store_.db());
+    std::vector<Allocation> returned;
+    int batch = 0;
+    for (const auto& hold : holds) {
+      if (!store_.finishHold(hold.id, HoldStatus::Expired, now)) continue;
+      returned.insert(returned.end(), hold.allocations.begin(), hold.allocations.end());
+      ++batch;
+    }
+    tx.commit();
+    inventory_.applyRelease(returned);
+    expired += batch;
+    if (due.size() < kBatch) break;
+  }
+  return expired;
+}
+
+// ---- Checkout and orders ----
+
+CheckoutCheck SqliteStorage::checkLocked(const std::string& holdId, const std::string& idempotencyKey,
+                                         const std::string& requestHash, int64_t now) {
+  CheckoutCheck check;
+  if (!idempotencyKey.empty()) {
+    if (auto previous = store_.findIdempotency(idempotencyKey)) {
+      if (previous->requestHash != requestHash) {
+        check.verdict = CheckoutVerdict::KeyReused;
+        return check;
+      }
+      check.verdict = CheckoutVerdict::Replay;
+      check.replayStatus = previous->status;
+      check.replayBody = previous->responseBody;
+      return check;
+    }
+  }
+  auto hold = store_.loadHold(holdId);
+  if (!hold) {
+    check.verdict = CheckoutVerdict::HoldNotFound;
+    return check;
+  }
+  check.hold = std::move(*hold);
+  if (check.hold.status == HoldStatus::Active && check.hold.expiresAt <= now) {
+    check.expiredNow = expireLocked(check.hold, now);
+    check.hold.status = HoldStatus::Expired;
+  }
+  switch (check.hold.status) {
+    case HoldStatus::Active: check.verdict = CheckoutVerdict::Proceed; break;
+    case HoldStatus::Committed: check.verdict = CheckoutVerdict::HoldAlreadyOrdered; break;
+    case HoldStatus::Expired: check.verdict = CheckoutVerdict::HoldExpired; break;
+    case HoldStatus::Released: check.verdict = CheckoutVerdict::HoldNotActive; break;
+  }
+  return check;
+}
+
+CheckoutCheck SqliteStorage::checkCheckout(const std::string& holdId, const std::string& idempotencyKey,
+                                           const std::string& requestHash) {
+  WriteLock lock(*this);
+  return checkLocked(holdId, idempotencyKey, requestHash, clock_.nowMillis());
+}
+
+CheckoutCheck SqliteStorage::commitCheckout(const CheckoutCommit& commit, const VariantFactsMap& facts) {
+  WriteLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  // Another request may have used this key or moved this hold since it was priced: check again under the lock.
+  CheckoutCheck check = checkLocked(commit.holdId, commit.idempotencyKey, commit.requestHash, now);
+  if (check.verdict != CheckoutVerdict::Proceed) return check;
+  const HoldRecord& hold = check.hold;
+  // One transaction: stock, hold, order, events and the idempotency record commit together or not at all.
+  Transaction tx(store_.db());
+  std::map<std::string, int64_t> sold;
+  for (const auto& a : hold.allocations) sold[a.variant] += a.quantity;
+  std::map<std::string, StockLevel> before;
+  for (const auto& [variant, quantity] : sold) {
+    before[variant] = inventory_.level(variant);
+    if (!store_.decrementOnHand(variant, quantity, now)) {
+      // Only reachable if an ERP correction lowered stock under live holds: refuse rather than go negative.
+      check.verdict = CheckoutVerdict::InsufficientStock;
+      check.shortage = {variant, quantity, before[variant].onHand};
+      return check;
+    }
+  }
+  for (const auto& a : hold.allocations)
+    if (!a.pool.empty()) store_.consumeReserve(a.variant, a.pool, a.quantity);
+  if (!store_.finishHold(commit.holdId, HoldStatus::Committed, now, commit.order.id)) {
+    check.verdict = CheckoutVerdict::HoldNotActive;
+    return check;
+  }
+  store_.insertOrder(commit.order);
+  for (const auto& [variant, quantity] : sold) {
+    StockLevel after = before[variant];
+    after.onHand -= quantity;
+    appendEvents(stockChangeEvents(variant, factsOf(facts, variant), after, before[variant].onHand,
+                                   "order " + commit.order.id),
+                 now);
+  }
+  appendEvents({orderCommittedEvent(commit.order.orderJson)}, now);
+  if (!commit.idempotencyKey.empty())
+    store_.insertIdempotency(commit.idempotencyKey, {commit.requestHash, 200, commit.responseBody}, now);
+  tx.commit();
+  inventory_.applyCommit(hold.allocations);
+  return check;
+}
+
+std::optional<OrderRecord> SqliteStorage::loadOrder(const std::string& id) {
+  WriteLock lock(*this);
+  return store_.loadOrder(id);
+}
+
+std::vector<OrderRecord> SqliteStorage::listOrders(int64_t after, int limit, int64_t& next) {
+  WriteLock lock(*this);
+  return store_.listOrders(after, limit, next);
+}
+
+// ---- Events and delivery ----
+
+std::vector<OutboxEvent> SqliteStorage::listEvents(int64_t afterSeq, int limit) {
+  WriteLock lock(*this);
+  return store_.listEvents(afterSeq, limit);
+}
+
+std::vector<PendingDelivery> SqliteStorage::claimDeliveries(const std::string& endpoint, int limit) {
+  WriteLock lock(*this);
+  return store_.dueDeliveries(endpoint, ServerClock::wallMillis(), limit);
+}
+
+void SqliteStorage::recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) {
+  WriteLock lock(*this);
+  int64_t now = ServerClock::wallMillis();
+  for (const auto& result : results) {
+    if (result.delivered)
+      store_.markDelivered(endpoint, result.seq, now);
+    else
+      store_.markFailed(endpoint, result.seq, now + result.retryAfterMillis, result.error);
+  }
+}
+
+void SqliteStorage::retryPendingDeliveries() {
+  WriteLock lock(*this);
+  store_.retryPendingNow();
+}
+
+// ---- Housekeeping ----
+
+int64_t SqliteStorage::purgeBefore(int64_t cutoff) {
+  int64_t total = 0;
+  for (;;) {  // small batches, so the write lock is never held for long
+    WriteLock lock(*this);
+    Transaction tx(store_.db());
+    int64_t deleted = store_.purgeBefore(cutoff, 500);
+    tx.commit();
+    total += deleted;
+    if (deleted == 0) return total;
+  }
+}
+
+StorageGauges SqliteStorage::gauges() {
+  StorageGauges gauges;
+  for (const auto& [variant, level] : inventory_.all()) gauges.unitsHeld += level.held();
+  std::pair<int64_t, int64_t> backlog;
+  {
+    WriteLock lock(*this);
+    gauges.activeHolds = store_.activeHoldCount();
+    backlog = store_.outboxBacklog();
+  }
+  gauges.outboxPending = backlog.first;
+  gauges.outboxLagMillis = backlog.second == 0 ? 0 : clock_.nowMillis() - backlog.second;
+  return gauges;
+}
+
+void SqliteStorage::recoverAfterFailure() {
+  // The safety net after an unexpected failure between COMMIT and the mirror update: reload the committed truth.
+  WriteLock lock(*this);
+  inventory_.replaceAll(store_.loadStock());
+}
+
+}  // namespace cartcore::server

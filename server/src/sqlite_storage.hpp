@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "inventory.hpp"
+#include "server_clock.hpp"
+#include "sqlite_store.hpp"
+#include "storage.hpp"
+
+namespace cartcore::server {
+
+/**
+ * The embedded backend: one SQLite file in WAL mode, owned by one process (a lock file enforces it). Every change
+ * runs under one write lock in one transaction; stock is decided by an in-memory mirror of the committed levels,
+ * updated only after COMMIT, which is exact because this process is the only writer.
+ */
+class SqliteStorage final : public Storage {
+ public:
+  /** `endpoints`: the webhook endpoint keys; every event gets one pending delivery per endpoint. */
+  SqliteStorage(const std::string& path, bool synchronousFull, ServerClock& clock, std::vector<std::string> endpoints);
+  ~SqliteStorage() override;
+
+  std::optional<ConfigRecord> activeConfig() override;
+  int64_t activeConfigVersion() override;
+  ConfigRecord insertConfig(const std::string& json, const std::string& digest, int64_t now) override;
+  ConfigRecord ensureConfig(const std::string& json, const std::string& digest, int64_t now,
+                            bool& firstVersion) override;
+
+  std::map<std::string, int64_t> availability(const std::vector<std::string>& variants,
+                                              const std::vector<std::string>& segments,
+                                              const std::vector<Allocation>& ownHold) override;
+  StockLevel stockLevel(const std::string& variant) override;
+  std::map<std::string, StockLevel> stockLevels() override;
+  std::map<std::string, StockLevel> updateStock(const std::vector<StockUpdate>& updates, const std::string& reason,
+                                                const VariantFactsMap& facts) override;
+  StockAdjusted adjustStock(const std::string& variant, int64_t delta, int64_t maxOnHand, const std::string& reason,
+                            const VariantFactsMap& facts) override;
+
+  HoldPlaced placeHold(const HoldRequest& request) override;
+  HoldOutcome readHold(const std::string& id) override;
+  HoldOutcome extendHold(const std::string& id, int64_t ttlMillis) override;
+  HoldOutcome releaseHold(const std::string& id) override;
+  int expireDueHolds() override;
+
+  CheckoutCheck checkCheckout(const std::string& holdId, const std::string& idempotencyKey,
+                              const std::string& requestHash) override;
+  CheckoutCheck commitCheckout(const CheckoutCommit& commit, const VariantFactsMap& facts) override;
+  std::optional<OrderRecord> loadOrder(const std::string& id) override;
+  std::vector<OrderRecord> listOrders(int64_t after, int limit, int64_t& next) override;
+
+  std::vector<OutboxEvent> listEvents(int64_t afterSeq, int limit) override;
+  std::vector<PendingDelivery> claimDeliveries(const std::string& endpoint, int limit) override;
+  void recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) override;
+  void retryPendingDeliveries() override;
+
+  int64_t purgeBefore(int64_t cutoff) override;
+  StorageGauges gauges() override;
+  void recoverAfterFailure() override;
+
+ private:
+  /** Holds the write lock and resets statements on exit, so no SELECT keeps a WAL snapshot pinned. */
+  class WriteLock {
+   public:
+    explicit WriteLock(SqliteStorage& storage) : lock_(storage.writeMutex_), store_(storage.store_) {}
+    ~WriteLock() { store_.db().resetAll(); }
+
+   private:
+    std::unique_lock<std::mutex> lock_;
+    SqliteStore& store_;
+  };
+
+  /** Marks an active, overdue hold expired in its own transaction; true if this call expired it. */
+  bool expireLocked(const HoldRecord& hold, int64_t now);
+  /** The checkout checks, under the write lock. */
+  CheckoutCheck checkLocked(const std::string& holdId, const std::string& idempotencyKey,
+                            const std::string& requestHash, int64_t now);
+  /** Writes new levels and their events inside the caller's transaction; returns the levels after. */
+  std::map<std::string, StockLevel> writeLevelsLocked(const std::vector<StockUpdate>& updates,
+                                                      const std::string& reason, const VariantFactsMap& facts,
+                                                      int64_t now);
+  void appendEvents(const std::vector<NewEvent>& events, int64_t now);
+
+  int lockFd_ = -1;  // flock on "<path>.lock": one process per file
+  SqliteStore store_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
+  ServerClock& clock_;
+  std::vector<std::string> endpoints_;
+  Inventory inventory_;
+  std::mutex writeMutex_;
+};
+
+}  // namespace cartcore::server

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "inventory.hpp"
+#include "outbox.hpp"
+
+namespace cartcore::server {
+
+// ---- Records: what the commerce service stores, independent of the database that holds them ----
+
+struct ConfigRecord {
+  int64_t version = 0;
+  std::string configJson;
+  std::string configDigest;
+  int64_t createdAt = 0;
+};
+
+enum class HoldStatus { Active, Released, Expired, Committed };
+std::string_view holdStatusName(HoldStatus status);
+HoldStatus parseHoldStatus(std::string_view text);
+
+struct HoldRecord {
+  std::string id;
+  HoldStatus status = HoldStatus::Active;
+  std::string cartJson;    // the normalized quote request the hold was made for (no "now", no "stock")
+  std::string quoteJson;   // the server's quote at hold time, rendered by the core
+  std::string quoteDigest;
+  int64_t createdAt = 0;
+  int64_t expiresAt = 0;
+  int64_t updatedAt = 0;
+  std::string orderId;     // set once committed
+  std::vector<Allocation> allocations;
+};
+
+struct OrderLineRecord {
+  std::string lineId;
+  std::string variant;
+  std::string sku;
+  int64_t quantity = 0;
+  int64_t totalMinor = 0;
+};
+
+struct OrderRecord {
+  std::string id;
+  std::string holdId;
+  std::optional<std::string> idempotencyKey;
+  std::string currency;
+  int64_t totalMinor = 0;
+  std::string quoteDigest;
+  std::string quoteJson;
+  int64_t createdAt = 0;
+  std::string orderJson;  // the order as the API returns it, fixed at commit so every read shows the same bytes
+  std::vector<OrderLineRecord> lines;
+};
+
+struct OutboxEvent {
+  int64_t seq = 0;
+  std::string type;
+  std::string partitionKey;  // the variant id for stock events: delivery order is kept per key
+  std::string payload;
+  int64_t createdAt = 0;
+};
+
+/** One event waiting for one endpoint, with the number of failed attempts so far. */
+struct PendingDelivery {
+  OutboxEvent event;
+  int64_t attempts = 0;
+};
+
+/** How one delivery attempt ended. A failure is retried `retryAfterMillis` later. */
+struct DeliveryResult {
+  int64_t seq = 0;
+  bool delivered = false;
+  int64_t retryAfterMillis = 0;
+  std::string error;
+};
+
+// ---- Operation inputs and outcomes ----
+
+/** A hold to place: every line or none. The store decides the pools and stamps the times on its own clock. */
+struct HoldRequest {
+  std::string id;
+  std::string cartJson;
+  std::string quoteJson;
+  std::string quoteDigest;
+  std::map<std::string, int64_t> demand;  // units per variant
+  std::vector<std::string> segments;      // the customer's segments: the tier reserves it may draw on
+  int64_t ttlMillis = 0;
+};
+
+struct HoldPlaced {
+  bool placed = false;
+  HoldRecord hold;                  // when placed
+  std::vector<Shortage> shortages;  // when not: every line that could not be held
+};
+
+/** A hold after a read, extend or release. `found` is false for an unknown id. */
+struct HoldOutcome {
+  bool found = false;
+  bool changed = false;      // the extend or release took effect
+  bool expiredNow = false;   // the hold was overdue and this call expired it (its stock returned)
+  HoldRecord hold;           // the hold as it now stands
+};
+
+/** Why a checkout cannot proceed (or `Proceed`). */
+enum class CheckoutVerdict {
+  Proceed,
+  Replay,               // the idempotency key's stored response answers this request
+  KeyReused,            // the key was used for a different request
+  HoldNotFound,
+  HoldExpired,          // expired before, or overdue and expired by this call (`expiredNow`)
+  HoldAlreadyOrdered,   // committed: `hold.orderId` names the order
+  HoldNotActive,        // released
+  InsufficientStock,    // only at commit: stock was corrected below the held quantity
+};
+
+struct CheckoutCheck {
+  CheckoutVerdict verdict = CheckoutVerdict::Proceed;
+  bool expiredNow = false;
+  HoldRecord hold;               // loaded for every verdict from HoldExpired on, and for Proceed
+  int replayStatus = 0;          // Replay
+  std::string replayBody;        // Replay
+  Shortage shortage;             // InsufficientStock
+};
+
+/** Everything a checkout commits in one transaction: stock, hold, order, events and the idempotency record. */
+struct CheckoutCommit {
+  std::string holdId;
+  std::string idempotencyKey;  // empty: none
+  std::string requestHash;     // tells a retried request from a different one under the same key
+  OrderRecord order;
+  std::string responseBody;    // stored with the key and replayed byte for byte
+};
+
+/** A merchant's change to one variant's stock; each field is set only when the document names it. */
+struct StockUpdate {
+  std::string variant;
+  std::optional<int64_t> onHand;
+  std::optional<std::optional<int64_t>> lowStockLevel;
+  std::optional<std::optional<int64_t>> wooProductId;
+  std::optional<std::optional<int64_t>> wooVariationId;
+  std::optional<std::map<std::string, int64_t>> reserved;  // replaces every reserve of the variant
+};
+
+struct StockAdjusted {
+  bool applied = false;  // false: onHand + delta would leave [0, maxOnHand]; nothing changed
+  StockLevel level;      // after (or as it stands when refused)
+};
+
+struct StorageGauges {
+  int64_t activeHolds = 0;
+  int64_t unitsHeld = 0;
+  int64_t outboxPending = 0;
+  int64_t outboxLagMillis = 0;  // age of the oldest undelivered event, 0 when none
+};
+
+/**
+ * The storage seam: every operation the commerce service needs from its database, each one atomic. Handlers
+ * (shop, holds, checkout, stock admin, webhooks) talk only to this interface; nothing above it knows which
+ * database holds the data. Each implementation decides stock on its own authority (SQLite: one writer behind one
+ * lock; PostgreSQL: conditional updates shared by every instance) and writes a change's outbox events in the same
+ * transaction as the change.
+ *
+ * Methods may throw std::exception on a database failure; nothing is then half-changed, and the caller calls
+ * recoverAfterFailure() before reporting it.
+ */
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // ---- Config versions ----
+  /** The active (newest) config version, if any. */
+  virtual std::optional<ConfigRecord> activeConfig() = 0;
+  /** The active version's number (0 if none): a cheap poll for instances to notice another one's upload. */
+  virtual int64_t activeConfigVersion() = 0;
+  /** Stores a new version, which becomes active. */
+  virtual ConfigRecord insertConfig(const std::string& json, const std::string& digest, int64_t now) = 0;
+  /** Stores `json` as a new version unless the active one has this digest; atomic against other instances.
+   *  `firstVersion` tells the one caller that created the store's first version (and so seeds its stock). */
+  virtual ConfigRecord ensureConfig(const std::string& json, const std::string& digest, int64_t now,
+                                    bool& firstVersion) = 0;
+
+  // ---- Stock ----
+  /** What shoppers in `segments` can hold of each variant now, counting `ownHold` as available (for quotes). */
+  virtual std::map<std::string, int64_t> availability(const std::vector<std::string>& variants,
+                                                      const std::vector<std::string>& segments,
+                                                      const std::vector<Allocation>& ownHold = {}) = 0;
+  virtual StockLevel stockLevel(const std::string& variant) = 0;
+  virtual std::map<std::string, StockLevel> stockLevels() = 0;
+  /** Applies every update or none, with their stock events; returns the levels after. */
+  virtual std::map<std::string, StockLevel> updateStock(const std::vector<StockUpdate>& updates,
+                                                        const std::string& reason, const VariantFactsMap& facts) = 0;
+  /** Adds `delta` to onHand if the result stays within [0, maxOnHand], with its stock events. */
+  virtual StockAdjusted adjustStock(const std::string& variant, int64_t delta, int64_t maxOnHand,
+                                    const std::string& reason, const VariantFactsMap& facts) = 0;
+
+  // ---- Holds ----
+  virtual HoldPlaced placeHold(const HoldRequest& request) = 0;
+  /** Reads a hold; an overdue active hold is expired on the spot. */
+  virtual HoldOutcome readHold(const std::string& id) = 0;
+  /** Sets an active hold's expiry to now + ttl; an overdue one is expired instead. */
+  virtual HoldOutcome extendHold(const std::string& id, int64_t ttlMillis) = 0;
+  /** Releases an active hold (stock returns once); `changed` is false for an already released one. */
+  virtual HoldOutcome releaseHold(const std::string& id) = 0;
+  /** Expires every overdue active hold, each exactly once; returns how many this call expired. */
+  virtual int expireDueHolds() = 0;
+
+  // ---- Checkout and orders ----
+  /** The checks a checkout must pass before it is priced (idempotency key, then the hold's state). */
+  virtual CheckoutCheck checkCheckout(const std::string& holdId, const std::string& idempotencyKey,
+                                      const std::string& requestHash) = 0;
+  /** Re-checks, then commits order, stock, hold, events and idempotency record together, or nothing. */
+  virtual CheckoutCheck commitCheckout(const CheckoutCommit& commit, const VariantFactsMap& facts) = 0;
+  virtual std::optional<OrderRecord> loadOrder(const std::string& id) = 0;
+  /** Orders after the cursor `after`, oldest first; `next` is the cursor for the following page. */
+  virtual std::vector<OrderRecord> listOrders(int64_t after, int limit, int64_t& next) = 0;
+
+  // ---- Events and their delivery ----
+  virtual std::vector<OutboxEvent> listEvents(int64_t afterSeq, int limit) = 0;
+  /** Deliveries this process may attempt now for one endpoint, in order per partition. */
+  virtual std::vector<PendingDelivery> claimDeliveries(const std::string& endpoint, int limit) = 0;
+  virtual void recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) = 0;
+  /** Makes every pending delivery due now (at start: a restart is often what fixed the receiver). */
+  virtual void retryPendingDeliveries() = 0;
+
+  // ---- Housekeeping and operations ----
+  /** Deletes idempotency records and released or expired holds last touched before `cutoff`, in small batches.
+   *  Orders and the holds they came from are kept. Returns the rows deleted. */
+  virtual int64_t purgeBefore(int64_t cutoff) = 0;
+  virtual StorageGauges gauges() = 0;
+  /** After a failed operation: drop whatever per-process state may disagree with the database. */
+  virtual void recoverAfterFailure() = 0;
+};
+
+}  // namespace cartcore::server
