@@ -2,7 +2,9 @@
 // Margin protection: the most specific floor, time-limited overrides, graceful clamps, the order cap and reporting.
 #include <boost/test/unit_test.hpp>
 
-#include "test_support.hpp"
+#include "stage_support.hpp"
+#include "stages/margin.hpp"
+#include "stages/stacking.hpp"
 
 using namespace cartcore::test;
 
@@ -156,6 +158,45 @@ BOOST_AUTO_TEST_CASE(bad_floor_config_names_the_field) {
   BOOST_TEST((error({floor("f", {{"minMarginPercent", "10"}})}, {{"missingCost", "maybe"}}) == Error{"invalid_value", "/marginFloors/missingCost"}));
   BOOST_TEST((error({floor("f", {{"minMarginPercent", "10"}}), floor("f", {{"minMarginPercent", "20"}})}) == Error{"duplicate_id", "/marginFloors/floors/1/id"}));
   BOOST_TEST((error(json::array()) == Error{"invalid_value", "/marginFloors"}));
+}
+
+// The stage alone: protectMargins over a cart the stacking stage priced.
+
+BOOST_AUTO_TEST_CASE(stage_gives_back_discount_and_restates_the_verdict) {
+  using namespace cartcore;
+  StageFixture f(flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")}), cart({{"tee-black-m", 1}}));
+  Cart c = f.cart();
+  std::vector<RuleVerdict> promotions = applyPromotions(c);
+  BOOST_TEST(c.lines[0].total() == 1000);
+  MarginProtection m = protectMargins(c, promotions);
+  BOOST_TEST(c.lines[0].total() == 1334);
+  BOOST_REQUIRE(c.lines[0].adjustments.size() == 1u);
+  BOOST_TEST(c.lines[0].adjustments[0].amount == -666);
+  BOOST_TEST(promotions[0].amount == 666);
+  BOOST_TEST(promotions[0].limitedFrom.value() == 1000);
+  BOOST_REQUIRE(m.report.clamps.size() == 1u);
+  BOOST_REQUIRE(m.clampsWhy.size() == 1u);  // one explanation per clamp
+  BOOST_TEST(m.clampsWhy[0].message == Message::MarginClamp);
+  BOOST_TEST(m.clampsWhy[0].name == "base");  // internal visibility names the floor
+  BOOST_TEST(m.clampsWhy[0].amount == 666);
+  BOOST_TEST(m.clampsWhy[0].amount2 == 1000);
+  BOOST_TEST(m.warnings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(stage_skipped_floor_warns_with_one_explanation_per_warning) {
+  using namespace cartcore;
+  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")}, {{"missingCost", "skip"}});
+  StageFixture f(store, cart({{"hoodie-m", 1}}));
+  Cart c = f.cart();
+  std::vector<RuleVerdict> promotions = applyPromotions(c);
+  MarginProtection m = protectMargins(c, promotions);
+  BOOST_REQUIRE(m.warnings.size() == 1u);
+  BOOST_REQUIRE(m.warningsWhy.size() == 1u);
+  BOOST_TEST(m.warnings[0].line == "hoodie-m");
+  BOOST_TEST(m.warningsWhy[0].message == Message::MissingCost);
+  BOOST_TEST(m.warningsWhy[0].variant->id == "hoodie-m");
+  BOOST_TEST(!promotions[0].limitedFrom.has_value());
+  BOOST_TEST(c.lines[0].total() == 2750);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

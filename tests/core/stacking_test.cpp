@@ -2,9 +2,13 @@
 // Priority, exclusive, stop-after, exclusion groups and percentage bases, on hand-computed carts.
 #include <boost/test/unit_test.hpp>
 
-#include "test_support.hpp"
+#include "stage_support.hpp"
+#include "stages/stacking.hpp"
 
 using namespace cartcore::test;
+using cartcore::Cart;
+using cartcore::Reason;
+using cartcore::RuleVerdict;
 
 namespace {
 json percentOff(const std::string& id, const std::string& percent, int priority, json extra = json::object()) {
@@ -131,6 +135,62 @@ BOOST_AUTO_TEST_CASE(bogo_then_percent_stacks_on_discounted_units) {
   json q = quote(teeStore(json::array(), {bogo, percentOff("site", "10", 1)}), cart({{"tee-black-m", 2}}));
   // One tee free, then 10% off the remaining 20.00.
   BOOST_TEST(q["totals"]["total"] == "18.00");
+}
+
+// The stage alone: applyPromotions over a built cart.
+
+BOOST_AUTO_TEST_CASE(stage_lists_verdicts_in_priority_order_and_hides_codes_not_entered) {
+  json coded = percentOff("coded", "50", 9, {{"coupons", {"HALF"}}});
+  StageFixture f(teeStore(json::array(), {percentOff("a", "10", 2), percentOff("b", "20", 5), coded}), cart({{"hoodie-m", 1}}));
+  Cart c = f.cart();
+  std::vector<RuleVerdict> verdicts = applyPromotions(c);
+  BOOST_REQUIRE(verdicts.size() == 2u);  // "coded" needs a code nobody entered: not even listed
+  BOOST_TEST(f.store.promotions[verdicts[0].rule].id == "b");
+  BOOST_TEST(verdicts[0].amount == 1100);
+  BOOST_TEST(f.store.promotions[verdicts[1].rule].id == "a");
+  BOOST_TEST(verdicts[1].amount == 440);  // 10 % of 44.00, after b
+  BOOST_TEST(c.lines[0].total() == 3960);
+  BOOST_TEST(c.lines[0].adjustments.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(stage_exclusive_win_restores_the_cart_and_blocks_what_would_have_applied) {
+  json ship = {{"id", "ship"}, {"type", "freeShipping"}};
+  json too = percentOff("too-small", "10", 1, {{"conditions", {{"minSubtotal", "100.00"}}}});
+  StageFixture f(teeStore(json::array(), {percentOff("site", "10", 5), ship, too, percentOff("vip", "30", 1, {{"stacking", "exclusive"}})}),
+                 cart({{"hoodie-m", 1}}));
+  Cart c = f.cart();
+  std::vector<RuleVerdict> verdicts = applyPromotions(c);
+  BOOST_TEST(c.freeShipping.empty());  // free shipping was in the stack the exclusive replaced
+  BOOST_TEST(c.lines[0].total() == 3850);
+  BOOST_REQUIRE(c.lines[0].adjustments.size() == 1u);
+  BOOST_TEST(c.lines[0].adjustments[0].id == "vip");
+  for (const auto& v : verdicts) {
+    const std::string& id = f.store.promotions[v.rule].id;
+    if (id == "vip") BOOST_TEST(v.applied);
+    if (id == "site" || id == "ship") {
+      BOOST_TEST(v.reason == Reason::BlockedByExclusive);
+      BOOST_TEST(v.by == "vip");
+      BOOST_TEST(v.why.amount == 1650);
+    }
+    if (id == "too-small") BOOST_TEST(v.reason == Reason::MinSubtotalNotMet);  // its own reason still holds
+  }
+}
+
+BOOST_AUTO_TEST_CASE(stage_group_losers_name_the_winner_and_both_savings) {
+  StageFixture f(teeStore(json::array(), {percentOff("a", "10", 1, {{"exclusionGroup", "g"}}), percentOff("b", "25", 1, {{"exclusionGroup", "g"}})}),
+                 cart({{"cap", 2}}));
+  Cart c = f.cart();
+  std::vector<RuleVerdict> verdicts = applyPromotions(c);
+  BOOST_REQUIRE(verdicts.size() == 2u);
+  const RuleVerdict& a = f.store.promotions[verdicts[0].rule].id == "a" ? verdicts[0] : verdicts[1];
+  BOOST_TEST(!a.applied);
+  BOOST_TEST(a.amount == 0);
+  BOOST_TEST(a.reason == Reason::LostToBetterInGroup);
+  BOOST_TEST(a.by == "b");
+  BOOST_TEST(a.why.name == "g");
+  BOOST_TEST(a.why.amount == 750);
+  BOOST_TEST(a.why.amount2 == 300);
+  BOOST_TEST(c.lines[0].total() == 2250);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

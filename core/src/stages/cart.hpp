@@ -17,6 +17,8 @@ namespace cartcore {
 struct UnitGroup {
   int64_t count = 0;
   Minor price = 0;  // minor units
+
+  bool operator==(const UnitGroup&) const = default;
 };
 
 struct LineState {
