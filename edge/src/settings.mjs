@@ -13,6 +13,7 @@ const DEFAULTS = {
   MAX_BODY_BYTES: "1048576", // the core's own request limit (docs/FORMAT.md), refused here before any parsing
   ALLOWED_ORIGINS: "*",
   TRUST_REQUEST_CONTEXT: "false",
+  CUSTOMER_SEGMENTS: "signed",
 };
 
 function text(env, name) {
@@ -52,7 +53,17 @@ function jsonObject(env, name) {
  * @property {number} maxBodyBytes
  * @property {string[] | "*"} allowedOrigins browser origins the widget may call from
  * @property {boolean} trustRequestContext honour "now" and "stock" sent in the cart (tests and previews only)
+ * @property {boolean} trustCustomerSegments take customer.segments from the cart as sent (CUSTOMER_SEGMENTS =
+ *   "trusted"); otherwise only from a verified Cartcore-Customer token, as the origin does
+ * @property {string | undefined} customerHmacSecret HS256 secret shared with the storefront backend (a secret)
+ * @property {string | undefined} customerEd25519Key the storefront's Ed25519 public key, PEM
  */
+
+function customerSegments(env) {
+  const mode = text(env, "CUSTOMER_SEGMENTS");
+  if (mode !== "signed" && mode !== "trusted") throw new Error(`CUSTOMER_SEGMENTS must be "signed" or "trusted", not ${mode}`);
+  return mode;
+}
 
 /** @returns {EdgeSettings} */
 export function readSettings(env) {
@@ -74,5 +85,8 @@ export function readSettings(env) {
     maxBodyBytes: Number(text(env, "MAX_BODY_BYTES")),
     allowedOrigins: origins === "*" ? "*" : origins.split(",").map((o) => o.trim()).filter(Boolean),
     trustRequestContext: text(env, "TRUST_REQUEST_CONTEXT") === "true",
+    trustCustomerSegments: customerSegments(env) === "trusted",
+    customerHmacSecret: env.CUSTOMER_HMAC_SECRET ? String(env.CUSTOMER_HMAC_SECRET) : undefined,
+    customerEd25519Key: env.CUSTOMER_ED25519_KEY ? String(env.CUSTOMER_ED25519_KEY) : undefined,
   };
 }

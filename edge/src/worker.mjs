@@ -14,6 +14,7 @@ import { StoreConfigInvalid, StoreConfigSource } from "./store-config.mjs";
 import { StockSnapshotSource } from "./stock-snapshot.mjs";
 import { OriginError } from "./origin.mjs";
 import { parseLossless, stringifyLossless } from "./lossless-json.mjs";
+import { CustomerContextError, CustomerContextVerifier } from "./customer-context.mjs";
 
 const EXPOSED_HEADERS = [
   "Cartcore-Config-Version",
@@ -59,6 +60,7 @@ async function isolateFor(env) {
       instance,
       config: new StoreConfigSource(settings, instance),
       stock: new StockSnapshotSource(settings),
+      customers: new CustomerContextVerifier(settings),
     }));
     isolate = loading;
     loading.catch(() => (isolate = null)); // a failed load is retried by the next request
@@ -86,7 +88,7 @@ function preflight(settings, request) {
     headers: {
       ...headers,
       "access-control-allow-methods": "POST, GET, DELETE, OPTIONS",
-      "access-control-allow-headers": "content-type, idempotency-key",
+      "access-control-allow-headers": "content-type, idempotency-key, cartcore-customer",
       "access-control-max-age": "86400",
     },
   });
@@ -130,9 +132,11 @@ async function readLimitedBody(request, limit) {
  * Currency: a cart that names a currency keeps it. Otherwise the CDN's country goes in as `country`, and the
  * engine picks the currency from the store's own country map (docs/FORMAT.md), or the store currency. A
  * COUNTRY_CURRENCIES entry at the edge names the currency explicitly instead (for stores whose config has no map).
+ * Segments: `segments` (from a verified Cartcore-Customer token, or [] without one) replaces the cart's own
+ * `customer`; undefined keeps the cart's (CUSTOMER_SEGMENTS = "trusted").
  * @returns {{ text: string, currencyFromEdgeMap: string | null, cart?: object, stockFromCart?: boolean }}
  */
-function requestForCore(cartText, { trustRequestContext, now, stockLevels, country, edgeCurrency, storeCurrency }) {
+function requestForCore(cartText, { trustRequestContext, now, stockLevels, country, edgeCurrency, storeCurrency, segments }) {
   let cart;
   try {
     cart = parseLossless(cartText);
@@ -151,6 +155,12 @@ function requestForCore(cartText, { trustRequestContext, now, stockLevels, count
     else delete cart.stock;
     changed = true;
   }
+  if (segments !== undefined && replaceableCustomer(cart.customer)) {
+    // Segments from a verified token only (or none): the origin will price the hold and checkout the same way.
+    if (segments.length > 0) cart.customer = { segments };
+    else delete cart.customer;
+    changed = true;
+  }
   let currencyFromEdgeMap = null;
   if (cart.currency === undefined) {
     if (cart.country === undefined && country !== null) {
@@ -167,6 +177,20 @@ function requestForCore(cartText, { trustRequestContext, now, stockLevels, count
     }
   }
   return { text: changed ? stringifyLossless(cart) : cartText, currencyFromEdgeMap, cart, stockFromCart };
+}
+
+/**
+ * A cart's `customer` the edge may replace: absent, or exactly what the engine accepts ({segments: up to 100 ids}).
+ * Anything else stays, so the engine refuses it exactly as the origin's engine does.
+ */
+function replaceableCustomer(customer) {
+  if (customer === undefined) return true;
+  if (customer === null || typeof customer !== "object" || Array.isArray(customer)) return false;
+  if (Object.keys(customer).some((key) => key !== "segments")) return false;
+  const list = customer.segments ?? [];
+  const utf8 = new TextEncoder();
+  return Array.isArray(list) && list.length <= 100 &&
+    list.every((s) => typeof s === "string" && s.length > 0 && utf8.encode(s).length <= 200);
 }
 
 /** The snapshot restricted to the variants of the config in use (memoized per snapshot and config). */
@@ -195,6 +219,16 @@ async function quote(request, state) {
   }
 
   const now = Date.now();
+  let segments;
+  if (!settings.trustCustomerSegments) {
+    const token = request.headers.get("cartcore-customer");
+    try {
+      segments = token === null ? [] : (await state.customers.verify(token, now)).segments;
+    } catch (error) {
+      if (error instanceof CustomerContextError) return edgeError(401, error.code, error.message);
+      throw error;
+    }
+  }
   let active;
   try {
     active = await state.config.current(now);
@@ -220,6 +254,7 @@ async function quote(request, state) {
     country,
     edgeCurrency: (country && settings.countryCurrencies[country]) || null,
     storeCurrency: engine.currency,
+    segments,
   });
   let responseText = engine.quoteJson(built.text);
   let response = JSON.parse(responseText);
@@ -252,7 +287,7 @@ async function quote(request, state) {
 async function forwardToOrigin(request, settings, url) {
   if (!settings.originUrl) return edgeError(404, "not_found", "Holds and checkout are served by the store's server, not this edge.");
   const headers = new Headers();
-  for (const name of ["content-type", "idempotency-key", "accept"]) {
+  for (const name of ["content-type", "idempotency-key", "accept", "cartcore-customer"]) {
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }

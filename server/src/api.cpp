@@ -101,6 +101,13 @@ bool Api::authorized(std::string_view authorization) const {
   return constantTimeEquals(authorization.substr(scheme.size()), options_.adminToken);
 }
 
+Client Api::clientOf(const ApiRequest& request) const {
+  Client client;
+  client.address = request.clientAddress;
+  if (!request.customerToken.empty()) client.customer = customers_.verify(request.customerToken, shop_.nowMillis());
+  return client;
+}
+
 std::size_t Api::bodyLimitFor(std::string_view target) const {
   return target.starts_with("/v1/admin/config") ? options_.maxConfigBytes : options_.maxBodyBytes;
 }
@@ -168,11 +175,11 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
   }
   if (is({"v1", "quote"})) {
     route = Route::Quote;
-    return post ? shop_.quote(request.body) : methodNotAllowed();
+    return post ? shop_.quote(request.body, clientOf(request)) : methodNotAllowed();
   }
   if (is({"v1", "holds"})) {
     route = Route::HoldCreate;
-    return post ? shop_.createHold(request.body) : methodNotAllowed();
+    return post ? shop_.createHold(request.body, clientOf(request)) : methodNotAllowed();
   }
   if (is({"v1", "holds", "*"})) {
     if (get) return route = Route::HoldRead, shop_.getHold(path[2]);
@@ -182,7 +189,7 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
   }
   if (is({"v1", "holds", "*", "extend"})) {
     route = Route::HoldExtend;
-    return post ? shop_.extendHold(path[2], request.body) : methodNotAllowed();
+    return post ? shop_.extendHold(path[2], request.body, clientOf(request)) : methodNotAllowed();
   }
   if (is({"v1", "holds", "*", "release"})) {
     route = Route::HoldRelease;
@@ -190,7 +197,8 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
   }
   if (is({"v1", "checkout"})) {
     route = Route::Checkout;
-    return post ? shop_.checkout(request.body, std::string(request.idempotencyKey)) : methodNotAllowed();
+    return post ? shop_.checkout(request.body, std::string(request.idempotencyKey), clientOf(request))
+                : methodNotAllowed();
   }
 
   if (path.size() >= 2 && path[0] == "v1" && path[1] == "admin") {

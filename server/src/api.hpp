@@ -18,10 +18,13 @@ struct ApiRequest {
   std::string_view authorization;
   std::string_view idempotencyKey;
   std::string_view contentType;
+  std::string_view customerToken;  // the Cartcore-Customer header
+  std::string clientAddress;       // the peer's IP address
 };
 
 struct ApiOptions {
   std::string adminToken;
+  CustomerContextKeys customerKeys;
   bool testClock = false;
   std::size_t maxBodyBytes = 1 << 20;
   std::size_t maxConfigBytes = 16 << 20;
@@ -31,7 +34,7 @@ struct ApiOptions {
 class Api {
  public:
   Api(Shop& shop, Metrics& metrics, ApiOptions options)
-      : shop_(shop), metrics_(metrics), options_(std::move(options)) {}
+      : shop_(shop), metrics_(metrics), options_(std::move(options)), customers_(options_.customerKeys) {}
 
   ApiResponse handle(const ApiRequest& request, Route& route);
   /** The body limit for a target, known from the headers before the body is read. */
@@ -40,10 +43,13 @@ class Api {
  private:
   ApiResponse route(const ApiRequest& request, Route& route);
   bool authorized(std::string_view authorization) const;
+  /** The caller as the shop sees it; refuses a Cartcore-Customer token that does not verify (401). */
+  Client clientOf(const ApiRequest& request) const;
 
   Shop& shop_;
   Metrics& metrics_;
   ApiOptions options_;
+  CustomerContextVerifier customers_;
 };
 
 }  // namespace cartcore::server

@@ -64,7 +64,7 @@ json priceDifferences(const std::string& heldQuoteText, const std::string& curre
 
 }  // namespace
 
-ApiResponse Shop::checkout(std::string_view body, const std::string& idempotencyKey) {
+ApiResponse Shop::checkout(std::string_view body, const std::string& idempotencyKey, const Client& client) {
   json request = parseBody(body, options_.maxBodyBytes);
   FieldReader fields(request, "");
   const std::string holdId = readString(fields.required("holdId"), "/holdId", 200);
@@ -85,7 +85,7 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
   // The shopper's own held units count as available, as they did when the shopper was quoted.
   auto state = catalog();
   ApiResponse error;
-  auto prepared = prepareCart(*state, hold.cartJson, now, error);
+  auto prepared = prepareCart(*state, hold.cartJson, now, client, error);
   if (!prepared) {
     json details = json::parse(error.body, nullptr, false);
     return errorResponse(409, "cart_no_longer_valid", "The held cart no longer fits the store config.",

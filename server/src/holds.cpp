@@ -50,7 +50,7 @@ json Shop::holdJson(const HoldRecord& hold) const {
   return out;
 }
 
-ApiResponse Shop::createHold(std::string_view body) {
+ApiResponse Shop::createHold(std::string_view body, const Client& client) {
   json request = parseBody(body, options_.maxBodyBytes);
   FieldReader fields(request, "");
   const json& cart = fields.required("cart");
@@ -64,7 +64,7 @@ ApiResponse Shop::createHold(std::string_view body) {
   auto members = topLevelMembers(body);
   if (!members) throw std::logic_error("a strictly parsed object has no top-level members");
   ApiResponse error;
-  auto prepared = prepareCart(*state, memberValue(body, *members, "cart"), now, error);
+  auto prepared = prepareCart(*state, memberValue(body, *members, "cart"), now, client, error);
   if (!prepared) return error;  // pointers stay relative to the cart, as the core reports them
   auto demand = demandOf(prepared->request);
   const auto& segments = prepared->request.segments;
@@ -105,7 +105,7 @@ ApiResponse Shop::getHold(const std::string& holdId) {
   return {200, R"({"hold":)" + holdJson(read.hold).dump() + R"(,"ok":true,"quote":)" + read.hold.quoteJson + "}"};
 }
 
-ApiResponse Shop::extendHold(const std::string& holdId, std::string_view body) {
+ApiResponse Shop::extendHold(const std::string& holdId, std::string_view body, [[maybe_unused]] const Client& client) {
   json request = parseBody(body, options_.maxBodyBytes, /*emptyIsObject=*/true);
   FieldReader fields(request, "");
   int64_t ttlMillis = readTtl(fields, options_.defaultHoldTtlMillis, options_.maxHoldTtlMillis);

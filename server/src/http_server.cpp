@@ -34,7 +34,18 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void start() { readHeader(); }
+  void start() {
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+      // One client, one key: an IPv4 peer on a dual-stack socket is named as IPv4.
+      auto address = peer.address();
+      peerAddress_ = address.is_v6() && address.to_v6().is_v4_mapped()
+                         ? boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).to_string()
+                         : address.to_string();
+    }
+    readHeader();
+  }
 
  private:
   void readHeader() {
@@ -93,7 +104,9 @@ class Session : public std::enable_shared_from_this<Session> {
                           request.body(),
                           view(request[http::field::authorization]),
                           view(request["Idempotency-Key"]),
-                          view(request[http::field::content_type])};
+                          view(request[http::field::content_type]),
+                          view(request["Cartcore-Customer"]),
+                          peerAddress_};
     Route route = Route::NotFound;
     ApiResponse answer;
     if (request.method() == http::verb::options) {
@@ -143,7 +156,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!any) response.set(http::field::vary, "Origin");
     if (preflight) {
       response.set(http::field::access_control_allow_methods, "GET, POST, PUT, DELETE, OPTIONS");
-      response.set(http::field::access_control_allow_headers, "Content-Type, Authorization, Idempotency-Key");
+      response.set(http::field::access_control_allow_headers, "Content-Type, Authorization, Idempotency-Key, Cartcore-Customer");
       response.set(http::field::access_control_max_age, "600");
     }
   }
@@ -175,6 +188,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Metrics& metrics_;
   const HttpOptions& options_;
   std::shared_ptr<std::atomic<std::size_t>> openConnections_;
+  std::string peerAddress_;
 };
 
 /** Accept failures that mean "no file descriptor or memory for a new socket right now": retrying at once would

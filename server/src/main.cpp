@@ -36,6 +36,11 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --config FILE             store config to activate at start (new version if it differs)
   --no-seed                 do not seed a new database with the sample store
   --admin-token TOKEN       bearer token for /v1/admin (env CARTCORE_ADMIN_TOKEN; random if unset)
+  --customer-segments signed|trusted
+                            where member segments come from: a verified Cartcore-Customer token (signed, the
+                            default), or the cart's customer.segments as sent (trusted backends only)
+  --customer-hmac-secret S  accept HS256 Cartcore-Customer tokens signed with S (env CARTCORE_CUSTOMER_HMAC_SECRET)
+  --customer-ed25519-key F  accept EdDSA Cartcore-Customer tokens verified with the PEM public key in file F
   --hold-ttl SECONDS        default hold TTL (default 900)
   --max-hold-ttl SECONDS    longest TTL a client may ask for (default 86400)
   --max-body-bytes N        request body limit (default 1048576)
@@ -63,6 +68,9 @@ struct Options {
   std::string configFile;
   bool seed = true;
   std::string adminToken;
+  bool trustCartSegments = false;
+  std::string customerHmacSecret;
+  std::string customerEd25519KeyFile;
   int64_t holdTtlSeconds = 900;
   int64_t maxHoldTtlSeconds = 86400;
   std::size_t maxBodyBytes = 1 << 20;
@@ -111,6 +119,7 @@ bool parseOptions(int argc, char** argv, Options& o) {
   if (const char* v = std::getenv("CARTCORE_DB")) o.db = v;
   if (const char* v = std::getenv("CARTCORE_PORT")) o.port = static_cast<unsigned short>(std::atoi(v));
   if (const char* v = std::getenv("CARTCORE_ADMIN_TOKEN")) o.adminToken = v;
+  if (const char* v = std::getenv("CARTCORE_CUSTOMER_HMAC_SECRET")) o.customerHmacSecret = v;
   o.corsOrigins = splitComma(std::getenv("CARTCORE_CORS_ORIGINS"));
   for (const auto& url : splitComma(std::getenv("CARTCORE_WEBHOOKS"))) o.webhooks.push_back({url, WebhookFormat::Cartcore, ""});
   for (int i = 1; i < argc; ++i) {
@@ -134,6 +143,12 @@ bool parseOptions(int argc, char** argv, Options& o) {
     else if (arg == "--config") o.configFile = value();
     else if (arg == "--no-seed") o.seed = false;
     else if (arg == "--admin-token") o.adminToken = value();
+    else if (arg == "--customer-segments") {
+      std::string mode = value();
+      if (mode != "signed" && mode != "trusted") throw std::invalid_argument("--customer-segments is signed or trusted");
+      o.trustCartSegments = mode == "trusted";
+    } else if (arg == "--customer-hmac-secret") o.customerHmacSecret = value();
+    else if (arg == "--customer-ed25519-key") o.customerEd25519KeyFile = value();
     else if (arg == "--hold-ttl") o.holdTtlSeconds = number();
     else if (arg == "--max-hold-ttl") o.maxHoldTtlSeconds = number();
     else if (arg == "--max-body-bytes") o.maxBodyBytes = static_cast<std::size_t>(number());
@@ -157,6 +172,8 @@ bool parseOptions(int argc, char** argv, Options& o) {
       std::exit(0);
     } else throw std::invalid_argument("unknown option " + arg);
   }
+  if (!o.customerHmacSecret.empty() && o.customerHmacSecret.size() < 32)
+    throw std::invalid_argument("--customer-hmac-secret needs at least 32 bytes (e.g. openssl rand -hex 32)");
   if (o.holdTtlSeconds < 1 || o.holdTtlSeconds > o.maxHoldTtlSeconds)
     throw std::invalid_argument("--hold-ttl must be between 1 and --max-hold-ttl");
   for (auto& endpoint : o.webhooks) {
@@ -221,6 +238,7 @@ int main(int argc, char** argv) {
     shopOptions.maxHoldTtlMillis = options.maxHoldTtlSeconds * 1000;
     shopOptions.maxCartLines = options.maxLines;
     shopOptions.maxBodyBytes = options.maxBodyBytes;
+    shopOptions.trustCartSegments = options.trustCartSegments;
     shopOptions.retentionMillis = options.retentionDays * 24 * 60 * 60 * 1000;
     Shop shop(storage, clock, metrics, shopOptions);
     std::string startError = shop.start(options.configFile.empty() ? "" : readFile(options.configFile),
@@ -247,8 +265,15 @@ int main(int argc, char** argv) {
     std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keepRunning;
     for (auto& context : contexts) keepRunning.push_back(boost::asio::make_work_guard(*context));
     boost::asio::io_context& io = *contexts.front();
-    Api api(shop, metrics,
-            ApiOptions{options.adminToken, options.testClock, options.maxBodyBytes, options.maxConfigBytes});
+    ApiOptions apiOptions;
+    apiOptions.adminToken = options.adminToken;
+    apiOptions.customerKeys.hmacSecret = options.customerHmacSecret;
+    if (!options.customerEd25519KeyFile.empty())
+      apiOptions.customerKeys.ed25519 = Ed25519PublicKey::fromPem(readFile(options.customerEd25519KeyFile));
+    apiOptions.testClock = options.testClock;
+    apiOptions.maxBodyBytes = options.maxBodyBytes;
+    apiOptions.maxConfigBytes = options.maxConfigBytes;
+    Api api(shop, metrics, std::move(apiOptions));
     // Keep 64 descriptors for SQLite, the checkpointer, webhooks and the listening socket; past the cap, clients
     // wait in the backlog instead of the server failing accept() with EMFILE.
     const std::size_t descriptors = fileDescriptorLimit();

@@ -24,7 +24,8 @@ std::string childPointer(const std::string& parent, std::string_view key) {
 }  // namespace
 
 void refuse(std::string_view code, const std::string& pointer, const std::string& message, int status) {
-  throw RequestError{errorResponse(status, code, message, {{"pointer", pointer}})};
+  throw RequestError{errorResponse(status, code, message, {{"pointer", pointer}}),
+                     pointer.empty() ? message : pointer + ": " + message};
 }
 
 json parseBody(std::string_view text, std::size_t maxBytes, bool emptyIsObject) {

@@ -18,6 +18,7 @@ namespace cartcore::server {
 /** A refusal of the caller's input. Thrown by the readers below; Api::handle answers it as is. */
 struct RequestError {
   ApiResponse response;
+  std::string detail;  // the pointer and message, for wrapping into another refusal
 };
 
 /** `errorResponse(400, code, message, {pointer})` thrown as a RequestError. */

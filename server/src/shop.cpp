@@ -170,7 +170,7 @@ ApiResponse Shop::getConfig() {
 }
 
 std::optional<Shop::PreparedCart> Shop::prepareCart(const CatalogState& catalog, std::string_view cartText,
-                                                    int64_t now, ApiResponse& error) const {
+                                                    int64_t now, const Client& client, ApiResponse& error) const {
   // "now" and "stock" are the server's to say (its clock, its live stock), so a cart's own are dropped; a cart
   // without a currency shops in the store's. Both are edits of the top-level members' text: the rest of the cart
   // reaches the core byte for byte, and no untrusted tree is ever serialized again.
@@ -206,13 +206,17 @@ std::optional<Shop::PreparedCart> Shop::prepareCart(const CatalogState& catalog,
     return std::nullopt;
   }
   prepared.request = std::move(parsed).value();
+  // Segments unlock member prices and tier-reserved stock, so they come from the storefront's signature, not from
+  // the cart, unless the operator trusts every caller (--customer-segments trusted).
+  if (!options_.trustCartSegments)
+    prepared.request.segments = client.customer ? client.customer->segments : std::vector<std::string>{};
   return prepared;
 }
 
-ApiResponse Shop::quote(std::string_view body) {
+ApiResponse Shop::quote(std::string_view body, const Client& client) {
   auto state = catalog();
   ApiResponse error;
-  auto prepared = prepareCart(*state, body, clock_.nowMillis(), error);
+  auto prepared = prepareCart(*state, body, clock_.nowMillis(), client, error);
   if (!prepared) return error;
   prepared->request.stock = storage_.availability(state->variantIds, prepared->request.segments);
   auto quoted = state->engine->quote(prepared->request);

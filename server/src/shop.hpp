@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cartcore/engine.hpp"
+#include "customer_context.hpp"
 #include "metrics.hpp"
 #include "outbox.hpp"
 #include "server_clock.hpp"
@@ -39,6 +40,14 @@ struct ApiResponse {
 ApiResponse errorResponse(int status, std::string_view code, std::string_view message,
                           nlohmann::json details = nlohmann::json::object());
 
+/** Who is asking, as far as the server can tell. */
+struct Client {
+  std::string address;                      // the peer's IP address
+  std::optional<CustomerContext> customer;  // from a verified Cartcore-Customer token
+  /** "customer:<id>" for a verified customer, else "ip:<address>": whom per-client limits count against. */
+  std::string key() const { return customer ? "customer:" + customer->customer : "ip:" + address; }
+};
+
 /** Tunables of the commerce rules (not of the transport). */
 struct ShopOptions {
   int64_t defaultHoldTtlMillis = 15 * 60 * 1000;
@@ -46,6 +55,9 @@ struct ShopOptions {
   std::size_t maxCartLines = 100;
   std::size_t maxBodyBytes = 1 << 20;  // the HTTP layer refuses larger bodies first; the parser checks again
   int64_t retentionMillis = 30LL * 24 * 60 * 60 * 1000;  // idempotency records and dead holds are kept this long
+  // Today's behaviour for trusted backends: take customer.segments from the cart as sent. Otherwise segments
+  // come only from a verified Cartcore-Customer token.
+  bool trustCartSegments = false;
 };
 
 /** One compiled config version and what the server derives from it. Immutable once published. */
@@ -78,12 +90,12 @@ class Shop {
   ApiResponse getConfig();
 
   // Quotes (public, read-only)
-  ApiResponse quote(std::string_view body);
+  ApiResponse quote(std::string_view body, const Client& client);
 
   // Holds (public; the hold id is the capability)
-  ApiResponse createHold(std::string_view body);
+  ApiResponse createHold(std::string_view body, const Client& client);
   ApiResponse getHold(const std::string& holdId);
-  ApiResponse extendHold(const std::string& holdId, std::string_view body);
+  ApiResponse extendHold(const std::string& holdId, std::string_view body, const Client& client);
   ApiResponse releaseHold(const std::string& holdId);
   /** Expires every hold whose time has come; returns how many this call expired. */
   int expireDueHolds();
@@ -91,7 +103,7 @@ class Shop {
   int64_t purgeExpiredRecords();
 
   // Checkout (public) and orders (admin)
-  ApiResponse checkout(std::string_view body, const std::string& idempotencyKey);
+  ApiResponse checkout(std::string_view body, const std::string& idempotencyKey, const Client& client);
   ApiResponse getOrder(const std::string& orderId);
   ApiResponse listOrders(int64_t after, int limit);
 
@@ -109,6 +121,8 @@ class Shop {
   ApiResponse health();
   /** After an unexpected failure: the storage drops any per-process state that may disagree with the database. */
   void recoverAfterFailure();
+  /** The server clock (the test clock when enabled), in epoch milliseconds. */
+  int64_t nowMillis() const { return clock_.nowMillis(); }
   /** Prometheus gauges read at scrape time. */
   std::string renderGauges();
   /** Called after a commit that wrote outbox events. */
@@ -121,9 +135,10 @@ class Shop {
   };
   std::shared_ptr<const CatalogState> catalog() const;
   std::shared_ptr<CatalogState> buildCatalog(const ConfigRecord& record, std::string& error) const;
-  /** Parses a cart's text with the core, with the server's clock as "now" (see the edits in shop.cpp). */
+  /** Parses a cart's text with the core, with the server's clock as "now" (see the edits in shop.cpp) and the
+   *  segments the client may claim. */
   std::optional<PreparedCart> prepareCart(const CatalogState& catalog, std::string_view cartText, int64_t now,
-                                          ApiResponse& error) const;
+                                          const Client& client, ApiResponse& error) const;
   /** Reads a `levels` document ({variant: {onHand, reserved, ...}}) whole, refusing bad input with a
    *  RequestError before anything is written. */
   std::vector<StockUpdate> parseStockDocument(const CatalogState& catalog, const nlohmann::json& levels) const;

@@ -3,7 +3,8 @@
 // POST /quote is byte-identical to the native CLI's output for the same config and cart. The worker takes each
 // config the way it does in production, from its origin, noticing each new version; the origin here is a
 // small HTTP server publishing the corpus's configs one version at a time. TRUST_REQUEST_CONTEXT lets the
-// cases' own "now" and "stock" through (the corpus pins both), which is the only test-only setting.
+// cases' own "now" and "stock" through (the corpus pins both), which is the only test-only setting;
+// CUSTOMER_SEGMENTS = "trusted" takes their segments as stated, as for a trusted storefront backend.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
@@ -39,6 +40,7 @@ test("golden corpus: the edge worker's /quote bodies equal the native CLI's byte
     ORIGIN_STOCK_PATH: "",
     CONFIG_CHECK_SECONDS: "0", // ask for the version on every quote, so each publish is seen at once
     TRUST_REQUEST_CONTEXT: "true",
+    CUSTOMER_SEGMENTS: "trusted", // the corpus's carts state their segments, as a trusted backend would
   });
   try {
     let published;

@@ -6,13 +6,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ADMIN_TOKEN, call, setStock, startServer, tempDir } from "../server/helpers.mjs";
+import { generateKeyPairSync } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ADMIN_TOKEN, CUSTOMER_SECRET, call, epochSeconds, setStock, signCustomer, startServer, tempDir } from "../server/helpers.mjs";
 import { startEdge } from "./support/edge-worker.mjs";
 
 /** A fresh server on the sample store (seeded stock: mug 60, tee-black-l 4, ...) and an edge in front of it. */
-async function withOriginAndEdge(edgeVars, body) {
+async function withOriginAndEdge(edgeVars, body, serverArgs = []) {
   const dir = tempDir();
-  const server = await startServer({ db: dir.db });
+  const server = await startServer({ db: dir.db, args: typeof serverArgs === "function" ? serverArgs(dir) : serverArgs });
   const edge = await startEdge({ ORIGIN_URL: server.base, ORIGIN_TOKEN: ADMIN_TOKEN, ...edgeVars });
   try {
     await body({ server, edge });
@@ -236,4 +239,51 @@ test("bad requests get HTTP codes with the engine's JSON error; CORS; holds go t
     assert.equal(release.status, 200, release.text);
     assert.equal((await call(server, "GET", "/v1/admin/stock/mug", { admin: true })).body.stock.held, 0);
   });
+});
+
+test("signed customer context: the edge honours segments exactly when the origin does", async () => {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const pem = publicKey.export({ type: "spki", format: "pem" });
+  const serverArgs = (dir) => {
+    const keyFile = join(dir.dir, "customer-key.pem");
+    writeFileSync(keyFile, pem);
+    return ["--customer-hmac-secret", CUSTOMER_SECRET, "--customer-ed25519-key", keyFile];
+  };
+  const edgeVars = { CUSTOMER_HMAC_SECRET: CUSTOMER_SECRET, CUSTOMER_ED25519_KEY: pem, ALLOWED_ORIGINS: "https://shop.example" };
+  await withOriginAndEdge(edgeVars, async ({ server, edge }) => {
+    const claims = { customer: "c-9", segments: ["vip"], exp: epochSeconds(600) };
+    const cart = JSON.stringify({ lines: [{ variant: "tee-black-m", quantity: 1 }], customer: { segments: ["vip"] } });
+    const cases = [
+      ["unsigned claim", {}, "20.00"],
+      ["HS256", { "cartcore-customer": signCustomer(claims) }, "17.60"],
+      ["EdDSA", { "cartcore-customer": signCustomer(claims, { privateKey }) }, "17.60"],
+      ["expired", { "cartcore-customer": signCustomer({ ...claims, exp: epochSeconds(-5) }) }, null],
+      ["forged", { "cartcore-customer": signCustomer(claims, { secret: "x".repeat(40) }) }, null],
+    ];
+    for (const [label, headers, total] of cases) {
+      const fromEdge = await edge.postQuote(cart, headers);
+      const fromServer = await serverQuote(server, cart, headers);
+      assert.equal(fromEdge.status, fromServer.status, `${label}: ${fromEdge.text} vs ${fromServer.text}`);
+      if (total === null) {
+        assert.equal(fromEdge.status, 401, label);
+        assert.equal(JSON.parse(fromEdge.text).error.code, JSON.parse(fromServer.text).error.code, label);
+      } else {
+        assert.equal(fromEdge.text, fromServer.text, label);
+        assert.equal(JSON.parse(fromEdge.text).quote.totals.total, total, label);
+      }
+    }
+    // The token travels with forwarded holds, so the origin prices the hold as the edge quoted it.
+    const hold = await edge.fetch("/v1/holds", {
+      method: "POST",
+      body: JSON.stringify({ cart: { lines: [{ variant: "tee-black-m", quantity: 1 }] } }),
+      headers: { "content-type": "application/json", "cartcore-customer": signCustomer(claims) },
+    });
+    assert.equal(hold.status, 201, hold.text);
+    assert.equal(JSON.parse(hold.text).quote.totals.total, "17.60");
+    const preflight = await edge.fetch("/v1/holds", {
+      method: "OPTIONS",
+      headers: { origin: "https://shop.example", "access-control-request-method": "POST", "access-control-request-headers": "cartcore-customer" },
+    });
+    assert.match(preflight.headers.get("access-control-allow-headers"), /cartcore-customer/);
+  }, serverArgs);
 });

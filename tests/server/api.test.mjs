@@ -70,8 +70,8 @@ test('quote: reads live stock (low-stock count and stock-guarded promotions foll
     assert.deepEqual(spoofed.body.quote.lines[0].lowStock, { remaining: 3 });
   }));
 
-test('holds: tier-reserved stock is only for its segment', () =>
-  withServer([], async (server) => {
+test('holds: tier-reserved stock is only for its segment (segments trusted from the cart)', () =>
+  withServer(['--customer-segments', 'trusted'], async (server) => {
     await setStock(server, { 'tee-white-m': { onHand: 10, reserved: { vip: 4 } } });
     let level = await stockOf(server, 'tee-white-m');
     assert.equal(level.available, 6);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Starts the real cartcore-server binary on a fresh SQLite file and talks to it over loopback.
 import { spawn } from 'node:child_process';
+import { createHmac, sign as signBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -134,3 +135,23 @@ export function metricValue(text, name) {
   const line = text.split('\n').find((l) => l.startsWith(name + ' '));
   return line ? Number(line.split(' ')[1]) : undefined;
 }
+
+/** A secret for --customer-hmac-secret in tests (the server wants at least 32 bytes). */
+export const CUSTOMER_SECRET = 'test-customer-secret-0123456789abcdef';
+
+/**
+ * A Cartcore-Customer token as a storefront backend would sign it: a compact JWT over `claims`
+ * ({customer, segments, exp}), HS256 with `secret` or EdDSA with an Ed25519 `privateKey` (node:crypto KeyObject).
+ */
+export function signCustomer(claims, { secret = CUSTOMER_SECRET, privateKey, header } = {}) {
+  const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+  const alg = privateKey ? 'EdDSA' : 'HS256';
+  const signed = `${b64(header ?? { alg, typ: 'JWT' })}.${b64(claims)}`;
+  const signature = privateKey
+    ? signBytes(null, Buffer.from(signed), privateKey)
+    : createHmac('sha256', secret).update(signed).digest();
+  return `${signed}.${signature.toString('base64url')}`;
+}
+
+/** Seconds since the epoch, `offset` seconds from now: for `exp`. */
+export const epochSeconds = (offset = 0) => Math.floor(Date.now() / 1000) + offset;
