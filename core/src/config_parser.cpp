@@ -247,6 +247,8 @@ class ConfigCompiler {
         if (const Json* w = variant.optional("weightGrams")) info.weightGrams = readInteger(*w, variant.pointerTo("weightGrams"), 0, 100'000'000);
         info.lowStockLevel = defaultLowStockLevel_;
         if (const Json* l = variant.optional("lowStockLevel")) info.lowStockLevel = readInteger(*l, variant.pointerTo("lowStockLevel"), 0, kMaxQuantityInRule);
+        // Enforced by the server on holds (units one customer may hold and buy); validated here, never priced.
+        if (const Json* limit = variant.optional("purchaseLimit")) readInteger(*limit, variant.pointerTo("purchaseLimit"), 1, kMaxLineQuantity);
         variant.finish();
         pending.push_back({std::move(info), vptr});
       }

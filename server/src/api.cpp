@@ -189,7 +189,7 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
   }
   if (is({"v1", "holds", "*", "extend"})) {
     route = Route::HoldExtend;
-    return post ? shop_.extendHold(path[2], request.body, clientOf(request)) : methodNotAllowed();
+    return post ? shop_.extendHold(path[2], request.body) : methodNotAllowed();
   }
   if (is({"v1", "holds", "*", "release"})) {
     route = Route::HoldRelease;

@@ -31,6 +31,45 @@ ApiResponse holdNotActive(const HoldRecord& hold) {
                        {{"status", holdStatusName(hold.status)}});
 }
 
+/** The answer to a hold placeHold refused: stock, or one of the client's fair-access limits. */
+ApiResponse holdRefused(const HoldPlaced& placed, const std::map<std::string, int64_t>& demand, Metrics& metrics) {
+  const int64_t requested = demand.count(placed.limitVariant) ? demand.at(placed.limitVariant) : 0;
+  switch (placed.refusal) {
+    case HoldRefusal::TooManyHolds:
+      metrics.fairAccessRefusals.fetch_add(1);
+      return errorResponse(429, "too_many_holds",
+                           "This shopper already has " + std::to_string(placed.current) + " active holds (at most " +
+                               std::to_string(placed.limit) + "); check out or release one first. Nothing was held.",
+                           {{"limit", placed.limit}, {"activeHolds", placed.current}});
+    case HoldRefusal::VariantUnitLimit:
+      metrics.fairAccessRefusals.fetch_add(1);
+      return errorResponse(409, "hold_limit_exceeded",
+                           "One shopper may hold at most " + std::to_string(placed.limit) + " units of \"" +
+                               placed.limitVariant + "\" at once, and already holds " +
+                               std::to_string(placed.current) + ". Nothing was held.",
+                           {{"variant", placed.limitVariant}, {"limit", placed.limit}, {"held", placed.current},
+                            {"requested", requested}});
+    case HoldRefusal::PurchaseLimit:
+      metrics.fairAccessRefusals.fetch_add(1);
+      return errorResponse(409, "purchase_limit_exceeded",
+                           "\"" + placed.limitVariant + "\" is limited to " + std::to_string(placed.limit) +
+                               " per customer, and this shopper already has " + std::to_string(placed.current) +
+                               " held or bought. Nothing was held.",
+                           {{"variant", placed.limitVariant}, {"limit", placed.limit}, {"heldOrBought", placed.current},
+                            {"requested", requested}});
+    case HoldRefusal::None:
+    case HoldRefusal::InsufficientStock:
+      break;
+  }
+  // All lines or none: one short line refuses the whole hold and nothing is reserved.
+  metrics.insufficientStockRefusals.fetch_add(1);
+  json list = json::array();
+  for (const auto& s : placed.shortages)
+    list.push_back({{"variant", s.variant}, {"requested", s.requested}, {"available", s.available}});
+  return errorResponse(409, "insufficient_stock", "Not enough stock to hold every line; nothing was held.",
+                       {{"shortages", std::move(list)}});
+}
+
 }  // namespace
 
 json Shop::holdJson(const HoldRecord& hold) const {
@@ -51,6 +90,17 @@ json Shop::holdJson(const HoldRecord& hold) const {
 }
 
 ApiResponse Shop::createHold(std::string_view body, const Client& client) {
+  // The rate limit comes before any parsing or pricing: a refused request should cost next to nothing.
+  if (int64_t waitMillis = holdRate_.take(client.address, clock_.nowMillis())) {
+    metrics_.fairAccessRefusals.fetch_add(1);
+    const int64_t seconds = (waitMillis + 999) / 1000;
+    ApiResponse refusal = errorResponse(
+        429, "rate_limited",
+        "Too many holds from this address; try again in " + std::to_string(seconds) + " s.",
+        {{"retryAfterSeconds", seconds}});
+    refusal.headers.emplace_back("Retry-After", std::to_string(seconds));
+    return refusal;
+  }
   json request = parseBody(body, options_.maxBodyBytes);
   FieldReader fields(request, "");
   const json& cart = fields.required("cart");
@@ -84,16 +134,17 @@ ApiResponse Shop::createHold(std::string_view body, const Client& client) {
   hold.demand = std::move(demand);
   hold.segments = segments;
   hold.ttlMillis = ttlMillis;
+  hold.clientKey = client.key();
+  hold.limits.maxActiveHolds = options_.maxHoldsPerClient;
+  hold.limits.maxUnitsPerVariant = options_.maxUnitsPerVariantPerClient;
+  for (const auto& [variant, units] : hold.demand)
+    if (auto limit = state->purchaseLimits.find(variant); limit != state->purchaseLimits.end())
+      hold.limits.purchaseLimits.emplace(variant, limit->second);
+  // Units bought count only for a customer the storefront vouched for: an IP address may be a whole office.
+  if (client.customer && options_.purchaseLimitWindowMillis > 0)
+    hold.limits.committedSince = std::max<int64_t>(1, now - options_.purchaseLimitWindowMillis);
   HoldPlaced placed = storage_.placeHold(hold);
-  if (!placed.placed) {
-    // All lines or none: one short line refuses the whole hold and nothing is reserved.
-    metrics_.insufficientStockRefusals.fetch_add(1);
-    json list = json::array();
-    for (const auto& s : placed.shortages)
-      list.push_back({{"variant", s.variant}, {"requested", s.requested}, {"available", s.available}});
-    return errorResponse(409, "insufficient_stock", "Not enough stock to hold every line; nothing was held.",
-                         {{"shortages", std::move(list)}});
-  }
+  if (!placed.placed) return holdRefused(placed, hold.demand, metrics_);
   metrics_.holdsCreated.fetch_add(1);
   return {201, R"({"hold":)" + holdJson(placed.hold).dump() + R"(,"ok":true,"quote":)" + placed.hold.quoteJson + "}"};
 }
@@ -105,16 +156,24 @@ ApiResponse Shop::getHold(const std::string& holdId) {
   return {200, R"({"hold":)" + holdJson(read.hold).dump() + R"(,"ok":true,"quote":)" + read.hold.quoteJson + "}"};
 }
 
-ApiResponse Shop::extendHold(const std::string& holdId, std::string_view body, [[maybe_unused]] const Client& client) {
+ApiResponse Shop::extendHold(const std::string& holdId, std::string_view body) {
   json request = parseBody(body, options_.maxBodyBytes, /*emptyIsObject=*/true);
   FieldReader fields(request, "");
   int64_t ttlMillis = readTtl(fields, options_.defaultHoldTtlMillis, options_.maxHoldTtlMillis);
   fields.finish();
-  HoldOutcome extended = storage_.extendHold(holdId, ttlMillis);
+  HoldOutcome extended = storage_.extendHold(holdId, ttlMillis, options_.maxExtensionMillisPerClient);
   if (!extended.found) return errorResponse(404, "hold_not_found", "No hold has this id.");
   if (extended.expiredNow) {
     metrics_.holdsExpired.fetch_add(1);
     return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
+  }
+  if (extended.overLimit) {
+    metrics_.fairAccessRefusals.fetch_add(1);
+    const int64_t left = extended.extensionLeftMillis / 1000;
+    return errorResponse(409, "extension_limit_exceeded",
+                         "This shopper's holds have used their extension time; " + std::to_string(left) +
+                             " s are left. Check out, or extend by less.",
+                         {{"extensionLeftSeconds", left}, {"expiresAt", isoTime(extended.hold.expiresAt)}});
   }
   if (!extended.changed) return holdNotActive(extended.hold);
   return {200, R"({"hold":)" + holdJson(extended.hold).dump() + R"(,"ok":true})"};

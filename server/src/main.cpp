@@ -42,6 +42,15 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --customer-hmac-secret S  accept HS256 Cartcore-Customer tokens signed with S (env CARTCORE_CUSTOMER_HMAC_SECRET)
   --customer-ed25519-key F  accept EdDSA Cartcore-Customer tokens verified with the PEM public key in file F
   --hold-ttl SECONDS        default hold TTL (default 900)
+  --max-holds-per-client N  active holds one client (a signed customer, else an IP) may have (default 5; 0 = off)
+  --max-held-units-per-client N
+                            units of one variant one client may hold at once (default 50; 0 = off)
+  --max-extension-per-client SECONDS
+                            extension time granted to one client's active holds in total (default 3600; 0 = off)
+  --purchase-limit-window-hours N
+                            a signed customer's bought units count against purchaseLimit this long (default 24)
+  --hold-rate-per-ip N      holds one IP may create per minute, per server instance (default 30; 0 = off)
+  --hold-burst-per-ip N     holds one IP may create at once before the rate applies (default 10)
   --max-hold-ttl SECONDS    longest TTL a client may ask for (default 86400)
   --max-body-bytes N        request body limit (default 1048576)
   --max-config-bytes N      config upload limit (default 16777216)
@@ -72,6 +81,12 @@ struct Options {
   std::string customerHmacSecret;
   std::string customerEd25519KeyFile;
   int64_t holdTtlSeconds = 900;
+  int64_t maxHoldsPerClient = 5;
+  int64_t maxHeldUnitsPerClient = 50;
+  int64_t maxExtensionSecondsPerClient = 3600;
+  int64_t purchaseLimitWindowHours = 24;
+  int64_t holdRatePerIp = 30;
+  int64_t holdBurstPerIp = 10;
   int64_t maxHoldTtlSeconds = 86400;
   std::size_t maxBodyBytes = 1 << 20;
   std::size_t maxConfigBytes = 16 << 20;
@@ -150,6 +165,12 @@ bool parseOptions(int argc, char** argv, Options& o) {
     } else if (arg == "--customer-hmac-secret") o.customerHmacSecret = value();
     else if (arg == "--customer-ed25519-key") o.customerEd25519KeyFile = value();
     else if (arg == "--hold-ttl") o.holdTtlSeconds = number();
+    else if (arg == "--max-holds-per-client") o.maxHoldsPerClient = number();
+    else if (arg == "--max-held-units-per-client") o.maxHeldUnitsPerClient = number();
+    else if (arg == "--max-extension-per-client") o.maxExtensionSecondsPerClient = std::min<int64_t>(number(), 366LL * 86400);
+    else if (arg == "--purchase-limit-window-hours") o.purchaseLimitWindowHours = std::min<int64_t>(number(), 24 * 3660);
+    else if (arg == "--hold-rate-per-ip") o.holdRatePerIp = std::min<int64_t>(number(), 1'000'000);
+    else if (arg == "--hold-burst-per-ip") o.holdBurstPerIp = std::clamp<int64_t>(number(), 1, 1'000'000);
     else if (arg == "--max-hold-ttl") o.maxHoldTtlSeconds = number();
     else if (arg == "--max-body-bytes") o.maxBodyBytes = static_cast<std::size_t>(number());
     else if (arg == "--max-config-bytes") o.maxConfigBytes = static_cast<std::size_t>(number());
@@ -239,6 +260,12 @@ int main(int argc, char** argv) {
     shopOptions.maxCartLines = options.maxLines;
     shopOptions.maxBodyBytes = options.maxBodyBytes;
     shopOptions.trustCartSegments = options.trustCartSegments;
+    shopOptions.maxHoldsPerClient = options.maxHoldsPerClient;
+    shopOptions.maxUnitsPerVariantPerClient = options.maxHeldUnitsPerClient;
+    shopOptions.maxExtensionMillisPerClient = options.maxExtensionSecondsPerClient * 1000;
+    shopOptions.purchaseLimitWindowMillis = options.purchaseLimitWindowHours * 60 * 60 * 1000;
+    shopOptions.holdsPerMinutePerIp = options.holdRatePerIp;
+    shopOptions.holdBurstPerIp = options.holdBurstPerIp;
     shopOptions.retentionMillis = options.retentionDays * 24 * 60 * 60 * 1000;
     Shop shop(storage, clock, metrics, shopOptions);
     std::string startError = shop.start(options.configFile.empty() ? "" : readFile(options.configFile),

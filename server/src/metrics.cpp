@@ -98,6 +98,9 @@ std::string Metrics::render() const {
   counter("cartcore_config_rejected_total", "Config uploads rejected by validation.", configVersionsRejected);
   counter("cartcore_inventory_resyncs_total", "Stock mirror reloads after an internal error (should stay 0).",
           inventoryResyncs);
+  counter("cartcore_fair_access_refused_total",
+          "Holds and extensions refused by a per-client limit, a purchase limit or the per-IP hold rate.",
+          fairAccessRefusals);
   counter("cartcore_accept_backoffs_total", "Accepts postponed because the process was out of file descriptors.",
           acceptBackoffs);
   std::snprintf(buf, sizeof buf,

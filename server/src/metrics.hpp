@@ -38,6 +38,7 @@ class Metrics {
   std::atomic<int64_t> webhookFailures{0};
   std::atomic<int64_t> configVersionsRejected{0};
   std::atomic<int64_t> inventoryResyncs{0};
+  std::atomic<int64_t> fairAccessRefusals{0};  // holds and extends refused by a per-client limit or the IP rate
   std::atomic<int64_t> acceptBackoffs{0};   // accepts postponed because no file descriptor was free
   std::atomic<int64_t> connectionsOpen{0};  // a gauge  // full reloads of the stock mirror after an unexpected failure
 

@@ -41,7 +41,11 @@ std::string quoteObjectText(const std::string& renderedQuote) {
 }
 
 Shop::Shop(Storage& storage, ServerClock& clock, Metrics& metrics, ShopOptions options)
-    : storage_(storage), clock_(clock), metrics_(metrics), options_(std::move(options)) {}
+    : storage_(storage),
+      clock_(clock),
+      metrics_(metrics),
+      options_(std::move(options)),
+      holdRate_(options_.holdsPerMinutePerIp, options_.holdBurstPerIp) {}
 
 std::shared_ptr<const CatalogState> Shop::catalog() const {
   std::lock_guard lock(catalogMutex_);
@@ -62,7 +66,8 @@ std::shared_ptr<CatalogState> Shop::buildCatalog(const ConfigRecord& record, std
   state->currency = compiled.value().currency();
   state->variantIds = compiled.value().variantIds();
   std::sort(state->variantIds.begin(), state->variantIds.end());
-  // The core validated the document; read back the few facts the server needs (SKU, low-stock levels).
+  // The core validated the document; read back the few facts the server needs (SKU, low-stock levels, purchase
+  // limits).
   // The core accepted this text, so the strict parse succeeds and nests at most 64 deep.
   auto parsedConfig = cartcore::parseStrictJson(record.configJson, cartcore::JsonLimits{cartcore::kMaxConfigBytes});
   json config = parsedConfig ? std::move(parsedConfig).value() : json();
@@ -84,6 +89,8 @@ std::shared_ptr<CatalogState> Shop::buildCatalog(const ConfigRecord& record, std
                                   ? std::optional<int64_t>(variant["lowStockLevel"].get<int64_t>())
                                   : storeLevel;
         state->facts.emplace(id, std::move(facts));
+        if (variant.value("purchaseLimit", json()).is_number_integer())
+          state->purchaseLimits[id] = variant["purchaseLimit"].get<int64_t>();
       }
     }
   }

@@ -19,6 +19,7 @@
 #include "customer_context.hpp"
 #include "metrics.hpp"
 #include "outbox.hpp"
+#include "rate_limiter.hpp"
 #include "server_clock.hpp"
 #include "storage.hpp"
 
@@ -58,6 +59,13 @@ struct ShopOptions {
   // Today's behaviour for trusted backends: take customer.segments from the cart as sent. Otherwise segments
   // come only from a verified Cartcore-Customer token.
   bool trustCartSegments = false;
+  // Fair access in a flash sale, per client (a verified customer, else the IP address); 0 turns a limit off.
+  int64_t maxHoldsPerClient = 5;                 // active holds at once
+  int64_t maxUnitsPerVariantPerClient = 50;      // units of one variant across a client's active holds
+  int64_t maxExtensionMillisPerClient = 60LL * 60 * 1000;  // extension granted to a client's active holds
+  int64_t purchaseLimitWindowMillis = 24LL * 60 * 60 * 1000;  // a customer's bought units count this long
+  int64_t holdsPerMinutePerIp = 30;              // hold creation rate per IP (per server instance)
+  int64_t holdBurstPerIp = 10;
 };
 
 /** One compiled config version and what the server derives from it. Immutable once published. */
@@ -69,6 +77,7 @@ struct CatalogState {
   std::optional<cartcore::Engine> engine;  // always set; optional only because Engine has no default constructor
   std::vector<std::string> variantIds;     // sorted
   VariantFactsMap facts;
+  std::unordered_map<std::string, int64_t> purchaseLimits;  // the variants' `purchaseLimit`, where set
   std::string currency;
 };
 
@@ -95,7 +104,7 @@ class Shop {
   // Holds (public; the hold id is the capability)
   ApiResponse createHold(std::string_view body, const Client& client);
   ApiResponse getHold(const std::string& holdId);
-  ApiResponse extendHold(const std::string& holdId, std::string_view body, const Client& client);
+  ApiResponse extendHold(const std::string& holdId, std::string_view body);
   ApiResponse releaseHold(const std::string& holdId);
   /** Expires every hold whose time has come; returns how many this call expired. */
   int expireDueHolds();
@@ -152,6 +161,7 @@ class Shop {
   ServerClock& clock_;
   Metrics& metrics_;
   ShopOptions options_;
+  RateLimiter holdRate_;  // hold creation per IP
   mutable std::mutex catalogMutex_;
   std::shared_ptr<const CatalogState> catalog_;
 };

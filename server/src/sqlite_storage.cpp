@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace cartcore::server {
@@ -145,10 +146,16 @@ HoldPlaced SqliteStorage::placeHold(const HoldRequest& request) {
   WriteLock lock(*this);
   int64_t now = clock_.nowMillis();
   HoldPlaced result;
+  // Fair access first, under the same lock as the placement: a client at a limit hears about the limit.
+  if (!request.clientKey.empty() && refuseOverLimit(request, now, result)) return result;
   std::vector<Allocation> allocations;
   // All lines or none: one short line refuses the whole hold and nothing is reserved.
-  if (!inventory_.plan(request.demand, request.segments, allocations, result.shortages)) return result;
+  if (!inventory_.plan(request.demand, request.segments, allocations, result.shortages)) {
+    result.refusal = HoldRefusal::InsufficientStock;
+    return result;
+  }
   HoldRecord& hold = result.hold;
+  hold.clientKey = request.clientKey;
   hold.id = request.id;
   hold.cartJson = request.cartJson;
   hold.quoteJson = request.quoteJson;
@@ -163,6 +170,44 @@ HoldPlaced SqliteStorage::placeHold(const HoldRequest& request) {
   inventory_.applyHold(allocations);
   result.placed = true;
   return result;
+}
+
+bool SqliteStorage::refuseOverLimit(const HoldRequest& request, int64_t now, HoldPlaced& result) {
+  const ClientHoldLimits& limits = request.limits;
+  if (limits.maxActiveHolds > 0) {
+    int64_t active = store_.clientActiveHolds(request.clientKey, now);
+    if (active >= limits.maxActiveHolds) {
+      result.refusal = HoldRefusal::TooManyHolds;
+      result.limit = limits.maxActiveHolds;
+      result.current = active;
+      return true;
+    }
+  }
+  if (limits.maxUnitsPerVariant <= 0 && limits.purchaseLimits.empty()) return false;
+  std::map<std::string, int64_t> held = store_.clientUnits(request.clientKey, now, 0);
+  std::map<std::string, int64_t> bought;
+  if (!limits.purchaseLimits.empty() && limits.committedSince > 0)
+    bought = store_.clientUnits(request.clientKey, now, limits.committedSince);
+  for (const auto& [variant, units] : request.demand) {
+    const int64_t holding = held.count(variant) ? held.at(variant) : 0;
+    if (limits.maxUnitsPerVariant > 0 && holding + units > limits.maxUnitsPerVariant) {
+      result.refusal = HoldRefusal::VariantUnitLimit;
+      result.limitVariant = variant;
+      result.limit = limits.maxUnitsPerVariant;
+      result.current = holding;
+      return true;
+    }
+    auto purchase = limits.purchaseLimits.find(variant);
+    const int64_t had = holding + (bought.count(variant) ? bought.at(variant) : 0);
+    if (purchase != limits.purchaseLimits.end() && had + units > purchase->second) {
+      result.refusal = HoldRefusal::PurchaseLimit;
+      result.limitVariant = variant;
+      result.limit = purchase->second;
+      result.current = had;
+      return true;
+    }
+  }
+  return false;
 }
 
 bool SqliteStorage::expireLocked(const HoldRecord& hold, int64_t now) {
@@ -189,7 +234,7 @@ HoldOutcome SqliteStorage::readHold(const std::string& id) {
   return outcome;
 }
 
-HoldOutcome SqliteStorage::extendHold(const std::string& id, int64_t ttlMillis) {
+HoldOutcome SqliteStorage::extendHold(const std::string& id, int64_t ttlMillis, int64_t maxClientExtensionMillis) {
   WriteLock lock(*this);
   int64_t now = clock_.nowMillis();
   auto hold = store_.loadHold(id);
@@ -201,9 +246,21 @@ HoldOutcome SqliteStorage::extendHold(const std::string& id, int64_t ttlMillis) 
     return outcome;
   }
   if (outcome.hold.status != HoldStatus::Active) return outcome;
+  // Only pushing the expiry out counts against the owner's budget; shortening it is always allowed.
+  const int64_t granted = std::max<int64_t>(0, now + ttlMillis - outcome.hold.expiresAt);
+  if (granted > 0 && maxClientExtensionMillis > 0 && !outcome.hold.clientKey.empty()) {
+    const int64_t used = store_.clientExtensionMillis(outcome.hold.clientKey, now);
+    outcome.extensionLeftMillis = std::max<int64_t>(0, maxClientExtensionMillis - used);
+    if (granted > outcome.extensionLeftMillis) {
+      outcome.overLimit = true;
+      return outcome;
+    }
+    outcome.extensionLeftMillis -= granted;
+  }
   Transaction tx(store_.db());
-  store_.setHoldExpiry(id, now + ttlMillis, now);
+  store_.extendHoldExpiry(id, now + ttlMillis, granted, now);
   tx.commit();
+  outcome.hold.extendedMillis += granted;
   outcome.hold.expiresAt = now + ttlMillis;
   outcome.hold.updatedAt = now;
   outcome.changed = true;

@@ -42,7 +42,7 @@ class SqliteStorage final : public Storage {
 
   HoldPlaced placeHold(const HoldRequest& request) override;
   HoldOutcome readHold(const std::string& id) override;
-  HoldOutcome extendHold(const std::string& id, int64_t ttlMillis) override;
+  HoldOutcome extendHold(const std::string& id, int64_t ttlMillis, int64_t maxClientExtensionMillis) override;
   HoldOutcome releaseHold(const std::string& id) override;
   int expireDueHolds() override;
 
@@ -75,6 +75,8 @@ class SqliteStorage final : public Storage {
 
   /** Marks an active, overdue hold expired in its own transaction; true if this call expired it. */
   bool expireLocked(const HoldRecord& hold, int64_t now);
+  /** Under the write lock: fills `result` and returns true when the request breaks one of its client's limits. */
+  bool refuseOverLimit(const HoldRequest& request, int64_t now, HoldPlaced& result);
   /** The checkout checks, under the write lock. */
   CheckoutCheck checkLocked(const std::string& holdId, const std::string& idempotencyKey,
                             const std::string& requestHash, int64_t now);

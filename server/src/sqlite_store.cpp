@@ -102,6 +102,17 @@ SqliteStore::SqliteStore(const std::string& path, bool synchronousFull) : db_(pa
 
 void SqliteStore::migrate() {
   db_.exec(kSchema);
+  // Fair access: a hold records its client and the extension granted to it. Files made before have the table
+  // without these columns, so they are added here (for new files too), then indexed.
+  bool hasClientKey = false;
+  auto& columns = db_.prepare("SELECT 1 FROM pragma_table_info('holds') WHERE name = 'client_key'");
+  hasClientKey = columns.step();
+  db_.resetAll();
+  if (!hasClientKey) {
+    db_.exec("ALTER TABLE holds ADD COLUMN client_key TEXT NOT NULL DEFAULT ''");
+    db_.exec("ALTER TABLE holds ADD COLUMN extended_ms INTEGER NOT NULL DEFAULT 0 CHECK (extended_ms >= 0)");
+  }
+  db_.exec("CREATE INDEX IF NOT EXISTS holds_by_client ON holds (client_key, status, expires_at)");
   db_.exec("PRAGMA user_version=1");
   db_.exec("PRAGMA wal_autocheckpoint=0");  // WalCheckpointer does it off the request path
   db_.exec("PRAGMA journal_size_limit=67108864");  // a rewound log is truncated back to 64 MB
@@ -221,10 +232,10 @@ void SqliteStore::consumeReserve(const std::string& variant, const std::string& 
 
 void SqliteStore::insertHold(const HoldRecord& hold) {
   db_.prepare(
-         "INSERT INTO holds (id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at) "
-         "VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?5)")
+         "INSERT INTO holds (id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at, "
+         "client_key) VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?5, ?7)")
       .bind(1, hold.id).bind(2, hold.cartJson).bind(3, hold.quoteJson).bind(4, hold.quoteDigest)
-      .bind(5, hold.createdAt).bind(6, hold.expiresAt).execute();
+      .bind(5, hold.createdAt).bind(6, hold.expiresAt).bind(7, hold.clientKey).execute();
   for (const auto& a : hold.allocations)
     db_.prepare("INSERT INTO hold_lines (hold_id, variant, pool, quantity) VALUES (?1, ?2, ?3, ?4)")
         .bind(1, hold.id).bind(2, a.variant).bind(3, a.pool).bind(4, a.quantity).execute();
@@ -232,12 +243,12 @@ void SqliteStore::insertHold(const HoldRecord& hold) {
 
 std::optional<HoldRecord> SqliteStore::loadHold(const std::string& id) {
   auto& s = db_.prepare(
-      "SELECT id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at, order_id "
-      "FROM holds WHERE id = ?1");
+      "SELECT id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at, order_id, "
+      "client_key, extended_ms FROM holds WHERE id = ?1");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
-  HoldRecord hold{s.text(0), parseHoldStatus(s.text(1)), s.text(2), s.text(3), s.text(4),
-                  s.int64(5), s.int64(6),  s.int64(7),  s.text(8),  {}};
+  HoldRecord hold{s.text(0), parseHoldStatus(s.text(1)), s.text(2), s.text(3),  s.text(4),  s.int64(5),
+                  s.int64(6), s.int64(7),                s.text(8), {},         s.text(9),  s.int64(10)};
   auto& l = db_.prepare("SELECT variant, pool, quantity FROM hold_lines WHERE hold_id = ?1 ORDER BY variant, pool");
   l.bind(1, id);
   while (l.step()) hold.allocations.push_back({l.text(0), l.text(1), l.int64(2)});
@@ -254,6 +265,46 @@ bool SqliteStore::finishHold(const std::string& id, HoldStatus to, int64_t now, 
 void SqliteStore::setHoldExpiry(const std::string& id, int64_t expiresAt, int64_t now) {
   db_.prepare("UPDATE holds SET expires_at = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'active'")
       .bind(1, id).bind(2, expiresAt).bind(3, now).execute();
+}
+
+void SqliteStore::extendHoldExpiry(const std::string& id, int64_t expiresAt, int64_t grantedMillis, int64_t now) {
+  db_.prepare(
+         "UPDATE holds SET expires_at = ?2, extended_ms = extended_ms + ?3, updated_at = ?4 "
+         "WHERE id = ?1 AND status = 'active'")
+      .bind(1, id).bind(2, expiresAt).bind(3, grantedMillis).bind(4, now).execute();
+}
+
+// The three reads below walk holds_by_client (client_key, status, expires_at): only the client's own holds in
+// the asked status and time range, so their cost is bounded by the limits they enforce, not by the table. (A hold
+// committed at T was active until then, so its expires_at > T: the expiry range narrows the commit-time filter.)
+int64_t SqliteStore::clientActiveHolds(const std::string& clientKey, int64_t now) {
+  auto& s = db_.prepare(
+      "SELECT COUNT(*) FROM holds WHERE client_key = ?1 AND status = 'active' AND expires_at > ?2");
+  s.bind(1, clientKey).bind(2, now);
+  return s.step() ? s.int64(0) : 0;
+}
+
+std::map<std::string, int64_t> SqliteStore::clientUnits(const std::string& clientKey, int64_t now,
+                                                        int64_t committedSince) {
+  std::map<std::string, int64_t> units;
+  auto& s = committedSince > 0
+                ? db_.prepare(
+                      "SELECT l.variant, SUM(l.quantity) FROM holds h JOIN hold_lines l ON l.hold_id = h.id "
+                      "WHERE h.client_key = ?1 AND h.status = 'committed' AND h.expires_at >= ?2 AND h.updated_at >= ?2 "
+                      "GROUP BY l.variant")
+                : db_.prepare(
+                      "SELECT l.variant, SUM(l.quantity) FROM holds h JOIN hold_lines l ON l.hold_id = h.id "
+                      "WHERE h.client_key = ?1 AND h.status = 'active' AND h.expires_at > ?2 GROUP BY l.variant");
+  s.bind(1, clientKey).bind(2, committedSince > 0 ? committedSince : now);
+  while (s.step()) units[s.text(0)] = s.int64(1);
+  return units;
+}
+
+int64_t SqliteStore::clientExtensionMillis(const std::string& clientKey, int64_t now) {
+  auto& s = db_.prepare(
+      "SELECT COALESCE(SUM(extended_ms), 0) FROM holds WHERE client_key = ?1 AND status = 'active' AND expires_at > ?2");
+  s.bind(1, clientKey).bind(2, now);
+  return s.step() ? s.int64(0) : 0;
 }
 
 std::vector<std::string> SqliteStore::holdsDueForExpiry(int64_t now, int limit) {

@@ -46,6 +46,16 @@ class SqliteStore {
   /** Moves a hold from Active to `to`; false if it was not active (someone else got there first). */
   bool finishHold(const std::string& id, HoldStatus to, int64_t now, const std::string& orderId = {});
   void setHoldExpiry(const std::string& id, int64_t expiresAt, int64_t now);
+  /** Moves an active hold's expiry to `expiresAt` and adds `grantedMillis` to its extension total. */
+  void extendHoldExpiry(const std::string& id, int64_t expiresAt, int64_t grantedMillis, int64_t now);
+
+  // Fair access: what one client (HoldRecord::clientKey) has, read under the write lock before a hold or extend.
+  /** Active holds of the client that have not run out by `now`. */
+  int64_t clientActiveHolds(const std::string& clientKey, int64_t now);
+  /** Units per variant in the client's active holds (`committedSince` = 0), or in its holds committed since then. */
+  std::map<std::string, int64_t> clientUnits(const std::string& clientKey, int64_t now, int64_t committedSince);
+  /** Extension granted to the client's active holds. */
+  int64_t clientExtensionMillis(const std::string& clientKey, int64_t now);
   std::vector<std::string> holdsDueForExpiry(int64_t now, int limit);
 
   /** Deletes idempotency records, and released or expired holds, last touched before `cutoff`. Orders and the

@@ -38,6 +38,8 @@ struct HoldRecord {
   int64_t updatedAt = 0;
   std::string orderId;     // set once committed
   std::vector<Allocation> allocations;
+  std::string clientKey;       // whom fair-access limits count the hold against ("customer:…" or "ip:…")
+  int64_t extendedMillis = 0;  // extension granted so far (how far extends pushed the expiry out)
 };
 
 struct OrderLineRecord {
@@ -85,6 +87,19 @@ struct DeliveryResult {
 
 // ---- Operation inputs and outcomes ----
 
+/**
+ * Fair-access limits on one client's holds (0 = no limit). placeHold checks them against the client's other holds
+ * and places the hold in one atomic step, so concurrent requests (on any instance) cannot overshoot them.
+ */
+struct ClientHoldLimits {
+  int64_t maxActiveHolds = 0;      // active holds at once
+  int64_t maxUnitsPerVariant = 0;  // units of one variant across the client's active holds
+  /** The config's per-variant purchase limits for the demanded variants: units in the client's active holds, plus
+   *  (when `committedSince` > 0) units in its holds committed since then, plus this demand, may not exceed them. */
+  std::map<std::string, int64_t> purchaseLimits;
+  int64_t committedSince = 0;
+};
+
 /** A hold to place: every line or none. The store decides the pools and stamps the times on its own clock. */
 struct HoldRequest {
   std::string id;
@@ -94,12 +109,21 @@ struct HoldRequest {
   std::map<std::string, int64_t> demand;  // units per variant
   std::vector<std::string> segments;      // the customer's segments: the tier reserves it may draw on
   int64_t ttlMillis = 0;
+  std::string clientKey;                  // see HoldRecord::clientKey
+  ClientHoldLimits limits;
 };
+
+/** Why placeHold placed nothing. Limits are checked before stock, so a client at its limit learns that first. */
+enum class HoldRefusal { None, InsufficientStock, TooManyHolds, VariantUnitLimit, PurchaseLimit };
 
 struct HoldPlaced {
   bool placed = false;
   HoldRecord hold;                  // when placed
-  std::vector<Shortage> shortages;  // when not: every line that could not be held
+  HoldRefusal refusal = HoldRefusal::None;
+  std::vector<Shortage> shortages;  // InsufficientStock: every line that could not be held
+  std::string limitVariant;         // VariantUnitLimit, PurchaseLimit: the variant over its limit
+  int64_t limit = 0;                // the limit that refused it
+  int64_t current = 0;              // what the client already has against it (holds, or units held and bought)
 };
 
 /** A hold after a read, extend or release. `found` is false for an unknown id. */
@@ -108,6 +132,8 @@ struct HoldOutcome {
   bool changed = false;      // the extend or release took effect
   bool expiredNow = false;   // the hold was overdue and this call expired it (its stock returned)
   HoldRecord hold;           // the hold as it now stands
+  bool overLimit = false;    // extend: refused, the owner's extension budget would be exceeded
+  int64_t extensionLeftMillis = 0;  // extend: what is left of that budget
 };
 
 /** Why a checkout cannot proceed (or `Proceed`). */
@@ -203,11 +229,18 @@ class Storage {
                                     const std::string& reason, const VariantFactsMap& facts) = 0;
 
   // ---- Holds ----
+  /** Checks the client's limits, then plans and places the hold; all atomic (PostgreSQL: serialize per client,
+   *  e.g. an advisory lock on the client key, so two instances cannot both take a client's last slot). */
   virtual HoldPlaced placeHold(const HoldRequest& request) = 0;
   /** Reads a hold; an overdue active hold is expired on the spot. */
   virtual HoldOutcome readHold(const std::string& id) = 0;
-  /** Sets an active hold's expiry to now + ttl; an overdue one is expired instead. */
-  virtual HoldOutcome extendHold(const std::string& id, int64_t ttlMillis) = 0;
+  /**
+   * Sets an active hold's expiry to now + ttl; an overdue one is expired instead. When that pushes the expiry out,
+   * the extension counts against the hold owner's budget: with `maxClientExtensionMillis` > 0, the extension
+   * already granted to the owner's active holds plus this one may not exceed it (`overLimit`, nothing changes).
+   * Check and change are one atomic step.
+   */
+  virtual HoldOutcome extendHold(const std::string& id, int64_t ttlMillis, int64_t maxClientExtensionMillis) = 0;
   /** Releases an active hold (stock returns once); `changed` is false for an already released one. */
   virtual HoldOutcome releaseHold(const std::string& id) = 0;
   /** Expires every overdue active hold, each exactly once; returns how many this call expired. */

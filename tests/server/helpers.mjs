@@ -2,6 +2,7 @@
 // Starts the real cartcore-server binary on a fresh SQLite file and talks to it over loopback.
 import { spawn } from 'node:child_process';
 import { createHmac, sign as signBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -19,12 +20,19 @@ export function tempDir() {
   return { dir, db: join(dir, 'store.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Turns off the per-client and per-IP hold limits: every test client shares 127.0.0.1. */
+export const NO_FAIR_ACCESS_LIMITS = [
+  '--max-holds-per-client', '0', '--max-held-units-per-client', '0', '--max-extension-per-client', '0',
+  '--hold-rate-per-ip', '0',
+];
+
 /**
  * Spawns the server on port 0 and resolves once it prints its listening line. `fileLimit` runs it under
- * `ulimit -n` (RLIMIT_NOFILE), to see what it does when file descriptors run out.
+ * `ulimit -n` (RLIMIT_NOFILE), to see what it does when file descriptors run out. The fair-access limits are off
+ * unless `fairAccess` (tests of other things run many clients from one address); `args` come last and win.
  */
-export async function startServer({ db, args = [], fileLimit } = {}) {
-  const argv = ['--db', db, '--port', '0', '--admin-token', ADMIN_TOKEN, ...args];
+export async function startServer({ db, args = [], fileLimit, fairAccess = false } = {}) {
+  const argv = ['--db', db, '--port', '0', '--admin-token', ADMIN_TOKEN, ...(fairAccess ? [] : NO_FAIR_ACCESS_LIMITS), ...args];
   const proc = fileLimit
     ? spawn('sh', ['-c', `ulimit -n ${Number(fileLimit)} && exec "$0" "$@"`, SERVER_BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(SERVER_BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -155,3 +163,33 @@ export function signCustomer(claims, { secret = CUSTOMER_SECRET, privateKey, hea
 
 /** Seconds since the epoch, `offset` seconds from now: for `exp`. */
 export const epochSeconds = (offset = 0) => Math.floor(Date.now() / 1000) + offset;
+
+/**
+ * Like call(), from a chosen loopback source address (127.0.0.2, 127.0.0.3, ...): each address is another client to
+ * the per-IP limits. One connection per request.
+ */
+export function callFrom(server, address, method, path, { body, headers = {}, admin = false } = {}) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const allHeaders = { ...headers };
+  if (admin) allHeaders.authorization = `Bearer ${ADMIN_TOKEN}`;
+  if (method === 'POST' || method === 'PUT') allHeaders['content-type'] = 'application/json';
+  if (payload !== undefined) allHeaders['content-length'] = Buffer.byteLength(payload);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method, headers: allHeaders, localAddress: address, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => {
+        let parsed;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+        resolve({ status: res.statusCode, body: parsed, headers: res.headers });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
