@@ -7,6 +7,7 @@
 #include <iostream>
 #include <vector>
 
+#include "dashboard_assets.hpp"
 #include "request_reader.hpp"
 #include "util.hpp"
 
@@ -173,6 +174,7 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
     if (!get) return methodNotAllowed();
     return {200, metrics_.render(), "text/plain; version=0.0.4"};
   }
+  if (!path.empty() && path[0] == "admin") return route = Route::Dashboard, serveDashboard(request, path);
   if (is({"v1", "quote"})) {
     route = Route::Quote;
     return post ? shop_.quote(request.body, clientOf(request)) : methodNotAllowed();

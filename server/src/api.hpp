@@ -20,6 +20,7 @@ struct ApiRequest {
   std::string_view contentType;
   std::string_view customerToken;  // the Cartcore-Customer header
   std::string clientAddress;       // the peer's IP address
+  std::string_view ifNoneMatch;    // for the dashboard's files (304 Not Modified)
 };
 
 struct ApiOptions {

@@ -106,7 +106,8 @@ class Session : public std::enable_shared_from_this<Session> {
                           view(request["Idempotency-Key"]),
                           view(request[http::field::content_type]),
                           view(request["Cartcore-Customer"]),
-                          peerAddress_};
+                          peerAddress_,
+                          view(request[http::field::if_none_match])};
     Route route = Route::NotFound;
     ApiResponse answer;
     if (request.method() == http::verb::options) {
@@ -136,6 +137,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (head) {
       // RFC 9110 9.3.2: a HEAD answer has GET's headers, Content-Length included, and no body.
       response->content_length(answer.body.size());
+    } else if (answer.status == 304) {
+      // RFC 9110 8.6: a 304's Content-Length could only be the full representation's; send none and no body.
     } else {
       response->body() = std::move(answer.body);
       response->prepare_payload();

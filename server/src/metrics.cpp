@@ -23,6 +23,7 @@ std::string_view routeName(Route route) {
     case Route::Health: return "health";
     case Route::Metrics: return "metrics";
     case Route::Preflight: return "preflight";
+    case Route::Dashboard: return "dashboard";
     case Route::NotFound: return "not_found";
     case Route::kCount: break;
   }
