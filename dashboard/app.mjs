@@ -4,6 +4,7 @@
 // the key. Each view is a custom element with `load({api, period})`; the live view also `activate`/`deactivate`.
 import { AdminApi } from "./api.mjs";
 import "./chart.mjs";
+import { nextUtcDay } from "./format.mjs";
 import "./live-stock.mjs";
 import "./margin-view.mjs";
 import "./promotions-view.mjs";
@@ -33,11 +34,10 @@ function hashFor(view, period) {
 }
 
 /** The API's parameters for the period form's days: [from 00:00Z, the day after `to` 00:00Z). */
-export function apiPeriod(period) {
-  const next = (day) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+function apiPeriod(period) {
   return {
     from: period.from ? `${period.from}T00:00:00Z` : undefined,
-    to: period.to ? `${next(period.to)}T00:00:00Z` : undefined,
+    to: period.to ? `${nextUtcDay(period.to)}T00:00:00Z` : undefined,
     configVersion: period.configVersion,
     currency: period.currency?.toUpperCase(),
   };

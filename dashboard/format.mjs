@@ -42,6 +42,9 @@ export function time(iso) {
 /** The UTC day of an ISO time: "2026-11-27T09:30:00.000Z" -> "2026-11-27". */
 export const dayOf = (iso) => (typeof iso === "string" ? iso.slice(0, 10) : "");
 
+/** The UTC day after `day`: "2026-11-30" -> "2026-12-01" (a period's exclusive end from its last day). */
+export const nextUtcDay = (day) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
 /** For charts only: a decimal string as the nearest Number, null for null (a gap in the line). */
 export const plotValue = (decimal) => (decimal === null || decimal === undefined ? null : Number(decimal));
 

@@ -5,7 +5,7 @@
 // The draft is sent as the merchant's exact text (only checked to be JSON here), so no number is rewritten.
 import { ApiError } from "./api.mjs";
 import { dataTable, element } from "./dom.mjs";
-import { count, money, percent, signedMoney, signedPercent, time } from "./format.mjs";
+import { count, money, nextUtcDay, percent, signedMoney, signedPercent, time } from "./format.mjs";
 
 const POLL_MS = 400;
 const FINISHED = new Set(["done", "cancelled", "failed"]);
@@ -118,10 +118,9 @@ export class CartcoreReplay extends HTMLElement {
       this.#from.focus();
       return;
     }
-    const next = (day) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
     const top = /^\d+$/.test(this.#top.value) ? Math.min(100, Math.max(1, Number(this.#top.value))) : 20;
     // The config goes in as the merchant's text; the other members are ours.
-    const body = `{"config":${text},"from":"${this.#from.value}T00:00:00Z","to":"${next(this.#to.value)}T00:00:00Z","top":${top}}`;
+    const body = `{"config":${text},"from":"${this.#from.value}T00:00:00Z","to":"${nextUtcDay(this.#to.value)}T00:00:00Z","top":${top}}`;
     this.#report.replaceChildren();
     this.#start.disabled = true;
     try {
@@ -141,6 +140,7 @@ export class CartcoreReplay extends HTMLElement {
 
   #follow(job) {
     this.#job = job;
+    this.dataset.job = job.id;
     this.#showJob(job);
     const tick = async () => {
       if (this.#job?.id !== job.id || !this.#api) return;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventStreamParser } from '../../dashboard/event-stream.mjs';
-import { compareDecimals, count, groupDigits, money, percent, signedMoney, signedPercent, time } from '../../dashboard/format.mjs';
+import { compareDecimals, count, groupDigits, money, nextUtcDay, percent, signedMoney, signedPercent, time } from '../../dashboard/format.mjs';
 
 test('amounts keep every digit the API wrote; only grouping is added', () => {
   assert.equal(groupDigits('0.00'), '0.00');
@@ -34,6 +34,13 @@ test('differences carry their sign; percentages name a zero base', () => {
   assert.equal(signedPercent('-1.20'), '-1.20 %');
   assert.equal(signedMoney('1234.00', 'USD'), '+1,234.00 USD');
   assert.equal(time('2026-11-27T09:30:00.000Z'), '2026-11-27 09:30:00 UTC');
+});
+
+test('a period\'s exclusive end is the next UTC day, across months, years and leap days', () => {
+  assert.equal(nextUtcDay('2026-11-30'), '2026-12-01');
+  assert.equal(nextUtcDay('2026-12-31'), '2027-01-01');
+  assert.equal(nextUtcDay('2028-02-28'), '2028-02-29');
+  assert.equal(nextUtcDay('2026-03-28'), '2026-03-29'); // a DST change in Europe: UTC days do not care
 });
 
 test('decimals compare exactly, signs and lengths included', () => {
