@@ -38,7 +38,8 @@ export function dataTable({ caption, columns, rows, rowKey, empty = "Nothing in 
     body.append(tr);
   }
   if (rows.length === 0) body.append(element("tr", {}, element("td", { colspan: columns.length, class: "empty", text: empty })));
-  return element("div", { class: "table-scroll", id },
+  // A wide table scrolls sideways inside its box; Chromium then makes the box focusable, so it gets a name.
+  return element("div", { class: "table-scroll", id, role: "region", "aria-label": caption },
     element("table", {}, element("caption", { text: caption }), head, body));
 }
 
