@@ -1,32 +1,23 @@
 // SPDX-License-Identifier: MIT
 // <cartcore-margin>: the period's order margin, how many orders fell below a target margin %, and every margin
 // clamp (a floor giving discount back) by floor, by promotion and by category, from /v1/admin/analytics/margin.
-import { alertBox, dataTable, element } from "./dom.mjs";
+import { dataTable, element } from "./dom.mjs";
 import { count, money, percent } from "./format.mjs";
-import { downloadCsv, loadingView } from "./view-support.mjs";
+import { downloadCsv, latestLoader } from "./view-support.mjs";
 
 export class CartcoreMargin extends HTMLElement {
-  #sequence = 0;
+  #load = latestLoader(this, "The margin report");
   #target = "0";
 
   clear() {
     this.replaceChildren();
   }
 
-  async load({ api, period }) {
-    const sequence = ++this.#sequence;
-    const done = loadingView(this);
-    try {
-      const margin = await api.get("/v1/admin/analytics/margin", { ...period, targetPercent: this.#target });
-      if (sequence !== this.#sequence) return null;
-      this.#render(api, period, margin);
-      return margin;
-    } catch (error) {
-      if (sequence === this.#sequence) this.replaceChildren(alertBox(`The margin report could not be loaded: ${error.message}`));
-      return null;
-    } finally {
-      if (sequence === this.#sequence) done();
-    }
+  /** Resolves to the margin report (its period is what the page shows), or null. */
+  load({ api, period }) {
+    return this.#load(
+      () => api.get("/v1/admin/analytics/margin", { ...period, targetPercent: this.#target }),
+      (margin) => this.#render(api, period, margin));
   }
 
   #render(api, period, margin) {
@@ -91,6 +82,7 @@ export class CartcoreMargin extends HTMLElement {
       downloadCsv(api, "/v1/admin/analytics/margin", { ...period, table: "clamps" }, "clamps.csv", "Download the clamps as CSV"),
       downloadCsv(api, "/v1/admin/analytics/margin", { ...period, table: "daily" }, "margin-daily.csv", "Download the margin per day as CSV"),
     );
+    return margin;
   }
 }
 

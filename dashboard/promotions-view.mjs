@@ -2,37 +2,24 @@
 // <cartcore-promotions>: what each promotion did in the period (orders, units, discount, revenue, margin,
 // clamps, what it lost to), the discount and margin % per day, and the promotions most often applied together.
 // Figures come from /v1/admin/analytics/{promotions,margin,combinations} and are shown as the API wrote them.
-import { alertBox, dataTable, element } from "./dom.mjs";
+import { dataTable, element } from "./dom.mjs";
 import { compareDecimals, count, money, percent } from "./format.mjs";
-import { downloadCsv, loadingView } from "./view-support.mjs";
+import { downloadCsv, latestLoader } from "./view-support.mjs";
 
 const TOP_COMBINATIONS = 8;
 
 export class CartcorePromotions extends HTMLElement {
-  #sequence = 0;
+  #load = latestLoader(this, "The analytics");
 
   clear() {
     this.replaceChildren();
   }
 
-  async load({ api, period }) {
-    const sequence = ++this.#sequence;
-    const done = loadingView(this);
-    try {
-      const [promotions, margin, combinations] = await Promise.all([
-        api.get("/v1/admin/analytics/promotions", period),
-        api.get("/v1/admin/analytics/margin", period),
-        api.get("/v1/admin/analytics/combinations", period),
-      ]);
-      if (sequence !== this.#sequence) return null;
-      this.#render(api, period, promotions, margin, combinations);
-      return promotions;
-    } catch (error) {
-      if (sequence === this.#sequence) this.replaceChildren(alertBox(`The analytics could not be loaded: ${error.message}`));
-      return null;
-    } finally {
-      if (sequence === this.#sequence) done();
-    }
+  /** Resolves to the promotions report (its period is what the page shows), or null. */
+  load({ api, period }) {
+    return this.#load(
+      () => Promise.all(["promotions", "margin", "combinations"].map((report) => api.get(`/v1/admin/analytics/${report}`, period))),
+      ([promotions, margin, combinations]) => this.#render(api, period, promotions, margin, combinations));
   }
 
   #render(api, period, promotions, margin, combinations) {
@@ -115,6 +102,7 @@ export class CartcorePromotions extends HTMLElement {
       combinationTable,
       downloadCsv(api, "/v1/admin/analytics/combinations", period, "combinations.csv", "Download the combinations as CSV"),
     );
+    return promotions;
   }
 }
 

@@ -1,11 +1,28 @@
 // SPDX-License-Identifier: MIT
 // What the analytics views share: the busy state tests and assistive technology can see, and CSV downloads.
-import { element } from "./dom.mjs";
+import { alertBox, element } from "./dom.mjs";
 
-/** Marks `view` busy (aria-busy) until the returned function is called. */
-export function loadingView(view) {
-  view.setAttribute("aria-busy", "true");
-  return () => view.setAttribute("aria-busy", "false");
+/**
+ * One loader per analytics view: `load(fetchFigures, render)` marks the view busy (aria-busy, which tests and
+ * assistive technology see), lets only the newest of overlapping loads render (a quick change of period must not
+ * be overwritten by the slower answer to the previous one), and shows a failure as an alert. It resolves to what
+ * `render` returned, or null.
+ */
+export function latestLoader(view, what) {
+  let latest = 0;
+  return async (fetchFigures, render) => {
+    const mine = ++latest;
+    view.setAttribute("aria-busy", "true");
+    try {
+      const figures = await fetchFigures();
+      return mine === latest ? render(figures) : null;
+    } catch (error) {
+      if (mine === latest) view.replaceChildren(alertBox(`${what} could not be loaded: ${error.message}`));
+      return null;
+    } finally {
+      if (mine === latest) view.setAttribute("aria-busy", "false");
+    }
+  };
 }
 
 /**
