@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// GETs JSON from the origin server (the native cartcore-server) with the edge's bearer token.
+// GETs JSON from the origin server (the native cartcore-server) with the edge's read-only (edge-scoped) API key.
 
 export class OriginError extends Error {
   constructor(message) {

@@ -40,7 +40,7 @@ function jsonObject(env, name) {
 /**
  * @typedef {object} EdgeSettings
  * @property {string | undefined} originUrl   the native server, e.g. "https://shop.example.com" (no trailing slash)
- * @property {string | undefined} originToken bearer token for the origin's config and stock endpoints (a secret)
+ * @property {string | undefined} originToken the origin's edge-scoped API key (reads config and stock only; a secret)
  * @property {string | undefined} bundledConfig store config text shipped with the worker; wins over the origin
  * @property {string} versionPath   origin path answering {configVersion, configDigest}
  * @property {string} configPath    origin path answering {version, configDigest, config}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "api.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <cctype>
 #include <charconv>
 #include <optional>
@@ -94,17 +95,32 @@ bool isJsonMediaType(std::string_view contentType) {
 
 }  // namespace
 
-bool Api::authorized(std::string_view authorization) const {
+std::optional<Caller> Api::callerOf(const ApiRequest& request) const {
+  if (request.authorization.empty()) return std::nullopt;
   constexpr std::string_view scheme = "Bearer ";
-  if (options_.adminToken.empty() || authorization.size() <= scheme.size() ||
-      authorization.substr(0, scheme.size()) != scheme)
-    return false;
-  return constantTimeEquals(authorization.substr(scheme.size()), options_.adminToken);
+  std::optional<Caller> caller;
+  if (request.authorization.size() > scheme.size() && request.authorization.starts_with(scheme))
+    caller = keys_.authenticate(request.authorization.substr(scheme.size()));
+  if (!caller)
+    refuse("unauthorized", "",
+           "The Authorization header names no valid API key (\"Bearer <key>\"; see cartcore-server keys).", 401);
+  return caller;
 }
 
 Client Api::clientOf(const ApiRequest& request) const {
   Client client;
   client.address = request.clientAddress;
+  if (std::optional<Caller> caller = callerOf(request)) {
+    client.keyId = caller->keyId;
+    // A storefront backend calls for many shoppers from one address; its checkout key vouches for the shopper's
+    // address it forwards, so per-IP limits apply to shoppers, not to the backend.
+    if ((caller->scope == KeyScope::Checkout || caller->scope == KeyScope::Admin) && !request.forwardedClientIp.empty()) {
+      boost::system::error_code invalid;
+      auto forwarded = boost::asio::ip::make_address(std::string(request.forwardedClientIp), invalid);
+      if (invalid) refuse("invalid_value", "", "Cartcore-Client-Ip is not an IP address.");
+      client.address = forwarded.to_string();
+    }
+  }
   if (!request.customerToken.empty()) client.customer = customers_.verify(request.customerToken, shop_.nowMillis());
   return client;
 }
@@ -211,8 +227,15 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
     else if (is({"v1", "admin", "orders"}) || is({"v1", "admin", "orders", "*"})) route = Route::OrderRead;
     else if (is({"v1", "admin", "events"})) route = Route::Events;
     else if (is({"v1", "admin", "test", "clock"})) route = Route::Clock;
-    if (!authorized(request.authorization))
-      return errorResponse(401, "unauthorized", "Admin endpoints need \"Authorization: Bearer <admin token>\".");
+    std::optional<Caller> caller = callerOf(request);
+    if (!caller)
+      return errorResponse(401, "unauthorized",
+                           "Admin endpoints need \"Authorization: Bearer <API key>\" (see cartcore-server keys).");
+    if (!scopeAllows(caller->scope, method, path))
+      return errorResponse(403, "insufficient_scope",
+                           "This API key's scope (" + std::string(keyScopeName(caller->scope)) + ") does not allow " +
+                               std::string(method) + " on this path.",
+                           {{"scope", keyScopeName(caller->scope)}});
     if (is({"v1", "admin", "config"})) {
       if (get) return shop_.getConfig();
       if (put || post) return shop_.putConfig(request.body);

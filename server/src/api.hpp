@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "api_keys.hpp"
 #include "metrics.hpp"
 #include "shop.hpp"
 
@@ -21,10 +22,10 @@ struct ApiRequest {
   std::string_view customerToken;  // the Cartcore-Customer header
   std::string clientAddress;       // the peer's IP address
   std::string_view ifNoneMatch;    // for the dashboard's files (304 Not Modified)
+  std::string_view forwardedClientIp;  // the Cartcore-Client-Ip header (honoured for checkout and admin keys)
 };
 
 struct ApiOptions {
-  std::string adminToken;
   CustomerContextKeys customerKeys;
   bool testClock = false;
   std::size_t maxBodyBytes = 1 << 20;
@@ -34,8 +35,8 @@ struct ApiOptions {
 /** Routes requests to the shop, enforces admin auth, and turns any unexpected failure into a JSON 500. */
 class Api {
  public:
-  Api(Shop& shop, Metrics& metrics, ApiOptions options)
-      : shop_(shop), metrics_(metrics), options_(std::move(options)), customers_(options_.customerKeys) {}
+  Api(Shop& shop, ApiKeys& keys, Metrics& metrics, ApiOptions options)
+      : shop_(shop), keys_(keys), metrics_(metrics), options_(std::move(options)), customers_(options_.customerKeys) {}
 
   ApiResponse handle(const ApiRequest& request, Route& route);
   /** The body limit for a target, known from the headers before the body is read. */
@@ -43,11 +44,14 @@ class Api {
 
  private:
   ApiResponse route(const ApiRequest& request, Route& route);
-  bool authorized(std::string_view authorization) const;
+  /** The key an "Authorization: Bearer …" header names: nothing when there is no header; a RequestError (401)
+   *  when there is one that does not authenticate. */
+  std::optional<Caller> callerOf(const ApiRequest& request) const;
   /** The caller as the shop sees it; refuses a Cartcore-Customer token that does not verify (401). */
   Client clientOf(const ApiRequest& request) const;
 
   Shop& shop_;
+  ApiKeys& keys_;
   Metrics& metrics_;
   ApiOptions options_;
   CustomerContextVerifier customers_;

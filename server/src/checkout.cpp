@@ -73,10 +73,17 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
   if (idempotencyKey.size() > kMaxIdempotencyKeyBytes)
     return errorResponse(400, "invalid_value", "The Idempotency-Key header is longer than 200 bytes.");
   const std::string requestHash = fingerprint(holdId + "\n" + clientDigest);
+  // An Idempotency-Key is scoped to its owner: a backend's API key (one namespace for all its checkouts, so reusing
+  // a key for another hold is caught), else the hold itself (so one shopper's key can never collide with, or
+  // replay, another's).
+  const std::string scopedKey =
+      idempotencyKey.empty()
+          ? std::string()
+          : (client.keyId.empty() ? "hold:" + holdId : "key:" + client.keyId) + "\n" + idempotencyKey;
 
   // The checks run twice, once before pricing and again inside the commit, so the storage never holds a lock
   // (or a transaction) while the cart is priced.
-  CheckoutCheck check = storage_.checkCheckout(holdId, idempotencyKey, requestHash);
+  CheckoutCheck check = storage_.checkCheckout(holdId, scopedKey, requestHash);
   if (check.verdict != CheckoutVerdict::Proceed) return checkoutRefusal(check);
   const HoldRecord& hold = check.hold;
   int64_t now = clock_.nowMillis();
@@ -143,7 +150,7 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
                         .dump();
   std::string responseBody = R"({"ok":true,"order":)" + order.orderJson + "}";
 
-  CheckoutCommit commit{holdId, idempotencyKey, requestHash, std::move(order), responseBody};
+  CheckoutCommit commit{holdId, scopedKey, requestHash, std::move(order), responseBody};
   CheckoutCheck committed = storage_.commitCheckout(commit, state->facts);
   if (committed.verdict != CheckoutVerdict::Proceed) return checkoutRefusal(committed);
   metrics_.holdsCommitted.fetch_add(1);

@@ -107,7 +107,8 @@ class Session : public std::enable_shared_from_this<Session> {
                           view(request[http::field::content_type]),
                           view(request["Cartcore-Customer"]),
                           peerAddress_,
-                          view(request[http::field::if_none_match])};
+                          view(request[http::field::if_none_match]),
+                          view(request["Cartcore-Client-Ip"])};
     Route route = Route::NotFound;
     ApiResponse answer;
     if (request.method() == http::verb::options) {

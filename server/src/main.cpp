@@ -15,6 +15,7 @@
 
 #include "api.hpp"
 #include "http_server.hpp"
+#include "keys_cli.hpp"
 #include "sample_data.hpp"
 #include "shop.hpp"
 #include "sqlite_storage.hpp"
@@ -26,6 +27,7 @@ namespace {
 using namespace cartcore::server;
 
 constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see server/README.md)
+       cartcore-server keys create|list|revoke ...   (API keys; see "keys --help")
 
   --db PATH                 SQLite file (default ./cartcore.db; env CARTCORE_DB). Created and seeded if new.
   --host ADDR               listen address (default 127.0.0.1)
@@ -35,7 +37,8 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
                             descriptor limit minus 64, at most 10000)
   --config FILE             store config to activate at start (new version if it differs)
   --no-seed                 do not seed a new database with the sample store
-  --admin-token TOKEN       bearer token for /v1/admin (env CARTCORE_ADMIN_TOKEN; random if unset)
+  --admin-token TOKEN       bootstrap admin key for /v1/admin (env CARTCORE_ADMIN_TOKEN; random if unset); scoped,
+                            rotatable keys live in the database: cartcore-server keys create|list|revoke --help
   --customer-segments signed|trusted
                             where member segments come from: a verified Cartcore-Customer token (signed, the
                             default), or the cart's customer.segments as sent (trusted backends only)
@@ -238,6 +241,7 @@ void sweepLoop(boost::asio::steady_timer& timer, Shop& shop, int64_t millis, int
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "keys") return runKeysCommand(argc - 1, argv + 1);
   Options options;
   try {
     parseOptions(argc, argv, options);
@@ -293,14 +297,14 @@ int main(int argc, char** argv) {
     for (auto& context : contexts) keepRunning.push_back(boost::asio::make_work_guard(*context));
     boost::asio::io_context& io = *contexts.front();
     ApiOptions apiOptions;
-    apiOptions.adminToken = options.adminToken;
     apiOptions.customerKeys.hmacSecret = options.customerHmacSecret;
     if (!options.customerEd25519KeyFile.empty())
       apiOptions.customerKeys.ed25519 = Ed25519PublicKey::fromPem(readFile(options.customerEd25519KeyFile));
     apiOptions.testClock = options.testClock;
     apiOptions.maxBodyBytes = options.maxBodyBytes;
     apiOptions.maxConfigBytes = options.maxConfigBytes;
-    Api api(shop, metrics, std::move(apiOptions));
+    ApiKeys keys(storage, options.adminToken);
+    Api api(shop, keys, metrics, std::move(apiOptions));
     // Keep 64 descriptors for SQLite, the checkpointer, webhooks and the listening socket; past the cap, clients
     // wait in the backlog instead of the server failing accept() with EMFILE.
     const std::size_t descriptors = fileDescriptorLimit();

@@ -45,6 +45,7 @@ ApiResponse errorResponse(int status, std::string_view code, std::string_view me
 struct Client {
   std::string address;                      // the peer's IP address
   std::optional<CustomerContext> customer;  // from a verified Cartcore-Customer token
+  std::string keyId;                        // the API key the request authenticated with, if any
   /** "customer:<id>" for a verified customer, else "ip:<address>": whom per-client limits count against. */
   std::string key() const { return customer ? "customer:" + customer->customer : "ip:" + address; }
 };

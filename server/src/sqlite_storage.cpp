@@ -36,6 +36,13 @@ SqliteStorage::SqliteStorage(const std::string& path, bool synchronousFull, Serv
   inventory_.replaceAll(store_.loadStock());
 }
 
+SqliteStorage::SqliteStorage(SharedAccess, const std::string& path, ServerClock& clock)
+    : store_(path, false), clock_(clock) {}
+
+std::unique_ptr<SqliteStorage> SqliteStorage::openForKeyManagement(const std::string& path, ServerClock& clock) {
+  return std::unique_ptr<SqliteStorage>(new SqliteStorage(SharedAccess{}, path, clock));
+}
+
 SqliteStorage::~SqliteStorage() {
   checkpointer_.reset();
   if (lockFd_ >= 0) ::close(lockFd_);
@@ -312,6 +319,33 @@ int SqliteStorage::expireDueHolds() {
     if (due.size() < kBatch) break;
   }
   return expired;
+}
+
+// ---- API keys ----
+
+void SqliteStorage::insertApiKey(const ApiKeyRecord& key) {
+  WriteLock lock(*this);
+  Transaction tx(store_.db());
+  store_.insertApiKey(key);
+  tx.commit();
+}
+
+std::optional<ApiKeyRecord> SqliteStorage::findApiKey(const std::string& id) {
+  WriteLock lock(*this);
+  return store_.findApiKey(id);
+}
+
+std::vector<ApiKeyRecord> SqliteStorage::listApiKeys() {
+  WriteLock lock(*this);
+  return store_.listApiKeys();
+}
+
+bool SqliteStorage::revokeApiKey(const std::string& id, int64_t now) {
+  WriteLock lock(*this);
+  Transaction tx(store_.db());
+  bool revoked = store_.revokeApiKey(id, now);
+  tx.commit();
+  return revoked;
 }
 
 // ---- Checkout and orders ----

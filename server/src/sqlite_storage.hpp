@@ -22,6 +22,9 @@ class SqliteStorage final : public Storage {
  public:
   /** `endpoints`: the webhook endpoint keys; every event gets one pending delivery per endpoint. */
   SqliteStorage(const std::string& path, bool synchronousFull, ServerClock& clock, std::vector<std::string> endpoints);
+  /** The same file opened beside a running server, for the key-management CLI: no lock file, no checkpointer.
+   *  Only the API key operations are safe this way (the server's stock mirror would not see anything else). */
+  static std::unique_ptr<SqliteStorage> openForKeyManagement(const std::string& path, ServerClock& clock);
   ~SqliteStorage() override;
 
   std::optional<ConfigRecord> activeConfig() override;
@@ -57,6 +60,11 @@ class SqliteStorage final : public Storage {
   void recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) override;
   void retryPendingDeliveries() override;
 
+  void insertApiKey(const ApiKeyRecord& key) override;
+  std::optional<ApiKeyRecord> findApiKey(const std::string& id) override;
+  std::vector<ApiKeyRecord> listApiKeys() override;
+  bool revokeApiKey(const std::string& id, int64_t now) override;
+
   int64_t purgeBefore(int64_t cutoff) override;
   StorageGauges gauges() override;
   void recoverAfterFailure() override;
@@ -85,6 +93,8 @@ class SqliteStorage final : public Storage {
                                                       const std::string& reason, const VariantFactsMap& facts,
                                                       int64_t now);
   void appendEvents(const std::vector<NewEvent>& events, int64_t now);
+  struct SharedAccess {};
+  SqliteStorage(SharedAccess, const std::string& path, ServerClock& clock);
 
   int lockFd_ = -1;  // flock on "<path>.lock": one process per file
   SqliteStore store_;

@@ -94,6 +94,14 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON webhook_deliveries (endpoint, partition_key, seq)
   WHERE delivered_at IS NULL;
+CREATE TABLE IF NOT EXISTS api_keys (
+  id          TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  scope       TEXT NOT NULL CHECK (scope IN ('admin', 'edge', 'analytics', 'checkout')),
+  name        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  revoked_at  INTEGER
+);
 )sql";
 
 }  // namespace
@@ -475,6 +483,40 @@ int64_t SqliteStore::activeHoldCount() {
   auto& s = db_.prepare("SELECT COUNT(*) FROM holds WHERE status = 'active'");
   s.step();
   return s.int64(0);
+}
+
+}  // namespace cartcore::server
+
+namespace cartcore::server {
+
+void SqliteStore::insertApiKey(const ApiKeyRecord& key) {
+  db_.prepare("INSERT INTO api_keys (id, secret_hash, scope, name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, key.id).bind(2, key.secretHash).bind(3, key.scope).bind(4, key.name).bind(5, key.createdAt).execute();
+}
+
+namespace {
+ApiKeyRecord readApiKeyRow(Statement& s) {
+  return {s.text(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.optionalInt64(5)};
+}
+}  // namespace
+
+std::optional<ApiKeyRecord> SqliteStore::findApiKey(const std::string& id) {
+  auto& s = db_.prepare("SELECT id, secret_hash, scope, name, created_at, revoked_at FROM api_keys WHERE id = ?1");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return readApiKeyRow(s);
+}
+
+std::vector<ApiKeyRecord> SqliteStore::listApiKeys() {
+  std::vector<ApiKeyRecord> keys;
+  auto& s = db_.prepare("SELECT id, secret_hash, scope, name, created_at, revoked_at FROM api_keys ORDER BY created_at, id");
+  while (s.step()) keys.push_back(readApiKeyRow(s));
+  return keys;
+}
+
+bool SqliteStore::revokeApiKey(const std::string& id, int64_t now) {
+  return db_.prepare("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+             .bind(1, id).bind(2, now).execute() == 1;
 }
 
 }  // namespace cartcore::server

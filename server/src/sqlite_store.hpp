@@ -82,6 +82,11 @@ class SqliteStore {
   std::pair<int64_t, int64_t> outboxBacklog();
   int64_t activeHoldCount();
 
+  void insertApiKey(const ApiKeyRecord& key);
+  std::optional<ApiKeyRecord> findApiKey(const std::string& id);
+  std::vector<ApiKeyRecord> listApiKeys();
+  bool revokeApiKey(const std::string& id, int64_t now);
+
  private:
   void migrate();
   Database db_;

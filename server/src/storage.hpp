@@ -85,6 +85,19 @@ struct DeliveryResult {
   std::string error;
 };
 
+/**
+ * An API key as stored: never the key itself, only its SHA-256 (a key is 256 random bits, so a fast hash is as
+ * strong as a slow one; see api_keys.hpp). Revoked keys stay listed with `revokedAt`.
+ */
+struct ApiKeyRecord {
+  std::string id;          // the public part of the key, e.g. "3f9c0d1e2a4b5c6d"
+  std::string secretHash;  // lower-case hex SHA-256 of the whole key text
+  std::string scope;       // "admin", "edge", "analytics" or "checkout"
+  std::string name;        // what the merchant called it, e.g. "edge worker"
+  int64_t createdAt = 0;
+  std::optional<int64_t> revokedAt;
+};
+
 // ---- Operation inputs and outcomes ----
 
 /**
@@ -263,6 +276,15 @@ class Storage {
   virtual void recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) = 0;
   /** Makes every pending delivery due now (at start: a restart is often what fixed the receiver). */
   virtual void retryPendingDeliveries() = 0;
+
+  // ---- API keys (managed from the CLI: cartcore-server keys …) ----
+  virtual void insertApiKey(const ApiKeyRecord& key) = 0;
+  /** The key with this id, revoked or not. */
+  virtual std::optional<ApiKeyRecord> findApiKey(const std::string& id) = 0;
+  /** Every key, oldest first. */
+  virtual std::vector<ApiKeyRecord> listApiKeys() = 0;
+  /** Marks a key revoked at `now`; false if there is no such key or it was revoked already. */
+  virtual bool revokeApiKey(const std::string& id, int64_t now) = 0;
 
   // ---- Housekeeping and operations ----
   /** Deletes idempotency records and released or expired holds last touched before `cutoff`, in small batches.

@@ -9,16 +9,18 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { generateKeyPairSync } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN_TOKEN, CUSTOMER_SECRET, call, epochSeconds, setStock, signCustomer, startServer, tempDir } from "../server/helpers.mjs";
+import { CUSTOMER_SECRET, call, createKey, epochSeconds, setStock, signCustomer, startServer, tempDir } from "../server/helpers.mjs";
 import { startEdge } from "./support/edge-worker.mjs";
 
 /** A fresh server on the sample store (seeded stock: mug 60, tee-black-l 4, ...) and an edge in front of it. */
 async function withOriginAndEdge(edgeVars, body, serverArgs = []) {
   const dir = tempDir();
   const server = await startServer({ db: dir.db, args: typeof serverArgs === "function" ? serverArgs(dir) : serverArgs });
-  const edge = await startEdge({ ORIGIN_URL: server.base, ORIGIN_TOKEN: ADMIN_TOKEN, ...edgeVars });
+  // The edge reads config and stock with a read-only key, as deployed (README "Deploying the edge worker").
+  const edgeKey = createKey(dir.db, "edge", "edge worker").key;
+  const edge = await startEdge({ ORIGIN_URL: server.base, ORIGIN_TOKEN: edgeKey, ...edgeVars });
   try {
-    await body({ server, edge });
+    await body({ server, edge, edgeKey });
   } finally {
     await edge.dispose();
     await server.stop();
@@ -42,7 +44,13 @@ const promotion = (quote, id) => {
 };
 
 test("edge quotes equal the native server's quotes byte for byte", async () => {
-  await withOriginAndEdge({}, async ({ server, edge }) => {
+  await withOriginAndEdge({}, async ({ server, edge, edgeKey }) => {
+    // The edge's key reads config and stock, and can change nothing.
+    const asEdge = { headers: { authorization: `Bearer ${edgeKey}` } };
+    assert.equal((await call(server, "GET", "/v1/admin/stock", asEdge)).status, 200);
+    const write = await call(server, "PUT", "/v1/admin/stock/mug", { ...asEdge, body: { onHand: 1 } });
+    assert.equal(write.status, 403);
+    assert.equal(write.body.error.code, "insufficient_scope");
     const carts = [
       { lines: [{ variant: "tee-black-l", quantity: 2 }] }, // 4 on hand: "N left"
       { lines: [{ variant: "hoodie-grey-m", quantity: 1 }, { variant: "mug", quantity: 1 }] }, // hoodie buys a free mug
@@ -66,8 +74,8 @@ test("edge quotes equal the native server's quotes byte for byte", async () => {
 });
 
 test("config: cached by version, refreshed when the origin's version changes", async () => {
-  await withOriginAndEdge({ CONFIG_CHECK_SECONDS: "0" }, async ({ server, edge }) => {
-    const slowEdge = await startEdge({ ORIGIN_URL: server.base, ORIGIN_TOKEN: ADMIN_TOKEN, CONFIG_CHECK_SECONDS: "3600", STOCK_MAX_AGE_SECONDS: "0" });
+  await withOriginAndEdge({ CONFIG_CHECK_SECONDS: "0" }, async ({ server, edge, edgeKey }) => {
+    const slowEdge = await startEdge({ ORIGIN_URL: server.base, ORIGIN_TOKEN: edgeKey, CONFIG_CHECK_SECONDS: "3600", STOCK_MAX_AGE_SECONDS: "0" });
     try {
       const cart = JSON.stringify({ lines: [{ variant: "mug", quantity: 2 }] });
       const before = await edge.postQuote(cart);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Starts the real cartcore-server binary on a fresh SQLite file and talks to it over loopback.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, sign as signBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -193,3 +193,13 @@ export function callFrom(server, address, method, path, { body, headers = {}, ad
     req.end(payload);
   });
 }
+
+/** `cartcore-server keys …` on a database file; returns the parsed JSON it prints (throws on failure). */
+export function keysCommand(db, ...args) {
+  const run = spawnSync(SERVER_BIN, ['keys', ...args, '--db', db], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`keys ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+/** A new API key of this scope ("admin", "edge", "analytics", "checkout") in the database: { id, key, ... }. */
+export const createKey = (db, scope, name = `${scope} key`) => keysCommand(db, 'create', '--scope', scope, '--name', name);
