@@ -18,7 +18,7 @@ const STATE_TEXT = { ok: "In stock", low: "Low", out: "Out of stock" };
 
 export class CartcoreLiveStock extends HTMLElement {
   #abort = null;
-  #rows = new Map(); // variant -> {row, cells, level}
+  #rows = new Map(); // variant -> {row, cells, bar, delta, available}
   #status;
   #holds;
   #updated;
@@ -41,10 +41,11 @@ export class CartcoreLiveStock extends HTMLElement {
     this.#holds = element("p", { class: "holds", "data-holds": "" });
     this.#updated = element("p", { class: "hint", "data-updated": "" });
     this.#tbody = element("tbody");
-    this.#guards = element("ul", { class: "guards plain", "aria-label": "Stock-guarded promotions" });
+    this.#guards = element("ul", { class: "guards plain", "aria-labelledby": "guards-title" },
+      element("li", { class: "hint", "data-empty": "", text: "None has switched on or off in the last 30 days; its variant's units are in the table below." }));
     this.#switches = element("ol", { class: "switches plain", reversed: true });
     this.#history = element("div", { class: "history" });
-    const table = element("div", { class: "table-scroll" }, element("table", { id: "live-stock-table" },
+    const table = element("div", { class: "table-scroll", role: "region", "aria-label": "Stock by variant, live" }, element("table", { id: "live-stock-table" },
       element("caption", { text: "Stock by variant, live" }),
       element("thead", {}, element("tr", {}, ["SKU", "Variant", "On hand", "Held", "Available", "Low-stock level", "State"].map((label, i) =>
         element("th", { scope: "col", class: i >= 2 && i <= 5 ? "num" : null, text: label })))),
@@ -52,7 +53,7 @@ export class CartcoreLiveStock extends HTMLElement {
     this.replaceChildren(
       this.#status,
       element("div", { class: "live-summary" }, this.#holds, this.#updated),
-      element("h3", { text: "Stock-guarded promotions" }),
+      element("h3", { id: "guards-title", text: "Stock-guarded promotions" }),
       this.#guards,
       table,
       element("h3", { id: "switches-title", text: "Switches" }),
@@ -197,7 +198,10 @@ export class CartcoreLiveStock extends HTMLElement {
   #showGuard(promotion) {
     const s = this.#guardState.get(promotion);
     let item = this.#guards.querySelector(`[data-guard="${CSS.escape(promotion)}"]`);
-    if (!item) this.#guards.append((item = element("li", { "data-guard": promotion })));
+    if (!item) {
+      this.#guards.querySelector("[data-empty]")?.remove();
+      this.#guards.append((item = element("li", { "data-guard": promotion })));
+    }
     const live = this.#rows.get(s.variant)?.available ?? s.available;
     item.dataset.state = s.state;
     item.textContent = `${promotion}: ${s.state === "on" ? "running" : "switched off"}; ${s.sku || s.variant} has ${count(live)} available, the guard needs ${count(s.threshold)}.`;
