@@ -52,6 +52,7 @@ function showPeriod({ from, to }) {
 async function render({ focus }) {
   const { view, period } = readLocation();
   for (const link of document.querySelectorAll("#sections a")) {
+    link.href = hashFor(link.dataset.view, period); // moving between views keeps the period
     if (link.dataset.view === view) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }

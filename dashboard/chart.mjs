@@ -15,6 +15,10 @@ const AXIS = { stroke: "#1d232a", grid: { stroke: "#d8dde3", width: 1 }, ticks: 
 
 // Ticks fall on whole UTC days (1, 2, 7, 14, 28 days apart), labelled MM-DD; the table has the full dates.
 const DAY_STEPS = [1, 2, 7, 14, 28, 56].map((days) => days * 86_400);
+// Counts are whole: ticks 1, 2, 5, 10, … apart, never 0.5.
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000, 1_000_000];
+/** Room for the longest category label (about 7 px a character at the axis font), within reason. */
+const labelWidth = (labels) => Math.min(260, 24 + 7 * Math.max(0, ...labels.map((label) => label.length)));
 const utcDaySeconds = (day) => Date.parse(`${day}T00:00:00Z`) / 1000;
 
 export class CartcoreChart extends HTMLElement {
@@ -63,26 +67,31 @@ export class CartcoreChart extends HTMLElement {
     const width = plotArea.clientWidth;
     if (width === 0) return; // hidden view: drawn when it is shown
     if (this.#plot) {
-      if (this.#plot.width !== width) this.#plot.setSize({ width, height: 220 });
+      if (this.#plot.width !== width) this.#plot.setSize({ width, height: this.#plot.height });
       return;
     }
     const uPlot = await loadUPlot();
     if (this.#plot || this.#spec !== spec) return;
+    // Bars are horizontal: the categories (long promotion lists) read as text down the left side.
     const bars = spec.kind === "bars";
     const xs = bars ? spec.x.values.map((_, i) => i) : spec.x.values.map(utcDaySeconds);
+    const height = bars ? Math.max(120, 44 + 30 * xs.length) : 220;
     const options = {
       width,
-      height: 220,
+      height,
       legend: { show: spec.series.length > 1 },
       cursor: { drag: { x: false, y: false } },
       // The API's days are UTC days: label the axis in UTC whatever the browser's time zone.
       tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
-      scales: { x: bars ? { time: false, distr: 2 } : { time: true }, y: { range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
+      scales: {
+        x: bars ? { time: false, ori: 1, dir: -1, range: () => [-0.5, xs.length - 0.5] } : { time: true },
+        y: { ...(bars ? { ori: 0, dir: 1 } : {}), range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
+      },
       axes: [
         bars
-          ? { ...AXIS, values: (u, splits) => splits.map((i) => spec.x.values[i] ?? "") }
+          ? { ...AXIS, side: 3, size: labelWidth(spec.x.values), gap: 6, splits: () => xs, values: (u, splits) => splits.map((i) => spec.x.values[i] ?? "") }
           : { ...AXIS, incrs: DAY_STEPS, values: (u, splits) => splits.map((s) => new Date(s * 1000).toISOString().slice(5, 10)) },
-        { ...AXIS, size: 64 },
+        bars ? { ...AXIS, side: 2, incrs: COUNT_STEPS } : { ...AXIS, size: 64 },
       ],
       series: [
         {},

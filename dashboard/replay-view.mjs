@@ -265,10 +265,12 @@ export class CartcoreReplay extends HTMLElement {
   }
 }
 
+/** The engine's reason codes before and after; a side without the promotion (added or removed by the draft) is named. */
 function reasons(promotions) {
-  if (!promotions?.length) return "–";
+  if (!promotions?.length) return "the same promotions, other amounts";
+  const outcome = (code, side) => code ?? `not in the ${side}`;
   return element("ul", { class: "plain" }, promotions.map((p) =>
-    element("li", { text: `${p.promotion}: ${p.before} → ${p.after}${p.by ? ` (by ${p.by})` : ""}` })));
+    element("li", { text: `${p.promotion}: ${outcome(p.before, "committed config")} → ${outcome(p.after, "draft")}${p.by ? ` (by ${p.by})` : ""}` })));
 }
 
 customElements.define("cartcore-replay", CartcoreReplay);
