@@ -79,6 +79,20 @@ int64_t queryInt(std::string_view query, std::string_view name, int64_t fallback
   return fallback;
 }
 
+/**
+ * The address per-IP limits count against: an IPv4 address as is, an IPv6 address as its /64 network, because one
+ * subscriber is typically given a whole /64 and could otherwise be 2^64 clients. "" if `text` is not an address.
+ */
+std::string clientNetwork(std::string_view text) {
+  boost::system::error_code invalid;
+  auto address = boost::asio::ip::make_address(std::string(text), invalid);
+  if (invalid) return {};
+  if (address.is_v4()) return address.to_string();
+  auto bytes = address.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
 ApiResponse methodNotAllowed() { return errorResponse(405, "method_not_allowed", "This path does not accept that method."); }
 
 /** `application/json`, in any case, with or without parameters such as `; charset=utf-8`. */
@@ -109,16 +123,14 @@ std::optional<Caller> Api::callerOf(const ApiRequest& request) const {
 
 Client Api::clientOf(const ApiRequest& request) const {
   Client client;
-  client.address = request.clientAddress;
+  client.address = clientNetwork(request.clientAddress);
   if (std::optional<Caller> caller = callerOf(request)) {
     client.keyId = caller->keyId;
     // A storefront backend calls for many shoppers from one address; its checkout key vouches for the shopper's
     // address it forwards, so per-IP limits apply to shoppers, not to the backend.
     if ((caller->scope == KeyScope::Checkout || caller->scope == KeyScope::Admin) && !request.forwardedClientIp.empty()) {
-      boost::system::error_code invalid;
-      auto forwarded = boost::asio::ip::make_address(std::string(request.forwardedClientIp), invalid);
-      if (invalid) refuse("invalid_value", "", "Cartcore-Client-Ip is not an IP address.");
-      client.address = forwarded.to_string();
+      client.address = clientNetwork(request.forwardedClientIp);
+      if (client.address.empty()) refuse("invalid_value", "", "Cartcore-Client-Ip is not an IP address.");
     }
   }
   if (!request.customerToken.empty()) client.customer = customers_.verify(request.customerToken, shop_.nowMillis());

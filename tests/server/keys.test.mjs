@@ -104,6 +104,10 @@ test("checkout keys: a trusted backend forwards the shopper's address; its idemp
     assert.equal(first.status, 201);
     assert.equal(second.status, 201, 'another shopper behind the same backend');
     assert.equal((await holdFor('203.0.113.7')).status, 429, 'the first shopper is at the limit');
+    // IPv6 counts by /64, the block one subscriber usually gets: another address in it is the same client.
+    assert.equal((await holdFor('2001:db8:0:7::1')).status, 201);
+    assert.equal((await holdFor('2001:db8:0:7::beef')).status, 429);
+    assert.equal((await holdFor('2001:db8:0:8::1')).status, 201);
     // Without the key the header is ignored: all three are one client, 127.0.0.1.
     const anonymous = (address) => call(server, 'POST', '/v1/holds', {
       body: { cart: { lines: [{ variant: 'mug', quantity: 1 }] } }, headers: { 'cartcore-client-ip': address } });
