@@ -5,21 +5,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir, startServer, call, setStock, stockOf, allOrders, holdAndCheckout } from './helpers.mjs';
+import { withServer, tempDir, startServer, call, setStock, stockOf, allOrders, holdAndCheckout } from './helpers.mjs';
 
 const sampleConfig = JSON.parse(
   readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../server/sample-store.json'), 'utf8'));
-
-async function withServer(args, body) {
-  const tmp = tempDir();
-  const server = await startServer({ db: tmp.db, args });
-  try {
-    await body(server);
-  } finally {
-    await server.stop();
-    tmp.cleanup();
-  }
-}
 
 test('config: versioned; a bad upload is rejected whole and the old version keeps serving', () =>
   withServer([], async (server) => {

@@ -7,20 +7,9 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, startServer, call, setStock, stockOf, signCustomer, epochSeconds, CUSTOMER_SECRET } from './helpers.mjs';
+import { withServer, tempDir, startServer, call, setStock, stockOf, signCustomer, epochSeconds, CUSTOMER_SECRET } from './helpers.mjs';
 
 const tee = (quantity) => ({ lines: [{ variant: 'tee-white-m', quantity }], customer: { segments: ['vip'] } });
-
-async function withServer(args, body) {
-  const tmp = tempDir();
-  const server = await startServer({ db: tmp.db, args });
-  try {
-    await body(server, tmp);
-  } finally {
-    await server.stop();
-    tmp.cleanup();
-  }
-}
 
 test('signed context: a cart claiming "vip" gets no member price or reserve; a valid token does', () =>
   withServer(['--customer-hmac-secret', CUSTOMER_SECRET], async (server) => {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  tempDir, startServer, call, callFrom, setStock, stockOf, allOrders, metricValue, signCustomer, epochSeconds,
+  withServer as withServerOf, tempDir, startServer, call, callFrom, setStock, stockOf, allOrders, metricValue, signCustomer, epochSeconds,
   CUSTOMER_SECRET, NO_FAIR_ACCESS_LIMITS,
 } from './helpers.mjs';
 
@@ -23,16 +23,7 @@ function configWithPurchaseLimit(variantId, limit) {
   return config;
 }
 
-async function withServer(args, body) {
-  const tmp = tempDir();
-  const server = await startServer({ db: tmp.db, args, fairAccess: true });
-  try {
-    await body(server);
-  } finally {
-    await server.stop();
-    tmp.cleanup();
-  }
-}
+const withServer = (args, body) => withServerOf(args, body, { fairAccess: true });
 
 const holdBody = (variant, quantity, extra = {}) => ({ cart: { lines: [{ variant, quantity }] }, ...extra });
 const advance = (server, ms) => call(server, 'POST', '/v1/admin/test/clock', { admin: true, body: { advanceMs: ms } });

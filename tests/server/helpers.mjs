@@ -67,6 +67,18 @@ export async function startServer({ db, args = [], fileLimit, fairAccess = false
   };
 }
 
+/** Runs `body(server, tmp)` against a fresh server on a fresh database, then stops it and removes the files. */
+export async function withServer(args, body, options = {}) {
+  const tmp = tempDir();
+  const server = await startServer({ db: tmp.db, args, ...options });
+  try {
+    await body(server, tmp);
+  } finally {
+    await server.stop();
+    tmp.cleanup();
+  }
+}
+
 /**
  * fetch + JSON; never throws on HTTP errors, returns { status, body, headers }. POST and PUT carry
  * `Content-Type: application/json` as the server requires, unless `contentType` says otherwise (null: none).

@@ -8,20 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tempDir, startServer, call, setStock, keysCommand, createKey, ADMIN_TOKEN } from './helpers.mjs';
+import { withServer, tempDir, startServer, call, setStock, keysCommand, createKey, ADMIN_TOKEN } from './helpers.mjs';
 
 const bearer = (key) => ({ authorization: `Bearer ${key}` });
-
-async function withServer(args, body, options = {}) {
-  const tmp = tempDir();
-  const server = await startServer({ db: tmp.db, args, ...options });
-  try {
-    await body(server, tmp);
-  } finally {
-    await server.stop();
-    tmp.cleanup();
-  }
-}
 
 test('keys: each scope reaches its endpoints only; stored hashed; the bootstrap token still works', () =>
   withServer([], async (server, tmp) => {

@@ -5,18 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { tempDir, startServer, call, setStock, stockOf, metricValue, ADMIN_TOKEN } from './helpers.mjs';
-
-async function withServer(args, body) {
-  const tmp = tempDir();
-  const server = await startServer({ db: tmp.db, args });
-  try {
-    await body(server);
-  } finally {
-    await server.stop();
-    tmp.cleanup();
-  }
-}
+import { withServer, tempDir, startServer, call, setStock, stockOf, metricValue, ADMIN_TOKEN } from './helpers.mjs';
 
 function assertError(response, status, code, label) {
   assert.equal(response.status, status, `${label}: ${JSON.stringify(response.body)}`);
