@@ -61,13 +61,19 @@ export class CartcoreSignIn extends HTMLElement {
       this.#input.value = "";
       this.dispatchEvent(new CustomEvent("signed-in", { detail: { token }, bubbles: true }));
     } catch (error) {
-      const refused = error instanceof ApiError && (error.status === 401 || error.status === 403);
-      this.#setError(refused ? "This key was not accepted." : `The key could not be checked: ${error.message}`);
+      this.#setError(refusal(error));
       this.#input.focus();
     } finally {
       this.#button.disabled = false;
     }
   }
+}
+
+function refusal(error) {
+  if (!(error instanceof ApiError)) return `The server could not be reached: ${error.message}`;
+  if (error.status === 401) return "This key was not accepted.";
+  if (error.status === 403) return `This key's scope (${error.details.scope ?? "unknown"}) cannot read analytics: sign in with an analytics or admin key.`;
+  return `The key could not be checked: ${error.message}`;
 }
 
 customElements.define("cartcore-sign-in", CartcoreSignIn);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The dashboard's sign-in in Chromium against the real server, keyboard only: the key field has the focus, a
-// wrong key is refused with an alert and keeps the focus, the key never reaches the URL or storage when refused,
+// wrong key and a key of the wrong scope are refused with an alert and keep the focus, the key never reaches the URL or storage when refused,
 // the page loads nothing from elsewhere and breaks none of its CSP, and its text meets 4.5:1 contrast.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { startServer, tempDir } from '../server/helpers.mjs';
+import { createKey, startServer, tempDir } from '../server/helpers.mjs';
 import { chromiumPath, contrastFailures, launchBrowser, openDashboard, screenshot, tabOrder } from './browser.mjs';
 
 const skip = !existsSync(chromiumPath) && `no ${chromiumPath}`;
@@ -24,7 +24,7 @@ after(async () => {
   temp?.cleanup();
 });
 
-test('sign-in: keyboard only, a wrong key refused with an alert, CSP intact, contrast >= 4.5:1', { skip }, async () => {
+test('sign-in: keyboard only, a wrong key and an edge key refused with an alert, CSP intact, contrast >= 4.5:1', { skip }, async () => {
   const { page, problems, csp } = await openDashboard(browser, server.base);
   await page.waitForFunction(() => customElements.get('cartcore-sign-in') && document.activeElement?.id === 'key');
   assert.equal(await page.locator('label[for=key]').textContent(), 'Analytics key or admin token');
@@ -42,6 +42,12 @@ test('sign-in: keyboard only, a wrong key refused with an alert, CSP intact, con
   assert.equal(await page.evaluate(() => sessionStorage.length), 0);
   assert.equal(new URL(page.url()).href.includes('not-the-key'), false);
 
+  // A real key whose scope cannot read analytics (an edge worker's) is refused with its scope named.
+  await page.locator('#key').fill(createKey(temp.db, 'edge').key);
+  await page.keyboard.press('Enter');
+  await page.locator('#key-error').filter({ hasText: "This key's scope (edge) cannot read analytics: sign in with an analytics or admin key." }).waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+
   // An empty key is refused without asking the server.
   await page.locator('#key').fill('');
   await page.keyboard.press('Enter');
@@ -52,6 +58,6 @@ test('sign-in: keyboard only, a wrong key refused with an alert, CSP intact, con
   assert.deepEqual(await csp(), []);
   assert.deepEqual(problems.errors, []);
   assert.deepEqual(problems.foreign, []);
-  // The refused key's 401s are the only console errors Chromium logs (failed fetches).
-  assert.ok(problems.console.every((text) => /401/.test(text)), problems.console.join('\n'));
+  // The refused keys' 401 and 403 are the only console errors Chromium logs (failed fetches).
+  assert.ok(problems.console.every((text) => /40[13]/.test(text)), problems.console.join('\n'));
 });
