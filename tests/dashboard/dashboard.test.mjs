@@ -5,7 +5,7 @@
 // through the API; a replay runs and its diff is shown; contrast, CSP and reduced motion hold on every view.
 // Screenshots go to tests/artifacts/ (DASHBOARD_DOCS_SCREENSHOT=1 also rewrites docs/images/dashboard.png).
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -137,6 +137,15 @@ test('promotions: the table, the charts\' figures and the combinations equal the
     assert.equal(ungroup(row.discount), moneyText(k.discount, c));
     assert.equal(row.averageDiscountPercent, percentText(k.averageDiscountPercent));
   }
+  // The CSV button hands over exactly the API's CSV (fetched with the key, saved from a blob: URL).
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the promotions as CSV' }).click()]);
+  assert.equal(download.suggestedFilename(), 'promotions.csv');
+  const query = new URLSearchParams({ from: `${days.from}T00:00:00Z`, to: seededTo(), format: 'csv' });
+  const csv = await call(server, 'GET', `/v1/admin/analytics/promotions?${query}`, { admin: true });
+  assert.equal(csv.status, 200);
+  assert.equal(readFileSync(await download.path(), 'utf8'), csv.body);
+  assert.match(csv.body, /^promotion,name,orders,/);
+
   assert.deepEqual(await contrastFailures(page), []);
   await page.evaluate(() => document.activeElement?.blur()); // no focus ring on the picture
   await screenshot(page, 'dashboard-promotions.png');
