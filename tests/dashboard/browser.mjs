@@ -21,7 +21,9 @@ export async function launchBrowser() {
  * test asserts all four stay empty.
  */
 export async function openDashboard(browser, base, { reducedMotion = 'no-preference' } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion });
+  // en-US: the date fields take keyboard input as mm/dd/yyyy whatever the machine's locale. Honolulu (UTC-10): the
+  // page's UTC days must not follow the browser's time zone.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion, locale: 'en-US', timezoneId: 'Pacific/Honolulu' });
   const page = await context.newPage();
   const problems = { csp: [], errors: [], console: [], foreign: [] };
   await page.addInitScript(() => {
