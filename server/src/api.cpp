@@ -223,7 +223,11 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
   }
   if (is({"v1", "holds", "*", "release"})) {
     route = Route::HoldRelease;
-    return post ? shop_.releaseHold(path[2]) : methodNotAllowed();
+    if (!post) return methodNotAllowed();
+    // No fields: an empty body or {}, read by the same strict rules as every other body.
+    const nlohmann::json noFields = parseBody(request.body, options_.maxBodyBytes, /*emptyIsObject=*/true);
+    FieldReader(noFields, "").finish();
+    return shop_.releaseHold(path[2]);
   }
   if (is({"v1", "checkout"})) {
     route = Route::Checkout;

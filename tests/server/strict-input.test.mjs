@@ -55,6 +55,7 @@ test('deep nesting: an 80,000-deep body is refused on every endpoint and the ser
       ['PUT', '/v1/admin/stock', `{"levels":${bomb}}`],
       ['POST', '/v1/admin/stock/mug/adjust', `{"delta":${bomb}}`],
       ['PUT', '/v1/admin/config', `{"schemaVersion":1,"catalog":${bomb}}`],
+      ['POST', `/v1/holds/${hold.body.hold.id}/release`, `{"why":${bomb}}`],
     ];
     for (const [method, path, raw] of cases) {
       const response = await call(server, method, path, { raw, admin: path.startsWith('/v1/admin') });
@@ -80,13 +81,18 @@ test('repeated keys are errors on every endpoint, never "last one wins"', () =>
       ['PUT', '/v1/admin/stock/mug', '{"onHand":1,"onHand":2}', '/onHand'],
       ['POST', '/v1/admin/stock/mug/adjust', '{"delta":1,"delta":-60}', '/delta'],
     ];
+    const hold = await call(server, 'POST', '/v1/holds', { body: { cart: { lines: [{ variant: 'mug', quantity: 1 }] } } });
+    cases.push(['POST', `/v1/holds/${hold.body.hold.id}/release`, '{"a":1,"a":2}', '/a']);
     for (const [method, path, raw, pointer] of cases) {
       const response = await call(server, method, path, { raw, admin: path.startsWith('/v1/admin') });
       assertError(response, 400, 'duplicate_id', `${method} ${path}`);
       assert.equal(response.body.error.pointer, pointer, `${method} ${path}`);
     }
     const mug = await stockOf(server, 'mug');
-    assert.deepEqual([mug.onHand, mug.held], [60, 0], 'nothing held or changed');
+    assert.deepEqual([mug.onHand, mug.held], [60, 1], 'nothing held or changed but the one valid hold');
+    const unknown = await call(server, 'POST', `/v1/holds/${hold.body.hold.id}/release`, { body: { reason: 'x' } });
+    assertError(unknown, 400, 'unknown_field', 'release takes no fields');
+    assert.equal((await call(server, 'POST', `/v1/holds/${hold.body.hold.id}/release`, { raw: '' })).status, 200);
   }));
 
 test('stock delta: 2^64 - 1 and INT64_MIN are out of range, not -1 or undefined behaviour', () =>
