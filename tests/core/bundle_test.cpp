@@ -16,7 +16,7 @@ json teeAndCap(json price, json extra = json::object()) {
                 {"components", {{{"selector", {{"products", {"tee"}}}}, {"quantity", 1}}, {{"selector", {{"products", {"cap"}}}}, {"quantity", 1}}}}};
   for (auto& [k, v] : price.items()) promo[k] = v;
   for (auto& [k, v] : extra.items()) promo[k] = v;
-  return teeStore(json::array(), {promo});
+  return teeStore(json::array(), json::array({promo}));
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ json bogo(json buy, int64_t x, json get, int64_t y, json extra = json::object())
   json promo = {{"id", "b"}, {"type", "buyXGetY"}, {"buy", {{"selector", std::move(buy)}, {"quantity", x}}},
                 {"get", {{"selector", std::move(get)}, {"quantity", y}}}};
   for (auto& [k, v] : extra.items()) promo[k] = v;
-  return teeStore(json::array(), {promo});
+  return teeStore(json::array(), json::array({promo}));
 }
 
 json tees() { return {{"products", {"tee"}}}; }

@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(inclusive_prices_carry_their_tax) {
 
 BOOST_AUTO_TEST_CASE(discounts_are_taken_before_tax_and_allocated_pro_rata) {
   json spend = {{"id", "ten"}, {"type", "spendThreshold"}, {"tiers", {{{"minSubtotal", "50.00"}, {"percentOff", "10"}}}}};
-  json q = quote(taxedStore(false, {spend}), to("DE", {{"tee-black-m", 2}, {"cap", 1}}));
+  json q = quote(taxedStore(false, json::array({spend})), to("DE", {{"tee-black-m", 2}, {"cap", 1}}));
   // 5.50 off 55.00 splits 4.00 / 1.50; VAT 19% of 36.00 = 6.84, 7% of 13.50 = 0.945 -> 0.95.
   BOOST_TEST(lineTotal(q, "tee-black-m") == "36.00");
   BOOST_TEST(lineTax(q, "tee-black-m") == "6.84");
@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(free_shipping_by_threshold_or_promotion_never_negative) {
   BOOST_TEST(q["shipping"]["method"] == "standard");
   BOOST_TEST(q["totals"]["shipping"] == "0.00");
   json freight = {{"id", "free-freight"}, {"type", "freeShipping"}, {"methods", {"freight"}}};
-  q = quote(shippingStore({freight}), to("DE", {{"cap", 1}}));
+  q = quote(shippingStore(json::array({freight})), to("DE", {{"cap", 1}}));
   BOOST_TEST(option(q, "freight")["amount"] == "0.00");
   BOOST_TEST(option(q, "freight")["freeBy"] == "free-freight");
   BOOST_TEST(option(q, "express")["amount"] == "12.00");  // the promotion names only freight
@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(shipping_errors_name_the_field) {
   BOOST_TEST((errorOf(shippingStore(), to("US", {{"cap", 1}}, {{"shippingMethod", "local"}})) == Error{"shipping_unavailable", "/shippingMethod"}));
   BOOST_TEST((errorOf(shippingStore(), to("US", {{"cap", 1}}, {{"shippingMethod", "drone"}})) == Error{"unknown_reference", "/shippingMethod"}));
   json store = shippingStore();
-  store["shipping"]["methods"] = {store["shipping"]["methods"][1]};  // express only: DE and US
+  store["shipping"]["methods"] = json::array({store["shipping"]["methods"][1]});  // express only: DE and US
   BOOST_TEST((errorOf(store, to("FR", {{"cap", 1}})) == Error{"shipping_unavailable", "/destination/country"}));
   store = shippingStore();
   store["shipping"]["methods"][0]["weightBands"] = json::array({{{"upToGrams", 10}, {"amount", "1.00"}}});
@@ -225,7 +225,7 @@ BOOST_AUTO_TEST_CASE(shipping_errors_name_the_field) {
   store["shipping"]["methods"][3]["subtotalBands"][0]["from"] = "5.00";
   BOOST_TEST((errorOf(store, to("DE", {{"cap", 1}})) == Error{"invalid_value", "/shipping/methods/3/subtotalBands/0/from"}));
   json bad = {{"id", "free"}, {"type", "freeShipping"}, {"methods", {"teleport"}}};
-  BOOST_TEST((errorOf(shippingStore({bad}), to("DE", {{"cap", 1}})) == Error{"unknown_reference", "/promotions/0/methods/0"}));
+  BOOST_TEST((errorOf(shippingStore(json::array({bad})), to("DE", {{"cap", 1}})) == Error{"unknown_reference", "/promotions/0/methods/0"}));
   json taxed = taxedStore();
   taxed["shipping"] = shippingMethods();
   taxed["tax"]["shippingTaxClass"] = "freight-class";

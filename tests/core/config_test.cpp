@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(deeply_nested_selectors_are_bounded) {
 }
 
 BOOST_AUTO_TEST_CASE(rule_shapes_are_validated) {
-  auto promoError = [](json promo) { return configError(teeStore(json::array(), {promo})); };
+  auto promoError = [](json promo) { return configError(teeStore(json::array(), json::array({promo}))); };
   BOOST_TEST(promoError({{"id", "p"}, {"type", "mystery"}}).first == "invalid_value");
   BOOST_TEST(promoError({{"id", "p"}, {"type", "itemDiscount"}, {"selector", {{"everything", true}}},
                          {"discount", {{"percentOff", "10"}, {"amountOff", "1.00"}}}})
@@ -119,7 +119,7 @@ BOOST_AUTO_TEST_CASE(rule_shapes_are_validated) {
                  .first == "out_of_range");
   BOOST_TEST(promoError({{"id", "p"}, {"type", "bundle"}, {"components", {{{"selector", {{"products", {"cap"}}}}}}}}).first == "invalid_value");
   json rule = {{"id", "r"}, {"type", "tiered"}, {"selector", {{"everything", true}}}, {"tiers", {{{"minQuantity", 3}, {"percentOff", "10"}}, {{"minQuantity", 3}, {"percentOff", "20"}}}}};
-  BOOST_TEST(configError(teeStore({rule})).first == "invalid_value");
+  BOOST_TEST(configError(teeStore(json::array({rule}))).first == "invalid_value");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(currency_comes_from_the_request_or_the_country_map) {
 
 BOOST_AUTO_TEST_CASE(thresholds_and_amounts_convert_at_the_rate_without_endings) {
   json spend = {{"id", "spend50"}, {"type", "spendThreshold"}, {"tiers", {{{"minSubtotal", "50.00"}, {"amountOff", "5.00"}}}}};
-  json store = multiCurrencyStore(json::array(), {spend});
+  json store = multiCurrencyStore(json::array(), json::array({spend}));
   store["currencies"]["priceEndings"] = {{"EUR", "0.99"}};  // endings must not touch the threshold or the discount
   // 2 tees at 18.99 = 37.98 EUR; the threshold is 50.00 x 0.92 = 46.00 EUR.
   json q = quote(store, in("EUR", {{"tee-black-m", 2}}));
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(thresholds_and_amounts_convert_at_the_rate_without_endings)
   BOOST_TEST(q["totals"]["total"] == "52.37");
   // A percentage is the same in every currency: 10% of 18.40 is 1.84.
   json tenOff = {{"id", "ten"}, {"type", "itemDiscount"}, {"selector", {{"products", {"tee"}}}}, {"discount", {{"percentOff", "10"}}}};
-  q = quote(multiCurrencyStore(json::array(), {tenOff}), in("EUR", {{"tee-black-m", 1}}));
+  q = quote(multiCurrencyStore(json::array(), json::array({tenOff})), in("EUR", {{"tee-black-m", 1}}));
   BOOST_TEST(lineTotal(q, "tee-black-m") == "16.56");
 }
 

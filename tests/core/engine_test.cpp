@@ -37,7 +37,7 @@ BOOST_AUTO_TEST_CASE(line_order_never_changes_the_bytes) {
 BOOST_AUTO_TEST_CASE(typed_api_round_trip_and_stock_injection) {
   json guard = {{"id", "p"}, {"type", "itemDiscount"}, {"selector", {{"products", {"cap"}}}}, {"discount", {{"amountOff", "1.00"}}},
                 {"conditions", {{"stockGuard", {{"selector", {{"variants", {"cap"}}}}, {"minAvailable", 2}}}}}};
-  auto engine = cartcore::Engine::compile(teeStore(json::array(), {guard}).dump());
+  auto engine = cartcore::Engine::compile(teeStore(json::array(), json::array({guard})).dump());
   BOOST_REQUIRE(engine.ok());
   auto request = engine.value().parseRequest(cart({{"cap", 2}}).dump());
   BOOST_REQUIRE(request.ok());

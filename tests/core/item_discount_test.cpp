@@ -13,7 +13,7 @@ namespace {
 json discount(json change, json extra = json::object()) {
   json promo = {{"id", "d"}, {"type", "itemDiscount"}, {"selector", {{"products", {"tee"}}}}, {"discount", std::move(change)}};
   for (auto& [k, v] : extra.items()) promo[k] = v;
-  return teeStore(json::array(), {promo});
+  return teeStore(json::array(), json::array({promo}));
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ json floor(const char* id, json fields) {
 BOOST_AUTO_TEST_SUITE(margin)
 
 BOOST_AUTO_TEST_CASE(percent_floor_clamps_the_discount_to_exactly_the_floor) {
-  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")});
+  json store = flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), json::array({percentOff("half", "50")}));
   // 40% margin on cost 8.00 needs a net price of 8.00 / 0.6 = 13.333.. -> 13.34; 50% off would be 10.00.
   json q = quote(store, cart({{"tee-black-m", 1}}));
   BOOST_TEST(lineTotal(q, "tee-black-m") == "13.34");
@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(percent_floor_clamps_the_discount_to_exactly_the_floor) {
   BOOST_TEST(findById(q["lines"], "tee-black-m")->at("unitPrices").size() == 2u);
   BOOST_TEST(q["totals"]["promotionSavings"] == "20.00");
   // A discount that stays above the floor is untouched: 25% off 20.00 is 15.00 >= 13.34.
-  q = quote(flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("quarter", "25")}), cart({{"tee-black-m", 1}}));
+  q = quote(flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), json::array({percentOff("quarter", "25")})), cart({{"tee-black-m", 1}}));
   BOOST_TEST(lineTotal(q, "tee-black-m") == "15.00");
   BOOST_TEST(q["margin"]["clamps"].empty());
 }
@@ -60,7 +60,7 @@ BOOST_AUTO_TEST_CASE(most_specific_floor_wins) {
                  floor("tees", {{"categories", {"tees"}}, {"minMarginPercent", "20"}}),
                  floor("black-m", {{"variants", {"tee-black-m"}}, {"minMarginAmount", "5.00"}}),
                  floor("wholesale", {{"segments", {"wholesale"}}, {"minMarginPercent", "10"}})};
-  json store = flooredStore(floors, {percentOff("ninety", "90")});
+  json store = flooredStore(floors, json::array({percentOff("ninety", "90")}));
   json q = quote(store, cart({{"tee-black-m", 1}, {"tee-black-xl", 1}, {"cap", 1}}, {{"customer", {{"segments", {"wholesale"}}}}}));
   BOOST_TEST(lineTotal(q, "tee-black-m") == "13.00");   // variant floor: 8.00 + 5.00
   BOOST_TEST(lineTotal(q, "tee-black-xl") == "12.50");  // category floor: 10.00 / 0.8
@@ -73,14 +73,14 @@ BOOST_AUTO_TEST_CASE(most_specific_floor_wins) {
 BOOST_AUTO_TEST_CASE(time_limited_override_relaxes_the_floor) {
   json launch = floor("tees", {{"categories", {"tees"}}, {"minMarginPercent", "40"},
                                {"overrides", {{{"startsAt", "2026-11-27T00:00:00.000Z"}, {"endsAt", "2026-11-28T00:00:00.000Z"}, {"minMarginPercent", "10"}}}}});
-  json store = flooredStore({launch}, {percentOff("half", "50")});
+  json store = flooredStore(json::array({launch}), json::array({percentOff("half", "50")}));
   BOOST_TEST(lineTotal(quote(store, cart({{"tee-black-m", 1}})), "tee-black-m") == "10.00");  // 8.00 / 0.9 = 8.89 <= 10.00
   BOOST_TEST(lineTotal(quote(store, cart({{"tee-black-m", 1}}, {{"now", "2026-11-28T00:00:00.000Z"}})), "tee-black-m") == "13.34");
 }
 
 BOOST_AUTO_TEST_CASE(last_applied_promotion_gives_back_first) {
   json amount = {{"id", "five"}, {"type", "itemDiscount"}, {"selector", {{"products", {"tee"}}}}, {"discount", {{"amountOff", "5.00"}}}};
-  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("quarter", "25", {{"products", {"tee"}}}, 10), amount});
+  json store = flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), {percentOff("quarter", "25", {{"products", {"tee"}}}, 10), amount});
   json q = quote(store, cart({{"tee-black-m", 1}}));
   // 20.00 -> 15.00 (quarter) -> 10.00 (five); the floor 13.34 takes 3.34 back from "five".
   BOOST_TEST(lineTotal(q, "tee-black-m") == "13.34");
@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(last_applied_promotion_gives_back_first) {
 }
 
 BOOST_AUTO_TEST_CASE(order_cap_limits_total_discount) {
-  json store = teeStore(json::array(), {percentOff("half", "50")});
+  json store = teeStore(json::array(), json::array({percentOff("half", "50")}));
   store["marginFloors"] = {{"maxOrderDiscountPercent", "20"}};
   json q = quote(store, cart({{"tee-black-m", 2}, {"cap", 1}}));
   // 27.50 off 55.00 exceeds 20% (11.00); 16.50 goes back pro rata to the lines' discounts: cap 4.50, tees 12.00.
@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(order_cap_limits_total_discount) {
 }
 
 BOOST_AUTO_TEST_CASE(margins_are_reported_per_line_and_order) {
-  json store = flooredStore({floor("base", {{"minMarginPercent", "10"}})}, json::array());
+  json store = flooredStore(json::array({floor("base", {{"minMarginPercent", "10"}})}), json::array());
   store["marginFloors"]["missingCost"] = "skip";
   json q = quote(store, cart({{"tee-black-m", 1}, {"cap", 1}, {"hoodie-m", 1}}));
   BOOST_TEST(q["margin"]["lines"][0]["line"] == "cap");
@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(margins_are_reported_per_line_and_order) {
 }
 
 BOOST_AUTO_TEST_CASE(shopper_visibility_hides_floors_and_figures) {
-  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")}, {{"visibility", "shopper"}});
+  json store = flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), json::array({percentOff("half", "50")}), {{"visibility", "shopper"}});
   json q = quote(store, cart({{"tee-black-m", 1}}));
   BOOST_TEST(lineTotal(q, "tee-black-m") == "13.34");
   BOOST_TEST(q["margin"].size() == 1u);  // clamps only
@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(shopper_visibility_hides_floors_and_figures) {
 }
 
 BOOST_AUTO_TEST_CASE(missing_cost_is_an_error_or_a_warning) {
-  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")});
+  json store = flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), json::array({percentOff("half", "50")}));
   BOOST_TEST((errorOf(store, cart({{"cap", 1}, {"hoodie-m", 1}})) == Error{"missing_cost", "/lines/1/variant"}));
   store["marginFloors"]["missingCost"] = "skip";
   json q = quote(store, cart({{"cap", 1}, {"hoodie-m", 1}}));
@@ -137,12 +137,12 @@ BOOST_AUTO_TEST_CASE(missing_cost_is_an_error_or_a_warning) {
 }
 
 BOOST_AUTO_TEST_CASE(floors_hold_in_other_currencies_and_with_tax_inside_prices) {
-  json store = flooredStore({floor("black-m", {{"variants", {"tee-black-m"}}, {"minMarginAmount", "5.00"}})}, {percentOff("ninety", "90")});
+  json store = flooredStore(json::array({floor("black-m", {{"variants", {"tee-black-m"}}, {"minMarginAmount", "5.00"}})}), json::array({percentOff("ninety", "90")}));
   store["currencies"] = {{"rates", {{"EUR", "0.92"}}}, {"asOf", "2026-11-27T00:00:00.000Z"}};
   json request = cart({{"tee-black-m", 1}});
   request["currency"] = "EUR";
   BOOST_TEST(lineTotal(quote(store, request), "tee-black-m") == "11.96");  // cost 7.36 + 4.60 EUR
-  json taxed = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")});
+  json taxed = flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), json::array({percentOff("half", "50")}));
   taxed["tax"] = {{"pricesIncludeTax", true}, {"rates", {{{"id", "vat"}, {"country", "DE"}, {"taxClasses", {"standard"}}, {"percent", "19"}}}}};
   json q = quote(taxed, cart({{"tee-black-m", 1}}, {{"country", "DE"}}));
   BOOST_TEST(lineTotal(q, "tee-black-m") == "15.88");  // net 13.34 x 1.19 = 15.8746, rounded up
@@ -151,11 +151,11 @@ BOOST_AUTO_TEST_CASE(floors_hold_in_other_currencies_and_with_tax_inside_prices)
 
 BOOST_AUTO_TEST_CASE(bad_floor_config_names_the_field) {
   auto error = [](json floors, json extra = json::object()) { return errorOf(flooredStore(floors, json::array(), extra), cart({{"cap", 1}})); };
-  BOOST_TEST((error({floor("f", {{"minMarginPercent", "100"}})}) == Error{"out_of_range", "/marginFloors/floors/0/minMarginPercent"}));
-  BOOST_TEST((error({floor("f", {{"minMarginPercent", "10"}, {"minMarginAmount", "1.00"}})}) == Error{"invalid_value", "/marginFloors/floors/0"}));
-  BOOST_TEST((error({floor("f", {{"categories", {"shoes"}}, {"minMarginPercent", "10"}})}) == Error{"unknown_reference", "/marginFloors/floors/0/categories/0"}));
-  BOOST_TEST((error({floor("f", {{"variants", {"nope"}}, {"minMarginPercent", "10"}})}) == Error{"unknown_reference", "/marginFloors/floors/0/variants/0"}));
-  BOOST_TEST((error({floor("f", {{"minMarginPercent", "10"}})}, {{"missingCost", "maybe"}}) == Error{"invalid_value", "/marginFloors/missingCost"}));
+  BOOST_TEST((error(json::array({floor("f", {{"minMarginPercent", "100"}})})) == Error{"out_of_range", "/marginFloors/floors/0/minMarginPercent"}));
+  BOOST_TEST((error(json::array({floor("f", {{"minMarginPercent", "10"}, {"minMarginAmount", "1.00"}})})) == Error{"invalid_value", "/marginFloors/floors/0"}));
+  BOOST_TEST((error(json::array({floor("f", {{"categories", {"shoes"}}, {"minMarginPercent", "10"}})})) == Error{"unknown_reference", "/marginFloors/floors/0/categories/0"}));
+  BOOST_TEST((error(json::array({floor("f", {{"variants", {"nope"}}, {"minMarginPercent", "10"}})})) == Error{"unknown_reference", "/marginFloors/floors/0/variants/0"}));
+  BOOST_TEST((error(json::array({floor("f", {{"minMarginPercent", "10"}})}), {{"missingCost", "maybe"}}) == Error{"invalid_value", "/marginFloors/missingCost"}));
   BOOST_TEST((error({floor("f", {{"minMarginPercent", "10"}}), floor("f", {{"minMarginPercent", "20"}})}) == Error{"duplicate_id", "/marginFloors/floors/1/id"}));
   BOOST_TEST((error(json::array()) == Error{"invalid_value", "/marginFloors"}));
 }

@@ -26,7 +26,7 @@ bool applied(const json& q, const std::string& id) { return findById(q["promotio
 BOOST_AUTO_TEST_SUITE(nudges)
 
 BOOST_AUTO_TEST_CASE(says_what_is_missing_for_an_item_offer) {
-  json store = teeStore(json::array(), {teeBogo()});
+  json store = teeStore(json::array(), json::array({teeBogo()}));
   json q = quote(store, withNudges({{"tee-black-m", 1}}));
   BOOST_REQUIRE(q["nudges"].size() == 1u);
   BOOST_TEST(q["nudges"][0]["id"] == "tee-bogo");
@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(says_what_is_missing_for_an_item_offer) {
 }
 
 BOOST_AUTO_TEST_CASE(says_how_much_more_to_spend) {
-  json store = teeStore(json::array(), {spend50()});
+  json store = teeStore(json::array(), json::array({spend50()}));
   store["shipping"] = {{"methods", {{{"id", "standard"}, {"name", "Standard"}, {"flat", "4.99"}, {"freeAbove", "47.40"}}}}};
   json q = quote(store, withNudges({{"tee-black-m", 1}, {"cap", 1}}));  // 35.00
   BOOST_REQUIRE(q["nudges"].size() == 2u);

@@ -24,14 +24,14 @@ BOOST_AUTO_TEST_CASE(plain_cart_is_list_price) {
 BOOST_AUTO_TEST_CASE(tiered_line_and_mix_and_match) {
   json line = {{"id", "bulk"}, {"type", "tiered"}, {"selector", {{"categories", {"tees"}}}},
                {"tiers", {{{"minQuantity", 3}, {"percentOff", "10"}}, {{"minQuantity", 5}, {"unitPrice", "15.00"}}}}};
-  json q = quote(teeStore({line}), cart({{"tee-black-m", 3}, {"tee-white-m", 2}}));
+  json q = quote(teeStore(json::array({line})), cart({{"tee-black-m", 3}, {"tee-white-m", 2}}));
   BOOST_TEST(lineTotal(q, "tee-black-m") == "54.00");  // 3 x 18.00
   BOOST_TEST(lineTotal(q, "tee-white-m") == "40.00");  // 2 units: no tier on its own line
   line["scope"] = "mixAndMatch";
-  q = quote(teeStore({line}), cart({{"tee-black-m", 3}, {"tee-white-m", 2}}));
+  q = quote(teeStore(json::array({line})), cart({{"tee-black-m", 3}, {"tee-white-m", 2}}));
   BOOST_TEST(lineTotal(q, "tee-black-m") == "45.00");  // 5 tees together reach the 15.00 tier
   BOOST_TEST(lineTotal(q, "tee-white-m") == "30.00");
-  q = quote(teeStore({line}), cart({{"tee-black-m", 1}}));
+  q = quote(teeStore(json::array({line})), cart({{"tee-black-m", 1}}));
   BOOST_TEST(q["priceRules"]["notApplied"][0]["reason"] == "tier_not_reached");
   BOOST_TEST(q["priceRules"]["notApplied"][0]["quantityNeeded"] == 2);
 }
@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(lowest_price_rule_wins_and_the_other_says_why) {
 BOOST_AUTO_TEST_CASE(flash_sale_window_is_half_open_at_millisecond_precision) {
   json flash = {{"id", "flash"}, {"type", "flashSale"}, {"selector", {{"products", {"cap"}}}}, {"unitPrice", "9.99"},
                 {"startsAt", "2026-11-27T09:00:00.000Z"}, {"endsAt", "2026-11-27T10:00:00.000Z"}};
-  auto at = [&](const char* now) { return lineTotal(quote(teeStore({flash}), cart({{"cap", 1}}, {{"now", now}})), "cap"); };
+  auto at = [&](const char* now) { return lineTotal(quote(teeStore(json::array({flash})), cart({{"cap", 1}}, {{"now", now}})), "cap"); };
   BOOST_TEST(at("2026-11-27T08:59:59.999Z") == "15.00");
   BOOST_TEST(at("2026-11-27T09:00:00.000Z") == "9.99");
   BOOST_TEST(at("2026-11-27T09:59:59.999Z") == "9.99");
@@ -94,15 +94,15 @@ BOOST_AUTO_TEST_CASE(percent_rounding_splits_over_units_exactly) {
 BOOST_AUTO_TEST_CASE(buy_x_get_y_discounts_cheapest_non_qualifying_units) {
   json bogo = {{"id", "bogo"}, {"type", "buyXGetY"}, {"buy", {{"selector", {{"products", {"tee"}}}}, {"quantity", 1}}},
                {"get", {{"selector", {{"products", {"tee"}}}}, {"quantity", 1}}}};
-  json q = quote(teeStore(json::array(), {bogo}), cart({{"tee-black-m", 1}, {"tee-black-xl", 1}, {"tee-white-xl", 1}}));
+  json q = quote(teeStore(json::array(), json::array({bogo})), cart({{"tee-black-m", 1}, {"tee-black-xl", 1}, {"tee-white-xl", 1}}));
   // Three tees, one application: the 20.00 tee is free; both 22.00 tees pay.
   BOOST_TEST(q["totals"]["total"] == "44.00");
   BOOST_TEST(lineTotal(q, "tee-black-m") == "0.00");
-  q = quote(teeStore(json::array(), {bogo}), cart({{"tee-black-m", 1}}));
+  q = quote(teeStore(json::array(), json::array({bogo})), cart({{"tee-black-m", 1}}));
   BOOST_TEST(promotionOutcome(q, "bogo")["reason"] == "buy_quantity_not_met");
   BOOST_TEST(promotionOutcome(q, "bogo")["quantityNeeded"] == 1);
   bogo["discountedUnits"] = "mostExpensive";
-  q = quote(teeStore(json::array(), {bogo}), cart({{"tee-black-m", 1}, {"tee-black-xl", 1}}));
+  q = quote(teeStore(json::array(), json::array({bogo})), cart({{"tee-black-m", 1}, {"tee-black-xl", 1}}));
   BOOST_TEST(lineTotal(q, "tee-black-xl") == "0.00");
 }
 
@@ -110,31 +110,31 @@ BOOST_AUTO_TEST_CASE(buy_x_get_y_across_different_sets_and_repeat_limit) {
   json promo = {{"id", "bw"}, {"type", "buyXGetY"}, {"buy", {{"selector", blackTees()}, {"quantity", 1}}},
                 {"get", {{"selector", whiteTees()}, {"quantity", 1}, {"discount", {{"percentOff", "50"}}}}}, {"maxApplications", 2}};
   // Y dearer than X is fine: buy a black M (20.00), the white XL (22.00) is half price.
-  json q = quote(teeStore(json::array(), {promo}), cart({{"tee-black-m", 1}, {"tee-white-xl", 1}}));
+  json q = quote(teeStore(json::array(), json::array({promo})), cart({{"tee-black-m", 1}, {"tee-white-xl", 1}}));
   BOOST_TEST(lineTotal(q, "tee-white-xl") == "11.00");
   // Three black + three white, limited to two applications: two cheapest white units are discounted.
-  q = quote(teeStore(json::array(), {promo}), cart({{"tee-black-m", 3}, {"tee-white-m", 2}, {"tee-white-xl", 1}}));
+  q = quote(teeStore(json::array(), json::array({promo})), cart({{"tee-black-m", 3}, {"tee-white-m", 2}, {"tee-white-xl", 1}}));
   BOOST_TEST(lineTotal(q, "tee-white-m") == "20.00");
   BOOST_TEST(lineTotal(q, "tee-white-xl") == "22.00");
   BOOST_TEST(promotionOutcome(q, "bw")["amount"] == "20.00");
   // Black only: the get item is missing.
-  q = quote(teeStore(json::array(), {promo}), cart({{"tee-black-m", 2}}));
+  q = quote(teeStore(json::array(), json::array({promo})), cart({{"tee-black-m", 2}}));
   BOOST_TEST(promotionOutcome(q, "bw")["reason"] == "buy_quantity_not_met");
 }
 
 BOOST_AUTO_TEST_CASE(bundle_price_and_percent) {
   json bundle = {{"id", "kit"}, {"type", "bundle"}, {"bundlePrice", "60.00"},
                  {"components", {{{"selector", {{"products", {"hoodie"}}}}, {"quantity", 1}}, {{"selector", {{"products", {"cap"}}}}, {"quantity", 1}}}}};
-  json q = quote(teeStore(json::array(), {bundle}), cart({{"hoodie-m", 2}, {"cap", 1}}));
+  json q = quote(teeStore(json::array(), json::array({bundle})), cart({{"hoodie-m", 2}, {"cap", 1}}));
   // One bundle (one cap): 70.00 -> 60.00; the 10.00 saving is split 55:15.
   BOOST_TEST(q["totals"]["total"] == "115.00");
   BOOST_TEST(lineTotal(q, "cap") == "12.86");
   BOOST_TEST(lineTotal(q, "hoodie-m") == "102.14");
-  q = quote(teeStore(json::array(), {bundle}), cart({{"hoodie-m", 1}}));
+  q = quote(teeStore(json::array(), json::array({bundle})), cart({{"hoodie-m", 1}}));
   BOOST_TEST(promotionOutcome(q, "kit")["reason"] == "bundle_incomplete");
   BOOST_TEST(promotionOutcome(q, "kit")["quantityNeeded"] == 1);
   bundle["bundlePrice"] = "80.00";  // dearer than the items: never raises a price
-  q = quote(teeStore(json::array(), {bundle}), cart({{"hoodie-m", 1}, {"cap", 1}}));
+  q = quote(teeStore(json::array(), json::array({bundle})), cart({{"hoodie-m", 1}, {"cap", 1}}));
   BOOST_TEST(promotionOutcome(q, "kit")["reason"] == "no_saving");
   BOOST_TEST(q["totals"]["total"] == "70.00");
 }
@@ -142,40 +142,40 @@ BOOST_AUTO_TEST_CASE(bundle_price_and_percent) {
 BOOST_AUTO_TEST_CASE(spend_threshold_tiers_and_amount_needed) {
   json spend = {{"id", "spend"}, {"type", "spendThreshold"},
                 {"tiers", {{{"minSubtotal", "50.00"}, {"amountOff", "5.00"}}, {{"minSubtotal", "100.00"}, {"percentOff", "15"}}}}};
-  json q = quote(teeStore(json::array(), {spend}), cart({{"tee-black-m", 1}, {"cap", 1}}));
+  json q = quote(teeStore(json::array(), json::array({spend})), cart({{"tee-black-m", 1}, {"cap", 1}}));
   BOOST_TEST(promotionOutcome(q, "spend")["reason"] == "min_subtotal_not_met");
   BOOST_TEST(promotionOutcome(q, "spend")["amountNeeded"] == "15.00");
-  q = quote(teeStore(json::array(), {spend}), cart({{"hoodie-m", 1}}));
+  q = quote(teeStore(json::array(), json::array({spend})), cart({{"hoodie-m", 1}}));
   BOOST_TEST(q["totals"]["total"] == "50.00");
-  q = quote(teeStore(json::array(), {spend}), cart({{"hoodie-m", 2}}));
+  q = quote(teeStore(json::array(), json::array({spend})), cart({{"hoodie-m", 2}}));
   BOOST_TEST(q["totals"]["total"] == "93.50");
 }
 
 BOOST_AUTO_TEST_CASE(conditions_and_stock_guard) {
   json promo = {{"id", "p"}, {"type", "itemDiscount"}, {"selector", {{"products", {"cap"}}}}, {"discount", {{"percentOff", "10"}}},
                 {"conditions", {{"stockGuard", {{"selector", {{"variants", {"cap"}}}}, {"minAvailable", 10}}}}}};
-  json store = teeStore(json::array(), {promo});
+  json store = teeStore(json::array(), json::array({promo}));
   BOOST_TEST(promotionOutcome(quote(store, cart({{"cap", 1}})), "p")["reason"] == "stock_unknown");
   BOOST_TEST(promotionOutcome(quote(store, cart({{"cap", 1}}, {{"stock", {{"cap", 9}}}})), "p")["reason"] == "stock_below_threshold");
   BOOST_TEST(promotionOutcome(quote(store, cart({{"cap", 1}}, {{"stock", {{"cap", 10}}}})), "p")["reason"] == "applied");
   promo["conditions"] = {{"minQuantity", 3}};
-  json q = quote(teeStore(json::array(), {promo}), cart({{"cap", 2}}));
+  json q = quote(teeStore(json::array(), json::array({promo})), cart({{"cap", 2}}));
   BOOST_TEST(promotionOutcome(q, "p")["reason"] == "min_quantity_not_met");
   BOOST_TEST(promotionOutcome(q, "p")["quantityNeeded"] == 1);
   promo["conditions"] = {{"currencies", {"EUR"}}};
-  BOOST_TEST(promotionOutcome(quote(teeStore(json::array(), {promo}), cart({{"cap", 1}})), "p")["reason"] == "currency_not_eligible");
+  BOOST_TEST(promotionOutcome(quote(teeStore(json::array(), json::array({promo})), cart({{"cap", 1}})), "p")["reason"] == "currency_not_eligible");
 }
 
 BOOST_AUTO_TEST_CASE(coupons_are_case_insensitive_and_unknown_codes_reported) {
   json promo = {{"id", "save"}, {"type", "itemDiscount"}, {"selector", everything()}, {"discount", {{"percentOff", "10"}}}, {"coupons", {"Save10"}}};
-  json q = quote(teeStore(json::array(), {promo}), cart({{"cap", 1}}, {{"coupons", {" save10 ", "BOGUS"}}}));
+  json q = quote(teeStore(json::array(), json::array({promo})), cart({{"cap", 1}}, {{"coupons", {" save10 ", "BOGUS"}}}));
   BOOST_TEST(q["totals"]["total"] == "13.50");
   BOOST_TEST(q["coupons"][0]["code"] == "BOGUS");
   BOOST_TEST(q["coupons"][0]["status"] == "unknown");
   BOOST_TEST(q["coupons"][1]["code"] == "SAVE10");
   BOOST_TEST(q["coupons"][1]["status"] == "applied");
   // Without the code the promotion is not even listed: secret codes are never advertised.
-  q = quote(teeStore(json::array(), {promo}), cart({{"cap", 1}}));
+  q = quote(teeStore(json::array(), json::array({promo})), cart({{"cap", 1}}));
   BOOST_TEST(q["promotions"]["notApplied"].empty());
   BOOST_TEST(q["totals"]["total"] == "15.00");
 }

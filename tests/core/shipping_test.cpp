@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(an_unserved_request_names_the_field) {
   Cart c = f.cart();
   BOOST_TEST((inputErrorOf([&] { priceShipping(c, 2000); }) == std::pair<std::string, std::string>{"shipping_unavailable", "/shippingMethod"}));
   json store = shippingStore();
-  store["shipping"]["methods"] = {store["shipping"]["methods"][0]};  // courier: DE only
+  store["shipping"]["methods"] = json::array({store["shipping"]["methods"][0]});  // courier: DE only
   StageFixture g(store, to("FR", {{"tee-black-m", 1}}));
   Cart d = g.cart();
   BOOST_TEST((inputErrorOf([&] { priceShipping(d, 2000); }) == std::pair<std::string, std::string>{"shipping_unavailable", "/destination/country"}));

@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(threshold_is_measured_after_higher_priorities) {
   BOOST_TEST(promotionOutcome(q, "ship")["reason"] == "min_subtotal_not_met");
   BOOST_TEST(promotionOutcome(q, "ship")["amountNeeded"] == "6.00");  // 55.00 - 11.00 = 44.00
   BOOST_TEST(q["freeShipping"].is_null());
-  q = quote(teeStore(json::array(), {ship}), cart({{"hoodie-m", 1}}));
+  q = quote(teeStore(json::array(), json::array({ship})), cart({{"hoodie-m", 1}}));
   BOOST_TEST(q["freeShipping"]["promotion"] == "ship");
 }
 

@@ -17,7 +17,7 @@ BOOST_AUTO_TEST_CASE(lines_and_item_totals_add_up) {
                {"startsAt", "2026-11-27T09:00:00.000Z"}, {"endsAt", "2026-11-27T10:00:00.000Z"}};
   json promo = {{"id", "tenth"}, {"type", "itemDiscount"}, {"selector", {{"everything", true}}}, {"discount", {{"percentOff", "10"}}}};
   json ship = {{"id", "ship"}, {"type", "freeShipping"}};
-  StageFixture f(teeStore({rule}, {promo, ship}), test::cart({{"cap", 2}, {"tee-black-m", 1}}, {{"stock", {{"cap", 3}, {"tee-black-m", 40}}}}));
+  StageFixture f(teeStore(json::array({rule}), {promo, ship}), test::cart({{"cap", 2}, {"tee-black-m", 1}}, {{"stock", {{"cap", 3}, {"tee-black-m", 40}}}}));
   Cart c = f.cart();
   applyPriceRules(c);
   applyPromotions(c);
