@@ -33,7 +33,7 @@ Engine::Engine(std::shared_ptr<const CompiledStore> store) : store_(std::move(st
 
 Result<Engine> Engine::compile(std::string_view configJson) {
   auto compiled = guarded([&] {
-    Json config = parseJsonDocument(configJson, kMaxConfigBytes);
+    Json config = parseJsonDocument(configJson, {kMaxConfigBytes, kMaxJsonDepth, kMaxConfigValues});
     return std::make_shared<const CompiledStore>(compileStore(config));
   });
   if (!compiled) return compiled.error();
@@ -41,7 +41,7 @@ Result<Engine> Engine::compile(std::string_view configJson) {
 }
 
 Result<QuoteRequest> Engine::parseRequest(std::string_view requestJson) const {
-  return guarded([&] { return parseQuoteRequest(*store_, parseJsonDocument(requestJson, kMaxRequestBytes)); });
+  return guarded([&] { return parseQuoteRequest(*store_, parseJsonDocument(requestJson, {kMaxRequestBytes})); });
 }
 
 Result<Quote> Engine::quote(const QuoteRequest& request) const {

@@ -20,7 +20,7 @@ namespace {
  */
 class StrictDomBuilder {
  public:
-  explicit StrictDomBuilder(std::size_t maxDepth) : maxDepth_(maxDepth) {}
+  explicit StrictDomBuilder(const JsonLimits& limits) : maxDepth_(limits.maxDepth), maxValues_(limits.maxValues) {}
 
   // The SAX interface nlohmann::json::sax_parse calls (its names, not ours).
   bool null() { return addValue(nullptr); }
@@ -76,11 +76,19 @@ class StrictDomBuilder {
 
   template <class Value>
   bool addValue(Value&& value) {
+    if (!countValue()) return false;
     placeValue(Json(std::forward<Value>(value)));
     return true;
   }
 
+  /** Every value costs a DOM node (up to ~80 bytes for an empty object), so their number bounds the memory. */
+  bool countValue() {
+    if (++values_ <= maxValues_) return true;
+    return fail(ErrorCode::PayloadTooLarge, "", "the document holds more than " + std::to_string(maxValues_) + " JSON values");
+  }
+
   bool openContainer(Json::value_t type) {
+    if (!countValue()) return false;
     if (frames_.size() >= maxDepth_) {
       // Name the container that goes too deep: count it in its parent array first, so the pointer ends at its index.
       if (frames_.back().container->is_array()) ++frames_.back().nextIndex;
@@ -115,6 +123,8 @@ class StrictDomBuilder {
   }
 
   std::size_t maxDepth_;
+  std::size_t maxValues_;
+  std::size_t values_ = 0;
   Json root_;
   std::vector<Frame> frames_;  // open containers, outermost first; never more than maxDepth_
   Json* objectSlot_ = nullptr;
@@ -129,7 +139,7 @@ Result<Json> parseStrictJson(std::string_view text, const JsonLimits& limits) {
                  "document is " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(limits.maxBytes)};
   }
   try {
-    StrictDomBuilder builder(limits.maxDepth);
+    StrictDomBuilder builder(limits);
     bool parsed = Json::sax_parse(text.begin(), text.end(), &builder, Json::input_format_t::json, /*strict=*/true);
     if (builder.error()) return *builder.error();
     if (!parsed) return Error{ErrorCode::MalformedJson, "", "the document is not valid JSON"};
@@ -142,8 +152,8 @@ Result<Json> parseStrictJson(std::string_view text, const JsonLimits& limits) {
   }
 }
 
-Json parseJsonDocument(std::string_view text, std::size_t maxBytes) {
-  Result<Json> parsed = parseStrictJson(text, JsonLimits{maxBytes, kMaxJsonDepth});
+Json parseJsonDocument(std::string_view text, const JsonLimits& limits) {
+  Result<Json> parsed = parseStrictJson(text, limits);
   if (!parsed) throw InputError(parsed.error());
   return std::move(parsed).value();
 }

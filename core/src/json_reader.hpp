@@ -11,12 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cartcore/json.hpp"
+
 namespace cartcore {
 
 using Json = nlohmann::json;
 
-/** parseStrictJson (cartcore/json.hpp) with the default depth limit, throwing InputError on failure. */
-Json parseJsonDocument(std::string_view text, std::size_t maxBytes);
+/** parseStrictJson (cartcore/json.hpp), throwing InputError on failure. */
+Json parseJsonDocument(std::string_view text, const JsonLimits& limits);
 
 /** Appends an escaped reference token (RFC 6901) to a pointer. */
 std::string childPointer(const std::string& parent, std::string_view key);

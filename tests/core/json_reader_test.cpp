@@ -72,6 +72,20 @@ BOOST_AUTO_TEST_CASE(many_distinct_keys_are_accepted) {
   BOOST_TEST((errorOfText(text.substr(0, text.size() - 1) + ",\"k19999\":0}") == Expected{"duplicate_id", "/k19999"}));
 }
 
+BOOST_AUTO_TEST_CASE(value_count_is_limited) {
+  BOOST_TEST(cartcore::parseStrictJson("[1,2,3]", {100, 64, 4}).ok());  // the array and its three numbers
+  auto parsed = cartcore::parseStrictJson("[1,2,3,4]", {100, 64, 4});
+  BOOST_REQUIRE(!parsed.ok());
+  BOOST_TEST(cartcore::errorCodeName(parsed.error().code) == "payload_too_large");
+  BOOST_TEST(cartcore::parseStrictJson(R"({"a":{},"b":[]})", {100, 64, 3}).ok());
+  BOOST_TEST(!cartcore::parseStrictJson(R"({"a":{},"b":[[]]})", {100, 64, 3}).ok());
+  // A config is capped at kMaxConfigValues whatever its byte size.
+  std::string many = "[0";
+  for (std::size_t i = 0; i < cartcore::kMaxConfigValues; ++i) many += ",0";
+  json response = json::parse(cartcore::validateConfigJson(many + "]"));
+  BOOST_TEST(response["error"]["code"] == "payload_too_large");
+}
+
 BOOST_AUTO_TEST_CASE(nesting_is_limited_and_named) {
   BOOST_TEST((errorOfText(nestedArrays(64)) == Expected{"ok", ""}));
   BOOST_TEST((errorOfText(nestedArrays(65)) == Expected{"invalid_value", zerosPointer(64)}));

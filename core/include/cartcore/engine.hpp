@@ -209,6 +209,8 @@ inline constexpr std::size_t kMaxCartLines = 500;
 inline constexpr std::size_t kMaxCouponsPerCart = 20;
 inline constexpr std::size_t kMaxRequestBytes = 1 << 20;
 inline constexpr std::size_t kMaxConfigBytes = 64 << 20;
+/** JSON values (scalars, objects, arrays) in one config: bounds the parsed document at about 320 MB whatever its shape. */
+inline constexpr std::size_t kMaxConfigValues = 4'000'000;
 /** Held codes the best-deal search accepts; 2^16 subsets bounds its worst case. */
 inline constexpr std::size_t kMaxBestDealCodes = 16;
 

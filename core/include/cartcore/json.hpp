@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 struct JsonLimits {
   std::size_t maxBytes = 0;              // longer text is payload_too_large, before any parsing
   std::size_t maxDepth = kMaxJsonDepth;  // deeper nesting is invalid_value at the pointer of the first deeper container
+  std::size_t maxValues = SIZE_MAX;      // more values (scalars, objects, arrays) is payload_too_large: bounds the DOM
 };
 
 /**
@@ -26,11 +28,12 @@ struct JsonLimits {
  * - text longer than `limits.maxBytes`: payload_too_large (pointer "");
  * - not JSON (syntax, invalid UTF-8, trailing content): malformed_json (pointer "");
  * - a key repeated within one object: duplicate_id at that key's pointer (never "last one wins");
- * - a container nested deeper than `limits.maxDepth`: invalid_value at its pointer.
+ * - a container nested deeper than `limits.maxDepth`: invalid_value at its pointer;
+ * - more than `limits.maxValues` values: payload_too_large (pointer "").
  * Parsing stops at the first violation, in text order. Cost: time linear in the text (times log of an object's key
- * count), memory proportional to the text (about 30 bytes per input byte at worst) and never more; no recursion, so
- * the stack stays flat whatever the input. The returned DOM nests at most `maxDepth` deep, so walking, copying or
- * dumping it recursively is bounded too.
+ * count); memory at most about 35 bytes per input byte (an array of empty objects, measured) and about 80 bytes per
+ * value plus the strings' bytes; no recursion, so the stack stays flat whatever the input. The returned DOM nests
+ * at most `maxDepth` deep, so walking, copying or dumping it recursively is bounded too.
  */
 Result<nlohmann::json> parseStrictJson(std::string_view text, const JsonLimits& limits);
 
