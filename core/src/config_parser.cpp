@@ -12,8 +12,6 @@
 
 namespace cartcore {
 
-bool contains(const VariantSet& set, uint32_t variant) { return std::binary_search(set.begin(), set.end(), variant); }
-
 std::string normalizeCoupon(std::string_view code) {
   std::size_t first = code.find_first_not_of(' ');
   std::size_t last = code.find_last_not_of(' ');
@@ -32,18 +30,6 @@ constexpr std::size_t kMaxRules = 100000;
 constexpr std::size_t kMaxListItems = 10000;
 constexpr int kMaxSelectorDepth = 16;
 constexpr int64_t kMaxQuantityInRule = 1'000'000;
-
-VariantSet unite(const VariantSet& a, const VariantSet& b) {
-  VariantSet out;
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-
-VariantSet intersect(const VariantSet& a, const VariantSet& b) {
-  VariantSet out;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
 
 CompiledStore convertedStore(const CompiledStore& base, const std::string& currency);
 
@@ -262,12 +248,21 @@ class ConfigCompiler {
       store_.variantIndex.emplace(pending[i].info.id, static_cast<uint32_t>(i));
       store_.variants.push_back(std::move(pending[i].info));
     }
-    for (uint32_t i = 0; i < store_.variants.size(); ++i) {
+    // Built as ascending lists, then stored sparsely: a category holding most of the catalog keeps its exceptions.
+    const auto universe = static_cast<uint32_t>(store_.variants.size());
+    std::map<std::string, std::vector<uint32_t>> byProduct, byCategory;
+    std::map<std::string, std::map<std::string, std::vector<uint32_t>>> byAttribute;
+    for (uint32_t i = 0; i < universe; ++i) {
       const VariantInfo& v = store_.variants[i];
-      index_.everything.push_back(i);
-      index_.byProduct[v.productId].push_back(i);
-      for (const auto& c : v.categories) index_.byCategory[c].push_back(i);
-      for (const auto& [k, val] : v.attributes) index_.byAttribute[k][val].push_back(i);
+      byProduct[v.productId].push_back(i);
+      for (const auto& c : v.categories) byCategory[c].push_back(i);
+      for (const auto& [k, val] : v.attributes) byAttribute[k][val].push_back(i);
+    }
+    index_.everything = VariantSet::all(universe);
+    for (auto& [id, list] : byProduct) index_.byProduct.emplace(id, VariantSet::of(std::move(list), universe));
+    for (auto& [id, list] : byCategory) index_.byCategory.emplace(id, VariantSet::of(std::move(list), universe));
+    for (auto& [name, values] : byAttribute) {
+      for (auto& [value, list] : values) index_.byAttribute[name].emplace(value, VariantSet::of(std::move(list), universe));
     }
   }
 
@@ -284,10 +279,12 @@ class ConfigCompiler {
 
   // ---- selectors ------------------------------------------------------------------------------------------------
 
+  uint32_t universe() const { return static_cast<uint32_t>(store_.variants.size()); }
+
   VariantSet readSelector(const Json& value, const std::string& pointer, int depth = 0) {
     if (depth > kMaxSelectorDepth) fail(ErrorCode::OutOfRange, pointer, "selectors nest at most 16 deep");
     ObjectReader selector(value, pointer);
-    VariantSet result;
+    VariantSet result = VariantSet::of({}, universe());
     int forms = 0;
     auto lookupAll = [&](const char* key, const std::map<std::string, VariantSet>& index, const char* noun) {
       const Json* list = selector.optional(key);
@@ -314,7 +311,7 @@ class ConfigCompiler {
     if (const Json* list = selector.optional("variants")) {
       ++forms;
       auto ids = readIdList(*list, selector.pointerTo("variants"), kMaxListItems, false);
-      VariantSet listed;
+      std::vector<uint32_t> listed;
       for (std::size_t i = 0; i < ids.size(); ++i) {
         auto it = store_.variantIndex.find(ids[i]);
         if (it == store_.variantIndex.end()) {
@@ -324,7 +321,7 @@ class ConfigCompiler {
       }
       std::sort(listed.begin(), listed.end());
       listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
-      result = listed;
+      result = VariantSet::of(std::move(listed), universe());
     }
     if (const Json* attribute = selector.optional("attribute")) {
       ++forms;
@@ -345,8 +342,7 @@ class ConfigCompiler {
     combine("any", false);
     if (const Json* inner = selector.optional("not")) {
       ++forms;
-      VariantSet excluded = readSelector(*inner, selector.pointerTo("not"), depth + 1);
-      std::set_difference(index_.everything.begin(), index_.everything.end(), excluded.begin(), excluded.end(), std::back_inserter(result));
+      result = complement(readSelector(*inner, selector.pointerTo("not"), depth + 1));
     }
     if (forms == 0) {
       selector.finish();  // names the unknown key, if any
@@ -380,7 +376,7 @@ class ConfigCompiler {
       const auto& list = readArray(in ? *in : *notIn, listPointer, kMaxListItems);
       for (std::size_t i = 0; i < list.size(); ++i) values.push_back(readString(list[i], childPointer(listPointer, i)));
     }
-    VariantSet matched;
+    VariantSet matched = VariantSet::of({}, universe());
     for (std::size_t i = 0; i < values.size(); ++i) {
       auto it = byValue.find(values[i]);
       if (it == byValue.end()) {
@@ -391,10 +387,7 @@ class ConfigCompiler {
       }
       matched = unite(matched, it->second);
     }
-    if (!notIn) return matched;
-    VariantSet result;
-    std::set_difference(index_.everything.begin(), index_.everything.end(), matched.begin(), matched.end(), std::back_inserter(result));
-    return result;
+    return notIn ? complement(matched) : matched;
   }
 
   // ---- shared rule pieces ---------------------------------------------------------------------------------------
@@ -800,12 +793,14 @@ class ConfigCompiler {
         floor.id = readUniqueId(f, ids, "margin floor");
         if (const Json* vs = f.optional("variants")) {
           auto list = readIdList(*vs, f.pointerTo("variants"), kMaxListItems, true);
+          std::vector<uint32_t> variants;
           for (std::size_t k = 0; k < list.size(); ++k) {
             auto it = store_.variantIndex.find(list[k]);
             if (it == store_.variantIndex.end()) fail(ErrorCode::UnknownReference, childPointer(f.pointerTo("variants"), k), "no variant \"" + list[k] + "\" in the catalog");
-            floor.variants.push_back(it->second);
+            variants.push_back(it->second);
           }
-          std::sort(floor.variants.begin(), floor.variants.end());
+          std::sort(variants.begin(), variants.end());
+          floor.variants = VariantSet::of(std::move(variants), universe());
           floor.hasVariants = true;
           floor.specificity += 4;
         }
@@ -857,9 +852,10 @@ class ConfigCompiler {
       const Promotion& promo = store_.promotions[p];
       if (promo.stacking == Promotion::Stacking::StopAfter) store_.hasStopAfter = true;
       for (const auto& code : promo.coupons) store_.promotionsByCoupon[code].push_back(p);
-      if (promo.cartWide) {
+      if (promo.cartWide || promo.eligible.isAll()) {
+        // Relevant to every cart and touching every line: listed once, not under each of the catalog's variants.
         store_.cartWidePromotions.push_back(p);
-        continue;  // relevant to every cart; no need to list it under each variant
+        continue;
       }
       for (uint32_t v : promo.eligible) store_.promotionsByVariant[v].push_back(p);
     }

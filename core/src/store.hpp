@@ -14,13 +14,10 @@
 #include "cartcore/engine.hpp"
 #include "json_reader.hpp"
 #include "money.hpp"
+#include "variant_set.hpp"
 
 namespace cartcore {
 
-/** Sorted, unique variant indexes. */
-using VariantSet = std::vector<uint32_t>;
-
-bool contains(const VariantSet& set, uint32_t variant);
 
 struct VariantInfo {
   std::string id;
@@ -110,7 +107,7 @@ struct Promotion {
   Conditions conditions;
 
   VariantSet eligible;    // every variant this promotion can discount or count
-  bool cartWide = false;  // relevant to every cart (free shipping, store-wide spend thresholds)
+  bool cartWide = false;  // relevant to every cart: no selector (free shipping, store-wide spend) or every variant
 
   PriceChange discount;  // itemDiscount; buyXGetY's "get" discount
   VariantSet buyVariants;
