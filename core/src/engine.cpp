@@ -3,6 +3,7 @@
 #include "cartcore/engine.hpp"
 
 #include "cartcore/version.hpp"
+#include "currency.hpp"
 #include "input_error.hpp"
 #include "pricing.hpp"
 #include "quote_json.hpp"
@@ -102,6 +103,8 @@ std::string quoteJson(std::string_view configJson, std::string_view requestJson)
   if (!engine) return renderError(engine.error());
   return engine.value().quoteJson(requestJson);
 }
+
+std::optional<int> currencyMinorDigits(std::string_view code) { return currencyExponent(code); }
 
 std::string validateConfigJson(std::string_view configJson) {
   try {

@@ -262,6 +262,9 @@ std::string quoteJson(std::string_view configJson, std::string_view requestJson)
 /** Validates a config: `{"ok":true,"configDigest":…,"variants":N,…}` or an error JSON. Never throws. */
 std::string validateConfigJson(std::string_view configJson);
 
+/** The ISO 4217 minor-unit digits of a currency (USD 2, JPY 0, KWD 3), or nullopt for a code Cartcore does not know. */
+std::optional<int> currencyMinorDigits(std::string_view code);
+
 /** The library version, e.g. "0.1.0"; the WASM facade compares it with its own. */
 std::string_view version();
 
