@@ -8,6 +8,7 @@
 #include <string>
 
 #include "breakdown.hpp"
+#include "woo_import.hpp"
 
 namespace {
 
@@ -24,6 +25,8 @@ const char* kUsage =
     "  cartcore validate --config store.json                    check a store config\n"
     "  cartcore quote-batch                                     stdin: one {\"config\",\"request\"} JSON per line;\n"
     "                                                           stdout: one quote JSON per line\n"
+    "  cartcore import woocommerce --api DIR | --csv products.csv --out store.json [--report report.json]\n"
+    "                                                           a WooCommerce store to a config (import woocommerce --help)\n"
     "  cartcore version\n";
 
 bool readFile(const std::string& path, std::string& out) {
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   std::string command = argv[1];
+  if (command == "import") return cartcore::import::runImportCommand(argc - 2, argv + 2, std::cout, std::cerr);
   std::string configPath, cartPath;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
