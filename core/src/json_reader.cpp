@@ -244,6 +244,9 @@ const Json& ObjectReader::required(std::string_view key) {
 }
 
 const Json* ObjectReader::optional(std::string_view key) {
+#ifdef CARTCORE_KEY_AUDIT
+  auditAskedKey(pointer_, key);
+#endif
   if (seenCount_ < seen_.size()) seen_[seenCount_++] = key;
   else seenOverflow_.push_back(key);
   auto it = value_.find(key);

@@ -34,6 +34,15 @@ const Json::array_t& readArray(const Json& value, const std::string& pointer, st
 /** An array of ids, rejecting duplicates when `unique`. */
 std::vector<std::string> readIdList(const Json& value, const std::string& pointer, std::size_t maxItems, bool unique);
 
+#ifdef CARTCORE_KEY_AUDIT
+/**
+ * Test-only, never in a shipped build: the schema drift test (tests/schema) compiles the core with CARTCORE_KEY_AUDIT
+ * and defines this to learn every key the parser accepts at every object, which docs/store-config.schema.json must
+ * list, and no more.
+ */
+void auditAskedKey(const std::string& objectPointer, std::string_view key);
+#endif
+
 /** One JSON object being read: callers fetch the keys they know, then finish() rejects the rest. */
 class ObjectReader {
  public:
