@@ -8,15 +8,12 @@
 #include <string>
 
 #include "breakdown.hpp"
+#include "exit_codes.hpp"
 #include "woo_import.hpp"
 
 namespace {
 
-// Exit codes: callers tell bad input from Cartcore's own failures without parsing output.
-constexpr int kExitOk = 0;
-constexpr int kExitBadInput = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitInternal = 3;
+using namespace cartcore::cli;
 
 const char* kUsage =
     "usage:\n"

@@ -9,16 +9,14 @@
 #include <fstream>
 #include <ostream>
 
+#include "exit_codes.hpp"
 #include "woo_dates.hpp"
 
 namespace cartcore::import {
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitBadInput = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitInternal = 3;
+using namespace cartcore::cli;
 
 const char* kImportUsage =
     "usage: cartcore import woocommerce [--api DIR] [--csv products.csv] --out store.json [--report report.json]\n"

@@ -54,6 +54,26 @@ bool isCountryCode(const std::string& code) {
   return code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
 }
 
+// The parser's limits (core/src/config_parser.cpp) that a large store can reach; the import stays within them.
+constexpr std::size_t kMaxProducts = 100000;
+constexpr std::size_t kMaxVariantsPerProduct = 1000;
+constexpr std::size_t kMaxSelectorList = 10000;
+constexpr std::size_t kMaxAttributes = 100;
+constexpr std::size_t kMaxCategories = 100;
+constexpr std::size_t kMaxShippingMethods = 100;
+constexpr std::size_t kMaxTaxRates = 10000;
+
+/** {"<form>": ids}, split into an "any" of lists when there are more ids than one selector list may hold. */
+nlohmann::ordered_json idSelector(const char* form, const std::vector<std::string>& ids) {
+  if (ids.size() <= kMaxSelectorList) return {{form, ids}};
+  nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < ids.size(); i += kMaxSelectorList) {
+    parts.push_back({{form, std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                                                    ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kMaxSelectorList)))}});
+  }
+  return {{"any", parts}};
+}
+
 /** Selector for "any of these parts"; nullopt for none. */
 std::optional<OJson> anyOf(std::vector<OJson> parts) {
   if (parts.empty()) return std::nullopt;
@@ -165,6 +185,9 @@ class Mapper {
     }
     for (const auto& p : store_.products) {
       if (p.type == "variation") continue;
+      if (products_.size() == kMaxProducts) {
+        throw ImportError("more than " + std::to_string(kMaxProducts) + " products, the most one config holds; split the store (e.g. by category)");
+      }
       std::vector<const WooProduct*> variations;
       if (auto it = variationsOf.find(p.id); it != variationsOf.end()) {
         variations = std::move(it->second);
@@ -215,6 +238,10 @@ class Mapper {
     std::set<std::string> anyAxes;
     for (const WooProduct* v : sources) {
       const bool isVariation = v != &p;
+      if (variants.size() == kMaxVariantsPerProduct) {
+        skip(v->where, "too_many_variations", "a product holds at most " + std::to_string(kMaxVariantsPerProduct) + " variants in Cartcore");
+        continue;
+      }
       if (v->regularPrice.empty()) {
         skip(v->where, "missing_price", "no regular price, so WooCommerce does not sell it either");
         continue;
@@ -305,11 +332,19 @@ class Mapper {
     for (const auto& c : p.categories) {
       if (!c.empty() && c.size() <= 200 && std::find(categories.begin(), categories.end(), c) == categories.end()) categories.push_back(c);
     }
+    if (categories.size() > kMaxCategories) {
+      approximate(p.where, "too_many_categories", "only the first " + std::to_string(kMaxCategories) + " of its " + std::to_string(categories.size()) + " categories are kept");
+      categories.resize(kMaxCategories);
+    }
     if (!categories.empty()) product["categories"] = categories;
     categoriesInCatalog_.insert(categories.begin(), categories.end());
     OJson attributes = OJson::object();
     for (const auto& a : p.attributes) {
       if (a.variation || a.name.empty() || a.options.empty() || attributes.contains(a.name)) continue;
+      if (attributes.size() == kMaxAttributes) {
+        approximate(p.where, "too_many_attributes", "attribute \"" + a.name + "\" and any after it are left out: at most " + std::to_string(kMaxAttributes));
+        break;
+      }
       attributes[a.name] = joined(a.options, ", ");
       if (a.options.size() > 1) {
         approximate(p.where, "attribute_values_joined", "attribute \"" + a.name + "\" has " + std::to_string(a.options.size()) +
@@ -427,6 +462,10 @@ class Mapper {
           }
         }
         (setting(m, "tax_status") == "none" ? untaxedShipping_ : taxedShipping_) = true;
+        if (shippingMethods_.size() == kMaxShippingMethods) {
+          skip(m.where, "too_many_shipping_methods", "a config holds at most " + std::to_string(kMaxShippingMethods) + " shipping methods");
+          continue;
+        }
         OJson method;
         method["id"] = uniqueId(zoneSlug + "-" + slugify(m.methodId) + "-" + std::to_string(m.instanceId), shippingIds_);
         method["name"] = m.title.empty() ? "Flat rate" : m.title;
@@ -455,6 +494,10 @@ class Mapper {
         if (rule.ignoreDiscounts) approximate(rule.where, "free_shipping_ignores_discounts", "WooCommerce compares the minimum with the total before coupons; Cartcore with the total after them");
       }
       if (rule.requirement.empty()) {
+        if (shippingMethods_.size() == kMaxShippingMethods) {
+          skip(rule.where, "too_many_shipping_methods", "a config holds at most " + std::to_string(kMaxShippingMethods) + " shipping methods");
+          continue;
+        }
         OJson method;
         method["id"] = uniqueId(zoneSlug + "-free-shipping", shippingIds_);
         method["name"] = rule.title.empty() ? "Free shipping" : rule.title;
@@ -556,9 +599,9 @@ class Mapper {
       else approximate(c.where, "restriction_not_imported", "it names category " + std::to_string(id) + ", which no imported product has (or products/categories.json was not saved)");
     }
     std::vector<OJson> parts;
-    if (!products.empty()) parts.push_back({{"products", products}});
-    if (!variants.empty()) parts.push_back({{"variants", variants}});
-    if (!categories.empty()) parts.push_back({{"categories", categories}});
+    if (!products.empty()) parts.push_back(idSelector("products", products));
+    if (!variants.empty()) parts.push_back(idSelector("variants", variants));
+    if (!categories.empty()) parts.push_back(idSelector("categories", categories));
     return parts;
   }
 
@@ -601,7 +644,7 @@ class Mapper {
     std::vector<OJson> excludedParts = restrictionParts(c, c.excludedProductIds, c.excludedCategoryIds, excludedListed);
     bool productCoupon = c.discountType != "fixed_cart";
     if (c.excludeSaleItems && !saleVariants_.empty()) {
-      excludedParts.push_back({{"variants", std::vector<std::string>(saleVariants_.begin(), saleVariants_.end())}});
+      excludedParts.push_back(idSelector("variants", std::vector<std::string>(saleVariants_.begin(), saleVariants_.end())));
       bool dated = !datedSaleVariants_.empty();
       if (!productCoupon || dated) {
         approximate(c.where, "exclude_sale_items", std::string(productCoupon ? "" : "WooCommerce refuses this cart coupon when the cart holds a sale item; ") +
@@ -809,6 +852,9 @@ class Mapper {
       if (missing.empty()) continue;
       rates.push_back({{"id", uniqueId("no-tax-" + country, ids)}, {"name", "No tax"}, {"country", country}, {"taxClasses", missing}, {"percent", "0"}});
       ++zeroRates;
+    }
+    if (rates.size() > kMaxTaxRates) {
+      throw ImportError(std::to_string(rates.size()) + " tax rates (with the 0 % ones) is more than one config holds (" + std::to_string(kMaxTaxRates) + ")");
     }
     report_.count("tax rates", static_cast<int64_t>(rates.size()) - zeroRates);
     if (zeroRates > 0) report_.count("zero-rate entries", zeroRates);

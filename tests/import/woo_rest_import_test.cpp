@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "import_support.hpp"
+#include "json_schema.hpp"
 
 namespace cartcore::import::test {
 
@@ -43,6 +44,19 @@ BOOST_AUTO_TEST_CASE(the_imported_config_validates) {
   BOOST_TEST(result["variants"] == 5);
   BOOST_TEST(restStore().config["store"]["currency"] == "USD");
   BOOST_TEST(restStore().config["store"]["lowStockLevel"] == 3);  // woocommerce_notify_low_stock_amount
+}
+
+BOOST_AUTO_TEST_CASE(what_the_importer_writes_validates_against_the_json_schema) {
+  // A merchant opens the imported config in an editor that knows docs/store-config.schema.json.
+  std::ifstream in(std::string(CARTCORE_SOURCE_DIR) + "/docs/store-config.schema.json");
+  schema::SchemaValidator schema(nlohmann::json::parse(in));
+  auto restErrors = schema.validate(nlohmann::json::parse(restStore().config.dump()));
+  BOOST_TEST(restErrors.empty(), (restErrors.empty() ? "" : restErrors.front()));
+  WooImportInputs inputs;
+  inputs.apiDirectory = fixture("rest-store");
+  inputs.csvPath = fixture("csv-store/products.csv");
+  auto csvErrors = schema.validate(nlohmann::json::parse(importWooCommerce(inputs).config.dump()));
+  BOOST_TEST(csvErrors.empty(), (csvErrors.empty() ? "" : csvErrors.front()));
 }
 
 BOOST_AUTO_TEST_CASE(a_variable_product_becomes_variants_without_its_any_axis) {
