@@ -18,6 +18,7 @@
 #include "keys_cli.hpp"
 #include "sample_data.hpp"
 #include "shop.hpp"
+#include "pg_storage.hpp"
 #include "sqlite_storage.hpp"
 #include "util.hpp"
 #include "webhooks.hpp"
@@ -30,9 +31,13 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
        cartcore-server keys create|list|revoke ...   (API keys; see "keys --help")
 
   --db PATH                 SQLite file (default ./cartcore.db; env CARTCORE_DB). Created and seeded if new.
+  --database URL            PostgreSQL instead of SQLite: a libpq URI, postgresql://user@host:port/dbname (env
+                            CARTCORE_DATABASE_URL). Any number of servers may share one database.
+  --db-connections N        PostgreSQL connections per server (default: threads + 2)
   --host ADDR               listen address (default 127.0.0.1)
   --port N                  listen port; 0 picks a free one (default 8080; env CARTCORE_PORT)
-  --threads N               I/O threads (default: CPU count)
+  --threads N               I/O threads (default: CPU count; with PostgreSQL 4 per CPU, at least 8, because a
+                            request thread waits for the database's disk flush)
   --max-connections N       open client connections at most; more wait in the listen backlog (default: the file
                             descriptor limit minus 64, at most 10000)
   --config FILE             store config to activate at start (new version if it differs)
@@ -66,13 +71,18 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --webhook-retry-max-ms N  longest retry delay (default 60000)
   --sweep-ms N              how often expired holds are swept (default 1000)
   --retention-days N        keep idempotency records and released/expired holds this long (default 30)
-  --synchronous normal|full SQLite durability: both survive a process crash (kill -9); full also survives power
-                            loss, at one fsync per commit (default normal)
+  --synchronous normal|full SQLite: both survive a process crash (kill -9); full also survives power loss, at one
+                            fsync per commit. PostgreSQL: checkouts, stock and config changes are always flushed
+                            before they answer; full flushes holds, releases and expiry too (default normal)
+  --config-poll-ms N        how often to look for a config version another server stored (default 500)
   --test-clock              enable POST /v1/admin/test/clock (tests only)
 )";
 
 struct Options {
   std::string db = "cartcore.db";
+  std::string databaseUrl;  // PostgreSQL when set
+  std::size_t dbConnections = 0;
+  int64_t configPollMillis = 500;
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   unsigned threads = 0;
@@ -135,6 +145,7 @@ std::string base64(const std::string& input) {
 
 bool parseOptions(int argc, char** argv, Options& o) {
   if (const char* v = std::getenv("CARTCORE_DB")) o.db = v;
+  if (const char* v = std::getenv("CARTCORE_DATABASE_URL")) o.databaseUrl = v;
   if (const char* v = std::getenv("CARTCORE_PORT")) o.port = static_cast<unsigned short>(std::atoi(v));
   if (const char* v = std::getenv("CARTCORE_ADMIN_TOKEN")) o.adminToken = v;
   if (const char* v = std::getenv("CARTCORE_CUSTOMER_HMAC_SECRET")) o.customerHmacSecret = v;
@@ -153,7 +164,12 @@ bool parseOptions(int argc, char** argv, Options& o) {
       if (used != text.size() || n < 0) throw std::invalid_argument(arg + " needs a non-negative integer");
       return n;
     };
-    if (arg == "--db") o.db = value();
+    if (arg == "--db") {
+      o.db = value();
+      o.databaseUrl.clear();  // an explicit SQLite file wins over the environment's URL
+    } else if (arg == "--database") o.databaseUrl = value();
+    else if (arg == "--db-connections") o.dbConnections = static_cast<std::size_t>(std::max<int64_t>(1, number()));
+    else if (arg == "--config-poll-ms") o.configPollMillis = std::max<int64_t>(10, number());
     else if (arg == "--host") o.host = value();
     else if (arg == "--port") o.port = static_cast<unsigned short>(number());
     else if (arg == "--threads") o.threads = static_cast<unsigned>(number());
@@ -238,6 +254,30 @@ void sweepLoop(boost::asio::steady_timer& timer, Shop& shop, int64_t millis, int
   });
 }
 
+/** Follows the active config version in the database, which another server may have changed. */
+void configLoop(boost::asio::steady_timer& timer, Shop& shop, int64_t millis) {
+  timer.expires_after(std::chrono::milliseconds(millis));
+  timer.async_wait([&timer, &shop, millis](boost::system::error_code ec) {
+    if (ec) return;
+    try {
+      shop.followActiveConfig();
+    } catch (const std::exception& e) {
+      std::cerr << "config poll failed (will retry): " << e.what() << "\n";
+    }
+    configLoop(timer, shop, millis);
+  });
+}
+
+/** The URL without its password, for the start-up line. */
+std::string redactedUrl(const std::string& url) {
+  std::size_t scheme = url.find("://");
+  std::size_t at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  std::size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -256,7 +296,19 @@ int main(int argc, char** argv) {
     ServerClock clock;
     std::vector<std::string> endpointKeys;
     for (const auto& endpoint : options.webhooks) endpointKeys.push_back(endpoint.key());
-    SqliteStorage storage(options.db, options.synchronousFull, clock, endpointKeys);
+    const bool postgres = !options.databaseUrl.empty();
+    unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+    unsigned threads = options.threads ? options.threads : (postgres ? std::max(8u, 4 * cpus) : cpus);
+    std::unique_ptr<Storage> storage;
+    if (postgres) {
+      PgOptions pg;
+      pg.url = options.databaseUrl;
+      pg.connections = options.dbConnections ? options.dbConnections : threads + 2;
+      pg.durableHolds = options.synchronousFull;
+      storage = std::make_unique<PgStorage>(pg, clock, endpointKeys);
+    } else {
+      storage = std::make_unique<SqliteStorage>(options.db, options.synchronousFull, clock, endpointKeys);
+    }
     Metrics metrics;
     ShopOptions shopOptions;
     shopOptions.defaultHoldTtlMillis = options.holdTtlSeconds * 1000;
@@ -271,7 +323,7 @@ int main(int argc, char** argv) {
     shopOptions.holdsPerMinutePerIp = options.holdRatePerIp;
     shopOptions.holdBurstPerIp = options.holdBurstPerIp;
     shopOptions.retentionMillis = options.retentionDays * 24 * 60 * 60 * 1000;
-    Shop shop(storage, clock, metrics, shopOptions);
+    Shop shop(*storage, clock, metrics, shopOptions);
     std::string startError = shop.start(options.configFile.empty() ? "" : readFile(options.configFile),
                                         options.seed ? kSampleStoreConfig : "", options.seed ? kSampleStock : "");
     if (!startError.empty()) {
@@ -281,11 +333,10 @@ int main(int argc, char** argv) {
     shop.expireDueHolds();  // holds that ran out while the server was down return their stock now
     metrics.renderGauges = [&shop] { return shop.renderGauges(); };
 
-    WebhookDispatcher dispatcher(options.webhooks, storage, metrics, options.retryMillis, options.retryMaxMillis);
+    WebhookDispatcher dispatcher(options.webhooks, *storage, metrics, options.retryMillis, options.retryMaxMillis);
     shop.onEventsWritten = [&dispatcher] { dispatcher.notify(); };
     dispatcher.start();
 
-    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     // One io_context per thread (concurrency hint 1: no scheduler locking); the first also accepts and runs timers.
     std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
     std::vector<boost::asio::io_context*> workers;
@@ -321,17 +372,27 @@ int main(int argc, char** argv) {
     server.start();
     boost::asio::steady_timer sweeper(io);
     sweepLoop(sweeper, shop, options.sweepMillis);
+    boost::asio::steady_timer configPoller(io);
+    configLoop(configPoller, shop, options.configPollMillis);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code, int) {
       server.stop();
       sweeper.cancel();
+      configPoller.cancel();
       for (auto& context : contexts) context->stop();
     });
 
     // One JSON line on stdout, so scripts and tests can read the bound port.
     nlohmann::json ready = {{"event", "listening"},  {"host", options.host}, {"port", server.port()},
-                            {"db", options.db},      {"threads", threads},   {"testClock", options.testClock},
+                            {"threads", threads},   {"testClock", options.testClock},
                             {"webhooks", options.webhooks.size()}, {"maxConnections", maxConnections}};
+    if (postgres) {
+      ready["backend"] = "postgresql";
+      ready["database"] = redactedUrl(options.databaseUrl);
+    } else {
+      ready["backend"] = "sqlite";
+      ready["db"] = options.db;
+    }
     if (generatedToken) ready["generatedAdminToken"] = options.adminToken;
     std::cout << ready.dump() << std::endl;
 

@@ -16,6 +16,9 @@ class ServerClock {
   int64_t nowMillis() const { return wallMillis() + offsetMillis_.load(std::memory_order_relaxed); }
   void advance(int64_t millis) { offsetMillis_.fetch_add(millis, std::memory_order_relaxed); }
   void set(int64_t epochMillis) { offsetMillis_.store(epochMillis - wallMillis(), std::memory_order_relaxed); }
+  /** How far the test clock has moved this process's time (0 in production). A database that keeps its own clock
+   *  adds it to that clock, so the test clock drives expiry there too. */
+  int64_t offsetMillis() const { return offsetMillis_.load(std::memory_order_relaxed); }
 
   /** Real time, for delivery backoff and latency figures that must not follow the test clock. */
   static int64_t wallMillis() {

@@ -2,6 +2,8 @@
 // Config versions, quotes and the shared helpers of the commerce service.
 #include "shop.hpp"
 
+#include <iostream>
+
 #include "cartcore/json.hpp"
 #include "request_reader.hpp"
 #include "request_text.hpp"
@@ -131,7 +133,9 @@ std::string Shop::start(const std::string& configFileText, const std::string& se
       return "the seed stock is invalid: " + invalid.response.body;
     }
   }
-  storage_.retryPendingDeliveries();
+  if (int64_t retired = storage_.resumeDeliveries())
+    std::cerr << "cartcore-server: retired " << retired
+              << " pending webhook deliveries to endpoints no longer configured\n";
   return {};
 }
 
@@ -158,11 +162,22 @@ ApiResponse Shop::putConfig(std::string_view body) {
   state->createdAt = record.createdAt;
   {
     std::lock_guard catalogLock(catalogMutex_);
-    catalog_ = state;
+    if (catalog_->version < state->version) catalog_ = state;  // another server's newer upload stays
   }
   return {200, json{{"ok", true}, {"version", record.version}, {"configDigest", state->configDigest},
                     {"variants", state->variantIds.size()}, {"createdAt", isoTime(record.createdAt)}}
                    .dump()};
+}
+
+void Shop::followActiveConfig() {
+  if (storage_.activeConfigVersion() <= catalog()->version) return;
+  auto record = storage_.activeConfig();
+  if (!record || record->version <= catalog()->version) return;
+  std::string error;
+  auto state = buildCatalog(*record, error);
+  if (!state) throw std::runtime_error("config version " + std::to_string(record->version) + " does not compile: " + error);
+  std::lock_guard catalogLock(catalogMutex_);
+  if (!catalog_ || catalog_->version < state->version) catalog_ = state;
 }
 
 ApiResponse Shop::getConfig() {
@@ -236,6 +251,7 @@ ApiResponse Shop::listEvents(int64_t after, int limit) {
   json list = json::array();
   for (const auto& e : events)
     list.push_back({{"id", e.seq},
+                    {"partitionSeq", e.partitionSeq},
                     {"type", e.type},
                     {"partitionKey", e.partitionKey},
                     {"occurredAt", isoTime(e.createdAt)},

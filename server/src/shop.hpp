@@ -97,6 +97,8 @@ class Shop {
 
   // Config (admin)
   ApiResponse putConfig(std::string_view body);
+  /** Switches to the database's active config version if another server stored a newer one. */
+  void followActiveConfig();
   ApiResponse getConfig();
 
   // Quotes (public, read-only)

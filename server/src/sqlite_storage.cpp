@@ -32,12 +32,14 @@ SqliteStorage::SqliteStorage(const std::string& path, bool synchronousFull, Serv
       store_(path, synchronousFull),
       checkpointer_(std::make_unique<WalCheckpointer>(path, 100)),
       clock_(clock),
-      endpoints_(std::move(endpoints)) {
+      endpoints_(std::move(endpoints)),
+      reader_(path) {
   inventory_.replaceAll(store_.loadStock());
+  activeHolds_ = store_.activeHoldCount();
 }
 
 SqliteStorage::SqliteStorage(SharedAccess, const std::string& path, ServerClock& clock)
-    : store_(path, false), clock_(clock) {}
+    : store_(path, false), clock_(clock), reader_(path) {}
 
 std::unique_ptr<SqliteStorage> SqliteStorage::openForKeyManagement(const std::string& path, ServerClock& clock) {
   return std::unique_ptr<SqliteStorage>(new SqliteStorage(SharedAccess{}, path, clock));
@@ -175,6 +177,7 @@ HoldPlaced SqliteStorage::placeHold(const HoldRequest& request) {
   store_.insertHold(hold);
   tx.commit();
   inventory_.applyHold(allocations);
+  activeHolds_.fetch_add(1);
   result.placed = true;
   return result;
 }
@@ -224,6 +227,7 @@ bool SqliteStorage::expireLocked(const HoldRecord& hold, int64_t now) {
   if (!store_.finishHold(hold.id, HoldStatus::Expired, now)) return false;
   tx.commit();
   inventory_.applyRelease(hold.allocations);
+  activeHolds_.fetch_sub(1);
   return true;
 }
 
@@ -289,6 +293,7 @@ HoldOutcome SqliteStorage::releaseHold(const std::string& id) {
   if (!store_.finishHold(id, HoldStatus::Released, now)) return outcome;
   tx.commit();
   inventory_.applyRelease(outcome.hold.allocations);
+  activeHolds_.fetch_sub(1);
   outcome.hold.status = HoldStatus::Released;
   outcome.changed = true;
   return outcome;
@@ -315,6 +320,7 @@ int SqliteStorage::expireDueHolds() {
     }
     tx.commit();
     inventory_.applyRelease(returned);
+    activeHolds_.fetch_sub(batch);
     expired += batch;
     if (due.size() < kBatch) break;
   }
@@ -430,6 +436,7 @@ CheckoutCheck SqliteStorage::commitCheckout(const CheckoutCommit& commit, const 
     store_.insertIdempotency(commit.idempotencyKey, {commit.requestHash, 200, commit.responseBody}, now);
   tx.commit();
   inventory_.applyCommit(hold.allocations);
+  activeHolds_.fetch_sub(1);
   return check;
 }
 
@@ -450,25 +457,49 @@ std::vector<OutboxEvent> SqliteStorage::listEvents(int64_t afterSeq, int limit) 
   return store_.listEvents(afterSeq, limit);
 }
 
-std::vector<PendingDelivery> SqliteStorage::claimDeliveries(const std::string& endpoint, int limit) {
-  WriteLock lock(*this);
-  return store_.dueDeliveries(endpoint, ServerClock::wallMillis(), limit);
+std::vector<PendingDelivery> SqliteStorage::claimDeliveries(const std::string& endpoint, int maxPartitions,
+                                                            int perPartition) {
+  std::lock_guard lock(readerMutex_);
+  std::string& cursor = deliveryCursor_[endpoint];
+  std::vector<std::string> partitions = reader_.partitionsAfter(endpoint, cursor, maxPartitions);
+  if (static_cast<int>(partitions.size()) < maxPartitions && !cursor.empty()) {
+    // Wrapped around: continue from the first partition, up to the one this round started after.
+    for (auto& key : reader_.partitionsAfter(endpoint, "", maxPartitions - static_cast<int>(partitions.size())))
+      if (key <= cursor) partitions.push_back(std::move(key));
+  }
+  cursor = partitions.empty() ? std::string() : partitions.back();
+  std::vector<PendingDelivery> due;
+  int64_t now = ServerClock::wallMillis();
+  for (const auto& partition : partitions)
+    for (auto& delivery : reader_.run(endpoint, partition, now, perPartition)) due.push_back(std::move(delivery));
+  return due;
 }
 
 void SqliteStorage::recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) {
-  WriteLock lock(*this);
+  if (results.empty()) return;
+  WriteLock lock(*this);  // one short transaction for the whole batch
   int64_t now = ServerClock::wallMillis();
+  Transaction tx(store_.db());
   for (const auto& result : results) {
     if (result.delivered)
-      store_.markDelivered(endpoint, result.seq, now);
+      store_.deleteDelivery(endpoint, result.seq);
     else
       store_.markFailed(endpoint, result.seq, now + result.retryAfterMillis, result.error);
   }
+  tx.commit();
 }
 
-void SqliteStorage::retryPendingDeliveries() {
-  WriteLock lock(*this);
-  store_.retryPendingNow();
+int64_t SqliteStorage::resumeDeliveries() {
+  int64_t retired = 0;
+  for (;;) {  // in small batches: a long-gone endpoint may have a large backlog
+    WriteLock lock(*this);
+    Transaction tx(store_.db());
+    if (retired == 0) store_.retryPendingNow();
+    int64_t batch = store_.retireDeliveries(endpoints_, 1000);
+    tx.commit();
+    retired += batch;
+    if (batch < 1000) return retired;
+  }
 }
 
 // ---- Housekeeping ----
@@ -486,13 +517,14 @@ int64_t SqliteStorage::purgeBefore(int64_t cutoff) {
 }
 
 StorageGauges SqliteStorage::gauges() {
+  // No write lock: holds and units from the mirror, the backlog from the reader connection.
   StorageGauges gauges;
   for (const auto& [variant, level] : inventory_.all()) gauges.unitsHeld += level.held();
+  gauges.activeHolds = activeHolds_.load();
   std::pair<int64_t, int64_t> backlog;
   {
-    WriteLock lock(*this);
-    gauges.activeHolds = store_.activeHoldCount();
-    backlog = store_.outboxBacklog();
+    std::lock_guard lock(readerMutex_);
+    backlog = reader_.backlog();
   }
   gauges.outboxPending = backlog.first;
   gauges.outboxLagMillis = backlog.second == 0 ? 0 : clock_.nowMillis() - backlog.second;
@@ -503,6 +535,7 @@ void SqliteStorage::recoverAfterFailure() {
   // The safety net after an unexpected failure between COMMIT and the mirror update: reload the committed truth.
   WriteLock lock(*this);
   inventory_.replaceAll(store_.loadStock());
+  activeHolds_ = store_.activeHoldCount();
 }
 
 }  // namespace cartcore::server

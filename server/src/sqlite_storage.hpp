@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,9 +58,10 @@ class SqliteStorage final : public Storage {
   std::vector<OrderRecord> listOrders(int64_t after, int limit, int64_t& next) override;
 
   std::vector<OutboxEvent> listEvents(int64_t afterSeq, int limit) override;
-  std::vector<PendingDelivery> claimDeliveries(const std::string& endpoint, int limit) override;
+  std::vector<PendingDelivery> claimDeliveries(const std::string& endpoint, int maxPartitions,
+                                               int perPartition) override;
   void recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) override;
-  void retryPendingDeliveries() override;
+  int64_t resumeDeliveries() override;
 
   void insertApiKey(const ApiKeyRecord& key) override;
   std::optional<ApiKeyRecord> findApiKey(const std::string& id) override;
@@ -102,7 +105,12 @@ class SqliteStorage final : public Storage {
   ServerClock& clock_;
   std::vector<std::string> endpoints_;
   Inventory inventory_;
+  std::atomic<int64_t> activeHolds_{0};  // kept with the mirror, so /metrics reads no table under the lock
   std::mutex writeMutex_;
+  // The dispatcher's and the gauges' reads, on their own connection and lock: never behind a write.
+  std::mutex readerMutex_;
+  SqliteDeliveryReader reader_;
+  std::map<std::string, std::string> deliveryCursor_;  // per endpoint: the last partition claimed
 };
 
 }  // namespace cartcore::server

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "sqlite_store.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace cartcore::server {
 
 namespace {
 
-// Version 1 of the schema. CHECK constraints are the last line of defence: even a bug in the planning code
+// Migration 1: the schema as first released (every statement idempotent: databases made before versioned
+// migrations already have it). CHECK constraints are the last line of defence: even a bug in the planning code
 // cannot commit negative stock or a non-positive line. Small line tables are WITHOUT ROWID, so each insert
 // writes one B-tree instead of a table plus its primary-key index (fewer WAL pages per checkout).
-constexpr const char* kSchema = R"sql(
+constexpr const char* kMigration1 = R"sql(
 CREATE TABLE IF NOT EXISTS config_versions (
   version       INTEGER PRIMARY KEY AUTOINCREMENT,
   config_json   TEXT NOT NULL,
@@ -94,6 +97,46 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON webhook_deliveries (endpoint, partition_key, seq)
   WHERE delivered_at IS NULL;
+)sql";
+
+// Migration 2: history must not slow down the present.
+// - webhook_deliveries keeps only undelivered rows (a delivery deletes its row; delivered_at stays NULL), read by
+//   the dispatcher through one index, so its work follows the backlog, never the history.
+// - The retention purge deletes by age through indexes, in small batches.
+// - Events carry a number per partition (1, 2, 3, ... per SKU), so a receiver can tell a gap from a reorder.
+constexpr const char* kMigration2 = R"sql(
+DELETE FROM webhook_deliveries WHERE delivered_at IS NOT NULL;
+DROP INDEX IF EXISTS deliveries_pending;
+CREATE INDEX deliveries_by_partition ON webhook_deliveries (endpoint, partition_key, seq);
+CREATE INDEX idempotency_by_age ON idempotency_keys (created_at);
+CREATE INDEX holds_dead ON holds (updated_at) WHERE status IN ('released', 'expired');
+ALTER TABLE outbox ADD COLUMN partition_seq INTEGER NOT NULL DEFAULT 0;
+CREATE TEMP TABLE numbered (seq INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+INSERT INTO numbered SELECT seq, ROW_NUMBER() OVER (PARTITION BY partition_key ORDER BY seq) FROM outbox;
+UPDATE outbox SET partition_seq = numbered.n FROM numbered WHERE numbered.seq = outbox.seq;
+DROP TABLE numbered;
+CREATE TABLE outbox_partitions (
+  partition_key TEXT PRIMARY KEY,
+  last_seq      INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO outbox_partitions SELECT partition_key, MAX(partition_seq) FROM outbox GROUP BY partition_key;
+)sql";
+
+// Migration 3 (fair access): a hold records its client and the extension time granted to it. Stores opened by
+// the server between fair access and versioned migrations got these columns unversioned, so this one checks first.
+void migration3(Database& db) {
+  auto& columns = db.prepare("SELECT 1 FROM pragma_table_info('holds') WHERE name = 'client_key'");
+  bool hasClientKey = columns.step();
+  db.resetAll();
+  if (!hasClientKey) {
+    db.exec("ALTER TABLE holds ADD COLUMN client_key TEXT NOT NULL DEFAULT ''");
+    db.exec("ALTER TABLE holds ADD COLUMN extended_ms INTEGER NOT NULL DEFAULT 0 CHECK (extended_ms >= 0)");
+  }
+  db.exec("CREATE INDEX IF NOT EXISTS holds_by_client ON holds (client_key, status, expires_at)");
+}
+
+// Migration 4 (scoped API keys): keys are stored hashed; several may be active at once for rotation.
+constexpr const char* kMigration4 = R"sql(
 CREATE TABLE IF NOT EXISTS api_keys (
   id          TEXT PRIMARY KEY,
   secret_hash TEXT NOT NULL,
@@ -104,24 +147,35 @@ CREATE TABLE IF NOT EXISTS api_keys (
 );
 )sql";
 
+using Migration = void (*)(Database&);
+const Migration kMigrations[] = {
+    [](Database& db) { db.exec(kMigration1); },
+    [](Database& db) { db.exec(kMigration2); },
+    migration3,
+    [](Database& db) { db.exec(kMigration4); },
+};
+
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, bool synchronousFull) : db_(path, synchronousFull) { migrate(); }
 
 void SqliteStore::migrate() {
-  db_.exec(kSchema);
-  // Fair access: a hold records its client and the extension granted to it. Files made before have the table
-  // without these columns, so they are added here (for new files too), then indexed.
-  bool hasClientKey = false;
-  auto& columns = db_.prepare("SELECT 1 FROM pragma_table_info('holds') WHERE name = 'client_key'");
-  hasClientKey = columns.step();
+  // PRAGMA user_version is the schema version; each migration and its new version commit together. One process
+  // owns the file (SqliteStorage's lock file), and BEGIN IMMEDIATE would serialize two anyway.
+  constexpr int kLatest = static_cast<int>(std::size(kMigrations));
+  auto& version = db_.prepare("PRAGMA user_version");
+  version.step();
+  int current = static_cast<int>(version.int64(0));
   db_.resetAll();
-  if (!hasClientKey) {
-    db_.exec("ALTER TABLE holds ADD COLUMN client_key TEXT NOT NULL DEFAULT ''");
-    db_.exec("ALTER TABLE holds ADD COLUMN extended_ms INTEGER NOT NULL DEFAULT 0 CHECK (extended_ms >= 0)");
+  if (current > kLatest)
+    throw DbError(SQLITE_ERROR, "the database schema is version " + std::to_string(current) +
+                                    ", newer than this server knows (" + std::to_string(kLatest) + ")");
+  for (int next = current + 1; next <= kLatest; ++next) {
+    Transaction tx(db_);
+    kMigrations[next - 1](db_);
+    db_.exec("PRAGMA user_version=" + std::to_string(next));
+    tx.commit();
   }
-  db_.exec("CREATE INDEX IF NOT EXISTS holds_by_client ON holds (client_key, status, expires_at)");
-  db_.exec("PRAGMA user_version=1");
   db_.exec("PRAGMA wal_autocheckpoint=0");  // WalCheckpointer does it off the request path
   db_.exec("PRAGMA journal_size_limit=67108864");  // a rewound log is truncated back to 64 MB
 }
@@ -327,11 +381,11 @@ std::vector<std::string> SqliteStore::holdsDueForExpiry(int64_t now, int limit) 
 int64_t SqliteStore::purgeBefore(int64_t cutoff, int limit) {
   int64_t deleted = db_.prepare(
                            "DELETE FROM idempotency_keys WHERE key IN "
-                           "(SELECT key FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)")
+                           "(SELECT key FROM idempotency_keys WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)")
                         .bind(1, cutoff).bind(2, static_cast<int64_t>(limit)).execute();
   std::vector<std::string> holds;
   auto& s = db_.prepare(
-      "SELECT id FROM holds WHERE status IN ('released', 'expired') AND updated_at < ?1 LIMIT ?2");
+      "SELECT id FROM holds WHERE status IN ('released', 'expired') AND updated_at < ?1 ORDER BY updated_at LIMIT ?2");
   s.bind(1, cutoff).bind(2, static_cast<int64_t>(limit));
   while (s.step()) holds.push_back(s.text(0));
   for (const auto& id : holds) {
@@ -420,8 +474,15 @@ void SqliteStore::insertIdempotency(const std::string& key, const IdempotencyRec
 }
 
 int64_t SqliteStore::appendEvent(const NewEvent& event, int64_t now, const std::vector<std::string>& endpoints) {
-  db_.prepare("INSERT INTO outbox (type, partition_key, payload, created_at) VALUES (?1, ?2, ?3, ?4)")
-      .bind(1, event.type).bind(2, event.partitionKey).bind(3, event.payload).bind(4, now).execute();
+  auto& next = db_.prepare(
+      "INSERT INTO outbox_partitions (partition_key, last_seq) VALUES (?1, 1) "
+      "ON CONFLICT (partition_key) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq");
+  next.bind(1, event.partitionKey).step();
+  int64_t partitionSeq = next.int64(0);
+  next.reset();
+  db_.prepare("INSERT INTO outbox (type, partition_key, payload, created_at, partition_seq) VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, event.type).bind(2, event.partitionKey).bind(3, event.payload).bind(4, now).bind(5, partitionSeq)
+      .execute();
   int64_t seq = db_.lastInsertRowId();
   for (const auto& endpoint : endpoints)
     db_.prepare(
@@ -433,31 +494,15 @@ int64_t SqliteStore::appendEvent(const NewEvent& event, int64_t now, const std::
 std::vector<OutboxEvent> SqliteStore::listEvents(int64_t afterSeq, int limit) {
   std::vector<OutboxEvent> events;
   auto& s = db_.prepare(
-      "SELECT seq, type, partition_key, payload, created_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+      "SELECT seq, type, partition_key, payload, created_at, partition_seq FROM outbox WHERE seq > ?1 "
+      "ORDER BY seq LIMIT ?2");
   s.bind(1, afterSeq).bind(2, static_cast<int64_t>(limit));
-  while (s.step()) events.push_back({s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4)});
+  while (s.step()) events.push_back({s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.int64(5)});
   return events;
 }
 
-std::vector<PendingDelivery> SqliteStore::dueDeliveries(const std::string& endpoint, int64_t now, int limit) {
-  std::vector<PendingDelivery> due;
-  auto& s = db_.prepare(
-      "SELECT o.seq, o.type, o.partition_key, o.payload, o.created_at, d.attempts "
-      "FROM webhook_deliveries d JOIN outbox o ON o.seq = d.seq "
-      "WHERE d.endpoint = ?1 AND d.delivered_at IS NULL AND d.next_attempt_at <= ?2 "
-      "AND d.seq = (SELECT MIN(p.seq) FROM webhook_deliveries p WHERE p.endpoint = d.endpoint "
-      "             AND p.partition_key = d.partition_key AND p.delivered_at IS NULL) "
-      "ORDER BY d.seq LIMIT ?3");
-  s.bind(1, endpoint).bind(2, now).bind(3, static_cast<int64_t>(limit));
-  while (s.step()) due.push_back({{s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4)}, s.int64(5)});
-  return due;
-}
-
-void SqliteStore::markDelivered(const std::string& endpoint, int64_t seq, int64_t now) {
-  db_.prepare(
-         "UPDATE webhook_deliveries SET delivered_at = ?3, attempts = attempts + 1, last_error = NULL "
-         "WHERE endpoint = ?1 AND seq = ?2")
-      .bind(1, endpoint).bind(2, seq).bind(3, now).execute();
+void SqliteStore::deleteDelivery(const std::string& endpoint, int64_t seq) {
+  db_.prepare("DELETE FROM webhook_deliveries WHERE endpoint = ?1 AND seq = ?2").bind(1, endpoint).bind(2, seq).execute();
 }
 
 void SqliteStore::markFailed(const std::string& endpoint, int64_t seq, int64_t nextAttemptAt, const std::string& error) {
@@ -468,15 +513,16 @@ void SqliteStore::markFailed(const std::string& endpoint, int64_t seq, int64_t n
 }
 
 void SqliteStore::retryPendingNow() {
-  db_.prepare("UPDATE webhook_deliveries SET next_attempt_at = 0 WHERE delivered_at IS NULL").execute();
+  db_.prepare("UPDATE webhook_deliveries SET next_attempt_at = 0 WHERE next_attempt_at > 0").execute();
 }
 
-std::pair<int64_t, int64_t> SqliteStore::outboxBacklog() {
-  auto& s = db_.prepare(
-      "SELECT COUNT(*), COALESCE(MIN(o.created_at), 0) FROM webhook_deliveries d JOIN outbox o ON o.seq = d.seq "
-      "WHERE d.delivered_at IS NULL");
-  s.step();
-  return {s.int64(0), s.int64(1)};
+int64_t SqliteStore::retireDeliveries(const std::vector<std::string>& keep, int limit) {
+  std::string list = "[";
+  for (std::size_t i = 0; i < keep.size(); ++i) list += (i ? "," : "") + nlohmann::json(keep[i]).dump();
+  return db_.prepare(
+             "DELETE FROM webhook_deliveries WHERE rowid IN (SELECT rowid FROM webhook_deliveries "
+             "WHERE endpoint NOT IN (SELECT value FROM json_each(?1)) LIMIT ?2)")
+      .bind(1, list + "]").bind(2, static_cast<int64_t>(limit)).execute();
 }
 
 int64_t SqliteStore::activeHoldCount() {
@@ -517,6 +563,51 @@ std::vector<ApiKeyRecord> SqliteStore::listApiKeys() {
 bool SqliteStore::revokeApiKey(const std::string& id, int64_t now) {
   return db_.prepare("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
              .bind(1, id).bind(2, now).execute() == 1;
+}
+
+SqliteDeliveryReader::SqliteDeliveryReader(const std::string& path) : db_(path, false) {}
+
+std::vector<std::string> SqliteDeliveryReader::partitionsAfter(const std::string& endpoint, const std::string& after,
+                                                               int limit) {
+  // An index skip-scan: one seek per partition with pending deliveries, however many rows each has waiting.
+  std::vector<std::string> keys;
+  auto& s = db_.prepare(
+      "WITH RECURSIVE keys(k, n) AS ("
+      " SELECT (SELECT partition_key FROM webhook_deliveries WHERE endpoint = ?1 AND partition_key > ?2"
+      "         ORDER BY partition_key LIMIT 1), 1"
+      " UNION ALL"
+      " SELECT (SELECT partition_key FROM webhook_deliveries WHERE endpoint = ?1 AND partition_key > keys.k"
+      "         ORDER BY partition_key LIMIT 1), n + 1 FROM keys WHERE keys.k IS NOT NULL AND n < ?3)"
+      " SELECT k FROM keys WHERE k IS NOT NULL");
+  s.bind(1, endpoint).bind(2, after).bind(3, static_cast<int64_t>(limit));
+  while (s.step()) keys.push_back(s.text(0));
+  db_.resetAll();
+  return keys;
+}
+
+std::vector<PendingDelivery> SqliteDeliveryReader::run(const std::string& endpoint, const std::string& partition,
+                                                       int64_t now, int limit) {
+  std::vector<PendingDelivery> run;
+  auto& s = db_.prepare(
+      "SELECT o.seq, o.type, o.partition_key, o.payload, o.created_at, o.partition_seq, d.attempts, d.next_attempt_at "
+      "FROM webhook_deliveries d JOIN outbox o ON o.seq = d.seq "
+      "WHERE d.endpoint = ?1 AND d.partition_key = ?2 ORDER BY d.seq LIMIT ?3");
+  s.bind(1, endpoint).bind(2, partition).bind(3, static_cast<int64_t>(limit));
+  while (s.step()) {
+    if (run.empty() && s.int64(7) > now) break;  // the head waits out its backoff, and everything behind it waits
+    run.push_back({{s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.int64(5)}, s.int64(6), 0});
+  }
+  db_.resetAll();
+  return run;
+}
+
+std::pair<int64_t, int64_t> SqliteDeliveryReader::backlog() {
+  auto& s = db_.prepare(
+      "SELECT COUNT(*), COALESCE(MIN(o.created_at), 0) FROM webhook_deliveries d JOIN outbox o ON o.seq = d.seq");
+  s.step();
+  std::pair<int64_t, int64_t> result{s.int64(0), s.int64(1)};
+  db_.resetAll();
+  return result;
 }
 
 }  // namespace cartcore::server

@@ -72,14 +72,13 @@ class SqliteStore {
   /** Appends an event and one pending delivery per webhook endpoint, inside the caller's transaction. */
   int64_t appendEvent(const NewEvent& event, int64_t now, const std::vector<std::string>& endpoints);
   std::vector<OutboxEvent> listEvents(int64_t afterSeq, int limit);
-  /** For one endpoint, the oldest undelivered event of each partition that is due; later ones wait their turn. */
-  std::vector<PendingDelivery> dueDeliveries(const std::string& endpoint, int64_t now, int limit);
-  void markDelivered(const std::string& endpoint, int64_t seq, int64_t now);
+  /** A delivered row is deleted: the table holds only what is still to deliver. */
+  void deleteDelivery(const std::string& endpoint, int64_t seq);
   void markFailed(const std::string& endpoint, int64_t seq, int64_t nextAttemptAt, const std::string& error);
   /** Makes every pending delivery due now (at start: a restart is often what fixed the receiver). */
   void retryPendingNow();
-  /** Undelivered (event, endpoint) pairs and the creation time of the oldest one (0 if none). */
-  std::pair<int64_t, int64_t> outboxBacklog();
+  /** Deletes up to `limit` pending deliveries to endpoints not in `keep`; returns how many. */
+  int64_t retireDeliveries(const std::vector<std::string>& keep, int limit);
   int64_t activeHoldCount();
 
   void insertApiKey(const ApiKeyRecord& key);
@@ -89,6 +88,24 @@ class SqliteStore {
 
  private:
   void migrate();
+  Database db_;
+};
+
+/**
+ * The webhook dispatcher's read-only view of pending deliveries, on its own connection: WAL readers never block
+ * the writer, so reading what to deliver takes no write lock.
+ */
+class SqliteDeliveryReader {
+ public:
+  explicit SqliteDeliveryReader(const std::string& path);
+  /** Up to `limit` partitions of `endpoint` with pending deliveries, in key order after `after`. */
+  std::vector<std::string> partitionsAfter(const std::string& endpoint, const std::string& after, int limit);
+  /** The first `limit` pending deliveries of one partition, in order; empty while its head waits out a backoff. */
+  std::vector<PendingDelivery> run(const std::string& endpoint, const std::string& partition, int64_t now, int limit);
+  /** Pending (event, endpoint) pairs and the creation time of the oldest event among them (0 if none). */
+  std::pair<int64_t, int64_t> backlog();
+
+ private:
   Database db_;
 };
 

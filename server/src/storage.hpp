@@ -69,12 +69,14 @@ struct OutboxEvent {
   std::string partitionKey;  // the variant id for stock events: delivery order is kept per key
   std::string payload;
   int64_t createdAt = 0;
+  int64_t partitionSeq = 0;  // 1, 2, 3, ... within the partition, in commit order
 };
 
 /** One event waiting for one endpoint, with the number of failed attempts so far. */
 struct PendingDelivery {
   OutboxEvent event;
   int64_t attempts = 0;
+  int64_t lease = 0;  // the claim's fencing token, handed back with the result (0 where one process owns all)
 };
 
 /** How one delivery attempt ended. A failure is retried `retryAfterMillis` later. */
@@ -83,6 +85,7 @@ struct DeliveryResult {
   bool delivered = false;
   int64_t retryAfterMillis = 0;
   std::string error;
+  int64_t lease = 0;  // from the PendingDelivery: a result under a lease that was lost since is ignored
 };
 
 /**
@@ -271,11 +274,16 @@ class Storage {
 
   // ---- Events and their delivery ----
   virtual std::vector<OutboxEvent> listEvents(int64_t afterSeq, int limit) = 0;
-  /** Deliveries this process may attempt now for one endpoint, in order per partition. */
-  virtual std::vector<PendingDelivery> claimDeliveries(const std::string& endpoint, int limit) = 0;
+  /** Deliveries this process may attempt now for one endpoint: for up to `maxPartitions` partitions whose head is
+   *  due, the first `perPartition` pending events, in order, grouped by partition. Reads only pending deliveries
+   *  (through an index), takes no lock that writers wait on, and rotates through partitions between calls. */
+  virtual std::vector<PendingDelivery> claimDeliveries(const std::string& endpoint, int maxPartitions,
+                                                       int perPartition) = 0;
+  /** Records a batch of attempts: a delivered row is deleted, a failed one gets its retry time. */
   virtual void recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) = 0;
-  /** Makes every pending delivery due now (at start: a restart is often what fixed the receiver). */
-  virtual void retryPendingDeliveries() = 0;
+  /** At start: makes every pending delivery due now (a restart is often what fixed the receiver) and retires the
+   *  deliveries to endpoints this server no longer has. Returns how many were retired. */
+  virtual int64_t resumeDeliveries() = 0;
 
   // ---- API keys (managed from the CLI: cartcore-server keys …) ----
   virtual void insertApiKey(const ApiKeyRecord& key) = 0;

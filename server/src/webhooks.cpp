@@ -1,86 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "webhooks.hpp"
 
-#include <sys/socket.h>
-#include <sys/time.h>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
-#include "server_clock.hpp"
 #include "util.hpp"
 
 namespace cartcore::server {
 
 namespace {
 
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-using tcp = boost::asio::ip::tcp;
-
-struct ParsedUrl {
-  std::string host;
-  std::string port = "80";
-  std::string path = "/";
-};
-
-bool parseHttpUrl(const std::string& url, ParsedUrl& out) {
-  constexpr std::string_view scheme = "http://";
-  if (url.compare(0, scheme.size(), scheme) != 0) return false;
-  std::string rest = url.substr(scheme.size());
-  std::size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  out.path = slash == std::string::npos ? "/" : rest.substr(slash);
-  std::size_t colon = authority.rfind(':');
-  if (colon != std::string::npos) {
-    out.host = authority.substr(0, colon);
-    out.port = authority.substr(colon + 1);
-  } else {
-    out.host = authority;
-  }
-  return !out.host.empty();
-}
-
-/** One blocking POST with socket timeouts; any non-2xx or transport error is a failure to retry. */
-std::string postJson(const std::string& url, const std::string& body, const std::string& authorization) {
-  ParsedUrl target;
-  if (!parseHttpUrl(url, target)) return "unsupported URL (only http:// is supported): " + url;
-  try {
-    boost::asio::io_context io;
-    tcp::resolver resolver(io);
-    tcp::socket socket(io);
-    boost::asio::connect(socket, resolver.resolve(target.host, target.port));
-    timeval timeout{5, 0};  // a stuck receiver must not stall every other partition forever
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    http::request<http::string_body> request{http::verb::post, target.path, 11};
-    request.set(http::field::host, target.host);
-    request.set(http::field::content_type, "application/json");
-    request.set(http::field::user_agent, "cartcore-server");
-    if (!authorization.empty()) request.set(http::field::authorization, authorization);
-    request.body() = body;
-    request.prepare_payload();
-    http::write(socket, request);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    http::read(socket, buffer, response);
-    beast::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    unsigned status = response.result_int();
-    if (status >= 200 && status < 300) return {};
-    return "HTTP " + std::to_string(status);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-}
+constexpr int kPartitionsPerRound = 256;
+constexpr int kEventsPerPartition = 64;
 
 std::string cartcoreEnvelope(const OutboxEvent& event) {
   nlohmann::json envelope = {{"id", event.seq},
                              {"type", event.type},
                              {"partitionKey", event.partitionKey},
+                             {"partitionSeq", event.partitionSeq},
                              {"occurredAt", isoTime(event.createdAt)}};
   envelope["data"] = nlohmann::json::parse(event.payload, nullptr, false);
   return envelope.dump();
@@ -89,24 +25,34 @@ std::string cartcoreEnvelope(const OutboxEvent& event) {
 }  // namespace
 
 WebhookDispatcher::WebhookDispatcher(std::vector<WebhookEndpoint> endpoints, Storage& storage, Metrics& metrics,
-                                     int64_t retryBaseMillis, int64_t retryMaxMillis)
+                                     int64_t retryBaseMillis, int64_t retryMaxMillis, std::size_t senders)
     : endpoints_(std::move(endpoints)),
       storage_(storage),
       metrics_(metrics),
       retryBaseMillis_(retryBaseMillis),
-      retryMaxMillis_(retryMaxMillis) {}
+      retryMaxMillis_(retryMaxMillis) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, senders); ++i) posters_.push_back(std::make_unique<HttpPoster>());
+}
 
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
 
 void WebhookDispatcher::start() {
   if (endpoints_.empty() || thread_.joinable()) return;
+  for (std::size_t i = 1; i < posters_.size(); ++i) senders_.emplace_back([this, i] { senderLoop(i); });
   thread_ = std::thread([this] { run(); });
 }
 
 void WebhookDispatcher::stop() {
   stopping_ = true;
   notify();
+  {
+    std::lock_guard lock(roundMutex_);
+  }
+  roundReady_.notify_all();
   if (thread_.joinable()) thread_.join();
+  for (auto& sender : senders_)
+    if (sender.joinable()) sender.join();
+  senders_.clear();
 }
 
 void WebhookDispatcher::notify() {
@@ -119,15 +65,15 @@ void WebhookDispatcher::notify() {
 
 void WebhookDispatcher::run() {
   while (!stopping_) {
-    bool progressed = false;
+    std::size_t attempted = 0;
     for (const auto& endpoint : endpoints_) {
       try {
-        progressed |= deliverDue(endpoint);
+        attempted += deliverRound(endpoint);
       } catch (const std::exception&) {
-        // A database error here is retried on the next round; the outbox row is still pending.
+        // A database error here is retried on the next round; the outbox rows are still pending.
       }
     }
-    if (progressed) continue;
+    if (attempted > 0) continue;
     std::unique_lock lock(mutex_);
     // Wake on new events, or poll so retries whose backoff has passed are picked up.
     wake_.wait_for(lock, std::chrono::milliseconds(50), [this] { return pending_ || stopping_.load(); });
@@ -135,48 +81,120 @@ void WebhookDispatcher::run() {
   }
 }
 
-bool WebhookDispatcher::deliverDue(const WebhookEndpoint& endpoint) {
+std::size_t WebhookDispatcher::deliverRound(const WebhookEndpoint& endpoint) {
   const std::string key = endpoint.key();
-  std::vector<PendingDelivery> due = storage_.claimDeliveries(key, 64);
-  bool progressed = false;
-  for (const auto& delivery : due) {
-    if (stopping_) break;
-    const OutboxEvent& event = delivery.event;
-    std::string error;
-    if (endpoint.format == WebhookFormat::Cartcore) {
-      error = postJson(endpoint.url, cartcoreEnvelope(event), endpoint.authorization);
-    } else if (event.type == "stock.changed") {
-      // WooCommerce REST batch update: one product, or one variation under its parent product.
-      auto data = nlohmann::json::parse(event.payload, nullptr, false);
-      if (!data.is_discarded() && data.value("wooProductId", nlohmann::json()).is_number_integer()) {
-        int64_t productId = data["wooProductId"].get<int64_t>();
-        nlohmann::json update = {{"stock_quantity", data.value("onHand", int64_t{0})}};
-        std::string url = endpoint.url;
-        if (!url.empty() && url.back() == '/') url.pop_back();
-        if (data.value("wooVariationId", nlohmann::json()).is_number_integer()) {
-          update["id"] = data["wooVariationId"].get<int64_t>();
-          url += "/products/" + std::to_string(productId) + "/variations/batch";
-        } else {
-          update["id"] = productId;
-          url += "/products/batch";
-        }
-        nlohmann::json body = {{"update", nlohmann::json::array({update})}};
-        error = postJson(url, body.dump(), endpoint.authorization);
-      }
-      // Variants with no WooCommerce id have nothing to sync: acknowledged without a request.
-    }
-    if (error.empty()) {
-      storage_.recordDeliveries(key, {DeliveryResult{event.seq, true, 0, {}}});
-      metrics_.webhookDeliveries.fetch_add(1);
-      progressed = true;
-    } else {
-      int64_t shift = std::min<int64_t>(delivery.attempts, 20);
-      int64_t backoff = std::min(retryMaxMillis_, retryBaseMillis_ << shift);
-      storage_.recordDeliveries(key, {DeliveryResult{event.seq, false, backoff, error.substr(0, 500)}});
-      metrics_.webhookFailures.fetch_add(1);
-    }
+  std::vector<PendingDelivery> due = storage_.claimDeliveries(key, kPartitionsPerRound, kEventsPerPartition);
+  if (due.empty()) return 0;
+  {
+    std::lock_guard lock(roundMutex_);
+    round_.endpoint = &endpoint;
+    round_.due = std::move(due);
+    round_.runs.clear();
+    for (std::size_t i = 0; i < round_.due.size(); ++i)
+      if (i == 0 || round_.due[i].event.partitionKey != round_.due[i - 1].event.partitionKey)
+        round_.runs.emplace_back(i, i + 1);
+      else
+        round_.runs.back().second = i + 1;
+    round_.results.assign(round_.runs.size(), {});
+    round_.nextRun = 0;
+    round_.finishedRuns = 0;
+    ++round_.generation;
   }
-  return progressed;
+  roundReady_.notify_all();
+  workOnRound(*posters_[0]);
+  std::vector<DeliveryResult> results;
+  std::size_t attempted = 0;
+  {
+    std::unique_lock lock(roundMutex_);
+    roundDone_.wait(lock, [this] { return round_.finishedRuns == round_.runs.size(); });
+    for (auto& run : round_.results) {
+      attempted += run.size();
+      for (auto& result : run) results.push_back(std::move(result));
+    }
+    round_.endpoint = nullptr;
+  }
+  storage_.recordDeliveries(key, results);
+  return attempted;
+}
+
+void WebhookDispatcher::workOnRound(HttpPoster& poster) {
+  for (;;) {
+    std::size_t index = 0;
+    const PendingDelivery* first = nullptr;
+    const PendingDelivery* last = nullptr;
+    const WebhookEndpoint* endpoint = nullptr;
+    {
+      std::lock_guard lock(roundMutex_);
+      if (!round_.endpoint || round_.nextRun >= round_.runs.size()) return;
+      index = round_.nextRun++;
+      first = round_.due.data() + round_.runs[index].first;
+      last = round_.due.data() + round_.runs[index].second;
+      endpoint = round_.endpoint;
+    }
+    std::vector<DeliveryResult> results = deliverRun(poster, *endpoint, first, last);
+    {
+      std::lock_guard lock(roundMutex_);
+      round_.results[index] = std::move(results);
+      ++round_.finishedRuns;
+    }
+    roundDone_.notify_one();
+  }
+}
+
+void WebhookDispatcher::senderLoop(std::size_t index) {
+  uint64_t seen = 0;
+  while (!stopping_) {
+    {
+      std::unique_lock lock(roundMutex_);
+      roundReady_.wait(lock, [&] { return stopping_.load() || round_.generation != seen; });
+      if (stopping_) return;
+      seen = round_.generation;
+    }
+    workOnRound(*posters_[index]);
+  }
+}
+
+std::vector<DeliveryResult> WebhookDispatcher::deliverRun(HttpPoster& poster, const WebhookEndpoint& endpoint,
+                                                          const PendingDelivery* first, const PendingDelivery* last) {
+  std::vector<DeliveryResult> results;
+  for (const PendingDelivery* delivery = first; delivery != last && !stopping_; ++delivery) {
+    std::string error = deliverOne(poster, endpoint, delivery->event);
+    if (error.empty()) {
+      results.push_back({delivery->event.seq, true, 0, {}, delivery->lease});
+      metrics_.webhookDeliveries.fetch_add(1);
+      continue;
+    }
+    int64_t shift = std::min<int64_t>(delivery->attempts, 20);
+    int64_t backoff = std::min(retryMaxMillis_, retryBaseMillis_ << shift);
+    results.push_back({delivery->event.seq, false, backoff, error.substr(0, 500), delivery->lease});
+    metrics_.webhookFailures.fetch_add(1);
+    break;  // later events of this partition wait behind the failed one
+  }
+  return results;
+}
+
+std::string WebhookDispatcher::deliverOne(HttpPoster& poster, const WebhookEndpoint& endpoint,
+                                          const OutboxEvent& event) {
+  if (endpoint.format == WebhookFormat::Cartcore)
+    return poster.post(endpoint.url, cartcoreEnvelope(event), endpoint.authorization);
+  if (event.type != "stock.changed") return {};  // WooCommerce gets stock levels only
+  // WooCommerce REST batch update: one product, or one variation under its parent product.
+  auto data = nlohmann::json::parse(event.payload, nullptr, false);
+  if (data.is_discarded() || !data.value("wooProductId", nlohmann::json()).is_number_integer())
+    return {};  // a variant with no WooCommerce id has nothing to sync: acknowledged without a request
+  int64_t productId = data["wooProductId"].get<int64_t>();
+  nlohmann::json update = {{"stock_quantity", data.value("onHand", int64_t{0})}};
+  std::string url = endpoint.url;
+  if (!url.empty() && url.back() == '/') url.pop_back();
+  if (data.value("wooVariationId", nlohmann::json()).is_number_integer()) {
+    update["id"] = data["wooVariationId"].get<int64_t>();
+    url += "/products/" + std::to_string(productId) + "/variations/batch";
+  } else {
+    update["id"] = productId;
+    url += "/products/batch";
+  }
+  nlohmann::json body = {{"update", nlohmann::json::array({update})}};
+  return poster.post(url, body.dump(), endpoint.authorization);
 }
 
 }  // namespace cartcore::server

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Starts the real cartcore-server binary on a fresh SQLite file and talks to it over loopback.
+// Starts the real cartcore-server binary on a fresh database and talks to it over loopback. The backend is SQLite
+// (a file in a temporary directory) unless CARTCORE_TEST_BACKEND=postgresql, when each test gets a fresh database
+// on a throwaway cluster (support/postgres.mjs; support/with-postgres.mjs shares one cluster across a run).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, sign as signBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -8,16 +10,22 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { testCluster } from './support/postgres.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SERVER_BIN =
   process.env.CARTCORE_SERVER_BIN ?? resolve(here, '../../build/native/server/cartcore-server');
 export const ADMIN_TOKEN = 'test-admin-token';
+export const BACKEND = process.env.CARTCORE_TEST_BACKEND === 'postgresql' ? 'postgresql' : 'sqlite';
 
-/** A temporary directory for one test's database; removed by the returned cleanup. */
+/**
+ * A temporary directory and a fresh database for one test, removed by the returned cleanup. `db` is a SQLite file
+ * path, or a postgresql:// URL on the PostgreSQL backend; startServer takes either.
+ */
 export function tempDir() {
   const dir = mkdtempSync(join(tmpdir(), 'cartcore-server-test-'));
-  return { dir, db: join(dir, 'store.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const db = BACKEND === 'postgresql' ? testCluster().createDatabase() : join(dir, 'store.db');
+  return { dir, db, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Turns off the per-client and per-IP hold limits: every test client shares 127.0.0.1. */
@@ -32,7 +40,9 @@ export const NO_FAIR_ACCESS_LIMITS = [
  * unless `fairAccess` (tests of other things run many clients from one address); `args` come last and win.
  */
 export async function startServer({ db, args = [], fileLimit, fairAccess = false } = {}) {
-  const argv = ['--db', db, '--port', '0', '--admin-token', ADMIN_TOKEN, ...(fairAccess ? [] : NO_FAIR_ACCESS_LIMITS), ...args];
+  const database = db.startsWith('postgresql://') ? ['--database', db] : ['--db', db];
+  const argv = [...database, '--port', '0', '--admin-token', ADMIN_TOKEN, ...(fairAccess ? [] : NO_FAIR_ACCESS_LIMITS),
+    ...args];
   const proc = fileLimit
     ? spawn('sh', ['-c', `ulimit -n ${Number(fileLimit)} && exec "$0" "$@"`, SERVER_BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(SERVER_BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: MIT
+// The PostgreSQL schema, as numbered migrations, and the server-side functions that decide stock.
+//
+// Every operation that touches a hot row is one function call: the row lock is taken and released inside one
+// round trip, never held while the client thinks. Rules the functions keep:
+// - Locks are taken in one order: idempotency key, hold rows, then stock rows by variant in byte order (COLLATE
+//   "C", the order C++ sorts in), then a variant's tier rows. No cycle, so no deadlock.
+// - A variant's tier rows (stock_tiers) change only while its stock row is locked, and the stock row carries their
+//   totals (held_tiers, reserve_block = sum of max(reserved, held)), so the common hold - no tier involved - is a
+//   single conditional UPDATE whose WHERE decides: on_hand - held_general - reserve_block >= quantity.
+// - Times are the database clock (cartcore_now_ms) plus the caller's test-clock offset, so instances with skewed
+//   clocks agree on expiry.
+// - Writes commit with synchronous_commit = off; the server makes a change durable before acknowledging it by a
+//   flush barrier (PgStorage::makeDurable). Locks are therefore never held across a disk flush.
+#include "pg_schema.hpp"
+
+#include <stdexcept>
+
+namespace cartcore::server {
+
+namespace {
+
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE config_versions (
+  version       bigserial PRIMARY KEY,
+  config_json   text NOT NULL,
+  config_digest text NOT NULL,
+  created_at    bigint NOT NULL
+);
+CREATE TABLE stock (
+  variant          text PRIMARY KEY,
+  on_hand          bigint NOT NULL CHECK (on_hand >= 0),
+  held_general     bigint NOT NULL DEFAULT 0 CHECK (held_general >= 0),
+  held_tiers       bigint NOT NULL DEFAULT 0 CHECK (held_tiers >= 0),
+  reserve_block    bigint NOT NULL DEFAULT 0 CHECK (reserve_block >= 0),
+  low_stock_level  bigint CHECK (low_stock_level IS NULL OR low_stock_level >= 0),
+  woo_product_id   bigint,
+  woo_variation_id bigint,
+  version          bigint NOT NULL DEFAULT 1,
+  updated_at       bigint NOT NULL
+);
+CREATE TABLE stock_tiers (
+  variant  text NOT NULL REFERENCES stock (variant),
+  segment  text NOT NULL,
+  reserved bigint NOT NULL CHECK (reserved >= 0),
+  held     bigint NOT NULL DEFAULT 0 CHECK (held >= 0),
+  PRIMARY KEY (variant, segment)
+);
+CREATE TABLE holds (
+  id           text PRIMARY KEY,
+  status       text NOT NULL CHECK (status IN ('active', 'released', 'expired', 'committed')),
+  cart_json    text NOT NULL,
+  quote_json   text NOT NULL,
+  quote_digest text NOT NULL,
+  created_at   bigint NOT NULL,
+  expires_at   bigint NOT NULL,
+  updated_at   bigint NOT NULL,
+  order_id     text
+);
+CREATE INDEX holds_due ON holds (expires_at) WHERE status = 'active';
+CREATE INDEX holds_dead ON holds (updated_at) WHERE status IN ('released', 'expired');
+CREATE TABLE hold_lines (
+  hold_id  text NOT NULL REFERENCES holds (id) ON DELETE CASCADE,
+  variant  text NOT NULL,
+  pool     text NOT NULL,
+  quantity bigint NOT NULL CHECK (quantity > 0),
+  PRIMARY KEY (hold_id, variant, pool)
+);
+CREATE TABLE orders (
+  id              text PRIMARY KEY,
+  position        bigserial UNIQUE,
+  hold_id         text NOT NULL UNIQUE REFERENCES holds (id),
+  idempotency_key text,
+  currency        text NOT NULL,
+  total_minor     bigint NOT NULL,
+  quote_digest    text NOT NULL,
+  quote_json      text NOT NULL,
+  order_json      text NOT NULL,
+  created_at      bigint NOT NULL
+);
+CREATE TABLE order_lines (
+  order_id    text NOT NULL REFERENCES orders (id),
+  line_id     text NOT NULL,
+  variant     text NOT NULL,
+  sku         text NOT NULL,
+  quantity    bigint NOT NULL CHECK (quantity > 0),
+  total_minor bigint NOT NULL,
+  PRIMARY KEY (order_id, line_id)
+);
+CREATE TABLE idempotency_keys (
+  key           text PRIMARY KEY,
+  request_hash  text NOT NULL,
+  status        integer NOT NULL,
+  response_body text NOT NULL,
+  created_at    bigint NOT NULL
+);
+CREATE INDEX idempotency_by_age ON idempotency_keys (created_at);
+CREATE TABLE outbox (
+  seq           bigserial PRIMARY KEY,
+  type          text NOT NULL,
+  partition_key text NOT NULL,
+  partition_seq bigint NOT NULL,
+  payload       text NOT NULL,
+  created_at    bigint NOT NULL
+);
+CREATE TABLE outbox_partitions (
+  partition_key text PRIMARY KEY,
+  last_seq      bigint NOT NULL
+);
+-- Only undelivered (event, endpoint) pairs: a delivered row is deleted, so the dispatcher's index stays small.
+CREATE TABLE pending_deliveries (
+  endpoint        text NOT NULL,
+  seq             bigint NOT NULL,
+  partition_key   text NOT NULL,
+  partition_seq   bigint NOT NULL,
+  bucket          integer NOT NULL,
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at bigint NOT NULL DEFAULT 0,
+  last_error      text,
+  created_at      bigint NOT NULL,
+  PRIMARY KEY (endpoint, seq)
+);
+CREATE INDEX pending_by_partition ON pending_deliveries (endpoint, partition_key, partition_seq);
+-- Which instance may deliver a bucket of partitions: the holder of the advisory lock, whose fence is the latest.
+CREATE TABLE delivery_leases (
+  endpoint text NOT NULL,
+  bucket   integer NOT NULL,
+  fence    bigint NOT NULL,
+  owner    text NOT NULL,
+  PRIMARY KEY (endpoint, bucket)
+);
+
+CREATE FUNCTION cartcore_now_ms(p_offset bigint) RETURNS bigint LANGUAGE sql VOLATILE AS $$
+  SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint + p_offset
+$$;
+
+-- The flush barrier: a tiny transaction that writes WAL and commits synchronously, so it returns only once the
+-- WAL up to its commit - and so every commit this session made before it - is on disk (and on synchronous
+-- standbys). Concurrent barriers share one flush (group commit), which is why checkouts scale past 1/fsync.
+CREATE FUNCTION cartcore_flush() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('synchronous_commit', 'on', true);
+  PERFORM pg_logical_emit_message(true, 'cartcore', 'flush');
+END $$;
+
+-- 64 delivery buckets per endpoint; a partition (SKU) always falls in the same one.
+CREATE FUNCTION cartcore_bucket(p_key text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+  SELECT hashtext(p_key) & 63
+$$;
+
+-- One event with the next number of its partition (taken under the partition row's lock, so numbers follow commit
+-- order within a partition), and one pending delivery per endpoint.
+CREATE FUNCTION cartcore_append_event(p_type text, p_key text, p_payload text, p_now bigint, p_endpoints text[])
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  v_partition_seq bigint;
+  v_seq bigint;
+BEGIN
+  INSERT INTO outbox_partitions AS p (partition_key, last_seq) VALUES (p_key, 1)
+    ON CONFLICT (partition_key) DO UPDATE SET last_seq = p.last_seq + 1
+    RETURNING p.last_seq INTO v_partition_seq;
+  INSERT INTO outbox (type, partition_key, partition_seq, payload, created_at)
+    VALUES (p_type, p_key, v_partition_seq, p_payload, p_now) RETURNING seq INTO v_seq;
+  INSERT INTO pending_deliveries (endpoint, seq, partition_key, partition_seq, bucket, created_at)
+    SELECT e, v_seq, p_key, v_partition_seq, cartcore_bucket(p_key), p_now FROM unnest(p_endpoints) AS e;
+  RETURN v_seq;
+END $$;
+
+-- The events a change of on_hand implies (the same rules as stockChangeEvents in outbox.cpp, which the SQLite
+-- backend uses): stock.changed whenever on_hand moved, then stock.out / stock.back_in_stock / stock.low at crossings.
+CREATE FUNCTION cartcore_stock_events(p_variant text, p_sku text, p_product text, p_config_low bigint,
+                                      p_on_hand bigint, p_previous bigint, p_low_override bigint,
+                                      p_woo_product bigint, p_woo_variation bigint, p_reason text, p_now bigint,
+                                      p_endpoints text[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_low bigint := COALESCE(p_low_override, p_config_low);
+  v_payload text;
+BEGIN
+  IF p_on_hand = p_previous THEN RETURN; END IF;
+  v_payload := jsonb_build_object('variant', p_variant, 'sku', p_sku, 'productId', p_product, 'onHand', p_on_hand,
+                                  'previousOnHand', p_previous, 'reason', p_reason, 'lowStockLevel', v_low,
+                                  'wooProductId', p_woo_product, 'wooVariationId', p_woo_variation)::text;
+  PERFORM cartcore_append_event('stock.changed', p_variant, v_payload, p_now, p_endpoints);
+  IF p_on_hand = 0 AND p_previous > 0 THEN
+    PERFORM cartcore_append_event('stock.out', p_variant, v_payload, p_now, p_endpoints);
+  ELSIF p_on_hand > 0 AND p_previous = 0 THEN
+    PERFORM cartcore_append_event('stock.back_in_stock', p_variant, v_payload, p_now, p_endpoints);
+  END IF;
+  IF v_low IS NOT NULL AND p_on_hand > 0 AND p_on_hand < v_low AND NOT (p_previous > 0 AND p_previous < v_low) THEN
+    PERFORM cartcore_append_event('stock.low', p_variant, v_payload, p_now, p_endpoints);
+  END IF;
+END $$;
+
+-- Recomputes a variant's tier totals on its stock row; the caller holds the stock row's lock.
+CREATE FUNCTION cartcore_refresh_tier_totals(p_variant text) RETURNS void LANGUAGE sql AS $$
+  UPDATE stock SET held_tiers = COALESCE(t.held, 0)::bigint, reserve_block = COALESCE(t.block, 0)::bigint,
+                   version = version + 1
+  FROM (SELECT sum(held) AS held, sum(GREATEST(reserved, held)) AS block FROM stock_tiers WHERE variant = p_variant) t
+  WHERE stock.variant = p_variant
+$$;
+
+-- The current levels of some variants as JSON, for the caller's stock cache (applied only if newer, by version).
+CREATE FUNCTION cartcore_levels(p_variants text[]) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT COALESCE(jsonb_agg(jsonb_build_object(
+           'variant', s.variant, 'onHand', s.on_hand, 'heldGeneral', s.held_general, 'version', s.version,
+           'low', s.low_stock_level, 'wooProduct', s.woo_product_id, 'wooVariation', s.woo_variation_id,
+           'tiers', COALESCE((SELECT jsonb_agg(jsonb_build_array(t.segment, t.reserved, t.held))
+                              FROM stock_tiers t WHERE t.variant = s.variant), '[]'::jsonb))), '[]'::jsonb)::text
+  FROM stock s WHERE s.variant = ANY (p_variants)
+$$;
+
+-- A hold of every line or none. Without a tier the customer may draw on, a line is one conditional UPDATE; with
+-- one, the stock row is locked and the line is planned under the lock exactly as the SQLite mirror plans it (the
+-- customer's reserves first, in segment order, then the general pool). Any short line raises CC001 with every
+-- shortage in DETAIL, which rolls the whole hold back.
+CREATE FUNCTION cartcore_place_hold(p_id text, p_cart text, p_quote text, p_digest text, p_ttl bigint,
+                                    p_variants text[], p_quantities bigint[], p_segments text[], p_offset bigint)
+RETURNS TABLE (r_lines text, r_created_at bigint, r_expires_at bigint, r_levels text) LANGUAGE plpgsql AS $$
+DECLARE
+  v_now bigint := cartcore_now_ms(p_offset);
+  v_shortages jsonb := '[]'::jsonb;
+  v_variant text;
+  v_quantity bigint;
+  v_remaining bigint;
+  v_take bigint;
+  v_available bigint;
+  v_row stock%ROWTYPE;
+  v_tier record;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  INSERT INTO holds (id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at)
+    VALUES (p_id, 'active', p_cart, p_quote, p_digest, v_now, v_now + p_ttl, v_now);
+  FOR i IN 1 .. COALESCE(array_length(p_variants, 1), 0) LOOP
+    v_variant := p_variants[i];
+    v_quantity := p_quantities[i];
+    IF cardinality(p_segments) = 0 OR NOT EXISTS (
+         SELECT 1 FROM stock_tiers t WHERE t.variant = v_variant AND t.segment = ANY (p_segments) AND t.reserved > t.held)
+    THEN
+      UPDATE stock s SET held_general = s.held_general + v_quantity, version = s.version + 1, updated_at = v_now
+        WHERE s.variant = v_variant AND s.on_hand - s.held_general - s.reserve_block >= v_quantity;
+      IF FOUND THEN
+        INSERT INTO hold_lines (hold_id, variant, pool, quantity) VALUES (p_id, v_variant, '', v_quantity);
+        PERFORM pg_notify('cartcore_stock', v_variant);
+      ELSE
+        SELECT GREATEST(0, s.on_hand - s.held_general - s.reserve_block) INTO v_available
+          FROM stock s WHERE s.variant = v_variant;
+        v_shortages := v_shortages || jsonb_build_object('variant', v_variant, 'requested', v_quantity,
+                                                         'available', COALESCE(v_available, 0));
+      END IF;
+      CONTINUE;
+    END IF;
+    SELECT * INTO v_row FROM stock s WHERE s.variant = v_variant FOR UPDATE;
+    v_available := GREATEST(0, v_row.on_hand - v_row.held_general - v_row.reserve_block)
+      + COALESCE((SELECT sum(GREATEST(0, t.reserved - t.held)) FROM stock_tiers t
+                  WHERE t.variant = v_variant AND t.segment = ANY (p_segments)), 0)::bigint;
+    v_available := LEAST(v_available, GREATEST(0, v_row.on_hand - v_row.held_general - v_row.held_tiers));
+    IF v_quantity > v_available THEN
+      v_shortages := v_shortages || jsonb_build_object('variant', v_variant, 'requested', v_quantity,
+                                                       'available', v_available);
+      CONTINUE;
+    END IF;
+    v_remaining := v_quantity;
+    FOR v_tier IN SELECT t.segment, t.reserved, t.held FROM stock_tiers t
+                  WHERE t.variant = v_variant AND t.segment = ANY (p_segments) ORDER BY t.segment COLLATE "C" LOOP
+      v_take := LEAST(v_remaining, GREATEST(0, v_tier.reserved - v_tier.held));
+      IF v_take > 0 THEN
+        UPDATE stock_tiers t SET held = t.held + v_take WHERE t.variant = v_variant AND t.segment = v_tier.segment;
+        INSERT INTO hold_lines (hold_id, variant, pool, quantity) VALUES (p_id, v_variant, v_tier.segment, v_take);
+        v_remaining := v_remaining - v_take;
+      END IF;
+    END LOOP;
+    IF v_remaining > 0 THEN
+      UPDATE stock s SET held_general = s.held_general + v_remaining, updated_at = v_now WHERE s.variant = v_variant;
+      INSERT INTO hold_lines (hold_id, variant, pool, quantity) VALUES (p_id, v_variant, '', v_remaining);
+    END IF;
+    PERFORM cartcore_refresh_tier_totals(v_variant);
+    PERFORM pg_notify('cartcore_stock', v_variant);
+  END LOOP;
+  IF jsonb_array_length(v_shortages) > 0 THEN
+    RAISE EXCEPTION 'insufficient_stock' USING ERRCODE = 'CC001', DETAIL = v_shortages::text;
+  END IF;
+  RETURN QUERY SELECT
+    (SELECT jsonb_agg(jsonb_build_array(l.variant, l.pool, l.quantity))::text FROM hold_lines l WHERE l.hold_id = p_id),
+    v_now, v_now + p_ttl, cartcore_levels(p_variants);
+END $$;
+
+-- Gives back the units of holds the caller just moved out of 'active', per variant in byte order.
+CREATE FUNCTION cartcore_return_stock(p_hold_ids text[], p_now bigint) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_line record;
+BEGIN
+  FOR v_line IN SELECT l.variant, COALESCE(sum(l.quantity) FILTER (WHERE l.pool = ''), 0)::bigint AS general,
+                       bool_or(l.pool <> '') AS tiered
+                FROM hold_lines l WHERE l.hold_id = ANY (p_hold_ids)
+                GROUP BY l.variant ORDER BY l.variant COLLATE "C" LOOP
+    IF v_line.tiered THEN
+      PERFORM 1 FROM stock WHERE variant = v_line.variant FOR UPDATE;
+      UPDATE stock_tiers t SET held = GREATEST(0, t.held - r.quantity)
+        FROM (SELECT l.pool, sum(l.quantity)::bigint AS quantity FROM hold_lines l
+              WHERE l.hold_id = ANY (p_hold_ids) AND l.variant = v_line.variant AND l.pool <> '' GROUP BY l.pool) r
+        WHERE t.variant = v_line.variant AND t.segment = r.pool;
+      DELETE FROM stock_tiers WHERE variant = v_line.variant AND reserved = 0 AND held = 0;
+    END IF;
+    UPDATE stock SET held_general = GREATEST(0, held_general - v_line.general), version = version + 1,
+                     updated_at = p_now
+      WHERE variant = v_line.variant;
+    IF v_line.tiered THEN PERFORM cartcore_refresh_tier_totals(v_line.variant); END IF;
+    PERFORM pg_notify('cartcore_stock', v_line.variant);
+  END LOOP;
+END $$;
+
+-- Expires one hold if it is active and overdue; true if this call expired it (exactly once, whoever races).
+CREATE FUNCTION cartcore_expire_hold(p_id text, p_offset bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  v_now bigint := cartcore_now_ms(p_offset);
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  UPDATE holds SET status = 'expired', updated_at = v_now WHERE id = p_id AND status = 'active' AND expires_at <= v_now;
+  IF NOT FOUND THEN RETURN false; END IF;
+  PERFORM cartcore_return_stock(ARRAY[p_id], v_now);
+  RETURN true;
+END $$;
+
+-- 'released', 'expired_now' (it was overdue: expired instead) or 'unchanged' (not active).
+CREATE FUNCTION cartcore_release_hold(p_id text, p_offset bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  v_now bigint := cartcore_now_ms(p_offset);
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  UPDATE holds SET status = 'released', updated_at = v_now WHERE id = p_id AND status = 'active' AND expires_at > v_now;
+  IF FOUND THEN
+    PERFORM cartcore_return_stock(ARRAY[p_id], v_now);
+    RETURN 'released';
+  END IF;
+  IF cartcore_expire_hold(p_id, p_offset) THEN RETURN 'expired_now'; END IF;
+  RETURN 'unchanged';
+END $$;
+
+-- 'extended', 'expired_now' or 'unchanged'.
+CREATE FUNCTION cartcore_extend_hold(p_id text, p_ttl bigint, p_offset bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  v_now bigint := cartcore_now_ms(p_offset);
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  UPDATE holds SET expires_at = v_now + p_ttl, updated_at = v_now
+    WHERE id = p_id AND status = 'active' AND expires_at > v_now;
+  IF FOUND THEN RETURN 'extended'; END IF;
+  IF cartcore_expire_hold(p_id, p_offset) THEN RETURN 'expired_now'; END IF;
+  RETURN 'unchanged';
+END $$;
+
+-- Expires up to p_limit overdue holds. SKIP LOCKED lets every instance sweep at once without waiting on each
+-- other; the status guard expires each hold exactly once.
+CREATE FUNCTION cartcore_expire_due(p_limit integer, p_offset bigint) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  v_now bigint := cartcore_now_ms(p_offset);
+  v_ids text[];
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  WITH due AS (SELECT id FROM holds WHERE status = 'active' AND expires_at <= v_now
+               ORDER BY expires_at LIMIT p_limit FOR UPDATE SKIP LOCKED),
+       expired AS (UPDATE holds h SET status = 'expired', updated_at = v_now FROM due
+                   WHERE h.id = due.id AND h.status = 'active' RETURNING h.id)
+  SELECT array_agg(id) INTO v_ids FROM expired;
+  IF v_ids IS NULL THEN RETURN 0; END IF;
+  PERFORM cartcore_return_stock(v_ids, v_now);
+  RETURN cardinality(v_ids);
+END $$;
+
+-- Checkout: order, stock, hold, events and idempotency record in one transaction. Returns 'committed', 'replay'
+-- or 'key_reused' (with the stored response), or 'hold' (the hold is not active: the caller reads it; an overdue
+-- one was expired here, reported in r_expired_now). Raises CC001 (DETAIL: the shortage) when stock was corrected
+-- below the held units, and CC002 when a concurrent checkout of another hold took the same idempotency key.
+CREATE FUNCTION cartcore_checkout(p_hold_id text, p_key text, p_request_hash text, p_response text,
+                                  p_order_id text, p_currency text, p_total bigint, p_digest text, p_quote text,
+                                  p_order_json text, p_created_at bigint,
+                                  p_line_ids text[], p_line_variants text[], p_line_skus text[],
+                                  p_line_quantities bigint[], p_line_totals bigint[],
+                                  p_fact_variants text[], p_fact_skus text[], p_fact_products text[],
+                                  p_fact_lows bigint[], p_endpoints text[], p_offset bigint)
+RETURNS TABLE (r_verdict text, r_status integer, r_body text, r_expired_now boolean, r_levels text)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_now bigint := cartcore_now_ms(p_offset);
+  v_key idempotency_keys%ROWTYPE;
+  v_line record;
+  v_row stock%ROWTYPE;
+  v_fact integer;
+  v_variants text[] := '{}';
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  IF p_key <> '' THEN
+    SELECT * INTO v_key FROM idempotency_keys WHERE key = p_key;
+    IF FOUND THEN
+      RETURN QUERY SELECT CASE WHEN v_key.request_hash = p_request_hash THEN 'replay' ELSE 'key_reused' END,
+                          v_key.status, v_key.response_body, false, NULL::text;
+      RETURN;
+    END IF;
+  END IF;
+  UPDATE holds SET status = 'committed', updated_at = v_now, order_id = p_order_id
+    WHERE id = p_hold_id AND status = 'active' AND expires_at > v_now;
+  IF NOT FOUND THEN
+    -- A request with the same key may have committed this hold while this one waited for the hold's row.
+    IF p_key <> '' THEN
+      SELECT * INTO v_key FROM idempotency_keys WHERE key = p_key;
+      IF FOUND THEN
+        RETURN QUERY SELECT CASE WHEN v_key.request_hash = p_request_hash THEN 'replay' ELSE 'key_reused' END,
+                            v_key.status, v_key.response_body, false, NULL::text;
+        RETURN;
+      END IF;
+    END IF;
+    RETURN QUERY SELECT 'hold', 0, NULL::text, cartcore_expire_hold(p_hold_id, p_offset), NULL::text;
+    RETURN;
+  END IF;
+  IF p_key <> '' THEN
+    INSERT INTO idempotency_keys (key, request_hash, status, response_body, created_at)
+      VALUES (p_key, p_request_hash, 200, p_response, v_now) ON CONFLICT (key) DO NOTHING;
+    IF NOT FOUND THEN RAISE EXCEPTION 'idempotency key taken' USING ERRCODE = 'CC002'; END IF;
+  END IF;
+  FOR v_line IN SELECT l.variant, sum(l.quantity)::bigint AS total,
+                       COALESCE(sum(l.quantity) FILTER (WHERE l.pool = ''), 0)::bigint AS general,
+                       bool_or(l.pool <> '') AS tiered
+                FROM hold_lines l WHERE l.hold_id = p_hold_id GROUP BY l.variant ORDER BY l.variant COLLATE "C" LOOP
+    IF v_line.tiered THEN
+      PERFORM 1 FROM stock WHERE variant = v_line.variant FOR UPDATE;
+      -- Checking out consumes the reserve the hold used.
+      UPDATE stock_tiers t SET reserved = GREATEST(0, t.reserved - l.quantity), held = GREATEST(0, t.held - l.quantity)
+        FROM hold_lines l
+        WHERE l.hold_id = p_hold_id AND l.variant = v_line.variant AND l.pool <> '' AND t.variant = l.variant
+          AND t.segment = l.pool;
+      DELETE FROM stock_tiers WHERE variant = v_line.variant AND reserved = 0 AND held = 0;
+    END IF;
+    UPDATE stock s SET on_hand = s.on_hand - v_line.total, held_general = GREATEST(0, s.held_general - v_line.general),
+                       version = s.version + 1, updated_at = v_now
+      WHERE s.variant = v_line.variant AND s.on_hand >= v_line.total
+      RETURNING * INTO v_row;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'insufficient_stock' USING ERRCODE = 'CC001',
+        DETAIL = jsonb_build_object('variant', v_line.variant, 'requested', v_line.total, 'available',
+                                    COALESCE((SELECT on_hand FROM stock WHERE variant = v_line.variant), 0))::text;
+    END IF;
+    IF v_line.tiered THEN PERFORM cartcore_refresh_tier_totals(v_line.variant); END IF;
+    v_fact := array_position(p_fact_variants, v_line.variant);
+    PERFORM cartcore_stock_events(v_line.variant, COALESCE(p_fact_skus[v_fact], v_line.variant),
+                                  COALESCE(p_fact_products[v_fact], ''), p_fact_lows[v_fact], v_row.on_hand,
+                                  v_row.on_hand + v_line.total, v_row.low_stock_level, v_row.woo_product_id,
+                                  v_row.woo_variation_id, 'order ' || p_order_id, v_now, p_endpoints);
+    PERFORM pg_notify('cartcore_stock', v_line.variant);
+    v_variants := v_variants || v_line.variant;
+  END LOOP;
+  INSERT INTO orders (id, hold_id, idempotency_key, currency, total_minor, quote_digest, quote_json, order_json,
+                      created_at)
+    VALUES (p_order_id, p_hold_id, NULLIF(p_key, ''), p_currency, p_total, p_digest, p_quote, p_order_json,
+            p_created_at);
+  INSERT INTO order_lines (order_id, line_id, variant, sku, quantity, total_minor)
+    SELECT p_order_id, u.* FROM unnest(p_line_ids, p_line_variants, p_line_skus, p_line_quantities, p_line_totals) AS u;
+  PERFORM cartcore_append_event('order.committed', 'orders', p_order_json, v_now, p_endpoints);
+  RETURN QUERY SELECT 'committed', 200, NULL::text, false, cartcore_levels(v_variants);
+END $$;
+
+-- A merchant's stock document for one variant (NULL p_on_hand keeps it; the p_set_* flags say which optional
+-- fields the document named). The caller runs every variant of a document in one transaction.
+CREATE FUNCTION cartcore_set_stock(p_variant text, p_on_hand bigint, p_set_low boolean, p_low bigint,
+                                   p_set_woo_product boolean, p_woo_product bigint, p_set_woo_variation boolean,
+                                   p_woo_variation bigint, p_set_reserved boolean, p_segments text[],
+                                   p_reserved bigint[], p_reason text, p_sku text, p_product text,
+                                   p_config_low bigint, p_endpoints text[], p_offset bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_now bigint := cartcore_now_ms(p_offset);
+  v_previous bigint;
+  v_row stock%ROWTYPE;
+BEGIN
+  INSERT INTO stock (variant, on_hand, updated_at) VALUES (p_variant, 0, v_now) ON CONFLICT (variant) DO NOTHING;
+  SELECT on_hand INTO v_previous FROM stock WHERE variant = p_variant FOR UPDATE;
+  UPDATE stock SET on_hand = COALESCE(p_on_hand, on_hand),
+                   low_stock_level = CASE WHEN p_set_low THEN p_low ELSE low_stock_level END,
+                   woo_product_id = CASE WHEN p_set_woo_product THEN p_woo_product ELSE woo_product_id END,
+                   woo_variation_id = CASE WHEN p_set_woo_variation THEN p_woo_variation ELSE woo_variation_id END,
+                   version = version + 1, updated_at = v_now
+    WHERE variant = p_variant;
+  IF p_set_reserved THEN
+    UPDATE stock_tiers SET reserved = 0 WHERE variant = p_variant AND NOT (segment = ANY (p_segments));
+    INSERT INTO stock_tiers (variant, segment, reserved)
+      SELECT p_variant, u.segment, u.reserved FROM unnest(p_segments, p_reserved) AS u(segment, reserved)
+      ON CONFLICT (variant, segment) DO UPDATE SET reserved = excluded.reserved;
+    DELETE FROM stock_tiers WHERE variant = p_variant AND reserved = 0 AND held = 0;
+    PERFORM cartcore_refresh_tier_totals(p_variant);
+  END IF;
+  SELECT * INTO v_row FROM stock WHERE variant = p_variant;
+  PERFORM cartcore_stock_events(p_variant, p_sku, p_product, p_config_low, v_row.on_hand, v_previous,
+                                v_row.low_stock_level, v_row.woo_product_id, v_row.woo_variation_id, p_reason, v_now,
+                                p_endpoints);
+  PERFORM pg_notify('cartcore_stock', p_variant);
+END $$;
+
+-- Adds p_delta to on_hand if the result stays within [0, p_max]; false (nothing changed) otherwise.
+CREATE FUNCTION cartcore_adjust_stock(p_variant text, p_delta bigint, p_max bigint, p_reason text, p_sku text,
+                                      p_product text, p_config_low bigint, p_endpoints text[], p_offset bigint)
+RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  v_now bigint := cartcore_now_ms(p_offset);
+  v_row stock%ROWTYPE;
+BEGIN
+  IF p_delta >= 0 THEN
+    INSERT INTO stock (variant, on_hand, updated_at) VALUES (p_variant, 0, v_now) ON CONFLICT (variant) DO NOTHING;
+  END IF;
+  UPDATE stock SET on_hand = on_hand + p_delta, version = version + 1, updated_at = v_now
+    WHERE variant = p_variant AND on_hand + p_delta BETWEEN 0 AND p_max
+    RETURNING * INTO v_row;
+  IF NOT FOUND THEN RETURN false; END IF;
+  PERFORM cartcore_stock_events(p_variant, p_sku, p_product, p_config_low, v_row.on_hand, v_row.on_hand - p_delta,
+                                v_row.low_stock_level, v_row.woo_product_id, v_row.woo_variation_id, p_reason, v_now,
+                                p_endpoints);
+  PERFORM pg_notify('cartcore_stock', p_variant);
+  RETURN true;
+END $$;
+)sql";
+
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> list = {kMigration1};
+  return list;
+}
+
+constexpr int64_t kMigrationLockKey = 0x63617274636f7265;  // "cartcore"
+
+}  // namespace
+
+int postgresSchemaVersion() { return static_cast<int>(migrations().size()); }
+
+void migratePostgres(PgConnection& connection) {
+  connection.query("SELECT pg_advisory_lock($1)", PgParams().add(kMigrationLockKey));
+  try {
+    connection.exec(
+        "CREATE TABLE IF NOT EXISTS cartcore_schema (version integer PRIMARY KEY, "
+        "applied_at timestamptz NOT NULL DEFAULT now())");
+    int64_t current = connection.query("SELECT COALESCE(max(version), 0) FROM cartcore_schema").int64(0, 0);
+    if (current > postgresSchemaVersion())
+      throw std::runtime_error("the database schema is version " + std::to_string(current) +
+                               ", newer than this server knows (" + std::to_string(postgresSchemaVersion()) + ")");
+    for (int version = static_cast<int>(current) + 1; version <= postgresSchemaVersion(); ++version) {
+      PgTransaction tx(connection);
+      connection.exec(migrations()[static_cast<std::size_t>(version - 1)]);
+      connection.query("INSERT INTO cartcore_schema (version) VALUES ($1)", PgParams().add(version));
+      tx.commit();
+    }
+  } catch (...) {
+    try {
+      connection.query("SELECT pg_advisory_unlock($1)", PgParams().add(kMigrationLockKey));
+    } catch (...) {
+      // The lock is released with the session anyway.
+    }
+    throw;
+  }
+  connection.query("SELECT pg_advisory_unlock($1)", PgParams().add(kMigrationLockKey));
+}
+
+}  // namespace cartcore::server
