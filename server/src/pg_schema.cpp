@@ -55,9 +55,12 @@ CREATE TABLE holds (
   created_at   bigint NOT NULL,
   expires_at   bigint NOT NULL,
   updated_at   bigint NOT NULL,
-  order_id     text
+  order_id     text,
+  client_key   text NOT NULL DEFAULT '',  -- whom fair-access limits count the hold against
+  extended_ms  bigint NOT NULL DEFAULT 0 CHECK (extended_ms >= 0)
 );
 CREATE INDEX holds_due ON holds (expires_at) WHERE status = 'active';
+CREATE INDEX holds_by_client ON holds (client_key, status, expires_at);
 CREATE INDEX holds_dead ON holds (updated_at) WHERE status IN ('released', 'expired');
 CREATE TABLE hold_lines (
   hold_id  text NOT NULL REFERENCES holds (id) ON DELETE CASCADE,
@@ -210,13 +213,18 @@ CREATE FUNCTION cartcore_levels(p_variants text[]) RETURNS text LANGUAGE sql STA
   FROM stock s WHERE s.variant = ANY (p_variants)
 $$;
 
--- A hold of every line or none. Without a tier the customer may draw on, a line is one conditional UPDATE; with
--- one, the stock row is locked and the line is planned under the lock exactly as the SQLite mirror plans it (the
--- customer's reserves first, in segment order, then the general pool). Any short line raises CC001 with every
--- shortage in DETAIL, which rolls the whole hold back.
+-- A hold of every line or none, after the client's fair-access limits (0 = none), which are counted under a lock
+-- per client so that two instances cannot both grant a client's last slot. Without a tier the customer may draw
+-- on, a line is one conditional UPDATE; with one, the stock row is locked and the line is planned under the lock
+-- exactly as the SQLite mirror plans it (the customer's reserves first, in segment order, then the general pool).
+-- A limit refuses with r_refusal set and nothing written; any short line raises CC001 with every shortage in
+-- DETAIL, which rolls the whole hold back.
 CREATE FUNCTION cartcore_place_hold(p_id text, p_cart text, p_quote text, p_digest text, p_ttl bigint,
-                                    p_variants text[], p_quantities bigint[], p_segments text[], p_offset bigint)
-RETURNS TABLE (r_lines text, r_created_at bigint, r_expires_at bigint, r_levels text) LANGUAGE plpgsql AS $$
+                                    p_variants text[], p_quantities bigint[], p_segments text[], p_client text,
+                                    p_max_holds bigint, p_max_units bigint, p_limit_variants text[],
+                                    p_limit_values bigint[], p_committed_since bigint, p_offset bigint)
+RETURNS TABLE (r_lines text, r_created_at bigint, r_expires_at bigint, r_levels text, r_refusal text,
+               r_limit_variant text, r_limit bigint, r_current bigint) LANGUAGE plpgsql AS $$
 DECLARE
   v_now bigint := cartcore_now_ms(p_offset);
   v_shortages jsonb := '[]'::jsonb;
@@ -225,12 +233,54 @@ DECLARE
   v_remaining bigint;
   v_take bigint;
   v_available bigint;
+  v_count bigint;
+  v_held bigint;
+  v_bought bigint;
+  v_limit bigint;
   v_row stock%ROWTYPE;
   v_tier record;
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
-  INSERT INTO holds (id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at)
-    VALUES (p_id, 'active', p_cart, p_quote, p_digest, v_now, v_now + p_ttl, v_now);
+  IF p_client <> '' THEN
+    PERFORM pg_advisory_xact_lock(hashtext('cartcore client ' || p_client));
+    IF p_max_holds > 0 THEN
+      SELECT count(*) INTO v_count FROM holds h
+        WHERE h.client_key = p_client AND h.status = 'active' AND h.expires_at > v_now;
+      IF v_count >= p_max_holds THEN
+        RETURN QUERY SELECT NULL::text, 0::bigint, 0::bigint, NULL::text, 'too_many_holds', NULL::text, p_max_holds,
+                            v_count;
+        RETURN;
+      END IF;
+    END IF;
+    IF p_max_units > 0 OR cardinality(p_limit_variants) > 0 THEN
+      FOR i IN 1 .. COALESCE(array_length(p_variants, 1), 0) LOOP
+        v_variant := p_variants[i];
+        SELECT COALESCE(sum(l.quantity), 0)::bigint INTO v_held FROM holds h JOIN hold_lines l ON l.hold_id = h.id
+          WHERE h.client_key = p_client AND h.status = 'active' AND h.expires_at > v_now AND l.variant = v_variant;
+        IF p_max_units > 0 AND v_held + p_quantities[i] > p_max_units THEN
+          RETURN QUERY SELECT NULL::text, 0::bigint, 0::bigint, NULL::text, 'variant_unit_limit', v_variant,
+                              p_max_units, v_held;
+          RETURN;
+        END IF;
+        v_limit := p_limit_values[array_position(p_limit_variants, v_variant)];
+        IF v_limit IS NOT NULL THEN
+          v_bought := 0;
+          IF p_committed_since > 0 THEN
+            SELECT COALESCE(sum(l.quantity), 0)::bigint INTO v_bought FROM holds h JOIN hold_lines l ON l.hold_id = h.id
+              WHERE h.client_key = p_client AND h.status = 'committed' AND h.expires_at >= p_committed_since
+                AND h.updated_at >= p_committed_since AND l.variant = v_variant;
+          END IF;
+          IF v_held + v_bought + p_quantities[i] > v_limit THEN
+            RETURN QUERY SELECT NULL::text, 0::bigint, 0::bigint, NULL::text, 'purchase_limit', v_variant, v_limit,
+                                v_held + v_bought;
+            RETURN;
+          END IF;
+        END IF;
+      END LOOP;
+    END IF;
+  END IF;
+  INSERT INTO holds (id, status, cart_json, quote_json, quote_digest, created_at, expires_at, updated_at, client_key)
+    VALUES (p_id, 'active', p_cart, p_quote, p_digest, v_now, v_now + p_ttl, v_now, p_client);
   FOR i IN 1 .. COALESCE(array_length(p_variants, 1), 0) LOOP
     v_variant := p_variants[i];
     v_quantity := p_quantities[i];
@@ -282,7 +332,7 @@ BEGIN
   END IF;
   RETURN QUERY SELECT
     (SELECT jsonb_agg(jsonb_build_array(l.variant, l.pool, l.quantity))::text FROM hold_lines l WHERE l.hold_id = p_id),
-    v_now, v_now + p_ttl, cartcore_levels(p_variants);
+    v_now, v_now + p_ttl, cartcore_levels(p_variants), NULL::text, NULL::text, 0::bigint, 0::bigint;
 END $$;
 
 -- Gives back the units of holds the caller just moved out of 'active', per variant in byte order.
@@ -337,17 +387,42 @@ BEGIN
   RETURN 'unchanged';
 END $$;
 
--- 'extended', 'expired_now' or 'unchanged'.
-CREATE FUNCTION cartcore_extend_hold(p_id text, p_ttl bigint, p_offset bigint) RETURNS text LANGUAGE plpgsql AS $$
+-- 'extended', 'expired_now', 'unchanged' (not active) or 'over_limit' (the owner's extension budget, p_max_extension
+-- ms over its active holds, would be exceeded: nothing changes), with what is left of that budget. Only pushing
+-- the expiry out counts against the budget; shortening it is always allowed.
+CREATE FUNCTION cartcore_extend_hold(p_id text, p_ttl bigint, p_max_extension bigint, p_offset bigint)
+RETURNS TABLE (r_change text, r_left bigint) LANGUAGE plpgsql AS $$
 DECLARE
   v_now bigint := cartcore_now_ms(p_offset);
+  v_hold holds%ROWTYPE;
+  v_granted bigint;
+  v_left bigint := 0;
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
-  UPDATE holds SET expires_at = v_now + p_ttl, updated_at = v_now
-    WHERE id = p_id AND status = 'active' AND expires_at > v_now;
-  IF FOUND THEN RETURN 'extended'; END IF;
-  IF cartcore_expire_hold(p_id, p_offset) THEN RETURN 'expired_now'; END IF;
-  RETURN 'unchanged';
+  SELECT * INTO v_hold FROM holds WHERE id = p_id FOR UPDATE;
+  IF NOT FOUND OR v_hold.status <> 'active' THEN
+    RETURN QUERY SELECT 'unchanged', 0::bigint;
+    RETURN;
+  END IF;
+  IF v_hold.expires_at <= v_now THEN
+    PERFORM cartcore_expire_hold(p_id, p_offset);
+    RETURN QUERY SELECT 'expired_now', 0::bigint;
+    RETURN;
+  END IF;
+  v_granted := GREATEST(0, v_now + p_ttl - v_hold.expires_at);
+  IF v_granted > 0 AND p_max_extension > 0 AND v_hold.client_key <> '' THEN
+    PERFORM pg_advisory_xact_lock(hashtext('cartcore client ' || v_hold.client_key));
+    SELECT GREATEST(0, p_max_extension - COALESCE(sum(h.extended_ms), 0))::bigint INTO v_left FROM holds h
+      WHERE h.client_key = v_hold.client_key AND h.status = 'active' AND h.expires_at > v_now;
+    IF v_granted > v_left THEN
+      RETURN QUERY SELECT 'over_limit', v_left;
+      RETURN;
+    END IF;
+    v_left := v_left - v_granted;
+  END IF;
+  UPDATE holds SET expires_at = v_now + p_ttl, extended_ms = extended_ms + v_granted, updated_at = v_now
+    WHERE id = p_id;
+  RETURN QUERY SELECT 'extended', v_left;
 END $$;
 
 -- Expires up to p_limit overdue holds. SKIP LOCKED lets every instance sweep at once without waiting on each

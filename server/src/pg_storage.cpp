@@ -24,7 +24,8 @@ constexpr int kPurgeBatch = 500;
 constexpr const char* kHoldColumns =
     "SELECT h.id, h.status, h.cart_json, h.quote_json, h.quote_digest, h.created_at, h.expires_at, h.updated_at, "
     "COALESCE(h.order_id, ''), (SELECT COALESCE(jsonb_agg(jsonb_build_array(l.variant, l.pool, l.quantity)), "
-    "'[]'::jsonb)::text FROM hold_lines l WHERE l.hold_id = h.id) FROM holds h WHERE h.id = $1";
+    "'[]'::jsonb)::text FROM hold_lines l WHERE l.hold_id = h.id), h.client_key, h.extended_ms "
+    "FROM holds h WHERE h.id = $1";
 
 constexpr const char* kOrderColumns =
     "SELECT o.id, o.hold_id, o.idempotency_key, o.currency, o.total_minor, o.quote_digest, o.quote_json, "
@@ -263,6 +264,8 @@ std::optional<HoldRecord> PgStorage::loadHold(PgConnection& connection, const st
   hold.updatedAt = r.int64(0, 7);
   hold.orderId = r.text(0, 8);
   hold.allocations = parseAllocations(r.text(0, 9));
+  hold.clientKey = r.text(0, 10);
+  hold.extendedMillis = r.int64(0, 11);
   return hold;
 }
 
@@ -280,15 +283,25 @@ HoldPlaced PgStorage::placeHold(const HoldRequest& request) {
   // A quick refusal when this instance's copy says a line is sold out: no database round trip for the crowd that
   // keeps pressing "buy" after the last unit went. The copy lags the database by the cache's staleness bound, so
   // this can refuse a unit released a moment ago, but it never grants one: only the database does that.
+  // (So on PostgreSQL a sold-out line is refused before the client's limits are counted.)
   auto cached = cache_->snapshot(variants, segments, {});
   for (std::size_t i = 0; i < variants.size(); ++i)
     if (cached[variants[i]] == 0) result.shortages.push_back({variants[i], quantities[i], 0});
-  if (!result.shortages.empty()) return result;
+  if (!result.shortages.empty()) {
+    result.refusal = HoldRefusal::InsufficientStock;
+    return result;
+  }
 
+  std::vector<std::string> limitVariants;
+  std::vector<int64_t> limitValues;
+  for (const auto& [variant, limit] : request.limits.purchaseLimits) {
+    limitVariants.push_back(variant);
+    limitValues.push_back(limit);
+  }
   auto connection = pool_.acquire();
   try {
     PgResult r = connection->query(
-        "SELECT * FROM cartcore_place_hold($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "SELECT * FROM cartcore_place_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         PgParams()
             .add(request.id)
             .add(request.cartJson)
@@ -298,8 +311,25 @@ HoldPlaced PgStorage::placeHold(const HoldRequest& request) {
             .addArray(variants)
             .addArray(quantities)
             .addArray(segments)
+            .add(request.clientKey)
+            .add(request.limits.maxActiveHolds)
+            .add(request.limits.maxUnitsPerVariant)
+            .addArray(limitVariants)
+            .addArray(limitValues)
+            .add(request.limits.committedSince)
             .add(offset()));
+    if (!r.isNull(0, 4)) {
+      std::string refusal = r.text(0, 4);
+      result.refusal = refusal == "too_many_holds"       ? HoldRefusal::TooManyHolds
+                       : refusal == "variant_unit_limit" ? HoldRefusal::VariantUnitLimit
+                                                         : HoldRefusal::PurchaseLimit;
+      result.limitVariant = r.isNull(0, 5) ? std::string() : r.text(0, 5);
+      result.limit = r.int64(0, 6);
+      result.current = r.int64(0, 7);
+      return result;
+    }
     HoldRecord& hold = result.hold;
+    hold.clientKey = request.clientKey;
     hold.id = request.id;
     hold.cartJson = request.cartJson;
     hold.quoteJson = request.quoteJson;
@@ -313,6 +343,7 @@ HoldPlaced PgStorage::placeHold(const HoldRequest& request) {
     result.placed = true;
   } catch (const PgError& e) {
     if (e.sqlstate() != "CC001") throw;
+    result.refusal = HoldRefusal::InsufficientStock;
     result.shortages = parseShortages(e.detail());
   }
   return result;
@@ -338,12 +369,14 @@ HoldOutcome PgStorage::readHold(const std::string& id) {
   return afterHoldChange(*connection, id, expired ? "expired_now" : "unchanged");
 }
 
-HoldOutcome PgStorage::extendHold(const std::string& id, int64_t ttlMillis) {
+HoldOutcome PgStorage::extendHold(const std::string& id, int64_t ttlMillis, int64_t maxClientExtensionMillis) {
   auto connection = pool_.acquire();
-  std::string change =
-      connection->query("SELECT cartcore_extend_hold($1, $2, $3)", PgParams().add(id).add(ttlMillis).add(offset()))
-          .text(0, 0);
-  return afterHoldChange(*connection, id, change);
+  PgResult r = connection->query("SELECT * FROM cartcore_extend_hold($1, $2, $3, $4)",
+                                 PgParams().add(id).add(ttlMillis).add(maxClientExtensionMillis).add(offset()));
+  HoldOutcome outcome = afterHoldChange(*connection, id, r.text(0, 0));
+  outcome.overLimit = r.text(0, 0) == "over_limit";
+  outcome.extensionLeftMillis = r.int64(0, 1);
+  return outcome;
 }
 
 HoldOutcome PgStorage::releaseHold(const std::string& id) {

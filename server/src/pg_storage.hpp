@@ -52,7 +52,7 @@ class PgStorage final : public Storage {
 
   HoldPlaced placeHold(const HoldRequest& request) override;
   HoldOutcome readHold(const std::string& id) override;
-  HoldOutcome extendHold(const std::string& id, int64_t ttlMillis) override;
+  HoldOutcome extendHold(const std::string& id, int64_t ttlMillis, int64_t maxClientExtensionMillis) override;
   HoldOutcome releaseHold(const std::string& id) override;
   int expireDueHolds() override;
 
