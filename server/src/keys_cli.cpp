@@ -11,6 +11,7 @@
 
 #include "api_keys.hpp"
 #include "server_clock.hpp"
+#include "pg_storage.hpp"
 #include "sqlite_storage.hpp"
 #include "util.hpp"
 
@@ -26,7 +27,8 @@ constexpr const char* kKeysUsage = R"(cartcore-server keys: scoped API keys, sto
 
   SCOPE: admin (every /v1/admin endpoint), edge (read config and stock), analytics (read orders, events,
   analytics; config replays), checkout (a storefront backend: Cartcore-Client-Ip and its own idempotency keys).
-  --db defaults to ./cartcore.db (env CARTCORE_DB), as for the server. Keys can be created and revoked while the
+  --db defaults to ./cartcore.db (env CARTCORE_DB), as for the server; --database URL (env CARTCORE_DATABASE_URL)
+  manages the keys of a PostgreSQL database shared by several servers. Keys can be created and revoked while the
   server runs; several may be active at once, so rotate by creating, deploying, then revoking.
 )";
 
@@ -43,6 +45,7 @@ nlohmann::json describe(const ApiKeyRecord& key) {
 int runKeysCommand(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string db = std::getenv("CARTCORE_DB") ? std::getenv("CARTCORE_DB") : "cartcore.db";
+  std::string databaseUrl = std::getenv("CARTCORE_DATABASE_URL") ? std::getenv("CARTCORE_DATABASE_URL") : "";
   std::string scopeName, name, id;
   std::string command = args.empty() ? "" : args[0];
   if (command == "--help" || command == "-h" || command == "help") {
@@ -55,7 +58,10 @@ int runKeysCommand(int argc, char** argv) {
         if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
         return args[++i];
       };
-      if (args[i] == "--db") db = value();
+      if (args[i] == "--db") {
+        db = value();
+        databaseUrl.clear();
+      } else if (args[i] == "--database") databaseUrl = value();
       else if (args[i] == "--scope") scopeName = value();
       else if (args[i] == "--name") name = value();
       else if (command == "revoke" && id.empty() && !args[i].starts_with("--")) id = args[i];
@@ -72,7 +78,11 @@ int runKeysCommand(int argc, char** argv) {
   }
   try {
     ServerClock clock;
-    std::unique_ptr<Storage> storage = SqliteStorage::openForKeyManagement(db, clock);
+    std::unique_ptr<Storage> storage;
+    if (databaseUrl.empty())
+      storage = SqliteStorage::openForKeyManagement(db, clock);
+    else
+      storage = PgStorage::openForKeyManagement(databaseUrl, clock);
     if (command == "create") {
       NewApiKey created = generateApiKey(*parseKeyScope(scopeName), name.empty() ? scopeName : name, clock.nowMillis());
       storage->insertApiKey(created.record);

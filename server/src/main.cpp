@@ -354,7 +354,7 @@ int main(int argc, char** argv) {
     apiOptions.testClock = options.testClock;
     apiOptions.maxBodyBytes = options.maxBodyBytes;
     apiOptions.maxConfigBytes = options.maxConfigBytes;
-    ApiKeys keys(storage, options.adminToken);
+    ApiKeys keys(*storage, options.adminToken);
     Api api(shop, keys, metrics, std::move(apiOptions));
     // Keep 64 descriptors for SQLite, the checkpointer, webhooks and the listening socket; past the cap, clients
     // wait in the backlog instead of the server failing accept() with EMFILE.

@@ -124,6 +124,15 @@ CREATE TABLE pending_deliveries (
   PRIMARY KEY (endpoint, seq)
 );
 CREATE INDEX pending_by_partition ON pending_deliveries (endpoint, partition_key, partition_seq);
+-- Scoped API keys, stored hashed (see api_keys.hpp); revoked keys stay listed.
+CREATE TABLE api_keys (
+  id          text PRIMARY KEY,
+  secret_hash text NOT NULL,
+  scope       text NOT NULL CHECK (scope IN ('admin', 'edge', 'analytics', 'checkout')),
+  name        text NOT NULL,
+  created_at  bigint NOT NULL,
+  revoked_at  bigint
+);
 -- Which instance may deliver a bucket of partitions: the holder of the advisory lock, whose fence is the latest.
 CREATE TABLE delivery_leases (
   endpoint text NOT NULL,

@@ -113,6 +113,16 @@ PgStorage::PgStorage(const PgOptions& options, ServerClock& clock, std::vector<s
   cache_ = std::make_unique<PgStockCache>(options.url, options.cacheFullRefreshMillis);
 }
 
+PgStorage::PgStorage(KeysOnly, const std::string& url, ServerClock& clock)
+    : pool_(url, 1), clock_(clock), durableHolds_(false), owner_(randomId("keys_")) {
+  auto connection = pool_.acquire();
+  migratePostgres(*connection);
+}
+
+std::unique_ptr<PgStorage> PgStorage::openForKeyManagement(const std::string& url, ServerClock& clock) {
+  return std::unique_ptr<PgStorage>(new PgStorage(KeysOnly{}, url, clock));
+}
+
 PgStorage::~PgStorage() = default;
 
 void PgStorage::makeDurable(PgConnection& connection) { connection.query("SELECT cartcore_flush()"); }
@@ -705,6 +715,45 @@ int64_t PgStorage::resumeDeliveries() {
     retired += batch;
     if (batch < 1000) return retired;
   }
+}
+
+// ---- API keys ----
+
+namespace {
+ApiKeyRecord readApiKey(const PgResult& r, int row) {
+  return {r.text(row, 0), r.text(row, 1), r.text(row, 2), r.text(row, 3), r.int64(row, 4), r.optionalInt64(row, 5)};
+}
+constexpr const char* kApiKeyColumns = "SELECT id, secret_hash, scope, name, created_at, revoked_at FROM api_keys";
+}  // namespace
+
+void PgStorage::insertApiKey(const ApiKeyRecord& key) {
+  auto connection = pool_.acquire();
+  connection->query(
+      "INSERT INTO api_keys (id, secret_hash, scope, name, created_at) VALUES ($1, $2, $3, $4, $5)",
+      PgParams().add(key.id).add(key.secretHash).add(key.scope).add(key.name).add(key.createdAt));
+}
+
+std::optional<ApiKeyRecord> PgStorage::findApiKey(const std::string& id) {
+  auto connection = pool_.acquire();
+  PgResult r = connection->query(std::string(kApiKeyColumns) + " WHERE id = $1", PgParams().add(id));
+  if (r.rows() == 0) return std::nullopt;
+  return readApiKey(r, 0);
+}
+
+std::vector<ApiKeyRecord> PgStorage::listApiKeys() {
+  auto connection = pool_.acquire();
+  PgResult r = connection->query(std::string(kApiKeyColumns) + " ORDER BY created_at, id COLLATE \"C\"");
+  std::vector<ApiKeyRecord> keys;
+  for (int i = 0; i < r.rows(); ++i) keys.push_back(readApiKey(r, i));
+  return keys;
+}
+
+bool PgStorage::revokeApiKey(const std::string& id, int64_t now) {
+  auto connection = pool_.acquire();
+  return connection
+             ->query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                     PgParams().add(id).add(now))
+             .changed() == 1;
 }
 
 // ---- Housekeeping ----

@@ -33,6 +33,8 @@ class PgStorage final : public Storage {
  public:
   PgStorage(const PgOptions& options, ServerClock& clock, std::vector<std::string> endpoints);
   ~PgStorage() override;
+  /** For `cartcore-server keys`: one connection and the schema, no stock copy; only the API key operations. */
+  static std::unique_ptr<PgStorage> openForKeyManagement(const std::string& url, ServerClock& clock);
 
   std::optional<ConfigRecord> activeConfig() override;
   int64_t activeConfigVersion() override;
@@ -68,11 +70,18 @@ class PgStorage final : public Storage {
   void recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) override;
   int64_t resumeDeliveries() override;
 
+  void insertApiKey(const ApiKeyRecord& key) override;
+  std::optional<ApiKeyRecord> findApiKey(const std::string& id) override;
+  std::vector<ApiKeyRecord> listApiKeys() override;
+  bool revokeApiKey(const std::string& id, int64_t now) override;
+
   int64_t purgeBefore(int64_t cutoff) override;
   StorageGauges gauges() override;
   void recoverAfterFailure() override;
 
  private:
+  struct KeysOnly {};
+  PgStorage(KeysOnly, const std::string& url, ServerClock& clock);
   int64_t offset() const { return clock_.offsetMillis(); }
   /** Returns once every commit this connection made is on disk (see cartcore_flush). */
   static void makeDurable(PgConnection& connection);

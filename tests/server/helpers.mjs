@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, sign as signBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,15 @@ export function tempDir() {
   const dir = mkdtempSync(join(tmpdir(), 'cartcore-server-test-'));
   const db = BACKEND === 'postgresql' ? testCluster().createDatabase() : join(dir, 'store.db');
   return { dir, db, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Everything a test's database holds, as text: the SQLite files, or a data-only dump of the PostgreSQL database. */
+export function databaseText(tmp) {
+  if (!tmp.db.startsWith('postgresql://')) {
+    return readdirSync(tmp.dir).filter((f) => f.startsWith('store.db')).map((f) => readFileSync(join(tmp.dir, f), 'latin1'))
+      .join('');
+  }
+  return testCluster().dump(/^postgresql:\/\/[^/]*\/([^?]+)/.exec(tmp.db)[1]);
 }
 
 /** Turns off the per-client and per-IP hold limits: every test client shares 127.0.0.1. */
@@ -216,9 +225,10 @@ export function callFrom(server, address, method, path, { body, headers = {}, ad
   });
 }
 
-/** `cartcore-server keys …` on a database file; returns the parsed JSON it prints (throws on failure). */
+/** `cartcore-server keys …` on a test's database (tempDir().db); returns the parsed JSON it prints (throws on failure). */
 export function keysCommand(db, ...args) {
-  const run = spawnSync(SERVER_BIN, ['keys', ...args, '--db', db], { encoding: 'utf8' });
+  const database = db.startsWith('postgresql://') ? ['--database', db] : ['--db', db];
+  const run = spawnSync(SERVER_BIN, ['keys', ...args, ...database], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`keys ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout);
 }

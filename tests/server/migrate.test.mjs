@@ -60,13 +60,14 @@ test('migrations: a 0.1.0 SQLite store opens, keeps its history and resumes what
       const got = hook.received.filter((e) => e.partitionKey === partition).map((e) => e.partitionSeq);
       assert.deepEqual(got, [...got].sort((a, b) => a - b), `${partition} in order`);
     }
-    // New events continue each partition's numbering; the old idempotency records still answer.
+    // New events continue each partition's numbering; the old orders still cannot be placed twice.
     await call(server, 'POST', '/v1/admin/stock/mug/adjust', { admin: true, body: { delta: 1 } });
     const mug = (await allEvents(server)).filter((e) => e.partitionKey === 'mug');
     assert.deepEqual(mug.map((e) => e.partitionSeq), mug.map((_, i) => i + 1));
     const replay = await call(server, 'POST', '/v1/checkout', {
       headers: { 'idempotency-key': 'fixture-0' }, body: { holdId: (await allOrders(server))[0].holdId, quoteDigest: 'x' } });
-    assert.equal(replay.status, 422, 'the old idempotency record is kept (a different request under its key is refused)');
+    assert.equal(replay.status, 409);
+    assert.equal(replay.body.error.code, 'hold_already_checked_out');
     await waitFor(async () => metricValue(await (await fetch(server.base + '/metrics')).text(), 'cartcore_outbox_pending') === 0,
       'an empty backlog');
   } finally {

@@ -111,6 +111,11 @@ export function startPostgresSync({ tcpPort = 0, fsync = true, settings = {} } =
       return run(null, join(bin, 'psql'), ['-h', dir, '-p', String(socketPort), '-U', SUPERUSER, '-d', database,
         '-v', 'ON_ERROR_STOP=1', '-Atqc', sql]).stdout;
     },
+    /** A data-only dump of a database, as text. */
+    dump(database) {
+      return run(null, join(bin, 'pg_dump'), ['-h', dir, '-p', String(socketPort), '-U', SUPERUSER, '--data-only',
+        database]).stdout;
+    },
     /** A fresh database; returns its URL (Unix socket). */
     createDatabase(name = `t_${process.pid}_${++databases}`) {
       cluster.psql(`CREATE DATABASE "${name}"`);
@@ -161,6 +166,8 @@ export function testCluster() {
         run(null, join(bin, 'psql'), ['-h', dir, '-p', String(port), '-U', SUPERUSER, '-d', database, '-v',
           'ON_ERROR_STOP=1', '-Atqc', sql]).stdout,
       url: (database) => `postgresql://${SUPERUSER}@/${database}?host=${encodeURIComponent(dir)}&port=${port}`,
+      dump: (database) =>
+        run(null, join(bin, 'pg_dump'), ['-h', dir, '-p', String(port), '-U', SUPERUSER, '--data-only', database]).stdout,
       createDatabase(name = `t_${process.pid}_${++databases}`) {
         shared.psql(`CREATE DATABASE "${name}"`);
         return shared.url(name);
