@@ -2,7 +2,10 @@
 #include "pg_stock_cache.hpp"
 
 #include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <set>
@@ -46,7 +49,7 @@ std::vector<VersionedLevel> parseLevels(const std::string& levelsJson) {
 }
 
 PgStockCache::PgStockCache(std::string conninfo, int fullRefreshMillis)
-    : conninfo_(std::move(conninfo)), fullRefreshMillis_(fullRefreshMillis) {
+    : conninfo_(std::move(conninfo)), fullRefreshMillis_(fullRefreshMillis), wakeFd_(::eventfd(0, EFD_CLOEXEC)) {
   // The first load happens here, so quotes never see an empty copy.
   PgConnection connection(conninfo_);
   apply(connection.query(kAllLevels).text(0, 0));
@@ -55,7 +58,12 @@ PgStockCache::PgStockCache(std::string conninfo, int fullRefreshMillis)
 
 PgStockCache::~PgStockCache() {
   stopping_ = true;
+  uint64_t one = 1;
+  if (wakeFd_ >= 0 && ::write(wakeFd_, &one, sizeof one) < 0) {
+    // Without the wake-up the listener still stops at its next timeout.
+  }
   if (thread_.joinable()) thread_.join();
+  if (wakeFd_ >= 0) ::close(wakeFd_);
 }
 
 void PgStockCache::apply(const std::string& levelsJson) {
@@ -83,8 +91,12 @@ void PgStockCache::run() {
         apply(connection->query(kAllLevels).text(0, 0));
         nextFullRefresh = Clock::now() + std::chrono::milliseconds(fullRefreshMillis_);
       }
-      pollfd descriptor{PQsocket(connection->handle()), POLLIN, 0};
-      ::poll(&descriptor, 1, 100);  // short, so a stop request is noticed quickly
+      // Sleep until a notification, a stop request, or the next full refresh: an idle server stays idle.
+      auto untilRefresh =
+          std::chrono::duration_cast<std::chrono::milliseconds>(nextFullRefresh - Clock::now()).count();
+      pollfd descriptors[2] = {{PQsocket(connection->handle()), POLLIN, 0}, {wakeFd_, POLLIN, 0}};
+      ::poll(descriptors, wakeFd_ >= 0 ? 2 : 1, static_cast<int>(std::clamp<int64_t>(untilRefresh, 0, 1000)));
+      if (stopping_) break;
       if (!PQconsumeInput(connection->handle())) continue;  // broken: reconnect on the next round
       std::set<std::string> changed;
       while (PGnotify* notification = PQnotifies(connection->handle())) {

@@ -17,9 +17,9 @@ namespace cartcore::server {
 /**
  * This instance's copy of the stock levels, for quotes only: it never decides a hold or a checkout (the database's
  * conditional updates do). Every stock change NOTIFYs its variant at commit; a listener thread on its own
- * connection re-reads the notified variants, and reloads everything every `fullRefreshMillis` and after a
- * reconnect, so a missed notification is corrected within that bound. Each level carries its row version and is
- * applied only if newer, so a late reader never rolls the copy back.
+ * connection re-reads the notified variants, and reloads everything after a reconnect and every
+ * `fullRefreshMillis` (a safety net: a connected listener loses no notification). Each level carries its row
+ * version and is applied only if newer, so a late reader never rolls the copy back.
  */
 class PgStockCache {
  public:
@@ -48,6 +48,7 @@ class PgStockCache {
   std::unordered_map<std::string, int64_t> versions_;
   std::atomic<int64_t> notificationsApplied_{0};
   std::atomic<bool> stopping_{false};
+  int wakeFd_;  // written on stop, so the listener does not sleep out its poll
   std::thread thread_;
 };
 

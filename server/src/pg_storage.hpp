@@ -19,7 +19,7 @@ struct PgOptions {
   std::string url;                 // postgresql://user@host:port/db?... (libpq connection URI)
   std::size_t connections = 8;     // pooled connections for request threads
   bool durableHolds = false;       // --synchronous full: holds, releases and expiry flushed before they answer too
-  int cacheFullRefreshMillis = 1000;
+  int cacheFullRefreshMillis = 5000;
 };
 
 /**
