@@ -76,6 +76,8 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
                             before they answer; full flushes holds, releases and expiry too (default normal)
   --config-poll-ms N        how often to look for a config version another server stored (default 500)
   --test-clock              enable POST /v1/admin/test/clock (tests only)
+  --clock-skew-ms N         shift this process's clock by N ms, negative allowed (tests only: a machine whose clock
+                            is wrong; PostgreSQL still decides expiry on the database's clock)
 )";
 
 struct Options {
@@ -113,6 +115,7 @@ struct Options {
   int64_t retentionDays = 30;
   bool synchronousFull = false;
   bool testClock = false;
+  int64_t clockSkewMillis = 0;
 };
 
 std::vector<std::string> splitComma(const char* text) {
@@ -207,6 +210,12 @@ bool parseOptions(int argc, char** argv, Options& o) {
       if (mode != "full" && mode != "normal") throw std::invalid_argument("--synchronous is full or normal");
       o.synchronousFull = mode == "full";
     } else if (arg == "--test-clock") o.testClock = true;
+    else if (arg == "--clock-skew-ms") {
+      std::string text = value();
+      std::size_t used = 0;
+      o.clockSkewMillis = std::stoll(text, &used);
+      if (used != text.size()) throw std::invalid_argument("--clock-skew-ms needs an integer");
+    }
     else if (arg == "--help" || arg == "-h") {
       std::cout << kUsage;
       std::exit(0);
@@ -293,7 +302,7 @@ int main(int argc, char** argv) {
     bool generatedToken = options.adminToken.empty();
     if (generatedToken) options.adminToken = randomId("adm_");
 
-    ServerClock clock;
+    ServerClock clock(options.clockSkewMillis);
     std::vector<std::string> endpointKeys;
     for (const auto& endpoint : options.webhooks) endpointKeys.push_back(endpoint.key());
     const bool postgres = !options.databaseUrl.empty();

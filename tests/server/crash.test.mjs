@@ -28,8 +28,11 @@ for (const synchronous of ['normal', 'full']) test(`crash (--synchronous ${synch
         }
       }
     });
-    // Let load build up, then crash while requests are in flight.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Let load build up (at least 1.5 s and a few orders: a busy machine may need longer), then crash while
+    // requests are in flight.
+    const loadStarted = Date.now();
+    while (Date.now() - loadStarted < 1500 || (acknowledged.size <= 10 && Date.now() - loadStarted < 30000))
+      await new Promise((r) => setTimeout(r, 50));
     const beforeCrash = acknowledged.size;
     await server.crash();
     stop = true;
