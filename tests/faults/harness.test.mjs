@@ -128,15 +128,15 @@ test('fault harness on SQLite: kill -9 and restart under 40 shoppers, a flaky re
     await waitFor(() => events.every((e) => receiver.acknowledgedIds().has(e.id)), 'every event to reach the receiver');
     const stored = await readHolds(base, [...ledger.holds.keys()]);
 
-    const releasedOk = new Set();  // the ledger counts releases; a 200 release shows up as status 'released'
     const stockCheck = checkStock({ initial, orders, stock, liveHeld: {} });
     const checkoutCheck = checkCheckouts({ checkouts: [...ledger.checkouts.values()], orders });
-    const holdCheck = checkHolds({ holds: [...ledger.holds.values()], stored, orders, releasedOk });
+    const holdCheck = checkHolds({ holds: [...ledger.holds.values()], stored, orders, releasedOk: ledger.released,
+      notFound: ledger.notFound });
     const eventCheck = checkEvents({ events, attempts: receiver.attempts, orders, stock });
     const violations = [...stockCheck.violations, ...checkoutCheck.violations, ...holdCheck.violations,
       ...eventCheck.violations, ...ledger.unexpected.map((u) => `unexpected answer: ${JSON.stringify(u).slice(0, 300)}`),
       ...ledger.replays.different.map((d) => `replay differs: ${JSON.stringify(d).slice(0, 300)}`)];
-    console.log(report({ title: 'SQLite fault harness', seed: SEED, seconds, ledger, faults, figures: {
+    console.log(report({ title: 'SQLite fault harness', seed: SEED, seconds, startedAt: started, ledger, faults, figures: {
       orders: orders.length,
       'units committed': stockCheck.committed,
       'checkouts answered 200': checkoutCheck.answered,

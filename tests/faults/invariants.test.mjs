@@ -82,6 +82,8 @@ test('checkHolds: every hold ends exactly one way, released and abandoned holds 
     'hold h2: released (200) but ended expired',
     'hold h3: expired at 99, before its deadline 100',
   ]);
+  const ghost = checkHolds({ holds: [holds[0]], stored, orders, notFound: new Set(['h1']) });
+  assert.deepEqual(ghost.violations, ['hold h1: answered 404 hold_not_found, but it is stored']);
   const lost = checkHolds({ holds: [holds[3]], stored: new Map(), orders: [] });
   assert.deepEqual(lost.violations, ['hold h4: acknowledged, then missing from the store']);
   const moved = checkHolds({ holds: [holds[2]], stored: new Map([['h3', { status: 'active', expiresAt: 130 }]]), orders: [] });

@@ -45,8 +45,11 @@ export async function mapConcurrent(items, concurrency, work) {
   return results;
 }
 
-/** The run's figures as a readable block: requests by route and answer, faults by kind, what the checks counted. */
-export function report({ title, seed, seconds, ledger, faults, figures }) {
+/**
+ * The run's figures as a readable block: requests by route and answer, faults by kind and when each began (seconds
+ * after `startedAt`) and lasted, what the checks counted.
+ */
+export function report({ title, seed, seconds, startedAt, ledger, faults, figures }) {
   const faultCounts = {};
   for (const fault of faults) faultCounts[fault.kind] = (faultCounts[fault.kind] ?? 0) + 1;
   const routes = Object.entries(ledger.byRoute).sort(([a], [b]) => a.localeCompare(b));
@@ -56,6 +59,8 @@ export function report({ title, seed, seconds, ledger, faults, figures }) {
       `${ledger.retries}; deliberate duplicate checkouts: ${ledger.replays.sent} (${ledger.replays.identical} identical replays)`,
     ...routes.map(([route, n]) => `    ${route}: ${n}`),
     `  faults injected: ${faults.length} (${Object.entries(faultCounts).map(([k, n]) => `${k} ${n}`).join(', ')})`,
+    ...faults.map((f) => `    at ${((f.began - startedAt) / 1000).toFixed(1)} s for ${((f.healed - f.began) / 1000).toFixed(1)} s: ` +
+      `${f.kind}${f.instance === undefined ? '' : ` of instance ${f.instance}`}${f.latencyMs ? ` (+${f.latencyMs} ms)` : ''}`),
     `  holds: ${ledger.holds.size} placed, ${ledger.holdsRefused} refused for stock, ${ledger.holdsUnknown} unanswered; ` +
       `releases ${ledger.releases.ok} ok / ${ledger.releases.notActive} not active / ${ledger.releases.unknown} unanswered`,
     ...Object.entries(figures).map(([name, value]) => `  ${name}: ${typeof value === 'object' ? JSON.stringify(value) : value}`),

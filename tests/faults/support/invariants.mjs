@@ -91,16 +91,18 @@ export function checkCheckouts({ checkouts, orders }) {
  * before the database crashed, when holds commit without waiting for the disk). Rules:
  * - a hold ends exactly one way: committed (then it has the order) or released or expired, never active;
  * - a hold a client released (200) is released; an abandoned hold expired (nobody else may end it);
+ * - a server answered 404 for a hold (`notFound`) only if the store really has no such hold;
  * - an expired hold expired no earlier than its deadline (on the database's clock);
  * - the deadline the client was shown is the stored one.
  * Returns { violations, expired, released, committed, lost }.
  */
-export function checkHolds({ holds, stored, orders, mayBeLost = () => false, releasedOk = new Set() }) {
+export function checkHolds({ holds, stored, orders, mayBeLost = () => false, releasedOk = new Set(), notFound = new Set() }) {
   const violations = [];
   const ordered = new Set(orders.map((o) => o.holdId));
   const counts = { expired: 0, released: 0, committed: 0, lost: 0 };
   for (const hold of holds) {
     const record = stored.get(hold.id);
+    if (record && notFound.has(hold.id)) violations.push(`hold ${hold.id}: answered 404 hold_not_found, but it is stored`);
     if (!record) {
       if (mayBeLost(hold)) counts.lost++;
       else violations.push(`hold ${hold.id}: acknowledged, then missing from the store`);

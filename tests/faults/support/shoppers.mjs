@@ -36,8 +36,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function newLedger() {
   return {
     requests: 0,
-    byRoute: {},        // "POST /v1/holds 201" -> count, "POST /v1/checkout timeout" -> count
-    holds: new Map(),   // id -> { id, lines, ttlSeconds, expiresAt, placedAt, instance, plan, released? }
+    byRoute: {},        // "POST /v1/holds 201", "POST /v1/holds 409 insufficient_stock", "… timeout" -> count
+    holds: new Map(),   // id -> { id, lines, ttlSeconds, expiresAt, placedAt, instance, plan }
     holdsUnknown: 0,    // hold requests that got no answer (a hold may exist that nobody knows of)
     holdsRefused: 0,    // 409 insufficient_stock
     checkouts: new Map(), // holdId -> { holdId, key, digest, attempts: [...], answer: {status, body, text}|null }
@@ -45,13 +45,17 @@ export function newLedger() {
     retries: 0,         // requests sent again after an attempt got no answer or a 5xx
     replays: { sent: 0, identical: 0, different: [] },  // deliberate second submits of a confirmed checkout
     releases: { ok: 0, notActive: 0, unknown: 0 },
+    released: new Map(),  // hold id -> when a release of it was answered 200
+    notFound: new Set(),  // holds a server later said it has never heard of (404 hold_not_found)
+    lastSuccess: {},      // instance index -> time of its latest 2xx
     unexpected: [],     // answers no correct server gives (e.g. 500 with a body, or 409 on a fresh hold's checkout)
   };
 }
 
 function note(ledger, method, path, result) {
   ledger.requests++;
-  const route = `${method} ${path.replace(/hold_[0-9a-f]+/, '{id}')} ${result.status || result.error}`;
+  const code = result.status >= 400 ? result.body?.error?.code : undefined;
+  const route = `${method} ${path.replace(/hold_[0-9a-f]+/, '{id}')} ${result.status || result.error}${code ? ` ${code}` : ''}`;
   ledger.byRoute[route] = (ledger.byRoute[route] ?? 0) + 1;
 }
 
@@ -75,6 +79,9 @@ export async function runShoppers({ count, cluster, carts, random, ledger, stop,
     const result = await send(base.url, method, path, { timeoutMs, ...options });
     note(ledger, method, path, result);
     result.instance = base.index;
+    if (result.status >= 200 && result.status < 300) ledger.lastSuccess[base.index] = Date.now();
+    if (result.status === 404 && result.body?.error?.code === 'hold_not_found')
+      ledger.notFound.add(options.body?.holdId ?? path.split('/')[3]);
     return result;
   }
 
@@ -134,8 +141,10 @@ export async function runShoppers({ count, cluster, carts, random, ledger, stop,
           for (let attempt = 0; attempt < 4; attempt++) {
             if (attempt > 0) ledger.retries++;
             const released = await request(shopper, rnd, attempt, 'DELETE', `/v1/holds/${hold.id}`, {});
-            if (released.status === 200) ledger.releases.ok++;
-            else if (released.status === 409) ledger.releases.notActive++;
+            if (released.status === 200) {
+              ledger.releases.ok++;
+              ledger.released.set(hold.id, Date.now());
+            } else if (released.status === 409 || released.status === 404) ledger.releases.notActive++;
             else if (transient(released)) {
               if (attempt === 3) ledger.releases.unknown++;
               continue;
