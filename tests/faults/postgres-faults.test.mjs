@@ -4,8 +4,8 @@
 // link so slow the client gives up): the shopper's replay by Idempotency-Key on another instance must give the one
 // order. Then a seeded run: 3 instances, 120 shoppers (half on one hot SKU, half on many) and a seeded schedule of
 // kill -9 of instances, kill -9 of PostgreSQL, instances cut off from, partitioned from or slowed on the way to the
-// database, a failing webhook receiver; afterwards every invariant is checked against the database itself and the
-// counts are printed. The seed fixes the schedule and the shoppers' choices (CARTCORE_FAULT_SEED), and
+// database, a failing webhook receiver, with the instances' clocks minutes apart; afterwards every invariant is
+// checked against the database itself and the counts are printed. The seed fixes the schedule and the shoppers' choices (CARTCORE_FAULT_SEED), and
 // CARTCORE_FAULT_MS how long faults are injected (default 20 s for CI; scripts/test-faults runs longer soaks).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +36,8 @@ const SPREAD = 40;
  * 600 ms). Checkouts, and with them every hold they consume, are flushed before they are answered, so never are.
  */
 const UNFLUSHED_LOSS_WINDOW_MS = 1500;
+/** The seeded run's instances' clocks disagree by minutes (--clock-skew-ms): only the database's clock may decide. */
+const SKEW_MS = [0, 90_000, -45_000];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,13 +83,13 @@ async function startWhenPossible(instance, what) {
   }
 }
 
-/** `count` instances on a fresh database `name`, each behind its own proxy to PostgreSQL. */
-async function startCluster(name, count, extraArgs = []) {
+/** `count` instances on a fresh database `name`, each behind its own proxy to PostgreSQL, clocks skewed by `skewMs`. */
+async function startCluster(name, count, { args = [], skewMs = [] } = {}) {
   cluster.createDatabase(name);
   const proxies = await Promise.all(Array.from({ length: count }, () => startProxy({ port: cluster.tcpPort })));
   const instances = proxies.map((proxy, i) => new Instance(i, {
     db: cluster.tcpUrl(name, proxy.port),
-    args: ['--config', configFile, '--no-seed', '--test-clock', ...extraArgs],
+    args: ['--config', configFile, '--no-seed', '--test-clock', '--clock-skew-ms', String(skewMs[i] ?? 0), ...args],
   }));
   // All start at once on the empty database: the migrations and the first config version must cope.
   await Promise.all(instances.map((instance) => instance.start()));
@@ -171,13 +173,13 @@ test('a fault in the middle of a checkout: the replay by key on another instance
 });
 
 test(`seeded faults on PostgreSQL: ${INSTANCES} instances, ${SHOPPERS} shoppers, kill -9 of instances and of the ` +
-  'database, cuts, partitions, slow links, a failing receiver; every invariant holds', { timeout: 300_000 + FAULT_MS * 2 },
+  'database, cuts, partitions, slow links, a failing receiver, skewed clocks; every invariant holds', { timeout: 300_000 + FAULT_MS * 2 },
 async () => {
   const DATABASE = 'seeded';
   const random = seededRandom(SEED);
   const receiver = await startReceiver({ failRate: 0.05, random: random.fork() });
-  const { proxies, instances, stop: stopInstances } = await startCluster(DATABASE, INSTANCES,
-    ['--webhook', receiver.url, '--webhook-retry-ms', '50', '--webhook-retry-max-ms', '1000']);
+  const { proxies, instances, stop: stopInstances } = await startCluster(DATABASE, INSTANCES, { skewMs: SKEW_MS,
+    args: ['--webhook', receiver.url, '--webhook-retry-ms', '50', '--webhook-retry-max-ms', '1000'] });
   // Little enough stock that holds race for the last units through every instance (refused for stock by the
   // thousand), and the hot SKU's stock-guarded discount ends mid-run (shoppers confirm new prices).
   const initial = initialStock({ spread: SPREAD, hot: 150, perSpread: 20 });
@@ -273,6 +275,7 @@ async () => {
       ...ledger.replays.different.map((d) => `replay differs: ${JSON.stringify(d).slice(0, 300)}`)];
     console.log(report({ title: `PostgreSQL fault injection, ${INSTANCES} instances`, seed: SEED, seconds, startedAt: started, ledger, faults,
       figures: {
+        'instance clocks skewed by (ms)': SKEW_MS,
         orders: orders.length,
         'units committed': { [HOT]: finalCheck.committed[HOT], spread: Object.entries(finalCheck.committed)
           .filter(([v]) => v !== HOT).reduce((sum, [, units]) => sum + units, 0) },
