@@ -4,6 +4,7 @@
 // on the hot SKU, how stale another instance's quotes are, and latency before and after a large order history.
 //
 //   node bench/scale-bench.mjs [--duration 10] [--connections 32] [--history 300000] [--no-write]
+//                              [--only throughput,holds,staleness,history,profile] [--server-args "--opt value"]
 //
 // Starts its own PostgreSQL cluster (initdb + pg_ctl in a temporary directory, fsync on: real flushes) and its own
 // servers on port 0; load comes from wrk (one wrk per instance, the connections split evenly). Prints Markdown and,
@@ -23,6 +24,7 @@ const duration = Number(option('duration', '10'));
 const connections = Number(option('connections', '32'));
 const historyOrders = Number(option('history', '300000'));
 const write = !process.argv.includes('--no-write');
+const serverArgs = option('server-args', '').split(' ').filter(Boolean);  // added to every instance's options
 const only = option('only', '');  // a comma-separated subset of: throughput, holds, staleness, history, profile
 const SPREAD = 200;  // variants in the spread workload
 const TOKEN = 'bench-token';
@@ -55,7 +57,7 @@ writeFileSync(configFile, JSON.stringify(benchConfig()));
 async function startServer(database, args = []) {
   const dbArgs = database.startsWith('postgresql://') ? ['--database', database] : ['--db', database];
   const proc = spawn(serverBin, [...dbArgs, '--port', '0', '--admin-token', TOKEN, '--config', configFile, '--no-seed',
-    ...NO_LIMITS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ...NO_LIMITS, ...serverArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(proc);
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
