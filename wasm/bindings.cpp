@@ -68,6 +68,13 @@ std::string internalError(const char* what) {
 
 std::string version() { return std::string(cartcore::version()); }
 
+/** The catalog's languages, comma-separated ("en,de,fr,es"); the facade splits them. */
+std::string locales() {
+  std::string joined;
+  for (const auto& code : cartcore::supportedLocales()) joined += (joined.empty() ? "" : ",") + code;
+  return joined;
+}
+
 /**
  * Text crosses the boundary as UTF-8 bytes through memory views, not as Embind std::string values. Embind 3.1.6
  * measures and encodes an incoming JS string in JS loops, and copies a returned std::string into a fresh allocation
@@ -164,6 +171,7 @@ EMSCRIPTEN_BINDINGS(cartcore) {
       .field("errorJson", &CompileOutcome::errorJson);
 
   emscripten::function("_version", &version);
+  emscripten::function("_locales", &locales);
   emscripten::function("_inputBuffer", &inputBuffer);
   emscripten::function("_validateConfigJson", &validateConfigJson);
   emscripten::function("_quoteJsonOnce", &quoteJsonOnce);

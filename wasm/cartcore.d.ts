@@ -101,8 +101,12 @@ export interface RuleOutcome {
 
 export interface RuleOutcomes {
   applied: RuleOutcome[];
-  notApplied: RuleOutcome[];
+  /** Absent when the request asked for `"explain": "applied"`. */
+  notApplied?: RuleOutcome[];
 }
+
+/** The languages of the message catalog (docs/FORMAT.md "Languages"). */
+export type Locale = "en" | "de" | "fr" | "es";
 
 export interface CouponOutcome {
   /** Normalized (upper case). */
@@ -172,11 +176,18 @@ export interface Quote {
   nudges?: { kind: "promotion" | "shipping"; id: string; reason: string; amountNeeded?: Money; quantityNeeded?: number; message: string }[];
   /** When the request asked for the best deal. */
   bestDeal?: { chosen: DealChoice; alternatives: DealChoice[]; ignoredCodes: string[]; subsetsPriced: number };
-  /** E.g. stale_rates, missing_cost. */
+  /** E.g. stale_rates, missing_cost, unknown_locale. */
   warnings?: { code: string; line?: string; pointer?: string; message: string }[];
-  priceRules: RuleOutcomes;
-  promotions: RuleOutcomes;
-  coupons: CouponOutcome[];
+  /** The language of the sentences, when the request named a `locale`. */
+  locale?: Locale;
+  /** The request's `explain` level, unless "all". */
+  explain?: "applied" | "none";
+  /** Absent at `"explain": "none"`. */
+  priceRules?: RuleOutcomes;
+  /** Absent at `"explain": "none"`. */
+  promotions?: RuleOutcomes;
+  /** Every code entered; at `"explain": "applied"` the applied ones; absent at "none". */
+  coupons?: CouponOutcome[];
   /** The promotion that makes shipping free, or null. */
   freeShipping: { promotion: string } | null;
   /** "sha256:…" of the canonical config. */
@@ -221,6 +232,8 @@ export class CartcoreInstance {
   private constructor();
   /** The version the .wasm reports; load() checked it equals `version`. */
   version(): string;
+  /** The languages sentences can be written in, e.g. to match a shopper's Accept-Language. */
+  locales(): Locale[];
   /** Validates and compiles a store config. Throws CartcoreError with the bad field's pointer. */
   compile(config: JsonInput): Engine;
   /** `{"ok":true,"configDigest":…,"variants":N,…}` or the error JSON. Never throws for a bad config. */

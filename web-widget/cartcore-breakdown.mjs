@@ -10,7 +10,8 @@
 //
 // Attributes: package (URL of the package's js/cartcore.mjs), wasm (URL of cartcore.wasm; default: next to the
 // package), config (URL of the store config JSON), cart and stock (JSON text), segments (space-separated),
-// editable (quantity inputs). Properties: config, cart, stock (objects or JSON text), quote (read-only).
+// editable (quantity inputs), lang (or the nearest ancestor's: the language of the engine's sentences and of the
+// widget's own labels; English, German, French and Spanish). Properties: config, cart, stock (objects or JSON text), quote (read-only).
 // Events (bubbling, composed): quote-updated {quote, request}, quote-error {error, request}, cart-change {cart}.
 
 const STYLE = `
@@ -59,6 +60,52 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** The widget's own labels; every other sentence is the engine's, in the language the quote names. */
+const LABELS = {
+  en: {
+    loading: "Loading prices…", heading: "Price breakdown", item: "Item", qty: "Qty", price: "Price", discounts: "Discounts",
+    total: "Total", items: (n) => `${n} ${n === 1 ? "item" : "items"}`, quantityOf: (name) => `Quantity of ${name}`,
+    discountsOn: (name) => `Discounts on ${name}`, was: (amount) => `was ${amount}`, left: (n) => `Only ${n} left`,
+    applied: "Savings applied", nudges: "Almost there", reasons: "Why some offers did not apply", codes: "Codes",
+    freeShipping: "Free shipping", subtotal: "Subtotal", priceRuleSavings: "Price-rule savings",
+    promotionSavings: "Promotion savings", itemsTotal: "Items", shipping: "Shipping", included: "included",
+    cannotPrice: "This cart cannot be priced", unavailable: "Prices are unavailable",
+  },
+  de: {
+    loading: "Preise werden geladen…", heading: "Preisaufstellung", item: "Artikel", qty: "Menge", price: "Preis", discounts: "Rabatte",
+    total: "Gesamt", items: (n) => `${n} Artikel`, quantityOf: (name) => `Menge von ${name}`,
+    discountsOn: (name) => `Rabatte auf ${name}`, was: (amount) => `vorher ${amount}`, left: (n) => `Nur noch ${n} verfügbar`,
+    applied: "Ihre Ersparnisse", nudges: "Fast geschafft", reasons: "Warum einige Angebote nicht gelten", codes: "Codes",
+    freeShipping: "Kostenloser Versand", subtotal: "Zwischensumme", priceRuleSavings: "Preisnachlässe",
+    promotionSavings: "Aktionsrabatte", itemsTotal: "Artikel", shipping: "Versand", included: "enthalten",
+    cannotPrice: "Dieser Warenkorb kann nicht berechnet werden", unavailable: "Preise sind nicht verfügbar",
+  },
+  fr: {
+    loading: "Chargement des prix…", heading: "Détail du prix", item: "Article", qty: "Qté", price: "Prix", discounts: "Remises",
+    total: "Total", items: (n) => `${n} ${n <= 1 ? "article" : "articles"}`, quantityOf: (name) => `Quantité de ${name}`,
+    discountsOn: (name) => `Remises sur ${name}`, was: (amount) => `au lieu de ${amount}`, left: (n) => `Plus que ${n} en stock`,
+    applied: "Économies appliquées", nudges: "Presque\u00a0!", reasons: "Pourquoi certaines offres ne s’appliquent pas", codes: "Codes",
+    freeShipping: "Livraison offerte", subtotal: "Sous-total", priceRuleSavings: "Remises sur prix",
+    promotionSavings: "Remises promotionnelles", itemsTotal: "Articles", shipping: "Livraison", included: "incluse",
+    cannotPrice: "Impossible de calculer ce panier", unavailable: "Prix indisponibles",
+  },
+  es: {
+    loading: "Cargando precios…", heading: "Desglose del precio", item: "Artículo", qty: "Cant.", price: "Precio", discounts: "Descuentos",
+    total: "Total", items: (n) => `${n} ${n === 1 ? "artículo" : "artículos"}`, quantityOf: (name) => `Cantidad de ${name}`,
+    discountsOn: (name) => `Descuentos en ${name}`, was: (amount) => `antes ${amount}`, left: (n) => `Solo quedan ${n}`,
+    applied: "Ahorros aplicados", nudges: "Casi lo tienes", reasons: "Por qué algunas ofertas no se aplican", codes: "Códigos",
+    freeShipping: "Envío gratis", subtotal: "Subtotal", priceRuleSavings: "Rebajas de precio",
+    promotionSavings: "Descuentos de promociones", itemsTotal: "Artículos", shipping: "Envío", included: "incluido",
+    cannotPrice: "No se puede calcular este carrito", unavailable: "Precios no disponibles",
+  },
+};
+
+/** A BCP 47 tag as the engine accepts it ("de_DE" written the POSIX way becomes "de-DE"), or null. */
+function languageTag(value) {
+  const tag = (value ?? "").trim().replace(/_/g, "-");
+  return tag.length <= 35 && /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/.test(tag) ? tag : null;
+}
+
 /** Money is displayed exactly as the engine wrote it (a decimal string) with its currency code. */
 const money = (amount, currency) => `${amount} ${currency}`;
 /** Adjustment amounts are signed strings ("-4.00"); shown as a saving without the sign. */
@@ -75,7 +122,7 @@ function parseJsonish(value, what) {
 }
 
 export class CartcoreBreakdown extends HTMLElement {
-  static observedAttributes = ["package", "wasm", "config", "cart", "stock", "segments", "editable"];
+  static observedAttributes = ["package", "wasm", "config", "cart", "stock", "segments", "editable", "lang"];
 
   #root = this.attachShadow({ mode: "open" });
   #instance = null; // the loaded package instance (one per element; a page may share by passing the same URL)
@@ -93,7 +140,7 @@ export class CartcoreBreakdown extends HTMLElement {
     super();
     this.#root.append(element("style", { text: STYLE }));
     this.#status = element("p", { role: "status", "aria-live": "polite", class: "visually-hidden" });
-    this.#root.append(element("div", { part: "body" }, element("p", { text: "Loading prices…" })), this.#status);
+    this.#root.append(element("div", { part: "body" }, element("p", { text: this.#labels().loading })), this.#status);
   }
 
   get config() {
@@ -187,14 +234,28 @@ export class CartcoreBreakdown extends HTMLElement {
     return this.#engine;
   }
 
+  /** The language the widget speaks: its own lang, else the nearest ancestor's (the page's). */
+  #language() {
+    return languageTag(this.closest("[lang]")?.getAttribute("lang"));
+  }
+
+  /** Labels in the quote's language, else the widget's own language, else English. */
+  #labels(quote = null) {
+    const primary = (quote?.locale ?? this.#language() ?? "en").split("-")[0].toLowerCase();
+    return LABELS[primary] ?? LABELS.en;
+  }
+
   /**
-   * The engine's request for the current cart: the browser's clock, the live stock, the engine's nudge list, and
-   * the store currency unless the cart names a currency or a country (the engine maps a country to a currency).
+   * The engine's request for the current cart: the browser's clock, the live stock, the engine's nudge list, the
+   * widget's language, and the store currency unless the cart names a currency or a country (the engine maps a
+   * country to a currency).
    */
   #request(engine) {
     const cart = this.#cart ?? { lines: [] };
     const currency = cart.currency === undefined && cart.country === undefined ? { currency: engine.currency } : {};
-    const request = { schemaVersion: 1, nudges: true, ...currency, ...cart, now: new Date().toISOString() };
+    const language = this.#language();
+    const locale = language !== null && cart.locale === undefined ? { locale: language } : {};
+    const request = { schemaVersion: 1, nudges: true, ...currency, ...locale, ...cart, now: new Date().toISOString() };
     const segments = this.getAttribute("segments");
     if (segments && !cart.customer) request.customer = { segments: segments.split(/\s+/).filter(Boolean) };
     if (this.#stock) request.stock = this.#stock;
@@ -215,7 +276,7 @@ export class CartcoreBreakdown extends HTMLElement {
     this.#quote = response.quote;
     this.#render(response.quote);
     const { totals } = response.quote;
-    this.#status.textContent = `Total ${money(totals.grandTotal ?? totals.total, response.quote.currency)}`;
+    this.#status.textContent = `${this.#labels(response.quote).total} ${money(totals.grandTotal ?? totals.total, response.quote.currency)}`;
     this.#emit("quote-updated", { quote: response.quote, request });
   }
 
@@ -238,13 +299,13 @@ export class CartcoreBreakdown extends HTMLElement {
   }
 
   #renderFailure(error) {
-    this.#replaceBody(element("p", { class: "error", role: "alert", text: `Prices are unavailable: ${error?.message ?? error}` }));
+    this.#replaceBody(element("p", { class: "error", role: "alert", text: `${this.#labels().unavailable}: ${error?.message ?? error}` }));
     this.#emit("quote-error", { error: { code: error?.code ?? "widget_error", message: String(error?.message ?? error), pointer: error?.pointer ?? "" } });
   }
 
   #renderError(error) {
     this.#replaceBody(
-      element("p", { class: "error", role: "alert", "data-error": error.code, text: `This cart cannot be priced: ${error.message}` }),
+      element("p", { class: "error", role: "alert", "data-error": error.code, text: `${this.#labels().cannotPrice}: ${error.message}` }),
     );
   }
 
@@ -252,7 +313,8 @@ export class CartcoreBreakdown extends HTMLElement {
     const currency = quote.currency;
     const editable = this.hasAttribute("editable");
     const clamps = quote.margin?.clamps ?? quote.clamps ?? [];
-    const heading = element("h2", { id: "cartcore-title", text: "Price breakdown" });
+    const t = this.#labels(quote);
+    const heading = element("h2", { id: "cartcore-title", text: t.heading });
 
     const rows = quote.lines.map((line) => {
       const quantityCell = editable
@@ -264,12 +326,12 @@ export class CartcoreBreakdown extends HTMLElement {
             inputmode: "numeric",
             value: line.quantity,
             "data-line": line.id,
-            "aria-label": `Quantity of ${line.name}`,
+            "aria-label": t.quantityOf(line.name),
           })
         : element("span", { text: String(line.quantity) });
       const adjustments = element(
         "ul",
-        { class: "adjustments", "aria-label": `Discounts on ${line.name}` },
+        { class: "adjustments", "aria-label": t.discountsOn(line.name) },
         line.adjustments.map((adjustment) =>
           element("li", { class: "saving", "data-adjustment": adjustment.id }, `${adjustment.name}: −${money(unsigned(adjustment.amount), currency)}`),
         ),
@@ -278,7 +340,7 @@ export class CartcoreBreakdown extends HTMLElement {
         clamps.filter((clamp) => clamp.line === line.id).map((clamp) => element("li", { class: "clamp", "data-clamp": line.id, text: clamp.message })),
       );
       const scarcity = line.lowStock
-        ? element("span", { class: "scarcity", "data-low-stock": line.lowStock.remaining, text: `Only ${line.lowStock.remaining} left` })
+        ? element("span", { class: "scarcity", "data-low-stock": line.lowStock.remaining, text: t.left(line.lowStock.remaining) })
         : null;
       const discounted = line.total !== line.listTotal;
       return element(
@@ -291,7 +353,7 @@ export class CartcoreBreakdown extends HTMLElement {
         element(
           "td",
           { class: "num", "data-line-total": line.total },
-          discounted ? element("span", { class: "was", "aria-label": `was ${money(line.listTotal, currency)}`, text: money(line.listTotal, currency) }) : null,
+          discounted ? element("span", { class: "was", "aria-label": t.was(money(line.listTotal, currency)), text: money(line.listTotal, currency) }) : null,
           element("span", { text: money(line.total, currency) }),
         ),
       );
@@ -299,11 +361,11 @@ export class CartcoreBreakdown extends HTMLElement {
     const table = element(
       "table",
       { part: "lines" },
-      element("caption", { text: `${quote.lines.length} ${quote.lines.length === 1 ? "item" : "items"}` }),
+      element("caption", { text: t.items(quote.lines.length) }),
       element(
         "thead",
         {},
-        element("tr", {}, ["Item", "Qty", "Price", "Discounts", "Total"].map((label, i) => element("th", { scope: "col", class: i === 1 || i === 2 || i === 4 ? "num" : null, text: label }))),
+        element("tr", {}, [t.item, t.qty, t.price, t.discounts, t.total].map((label, i) => element("th", { scope: "col", class: i === 1 || i === 2 || i === 4 ? "num" : null, text: label }))),
       ),
       element("tbody", {}, rows),
     );
@@ -316,8 +378,9 @@ export class CartcoreBreakdown extends HTMLElement {
       });
     }
 
-    const applied = [...quote.priceRules.applied, ...quote.promotions.applied];
-    const notApplied = [...quote.priceRules.notApplied, ...quote.promotions.notApplied];
+    // A quote at a lower explain level lists less (docs/FORMAT.md "Explain levels"): absent lists are empty here.
+    const applied = [...(quote.priceRules?.applied ?? []), ...(quote.promotions?.applied ?? [])];
+    const notApplied = [...(quote.priceRules?.notApplied ?? []), ...(quote.promotions?.notApplied ?? [])];
     // Offers within reach. A quote that carries the engine's own `nudges` list says which to show; otherwise
     // every offer the engine reports with an amount or quantity still needed is one, in the engine's sentence.
     const nameOf = (id) => [...applied, ...notApplied].find((p) => p.id === id)?.name ?? "";
@@ -334,45 +397,45 @@ export class CartcoreBreakdown extends HTMLElement {
     this.#replaceBody(
       element(
         "section",
-        { "aria-labelledby": "cartcore-title" },
+        { "aria-labelledby": "cartcore-title", lang: quote.locale ?? null },
         heading,
         table,
-        section("Savings applied", "applied", applied, (p) =>
+        section(t.applied, "applied", applied, (p) =>
           element("li", { class: "saving", "data-promotion": p.id, "data-reason": p.reason }, element("strong", { text: p.name }), `: ${p.message}`),
         ),
-        section("Almost there", "nudges", nudges, (n) =>
+        section(t.nudges, "nudges", nudges, (n) =>
           element("li", { "data-nudge": n.id }, n.name ? element("strong", { text: n.name }) : null, `${n.name ? ": " : ""}${n.message}`),
         ),
-        section("Why some offers did not apply", "reasons", otherReasons, (p) =>
+        section(t.reasons, "reasons", otherReasons, (p) =>
           element("li", { "data-promotion": p.id, "data-reason": p.reason }, element("strong", { text: p.name }), `: ${p.message}`),
         ),
-        section("Codes", "coupons", quote.coupons, (c) =>
+        section(t.codes, "coupons", quote.coupons ?? [], (c) =>
           element("li", { "data-coupon": c.code, "data-status": c.status }, element("strong", { text: c.code }), `: ${c.message}`),
         ),
-        quote.freeShipping ? element("p", { class: "saving", "data-free-shipping": quote.freeShipping.promotion, text: "Free shipping" }) : null,
+        quote.freeShipping ? element("p", { class: "saving", "data-free-shipping": quote.freeShipping.promotion, text: t.freeShipping }) : null,
         element(
           "dl",
           { class: "totals", part: "totals" },
-          element("dt", { text: "Subtotal" }),
+          element("dt", { text: t.subtotal }),
           element("dd", { "data-total": "listSubtotal", text: money(quote.totals.listSubtotal, currency) }),
-          element("dt", { text: "Price-rule savings" }),
+          element("dt", { text: t.priceRuleSavings }),
           element("dd", { class: "saving", "data-total": "priceRuleSavings", text: `−${money(quote.totals.priceRuleSavings, currency)}` }),
-          element("dt", { text: "Promotion savings" }),
+          element("dt", { text: t.promotionSavings }),
           element("dd", { class: "saving", "data-total": "promotionSavings", text: `−${money(quote.totals.promotionSavings, currency)}` }),
           // With shipping or tax configured the engine adds them and a grand total; the items total stays "total".
           ...(quote.totals.grandTotal === undefined
-            ? [element("dt", { class: "grand", text: "Total" }), element("dd", { class: "grand", "data-total": "total", text: money(quote.totals.total, currency) })]
+            ? [element("dt", { class: "grand", text: t.total }), element("dd", { class: "grand", "data-total": "total", text: money(quote.totals.total, currency) })]
             : [
-                element("dt", { text: "Items" }),
+                element("dt", { text: t.itemsTotal }),
                 element("dd", { "data-total": "total", text: money(quote.totals.total, currency) }),
                 ...(quote.totals.shipping === undefined
                   ? []
-                  : [element("dt", { text: quote.shipping?.name ? `Shipping (${quote.shipping.name})` : "Shipping" }), element("dd", { "data-total": "shipping", text: money(quote.totals.shipping, currency) })]),
+                  : [element("dt", { text: quote.shipping?.name ? `${t.shipping} (${quote.shipping.name})` : t.shipping }), element("dd", { "data-total": "shipping", text: money(quote.totals.shipping, currency) })]),
                 ...(quote.tax?.rates ?? []).flatMap((rate) => [
-                  element("dt", { text: `${rate.name} (${rate.percent}%)${quote.tax.included ? ", included" : ""}` }),
+                  element("dt", { text: `${rate.name} (${rate.percent}%)${quote.tax.included ? `, ${t.included}` : ""}` }),
                   element("dd", { "data-tax": rate.id, text: money(rate.amount, currency) }),
                 ]),
-                element("dt", { class: "grand", text: "Total" }),
+                element("dt", { class: "grand", text: t.total }),
                 element("dd", { class: "grand", "data-total": "grandTotal", text: money(quote.totals.grandTotal, currency) }),
               ]),
         ),

@@ -5,6 +5,7 @@
 #include "cartcore/version.hpp"
 #include "currency.hpp"
 #include "input_error.hpp"
+#include "locale.hpp"
 #include "pricing.hpp"
 #include "quote_json.hpp"
 #include "request_parser.hpp"
@@ -60,9 +61,8 @@ Result<Quote> Engine::quote(const QuoteRequest& request) const {
       const std::string& id = request.lines[*repeat].id;
       fail(ErrorCode::DuplicateId, "/lines/" + std::to_string(*repeat) + "/id", "line \"" + id + "\" appears twice");
     }
-    Quote quote = priceCart(*store_, request);
-    quote.digest = quoteDigest(quote);
-    return quote;
+    if (!request.locale.empty()) checkLocaleTag(request.locale, "/locale");
+    return priceCart(*store_, request);
   });
 }
 
@@ -116,6 +116,12 @@ std::string validateConfigJson(std::string_view configJson) {
   } catch (...) {
     return renderError(Error{ErrorCode::Internal, "", "internal error while validating"});
   }
+}
+
+std::vector<std::string> supportedLocales() {
+  std::vector<std::string> codes;
+  for (Language language : {Language::En, Language::De, Language::Fr, Language::Es}) codes.emplace_back(languageCode(language));
+  return codes;
 }
 
 std::string_view version() { return CARTCORE_VERSION; }

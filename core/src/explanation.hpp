@@ -45,53 +45,12 @@ enum class Reason : uint8_t {
 /** The code as it appears in JSON, e.g. "min_subtotal_not_met". */
 std::string_view reasonCode(Reason reason);
 
-/** Which sentence explains an outcome. Each names the Explanation fields it reads. */
+/** Which sentence explains an outcome: a row of the message catalog (message_catalog.inc names the facts each reads). */
 enum class Message : uint8_t {
   None,
-  // Price rules.
-  PriceRuleApplied,         // count = lines, amount = saving
-  TierNotReached,           // count = units missing, flag = mix and match
-  PriceForSegments,         // segments
-  PriceNotLower,
-  BetterPriceRuleApplied,   // name = the winning rule
-  // Conditions shared by promotions.
-  OfferStarts,              // time
-  OfferEnded,               // time
-  OfferForSegments,         // segments
-  CurrencyNotEligible,      // name = currency
-  StockUnknown,             // variant
-  StockBelowThreshold,      // variant, count = available, count2 = needed
-  NoEligibleItems,
-  MinQuantityNotMet,        // count = units missing
-  MinSubtotalNotMet,        // amount = spend missing
-  NoSaving,
-  // Each promotion kind, applied or not.
-  ItemDiscountApplied,      // count = units
-  BuyQuantityNotMet,        // count = units missing
-  GetQuantityNotMet,        // count = discounted units missing
-  BuyXGetYApplied,          // count = x, count2 = y, count3 = applications
-  BundleIncomplete,         // count = units missing
-  BundleNoSaving,
-  BundleApplied,            // count = applications, amount = value of the bundled items
-  SpendTierReached,         // amount = eligible spend, amount2 = the tier
-  FreeShippingApplied,
-  // Stacking.
-  BlockedByStopRule,        // name = the stopping promotion
-  LostToBetterInGroup,      // name = group, name2 = winner, amount = winner's saving, amount2 = this one's
-  BlockedByExclusive,       // name = the exclusive promotion, amount = its saving
-  LostToBetterCombination,  // amount = the combination's saving, amount2 = this one's
-  // Coupons.
-  UnknownCoupon,            // name = code
-  NotInBestDeal,            // name = code
-  // Nudges.
-  NudgeSpendMore,           // amount = spend missing, name = promotion
-  NudgeAddForFree,          // count = units missing, count2 = units free, name = item noun (singular), flag = plural noun
-  NudgeAddMore,             // count = units missing, name = promotion, name2 = item noun, flag = plural noun
-  NudgeFreeShipping,        // amount = spend missing, name = method
-  // Margin protection and warnings.
-  MarginClamp,              // variant, amount = discount after, amount2 = before, name = floor ("" for shoppers)
-  MissingCost,              // variant, name = floor
-  StaleRates,               // name = currency, time = rates as of, count = minutes allowed
+#define CARTCORE_MESSAGE(id, english, german, french, spanish) id,
+#include "message_catalog.inc"
+#undef CARTCORE_MESSAGE
 };
 
 /**
@@ -109,7 +68,6 @@ struct Explanation {
   Minor amount = 0;
   Minor amount2 = 0;
   EpochMillis time = 0;
-  bool flag = false;
   std::string_view name;
   std::string_view name2;
   const VariantInfo* variant = nullptr;

@@ -45,11 +45,13 @@ void collectNudges(const CompiledStore& store, PricedCart& priced) {
     } else {
       bool getsFree = promo.type == Promotion::Type::BuyXGetY && promo.discount.kind == PriceChange::Kind::PercentOff &&
                       promo.discount.value == kWhole;
-      why.message = getsFree ? Message::NudgeAddForFree : Message::NudgeAddMore;
+      why.name2 = countedProductName(store, promo);
+      const bool oneProduct = !why.name2.empty();
+      why.message = getsFree ? (oneProduct ? Message::NudgeAddProductForFree : Message::NudgeAddForFree)
+                             : (oneProduct ? Message::NudgeAddProductMore : Message::NudgeAddMore);
       why.count = *verdict.quantityNeeded;
       why.count2 = promo.getQuantity;
       why.name = promo.name;
-      why.name2 = countedProductName(store, promo);
     }
     priced.nudges.push_back(std::move(n));
     priced.nudgesWhy.push_back(why);

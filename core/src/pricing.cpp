@@ -6,7 +6,9 @@
 #include "best_deal.hpp"
 #include "explanations.hpp"
 #include "input_error.hpp"
+#include "locale.hpp"
 #include "nudges.hpp"
+#include "quote_json.hpp"
 #include "stages/cart.hpp"
 #include "stages/coupons.hpp"
 #include "stages/margin.hpp"
@@ -48,17 +50,32 @@ Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
   std::vector<QuoteWarning> warnings;
   std::vector<Explanation> warningsWhy;
   const CompiledStore& store = storeForCurrency(base, request, warnings, warningsWhy);
+  Language language = Language::En;
+  if (!request.locale.empty()) {
+    if (auto known = catalogLanguage(request.locale)) {
+      language = *known;
+    } else {
+      warnings.push_back({"unknown_locale", "/locale", "", ""});
+      Explanation why{Message::UnknownLocale};
+      why.name = request.locale;
+      warningsWhy.push_back(why);
+    }
+  }
   if (!request.bestDeal && base.maxCodesPerOrder > 0 &&
       normalizedCoupons(request.coupons).size() > static_cast<std::size_t>(base.maxCodesPerOrder)) {
     fail(ErrorCode::TooManyItems, "/coupons", "this store accepts at most " + std::to_string(base.maxCodesPerOrder) +
                                                   " codes per order; ask for bestDeal to choose among more");
   }
   PricedCart priced = request.bestDeal ? bestDealCart(store, request) : runPipeline(store, request);
-  if (request.nudges) collectNudges(store, priced);
+  if (request.nudges && request.explain != ExplainLevel::None) collectNudges(store, priced);
   priced.quote.warnings.insert(priced.quote.warnings.begin(), warnings.begin(), warnings.end());
   priced.warningsWhy.insert(priced.warningsWhy.begin(), warningsWhy.begin(), warningsWhy.end());
-  explain(store, priced);
-  return std::move(priced.quote);
+  explain(store, priced, language, request.explain);
+  Quote& quote = priced.quote;
+  if (!request.locale.empty()) quote.locale = languageCode(language);
+  quote.digest = quoteDigest(quote);  // over every code entered, whatever the explain level shows
+  std::erase_if(quote.coupons, [&](const CouponOutcome& c) { return !explainShows(request.explain, c.status == "applied"); });
+  return std::move(quote);
 }
 
 }  // namespace cartcore

@@ -139,9 +139,10 @@ void writeOutcome(CanonicalWriter& w, const RuleOutcome& o, int exponent) {
   w.endObject();
 }
 
-void writeOutcomes(CanonicalWriter& w, const std::vector<RuleOutcome>& outcomes, int exponent) {
+void writeOutcomes(CanonicalWriter& w, const std::vector<RuleOutcome>& outcomes, int exponent, ExplainLevel level) {
   w.beginObject();
   for (bool applied : {true, false}) {
+    if (!applied && level == ExplainLevel::Applied) continue;  // only what changed the price was explained
     w.key(applied ? "applied" : "notApplied");
     w.beginArray();
     for (const auto& o : outcomes) {
@@ -424,22 +425,26 @@ std::string renderQuoteJson(const Quote& q) {
     writeBestDeal(w, *q.bestDeal, e);
   }
   w.field("configDigest", q.configDigest);
-  w.key("coupons");
-  w.beginArray();
-  for (const auto& c : q.coupons) {
-    w.beginObject();
-    w.field("code", c.code);
-    w.field("message", c.message);
-    if (!c.promotion.empty()) {
-      w.field("promotion", c.promotion);
+  const bool outcomesListed = q.explain != ExplainLevel::None;
+  if (outcomesListed) {
+    w.key("coupons");
+    w.beginArray();
+    for (const auto& c : q.coupons) {
+      w.beginObject();
+      w.field("code", c.code);
+      w.field("message", c.message);
+      if (!c.promotion.empty()) {
+        w.field("promotion", c.promotion);
+      }
+      w.field("reason", c.reason);
+      w.field("status", c.status);
+      w.endObject();
     }
-    w.field("reason", c.reason);
-    w.field("status", c.status);
-    w.endObject();
+    w.endArray();
   }
-  w.endArray();
   w.field("currency", q.currency);
   w.field("digest", q.digest);
+  if (q.explain != ExplainLevel::All) w.field("explain", q.explain == ExplainLevel::Applied ? "applied" : "none");
   w.key("freeShipping");
   if (q.freeShippingPromotion.empty()) {
     w.null();
@@ -452,6 +457,7 @@ std::string renderQuoteJson(const Quote& q) {
   w.beginArray();
   for (const auto& l : q.lines) writeLine(w, l, e);
   w.endArray();
+  if (!q.locale.empty()) w.field("locale", q.locale);
   if (q.margin) {
     w.key("margin");
     writeMargin(w, *q.margin, e);
@@ -460,10 +466,12 @@ std::string renderQuoteJson(const Quote& q) {
     w.key("nudges");
     writeNudges(w, q.nudges, e);
   }
-  w.key("priceRules");
-  writeOutcomes(w, q.priceRules, e);
-  w.key("promotions");
-  writeOutcomes(w, q.promotions, e);
+  if (outcomesListed) {
+    w.key("priceRules");
+    writeOutcomes(w, q.priceRules, e, q.explain);
+    w.key("promotions");
+    writeOutcomes(w, q.promotions, e, q.explain);
+  }
   if (q.shipping) {
     w.key("shipping");
     writeShipping(w, *q.shipping, e);

@@ -4,6 +4,7 @@
 
 #include "currency.hpp"
 #include "input_error.hpp"
+#include "locale.hpp"
 #include "request_parser.hpp"
 #include "timestamp.hpp"
 
@@ -71,6 +72,17 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
   }
   if (const Json* best = root.optional("bestDeal")) request.bestDeal = readBool(*best, "/bestDeal");
   if (const Json* nudges = root.optional("nudges")) request.nudges = readBool(*nudges, "/nudges");
+  if (const Json* locale = root.optional("locale")) {
+    request.locale = readString(*locale, "/locale");
+    checkLocaleTag(request.locale, "/locale");
+  }
+  if (const Json* explain = root.optional("explain")) {
+    const std::string level = readString(*explain, "/explain");
+    if (level == "all") request.explain = ExplainLevel::All;
+    else if (level == "applied") request.explain = ExplainLevel::Applied;
+    else if (level == "none") request.explain = ExplainLevel::None;
+    else fail(ErrorCode::InvalidValue, "/explain", "explain is \"all\", \"applied\" or \"none\"");
+  }
   request.now = parseTimestamp(readString(root.required("now"), "/now"), "/now");
   if (const Json* customer = root.optional("customer")) {
     ObjectReader c(*customer, "/customer");

@@ -64,18 +64,26 @@ EpochMillis parseTimestamp(std::string_view text, const std::string& pointer) {
   return ((days * 24 + hour) * 60 + minute) * 60'000 + second * 1000 + millis;
 }
 
-std::string formatTimestamp(EpochMillis millis) {
+CivilTime civilTime(EpochMillis millis) {
   int64_t days = millis >= 0 ? millis / 86'400'000 : -((-millis + 86'399'999) / 86'400'000);
   int64_t rest = millis - days * 86'400'000;
-  int64_t y;
-  unsigned m, d;
-  civilFromDays(days, y, m, d);
+  CivilTime t;
+  civilFromDays(days, t.year, t.month, t.day);
+  t.hour = static_cast<unsigned>(rest / 3'600'000);
+  t.minute = static_cast<unsigned>(rest / 60'000 % 60);
+  t.second = static_cast<unsigned>(rest / 1000 % 60);
+  t.millis = static_cast<unsigned>(rest % 1000);
+  return t;
+}
+
+std::string formatTimestamp(EpochMillis millis) {
+  const CivilTime t = civilTime(millis);
   auto padded = [](int64_t value, std::size_t width) {
     std::string digits = std::to_string(value);
     return std::string(digits.size() < width ? width - digits.size() : 0, '0') + digits;
   };
-  return padded(y, 4) + "-" + padded(m, 2) + "-" + padded(d, 2) + "T" + padded(rest / 3'600'000, 2) + ":" +
-         padded(rest / 60'000 % 60, 2) + ":" + padded(rest / 1000 % 60, 2) + "." + padded(rest % 1000, 3) + "Z";
+  return padded(t.year, 4) + "-" + padded(t.month, 2) + "-" + padded(t.day, 2) + "T" + padded(t.hour, 2) + ":" +
+         padded(t.minute, 2) + ":" + padded(t.second, 2) + "." + padded(t.millis, 3) + "Z";
 }
 
 }  // namespace cartcore

@@ -15,6 +15,7 @@ import { StockSnapshotSource } from "./stock-snapshot.mjs";
 import { OriginError } from "./origin.mjs";
 import { parseLossless, stringifyLossless } from "./lossless-json.mjs";
 import { CustomerContextError, CustomerContextVerifier } from "./customer-context.mjs";
+import { localeFromAcceptLanguage } from "./accept-language.mjs";
 
 const EXPOSED_HEADERS = [
   "Cartcore-Config-Version",
@@ -58,6 +59,7 @@ async function isolateFor(env) {
     const loading = Cartcore.load({ module: cartcoreWasm }).then((instance) => ({
       settings,
       instance,
+      locales: instance.locales(),
       config: new StoreConfigSource(settings, instance),
       stock: new StockSnapshotSource(settings),
       customers: new CustomerContextVerifier(settings),
@@ -88,7 +90,7 @@ function preflight(settings, request) {
     headers: {
       ...headers,
       "access-control-allow-methods": "POST, GET, DELETE, OPTIONS",
-      "access-control-allow-headers": "content-type, idempotency-key, cartcore-customer",
+      "access-control-allow-headers": "content-type, idempotency-key, cartcore-customer, accept-language",
       "access-control-max-age": "86400",
     },
   });
@@ -134,9 +136,10 @@ async function readLimitedBody(request, limit) {
  * COUNTRY_CURRENCIES entry at the edge names the currency explicitly instead (for stores whose config has no map).
  * Segments: `segments` (from a verified Cartcore-Customer token, or [] without one) replaces the cart's own
  * `customer`; undefined keeps the cart's (CUSTOMER_SEGMENTS = "trusted").
+ * Language: a cart that names a `locale` keeps it; otherwise the shopper's Accept-Language picks one the engine writes.
  * @returns {{ text: string, currencyFromEdgeMap: string | null, cart?: object, stockFromCart?: boolean }}
  */
-function requestForCore(cartText, { trustRequestContext, now, stockLevels, country, edgeCurrency, storeCurrency, segments }) {
+function requestForCore(cartText, { trustRequestContext, now, stockLevels, country, edgeCurrency, storeCurrency, segments, locale }) {
   let cart;
   try {
     cart = parseLossless(cartText);
@@ -159,6 +162,10 @@ function requestForCore(cartText, { trustRequestContext, now, stockLevels, count
     // Segments from a verified token only (or none): the origin will price the hold and checkout the same way.
     if (segments.length > 0) cart.customer = { segments };
     else delete cart.customer;
+    changed = true;
+  }
+  if (cart.locale === undefined && locale !== null) {
+    cart.locale = locale;
     changed = true;
   }
   let currencyFromEdgeMap = null;
@@ -255,6 +262,7 @@ async function quote(request, state) {
     edgeCurrency: (country && settings.countryCurrencies[country]) || null,
     storeCurrency: engine.currency,
     segments,
+    locale: localeFromAcceptLanguage(request.headers.get("accept-language"), state.locales),
   });
   let responseText = engine.quoteJson(built.text);
   let response = JSON.parse(responseText);
@@ -279,6 +287,7 @@ async function quote(request, state) {
   }
   if (country) headers["cartcore-country"] = country;
   if (response.ok) headers["cartcore-currency"] = response.quote.currency;
+  if (response.ok && response.quote.locale) headers["content-language"] = response.quote.locale;
   const status = response.ok ? 200 : statusForCoreError(response.error.code);
   return new Response(responseText, { status, headers });
 }

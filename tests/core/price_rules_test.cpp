@@ -67,6 +67,12 @@ BOOST_AUTO_TEST_CASE(mix_and_match_counts_every_matching_line) {
   BOOST_TEST(line(c, "tee-white-m").baseUnit == 1500);
   BOOST_TEST(verdicts[0].amount == 2500);
   BOOST_TEST(verdicts[0].why.count == 2);
+
+  StageFixture few(teeStore({bulk(true)}), test::cart({{"tee-black-m", 1}, {"tee-white-m", 1}}));
+  Cart d = few.cart();
+  verdicts = applyPriceRules(d);
+  BOOST_TEST(verdicts[0].why.message == Message::TierNotReachedInRange);
+  BOOST_TEST(verdicts[0].quantityNeeded.value() == 1);  // 2 tees together, 3 needed
 }
 
 BOOST_AUTO_TEST_CASE(a_missed_tier_reports_the_smallest_shortfall_of_any_line) {
@@ -77,8 +83,7 @@ BOOST_AUTO_TEST_CASE(a_missed_tier_reports_the_smallest_shortfall_of_any_line) {
   BOOST_TEST(!verdicts[0].applied);
   BOOST_TEST(verdicts[0].reason == Reason::TierNotReached);
   BOOST_TEST(verdicts[0].quantityNeeded.value() == 1);  // the white line needs one more, the black two
-  BOOST_TEST(verdicts[0].why.message == Message::TierNotReached);
-  BOOST_TEST(!verdicts[0].why.flag);  // per line, not mix and match
+  BOOST_TEST(verdicts[0].why.message == Message::TierNotReached);  // per line, not mix and match
   BOOST_TEST(line(c, "tee-black-m").total() == 2000);
 }
 

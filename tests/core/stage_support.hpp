@@ -17,6 +17,7 @@ namespace cartcore {
 // So Boost.Test can print what it compares.
 inline std::ostream& operator<<(std::ostream& os, Reason reason) { return os << reasonCode(reason); }
 inline std::ostream& operator<<(std::ostream& os, Message message) { return os << "Message#" << static_cast<int>(message); }
+inline std::ostream& operator<<(std::ostream& os, ExplainLevel level) { return os << "ExplainLevel#" << static_cast<int>(level); }
 
 }  // namespace cartcore
 

@@ -71,3 +71,32 @@ test("the CDN's country picks the currency through the store's own country map",
     await edge.dispose();
   }
 });
+
+test("the shopper's Accept-Language picks the language of the sentences; a cart's own locale wins", async () => {
+  const golden = JSON.parse(readFileSync(`${repoRoot}tests/golden/explain/all.json`, "utf8"));
+  const config = JSON.stringify(golden.config);
+  const edge = await startEdge({ STORE_CONFIG: config, TRUST_REQUEST_CONTEXT: "true" });
+  try {
+    const cart = golden.request;
+    const german = await edge.postQuote(cart, { "Accept-Language": "it-IT,it;q=0.9,de-DE;q=0.8,en;q=0.5" });
+    assert.equal(german.status, 200, german.text);
+    assert.equal(german.headers.get("content-language"), "de");
+    const [native] = await quoteBatchNative([{ config, request: JSON.stringify({ ...cart, locale: "de-DE" }) }]);
+    assert.equal(german.text, native.toString("utf8"));
+    const quote = JSON.parse(german.text).quote;
+    assert.equal(quote.locale, "de");
+    assert.ok(quote.nudges.some((n) => n.message === "Noch 12,40\u00a0€ bis zum kostenlosen Versand (Standard)."), german.text);
+
+    const named = await edge.postQuote({ ...cart, locale: "fr" }, { "Accept-Language": "de-DE" });
+    assert.equal(JSON.parse(named.text).quote.locale, "fr");
+
+    // Only languages the engine does not write (or junk): English, and no unknown_locale warning.
+    for (const header of ["it-IT, pt;q=0.8", "*", "de;q=0, xx-YY-!!", "a".repeat(5000)]) {
+      const other = JSON.parse((await edge.postQuote(cart, { "Accept-Language": header })).text).quote;
+      assert.equal(other.locale, undefined, header);
+      assert.ok(!(other.warnings ?? []).some((w) => w.code === "unknown_locale"), header);
+    }
+  } finally {
+    await edge.dispose();
+  }
+});

@@ -57,6 +57,19 @@ describe("marshalling", () => {
     }
   });
 
+  it("lists the languages the engine writes, and writes UTF-8 sentences in them", async () => {
+    const instance = await sharedInstance();
+    assert.deepEqual(instance.locales(), ["en", "de", "fr", "es"]);
+    const engine = instance.compile(teeShop());
+    try {
+      const quote = engine.quote(cart([{ variant: "tee-0", quantity: 1 }], { coupons: ["save10"], locale: "fr-FR" }));
+      assert.equal(quote.locale, "fr");
+      assert.equal(quote.promotions.applied[0].message, "Appliquée à 1 article. Vous économisez 2,10\u00a0$US.");
+    } finally {
+      engine.dispose();
+    }
+  });
+
   it("returns the core's canonical bytes: sorted keys, no whitespace", async () => {
     const instance = await sharedInstance();
     const text = instance.quoteJson(teeShop(), cart([{ variant: "tee-0", quantity: 1 }]));

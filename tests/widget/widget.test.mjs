@@ -68,11 +68,14 @@ function readRendered(page) {
   });
 }
 
-/** Asserts the rendering says exactly what the native quote says. */
-function assertRenders(rendered, quote) {
+const ENGLISH = { left: (n) => `Only ${n} left`, total: "Total" };
+const GERMAN = { left: (n) => `Nur noch ${n} verfügbar`, total: "Gesamt" };
+
+/** Asserts the rendering says exactly what the native quote says (with the widget's own labels in `labels`). */
+function assertRenders(rendered, quote, labels = ENGLISH) {
   const c = quote.currency;
   assert.deepEqual(rendered.lineTotals, Object.fromEntries(quote.lines.map((l) => [l.id, `${l.total} ${c}`])));
-  assert.deepEqual(rendered.lowStock, Object.fromEntries(quote.lines.map((l) => [l.id, l.lowStock ? `Only ${l.lowStock.remaining} left` : null])));
+  assert.deepEqual(rendered.lowStock, Object.fromEntries(quote.lines.map((l) => [l.id, l.lowStock ? labels.left(l.lowStock.remaining) : null])));
   assert.deepEqual(
     rendered.adjustments,
     quote.lines.flatMap((l) => l.adjustments.map((a) => `${a.name}: −${a.amount.replace(/^-/, "")} ${c}`)),
@@ -99,7 +102,7 @@ function assertRenders(rendered, quote) {
   const clamps = quote.margin?.clamps ?? [];
   assert.deepEqual(rendered.clamps, clamps.map((c) => `${c.line}: ${c.message}`));
   assert.deepEqual(rendered.coupons, quote.coupons.map((k) => `${k.code}: ${k.message}`));
-  assert.equal(rendered.status, `Total ${quote.totals.grandTotal ?? quote.totals.total} ${c}`);
+  assert.equal(rendered.status, `${labels.total} ${quote.totals.grandTotal ?? quote.totals.total} ${c}`);
 }
 
 test("the cart widget renders the native engine's quote and re-prices as quantities change", { skip: !existsSync(chromiumPath) && `no ${chromiumPath}` }, async () => {
@@ -167,6 +170,31 @@ test("the cart widget renders the native engine's quote and re-prices as quantit
 
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, "widget-demo.png"), fullPage: true });
+
+    // The widget's lang (here set on the page, as a German shop would) becomes the request's locale: the engine's
+    // sentences and the widget's labels are German, the money and the digest unchanged.
+    const english = quote;
+    seen = await page.evaluate(() => window.cartcoreRequests.length);
+    await page.evaluate(() => document.documentElement.setAttribute("lang", "de-DE"));
+    await page.evaluate(() => document.querySelector("cartcore-breakdown").setAttribute("lang", "de_DE"));
+    request = await repriced(seen + 1);
+    assert.equal(JSON.parse(request).locale, "de-DE");
+    quote = await nativeQuote(request);
+    assert.equal(quote.locale, "de");
+    assert.equal(quote.digest, english.digest);
+    assert.deepEqual(quote.totals, english.totals);
+    rendered = await readRendered(page);
+    assertRenders(rendered, quote, GERMAN);
+    assert.equal(rendered.lowStock["tee-black-l"], "Nur noch 4 verfügbar");
+    assert.ok(rendered.coupons[0].startsWith("SAVE10: Ihr Einkauf von "), rendered.coupons[0]);
+    await page.screenshot({ path: join(artifacts, "widget-demo-de.png"), fullPage: true });
+    seen = await page.evaluate(() => window.cartcoreRequests.length);
+    await page.evaluate(() => {
+      document.documentElement.removeAttribute("lang");
+      document.querySelector("cartcore-breakdown").removeAttribute("lang");
+    });
+    request = await repriced(seen + 1);
+    assert.equal(JSON.parse(request).locale, undefined);
 
     // A cart the engine refuses: the widget shows the engine's reason and tells the host page.
     const error = await page.evaluate(

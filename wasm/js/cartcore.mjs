@@ -157,6 +157,11 @@ export class CartcoreInstance {
     return this._call((raw) => raw._version());
   }
 
+  /** The languages the engine writes sentences in, as BCP 47 primary tags: ["en", "de", "fr", "es"]. */
+  locales() {
+    return this._call((raw) => raw._locales()).split(",");
+  }
+
   /** Validates and compiles a store config; a bad config throws CartcoreError with the field's pointer. */
   compile(config) {
     const text = toJsonText(config, "config");

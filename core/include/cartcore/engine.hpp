@@ -25,6 +25,13 @@ struct CartLine {
   int64_t quantity = 0; // 1 .. kMaxLineQuantity
 };
 
+/** How much a quote explains. Totals, amounts, reason codes and the digest are the same at every level. */
+enum class ExplainLevel {
+  All,      // every price rule and promotion that touches the cart, every code, with sentences (the default)
+  Applied,  // only what changed the price (and nudges, when asked), with sentences
+  None,     // lines and totals only: no outcome lists, codes or nudges
+};
+
 /** Everything a quote depends on besides the store config: the engine reads no ambient state. */
 struct QuoteRequest {
   std::string currency;               // ISO 4217: the store currency or one with a configured rate
@@ -35,6 +42,8 @@ struct QuoteRequest {
   std::string shippingMethod;         // a configured method id; empty = the cheapest available
   bool bestDeal = false;              // choose the best subset of `coupons` instead of applying them all
   bool nudges = false;                // list what the cart is missing for offers it nearly qualifies for
+  std::string locale;                 // BCP 47 tag for the sentences, e.g. "de-DE"; empty = English
+  ExplainLevel explain = ExplainLevel::All;
   std::vector<std::string> segments;  // customer segments, e.g. "vip"
   std::vector<std::string> coupons;   // codes as typed; matched case-insensitively
   std::vector<CartLine> lines;
@@ -179,15 +188,17 @@ struct BestDeal {
 
 struct Quote {
   std::string currency;
+  std::string locale;                   // the catalog language of the sentences ("de"); set when the request named a locale
+  ExplainLevel explain = ExplainLevel::All;
   int exponent = 2;
   std::vector<QuotedLine> lines;  // sorted by line id
   int64_t listSubtotal = 0;
   int64_t priceRuleSavings = 0;
   int64_t promotionSavings = 0;
   int64_t total = 0;
-  std::vector<RuleOutcome> priceRules;  // every price rule touching the cart
-  std::vector<RuleOutcome> promotions;  // every promotion relevant to the cart
-  std::vector<CouponOutcome> coupons;
+  std::vector<RuleOutcome> priceRules;  // every price rule touching the cart (explain All; only applied ones at Applied)
+  std::vector<RuleOutcome> promotions;  // every promotion relevant to the cart (likewise)
+  std::vector<CouponOutcome> coupons;   // every code entered (All), the applied ones (Applied), none (None)
   std::string freeShippingPromotion;    // empty when shipping is not free
   std::optional<ShippingQuote> shipping;  // when the store configures shipping
   bool taxConfigured = false;
@@ -264,6 +275,9 @@ std::string validateConfigJson(std::string_view configJson);
 
 /** The ISO 4217 minor-unit digits of a currency (USD 2, JPY 0, KWD 3), or nullopt for a code Cartcore does not know. */
 std::optional<int> currencyMinorDigits(std::string_view code);
+
+/** The languages the message catalog speaks, as BCP 47 primary language tags: "en", "de", "fr", "es". */
+std::vector<std::string> supportedLocales();
 
 /** The library version, e.g. "0.1.0"; the WASM facade compares it with its own. */
 std::string_view version();

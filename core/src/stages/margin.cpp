@@ -110,7 +110,7 @@ MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions
     clamp.floor = settings.internal ? floor->id : "";
     clamp.discountBefore = base - current;
     clamp.discountAfter = base - target;
-    Explanation why{Message::MarginClamp};
+    Explanation why{settings.internal ? Message::MarginClamp : Message::MarginClampShopper};
     why.variant = &variant;
     why.amount = clamp.discountAfter;
     why.amount2 = clamp.discountBefore;

@@ -34,9 +34,8 @@ std::optional<Minor> proposePrice(const Cart& cart, const PriceRule& rule, const
       if (reached) return changedUnitPrice(line.listUnit, reached->change);
       miss.reason = Reason::TierNotReached;
       miss.quantityNeeded = rule.tiers.front().minQuantity - quantity;
-      miss.why = {Message::TierNotReached};
+      miss.why = {rule.mixAndMatch ? Message::TierNotReachedInRange : Message::TierNotReached};
       miss.why.count = *miss.quantityNeeded;
-      miss.why.flag = rule.mixAndMatch;
       return std::nullopt;
     }
     case PriceRule::Type::MemberPrice:

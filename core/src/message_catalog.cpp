@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+#include "message_catalog.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "input_error.hpp"
+#include "store.hpp"
+
+namespace cartcore {
+namespace {
+
+struct CatalogRow {
+  Message message;
+  std::array<std::string_view, kLanguageCount> text;  // by Language
+};
+
+constexpr CatalogRow kCatalog[] = {
+    {Message::None, {"", "", "", ""}},
+#define CARTCORE_MESSAGE(id, english, german, french, spanish) {Message::id, {english, german, french, spanish}},
+#include "message_catalog.inc"
+#undef CARTCORE_MESSAGE
+};
+
+// The table is indexed by Message: each row sits at its enumerator's position.
+constexpr bool rowsInEnumOrder() {
+  for (std::size_t i = 0; i < std::size(kCatalog); ++i) {
+    if (static_cast<std::size_t>(kCatalog[i].message) != i) return false;
+  }
+  return true;
+}
+static_assert(rowsInEnumOrder());
+
+enum class Field { Amount, Amount2, Count, Count2, Count3, Time, Name, Name2, Variant, Sku, VariantId, Segments, Unknown };
+
+Field fieldNamed(std::string_view name) {
+  static constexpr std::pair<std::string_view, Field> kFields[] = {
+      {"amount", Field::Amount}, {"amount2", Field::Amount2}, {"count", Field::Count},     {"count2", Field::Count2},
+      {"count3", Field::Count3}, {"time", Field::Time},       {"name", Field::Name},       {"name2", Field::Name2},
+      {"variant", Field::Variant}, {"sku", Field::Sku},     {"variantId", Field::VariantId}, {"segments", Field::Segments}};
+  for (const auto& [text, field] : kFields) {
+    if (text == name) return field;
+  }
+  return Field::Unknown;
+}
+
+bool isCount(Field field) { return field == Field::Count || field == Field::Count2 || field == Field::Count3; }
+
+int64_t countOf(Field field, const Explanation& why) {
+  return field == Field::Count ? why.count : field == Field::Count2 ? why.count2 : why.count3;
+}
+
+/** The position of the '}' closing the '{' at `open`, or npos. */
+std::size_t matchingBrace(std::string_view text, std::size_t open) {
+  int depth = 0;
+  for (std::size_t i = open; i < text.size(); ++i) {
+    if (text[i] == '{') ++depth;
+    if (text[i] == '}' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+/** The first '|' outside nested braces, or npos. */
+std::size_t topLevelBar(std::string_view text) {
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{') ++depth;
+    if (text[i] == '}') --depth;
+    if (text[i] == '|' && depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+void appendField(std::string& out, Field field, const Explanation& why, const LocaleFormat& format) {
+  switch (field) {
+    case Field::Amount: format.money(out, why.amount); return;
+    case Field::Amount2: format.money(out, why.amount2); return;
+    case Field::Count:
+    case Field::Count2:
+    case Field::Count3: format.number(out, countOf(field, why)); return;
+    case Field::Time: format.dateTime(out, why.time); return;
+    case Field::Name: out.append(why.name); return;
+    case Field::Name2: out.append(why.name2); return;
+    case Field::Variant: out.append(why.variant->name); return;
+    case Field::Sku: out.append(why.variant->sku); return;
+    case Field::VariantId: out.append(why.variant->id); return;
+    case Field::Segments: format.alternatives(out, *why.segments); return;
+    case Field::Unknown: break;
+  }
+  CARTCORE_ASSERT(!"unknown placeholder");
+}
+
+/** Writes `text` with its placeholders filled; `hash` is the number '#' stands for inside a plural form. */
+void render(std::string& out, std::string_view text, const Explanation& why, const LocaleFormat& format, const int64_t* hash) {
+  std::size_t run = 0;  // plain text is appended a run at a time
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '{' && !(c == '#' && hash)) continue;
+    out.append(text.data() + run, i - run);
+    if (c == '#') {
+      format.number(out, *hash);
+      run = i + 1;
+      continue;
+    }
+    const std::size_t close = matchingBrace(text, i);
+    const std::string_view inner = text.substr(i + 1, close - i - 1);
+    const std::size_t bar = inner.find('|');
+    if (bar == std::string_view::npos) {
+      appendField(out, fieldNamed(inner), why, format);
+    } else {
+      const int64_t n = countOf(fieldNamed(inner.substr(0, bar)), why);
+      const std::string_view forms = inner.substr(bar + 1);
+      const std::size_t split = topLevelBar(forms);
+      render(out, format.singular(n) ? forms.substr(0, split) : forms.substr(split + 1), why, format, &n);
+    }
+    i = close;
+    run = close + 1;
+  }
+  out.append(text.data() + run, text.size() - run);
+}
+
+bool collect(std::string_view text, std::vector<std::string_view>& names) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '}') return false;  // a '}' without its '{'
+    if (text[i] != '{') continue;
+    const std::size_t close = matchingBrace(text, i);
+    if (close == std::string_view::npos) return false;
+    const std::string_view inner = text.substr(i + 1, close - i - 1);
+    const std::size_t bar = inner.find('|');
+    const std::string_view name = inner.substr(0, bar);
+    const Field field = fieldNamed(name);
+    if (field == Field::Unknown) return false;
+    names.push_back(name);
+    if (bar != std::string_view::npos) {
+      if (!isCount(field)) return false;
+      const std::string_view forms = inner.substr(bar + 1);
+      const std::size_t split = topLevelBar(forms);
+      if (split == std::string_view::npos || topLevelBar(forms.substr(split + 1)) != std::string_view::npos) return false;
+      if (!collect(forms.substr(0, split), names) || !collect(forms.substr(split + 1), names)) return false;
+    }
+    i = close;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view messageTemplate(Message message, Language language) {
+  return kCatalog[static_cast<std::size_t>(message)].text[static_cast<std::size_t>(language)];
+}
+
+void appendMessage(std::string& out, const Explanation& why, const LocaleFormat& format) {
+  render(out, messageTemplate(why.message, format.language()), why, format, nullptr);
+}
+
+bool templatePlaceholders(std::string_view text, std::vector<std::string_view>& names) {
+  names.clear();
+  if (!collect(text, names)) return false;
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return true;
+}
+
+}  // namespace cartcore
