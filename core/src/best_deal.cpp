@@ -2,7 +2,6 @@
 #include "best_deal.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <iterator>
 #include <numeric>
 #include <set>
@@ -49,6 +48,66 @@ std::vector<Minor> savingsBounds(const CompiledStore& store, const QuoteRequest&
   }
   return bounds;
 }
+
+/**
+ * Depth-first over the subsets of the candidate codes (in bound order), pricing each with the full pipeline and,
+ * when `bounded`, skipping branches whose savings bounds cannot reach the four best totals found so far.
+ */
+struct DealSearch {
+  const CompiledStore& store;
+  const QuoteRequest& probe;
+  const std::vector<std::string>& candidates;
+  const std::vector<Minor>& bounds;  // per candidate, largest first when bounded
+  std::size_t maxCodes;
+  bool bounded;
+
+  std::vector<DealChoice> priced;
+  std::vector<std::string> subset;
+  std::optional<Minor> noCodeTotal;
+  // The total of the fourth choice the quote would show (the choice and three runners-up) among the subsets priced
+  // so far: a branch that cannot beat it cannot change what is shown.
+  std::optional<Minor> fourthShown;
+
+  void visit(std::size_t next, Minor boundSoFar) {
+    price();
+    if (subset.size() == maxCodes) return;
+    for (std::size_t i = next; i < candidates.size(); ++i) {
+      if (bounded && fourthShown) {
+        // The most any extension through candidate i can save: its bound plus the largest bounds after it.
+        Minor reach = boundSoFar;
+        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach += bounds[k];
+        if (*noCodeTotal - reach > *fourthShown) break;  // bounds are sorted: later candidates reach even less
+      }
+      subset.push_back(candidates[i]);
+      visit(i + 1, boundSoFar + bounds[i]);
+      subset.pop_back();
+    }
+  }
+
+  void price() {
+    QuoteRequest r = probe;
+    r.coupons = subset;
+    std::sort(r.coupons.begin(), r.coupons.end());
+    Minor total = payable(runPipeline(store, r).quote);
+    if (!noCodeTotal) noCodeTotal = total;
+    priced.push_back({r.coupons, total});
+    if (bounded && (!fourthShown || total <= *fourthShown)) refreshFourthShown();
+  }
+
+  void refreshFourthShown() {
+    std::vector<const DealChoice*> order;
+    for (const auto& p : priced) order.push_back(&p);
+    std::sort(order.begin(), order.end(), [](const DealChoice* a, const DealChoice* b) { return betterDeal(*a, *b); });
+    std::vector<const DealChoice*> shown;
+    for (const DealChoice* p : order) {
+      bool padded = std::any_of(shown.begin(), shown.end(), [&](const DealChoice* s) { return s->total <= p->total && isSubset(s->codes, p->codes); });
+      if (padded) continue;
+      shown.push_back(p);
+      if (shown.size() == 4) break;
+    }
+    if (shown.size() == 4) fourthShown = shown.back()->total;
+  }
+};
 
 }  // namespace
 
@@ -113,50 +172,9 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
     candidates = std::move(sortedCodes);
     bounds = std::move(sortedBounds);
   }
-  std::vector<DealChoice> priced;
-  std::vector<std::string> subset;
-  std::optional<Minor> noCodeTotal;
-  // The total of the fourth choice the quote would show (the choice and three runners-up) among the subsets priced
-  // so far: a branch that cannot beat it cannot change what is shown.
-  std::optional<Minor> fourthShown;
-  auto refreshFourthShown = [&] {
-    std::vector<const DealChoice*> order;
-    for (const auto& p : priced) order.push_back(&p);
-    std::sort(order.begin(), order.end(), [](const DealChoice* a, const DealChoice* b) { return betterDeal(*a, *b); });
-    std::vector<const DealChoice*> shown;
-    for (const DealChoice* p : order) {
-      bool padded = std::any_of(shown.begin(), shown.end(), [&](const DealChoice* s) { return s->total <= p->total && isSubset(s->codes, p->codes); });
-      if (padded) continue;
-      shown.push_back(p);
-      if (shown.size() == 4) break;
-    }
-    if (shown.size() == 4) fourthShown = shown.back()->total;
-  };
-  auto price = [&](std::vector<std::string> codes) {
-    QuoteRequest r = probe;
-    std::sort(codes.begin(), codes.end());
-    r.coupons = codes;
-    Minor total = payable(runPipeline(store, r).quote);
-    if (!noCodeTotal) noCodeTotal = total;
-    priced.push_back({std::move(codes), total});
-    if (bounded && (!fourthShown || total <= *fourthShown)) refreshFourthShown();
-  };
-  std::function<void(std::size_t, Minor)> visit = [&](std::size_t next, Minor boundSoFar) {
-    price(subset);
-    if (subset.size() == maxCodes) return;
-    for (std::size_t i = next; i < candidates.size(); ++i) {
-      if (bounded && fourthShown) {
-        // The most any extension through candidate i can save: its bound plus the largest bounds after it.
-        Minor reach = boundSoFar;
-        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach += bounds[k];
-        if (*noCodeTotal - reach > *fourthShown) break;  // bounds are sorted: later candidates reach even less
-      }
-      subset.push_back(candidates[i]);
-      visit(i + 1, boundSoFar + bounds[i]);
-      subset.pop_back();
-    }
-  };
-  visit(0, 0);
+  DealSearch search{store, probe, candidates, bounds, maxCodes, bounded};
+  search.visit(0, 0);
+  std::vector<DealChoice> priced = std::move(search.priced);
   std::sort(priced.begin(), priced.end(), betterDeal);
   deal.subsetsPriced = static_cast<int64_t>(priced.size());
   deal.chosen = priced.front();

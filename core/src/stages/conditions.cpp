@@ -28,7 +28,7 @@ bool staticConditionsHold(const Cart& cart, const Promotion& promo, RuleVerdict&
   if (!c.currencies.empty() && std::find(c.currencies.begin(), c.currencies.end(), request.currency) == c.currencies.end()) {
     verdict.reason = Reason::CurrencyNotEligible;
     verdict.why = {Message::CurrencyNotEligible};
-    verdict.why.name = request.currency;
+    verdict.why.name = cart.store.currency;  // the store's, which outlives the request of a best-deal probe
     return false;
   }
   if (c.stockGuard) {
