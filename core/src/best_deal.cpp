@@ -54,6 +54,10 @@ std::vector<Minor> savingsBounds(const CompiledStore& store, const QuoteRequest&
  * when `bounded`, skipping branches whose savings bounds cannot reach the four best totals found so far.
  */
 struct DealSearch {
+  DealSearch(const CompiledStore& store, const QuoteRequest& probe, const std::vector<std::string>& candidates,
+             const std::vector<Minor>& bounds, std::size_t maxCodes, bool bounded)
+      : store(store), probe(probe), candidates(candidates), bounds(bounds), maxCodes(maxCodes), bounded(bounded) {}
+
   const CompiledStore& store;
   const QuoteRequest& probe;
   const std::vector<std::string>& candidates;
@@ -172,7 +176,7 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
     candidates = std::move(sortedCodes);
     bounds = std::move(sortedBounds);
   }
-  DealSearch search{store, probe, candidates, bounds, maxCodes, bounded};
+  DealSearch search(store, probe, candidates, bounds, maxCodes, bounded);
   search.visit(0, 0);
   std::vector<DealChoice> priced = std::move(search.priced);
   std::sort(priced.begin(), priced.end(), betterDeal);
