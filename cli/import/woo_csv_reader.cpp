@@ -164,6 +164,15 @@ void readProductCsv(const std::string& path, const ReadOptions& options, WooStor
       p.lowStockAmount = std::stoll(low);
     }
     p.weight = cell("weight");
+    // The exporter's "Stock" is the quantity when the row manages stock, "parent" for a variation whose product
+    // does, and empty otherwise.
+    if (std::string stock = cell("stock"); stock == "parent") {
+      p.manageStock = "parent";
+    } else if (std::string digits = stock.starts_with('-') ? stock.substr(1) : stock;
+               !digits.empty() && digits.size() < 16 && digits.find_first_not_of("0123456789") == std::string::npos) {
+      p.manageStock = "true";
+      p.stockQuantity = std::stoll(stock);
+    }
     p.categories = categorySlugs(cell("category_ids"));
     if (std::string cost = amount("cogs_value"); !cost.empty() && cost != "0") p.cost = cost;
     if (!p.cost) {

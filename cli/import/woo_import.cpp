@@ -20,11 +20,13 @@ using namespace cartcore::cli;
 
 const char* kImportUsage =
     "usage: cartcore import woocommerce [--api DIR] [--csv products.csv] --out store.json [--report report.json]\n"
+    "           [--stock stock.json]\n"
     "           [--currency CODE] [--weight-unit kg|g|lbs|oz] [--utc-offset +HH:MM] [--decimal-separator ,]\n"
     "           [--name \"Store name\"] [--max-file-mb N]\n"
     "  --api DIR   REST API v3 responses saved under DIR at their endpoint paths (products.json, coupons.json, ...)\n"
     "  --csv FILE  the product CSV of Products -> Export (used instead of DIR/products.json)\n"
-    "  Prints the mapping report; --report also writes it as JSON. See docs/woocommerce-import.md.\n";
+    "  Prints the mapping report; --report also writes it as JSON. See docs/woocommerce-import.md.\n"
+    "  --stock FILE  also write each variant's WooCommerce ids and stock level: the body of PUT /v1/admin/stock\n";
 
 /** Writes `text` next to `path` and renames it over `path`, so a reader sees the old file or the new one. */
 std::string stagedWrite(const std::string& path, const std::string& text) {
@@ -49,7 +51,9 @@ WooImportResult importWooCommerce(const WooImportInputs& inputs) {
   // The REST files first: the CSV's category names resolve through products/categories.json when it is there.
   if (!inputs.apiDirectory.empty()) readRestExport(inputs.apiDirectory, inputs.csvPath.empty(), inputs.read, store, result.report);
   if (!inputs.csvPath.empty()) readProductCsv(inputs.csvPath, inputs.read, store, result.report);
-  result.config = mapToConfig(store, inputs.map, result.report);
+  std::map<int64_t, std::string> variantByWooId;
+  result.config = mapToConfig(store, inputs.map, result.report, &variantByWooId);
+  result.stock = stockLinks(store, variantByWooId, result.report);
   return result;
 }
 
@@ -59,7 +63,7 @@ int runImportCommand(int argc, char** argv, std::ostream& out, std::ostream& err
     return kExitUsage;
   }
   WooImportInputs inputs;
-  std::string outPath, reportPath;
+  std::string outPath, reportPath, stockPath;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (i + 1 >= argc) {
@@ -71,6 +75,7 @@ int runImportCommand(int argc, char** argv, std::ostream& out, std::ostream& err
     else if (arg == "--csv") inputs.csvPath = value;
     else if (arg == "--out") outPath = value;
     else if (arg == "--report") reportPath = value;
+    else if (arg == "--stock") stockPath = value;
     else if (arg == "--currency") inputs.map.currency = value;
     else if (arg == "--weight-unit") inputs.map.weightUnit = value;
     else if (arg == "--name") inputs.map.storeName = value;
@@ -95,20 +100,23 @@ int runImportCommand(int argc, char** argv, std::ostream& out, std::ostream& err
       err << "error: the generated config does not validate, which is a bug in the importer: " << validation["error"].dump() << "\n";
       return kExitInternal;
     }
-    std::string staged = stagedWrite(outPath, configText);
-    std::string stagedReport;
-    if (!reportPath.empty()) {
-      try {
-        stagedReport = stagedWrite(reportPath, result.report.toJson().dump(2) + "\n");
-      } catch (...) {
-        std::filesystem::remove(staged);
-        throw;
-      }
+    // Every file is staged before any is renamed into place, so a failure leaves all of them as they were.
+    std::vector<std::pair<std::string, std::string>> files = {{outPath, configText}};
+    if (!reportPath.empty()) files.emplace_back(reportPath, result.report.toJson().dump(2) + "\n");
+    if (!stockPath.empty()) files.emplace_back(stockPath, stockDocument(result.stock).dump(2) + "\n");
+    std::vector<std::string> staged;
+    try {
+      for (const auto& [path, text] : files) staged.push_back(stagedWrite(path, text));
+    } catch (...) {
+      for (const auto& temporary : staged) std::filesystem::remove(temporary);
+      throw;
     }
-    std::filesystem::rename(staged, outPath);
-    if (!stagedReport.empty()) std::filesystem::rename(stagedReport, reportPath);
-    out << result.report.toText() << "\nWrote " << outPath << (reportPath.empty() ? "" : " and " + reportPath)
-        << "; check it with: cartcore validate --config " << outPath << "\n";
+    std::string written;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      std::filesystem::rename(staged[i], files[i].first);
+      written += (i == 0 ? "" : i + 1 == files.size() ? " and " : ", ") + files[i].first;
+    }
+    out << result.report.toText() << "\nWrote " << written << "; check it with: cartcore validate --config " << outPath << "\n";
     return kExitOk;
   } catch (const ImportError& e) {
     err << "error: " << e.what() << "\nNothing was written.\n";

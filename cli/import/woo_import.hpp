@@ -11,6 +11,7 @@
 #include "import_report.hpp"
 #include "woo_mapper.hpp"
 #include "woo_readers.hpp"
+#include "woo_stock_links.hpp"
 
 namespace cartcore::import {
 
@@ -24,6 +25,7 @@ struct WooImportInputs {
 struct WooImportResult {
   nlohmann::ordered_json config;
   ImportReport report;
+  std::map<std::string, WooStockLink> stock;  // per variant: the WooCommerce object holding its stock
 };
 
 /** Reads and maps a store. Throws ImportError for problems that stop the import. */

@@ -110,6 +110,9 @@ class Mapper {
     return config;
   }
 
+  /** WooCommerce product or variation id -> the variant it became (after run()). */
+  const std::map<int64_t, std::string>& variantsByWooId() const { return variantByWcId_; }
+
  private:
   void skip(const std::string& where, const char* code, const std::string& why) { report_.add(Severity::Skipped, where, code, why); }
   void approximate(const std::string& where, const char* code, const std::string& why) { report_.add(Severity::Approximated, where, code, why); }
@@ -900,8 +903,12 @@ class Mapper {
 
 }  // namespace
 
-nlohmann::ordered_json mapToConfig(const WooStore& store, const MapOptions& options, ImportReport& report) {
-  return Mapper(store, options, report).run();
+nlohmann::ordered_json mapToConfig(const WooStore& store, const MapOptions& options, ImportReport& report,
+                                   std::map<int64_t, std::string>* variantByWooId) {
+  Mapper mapper(store, options, report);
+  nlohmann::ordered_json config = mapper.run();
+  if (variantByWooId) *variantByWooId = mapper.variantsByWooId();
+  return config;
 }
 
 }  // namespace cartcore::import

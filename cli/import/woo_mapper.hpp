@@ -2,6 +2,8 @@
 // WooStore → Cartcore store config, noting in the report everything skipped or approximated.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -19,8 +21,10 @@ struct MapOptions {
 
 /**
  * The config, ready for `cartcore validate`. Throws ImportError when the store cannot be priced at all (no
- * currency, an unknown currency, an unknown weight unit).
+ * currency, an unknown currency, an unknown weight unit). `variantByWooId`, when given, receives the variant id each
+ * imported WooCommerce product or variation id became.
  */
-nlohmann::ordered_json mapToConfig(const WooStore& store, const MapOptions& options, ImportReport& report);
+nlohmann::ordered_json mapToConfig(const WooStore& store, const MapOptions& options, ImportReport& report,
+                                   std::map<int64_t, std::string>* variantByWooId = nullptr);
 
 }  // namespace cartcore::import

@@ -172,6 +172,11 @@ class RestReader {
     out.taxClass = textOf(p, "tax_class");
     out.lowStockAmount = intOf(p, "low_stock_amount");
     out.weight = textOf(p, "weight");
+    if (auto manage = p.find("manage_stock"); manage != p.end()) {
+      if (manage->is_boolean()) out.manageStock = manage->get<bool>() ? "true" : "false";
+      else if (*manage == "parent") out.manageStock = "parent";
+    }
+    out.stockQuantity = intOf(p, "stock_quantity");
     // Core Cost of Goods Sold (WooCommerce 9.5+): total_value is the effective cost, a variation's "additive" value
     // already added to its parent's. 0 is what WooCommerce reports when no cost was entered.
     if (auto cogs = p.find("cost_of_goods_sold"); cogs != p.end() && cogs->is_object()) {

@@ -44,6 +44,10 @@ struct WooProduct {
   std::vector<WooAttribute> attributes;  // products
   std::vector<std::pair<std::string, std::string>> variationAttributes;  // variations: name -> chosen option
   std::optional<std::string> cost;  // decimal text: core COGS, or a cost plugin's meta key
+  // Stock: "true" when the object counts its own stock, "parent" for a variation whose product keeps it, else
+  // "false" (WooCommerce ignores stock_quantity then).
+  std::string manageStock = "false";
+  std::optional<int64_t> stockQuantity;
 };
 
 struct WooCoupon {
