@@ -175,6 +175,17 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
   // HEAD is GET without the body; the transport drops the body and keeps its Content-Length.
   const bool get = method == "GET" || method == "HEAD", post = method == "POST", put = method == "PUT",
              del = method == "DELETE";
+  // WooCommerce's webhooks are authenticated by their signature, and its ping is a form post: before the JSON rule.
+  if (path.size() == 4 && path[0] == "v1" && path[1] == "integrations" && path[2] == "woocommerce" && path[3] == "webhook") {
+    route = Route::WooWebhook;
+    if (!options_.wooWebhooks)
+      return errorResponse(404, "not_found", "WooCommerce webhooks are off; start with --woocommerce-webhook-secret.");
+    if (!post) return methodNotAllowed();
+    auto header = [&](std::string_view name) { return request.header ? request.header(name) : std::string_view(); };
+    return options_.wooWebhooks->receive(
+        request.body, {header("X-WC-Webhook-Signature"), header("X-WC-Webhook-Topic"), header("X-WC-Webhook-Resource"),
+                       header("X-WC-Webhook-Event"), header("X-WC-Webhook-Delivery-ID"), header("X-WC-Webhook-ID")});
+  }
   // A browser sends a cross-site POST without asking first (no CORS preflight) only with a "simple" content type
   // such as text/plain; requiring application/json on every state-changing method means a foreign page cannot
   // make its visitors' browsers place holds or check out.

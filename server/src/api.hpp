@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "api_keys.hpp"
 #include "metrics.hpp"
 #include "shop.hpp"
+#include "woo_webhook_receiver.hpp"
 
 namespace cartcore::server {
 
@@ -23,6 +25,8 @@ struct ApiRequest {
   std::string clientAddress;       // the peer's IP address
   std::string_view ifNoneMatch;    // for the dashboard's files (304 Not Modified)
   std::string_view forwardedClientIp;  // the Cartcore-Client-Ip header (honoured for checkout and admin keys)
+  /** Any other header by name ("" when absent), for the integrations that read their own. */
+  std::function<std::string_view(std::string_view)> header;
 };
 
 struct ApiOptions {
@@ -30,6 +34,7 @@ struct ApiOptions {
   bool testClock = false;
   std::size_t maxBodyBytes = 1 << 20;
   std::size_t maxConfigBytes = 16 << 20;
+  WooWebhookReceiver* wooWebhooks = nullptr;  // POST /v1/integrations/woocommerce/webhook, when configured
 };
 
 /** Routes requests to the shop, enforces admin auth, and turns any unexpected failure into a JSON 500. */

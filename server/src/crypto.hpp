@@ -19,6 +19,8 @@ std::string randomBytes(std::size_t count);
 
 /** RFC 4648 section 5 without padding. */
 std::string base64UrlEncode(std::string_view bytes);
+/** RFC 4648 section 4 (the standard alphabet, with padding), e.g. for HTTP Basic and WooCommerce signatures. */
+std::string base64Encode(std::string_view bytes);
 /** Decodes base64url with or without padding; nothing for any other character. */
 std::optional<std::string> base64UrlDecode(std::string_view text);
 

@@ -108,7 +108,10 @@ class Session : public std::enable_shared_from_this<Session> {
                           view(request["Cartcore-Customer"]),
                           peerAddress_,
                           view(request[http::field::if_none_match]),
-                          view(request["Cartcore-Client-Ip"])};
+                          view(request["Cartcore-Client-Ip"]),
+                          [&request, &view](std::string_view name) {
+                            return view(request[beast::string_view(name.data(), name.size())]);
+                          }};
     Route route = Route::NotFound;
     ApiResponse answer;
     if (request.method() == http::verb::options) {

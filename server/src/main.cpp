@@ -21,7 +21,9 @@
 #include "pg_storage.hpp"
 #include "sqlite_storage.hpp"
 #include "util.hpp"
+#include "http_client.hpp"
 #include "webhooks.hpp"
+#include "woo_webhook_receiver.hpp"
 
 namespace {
 
@@ -67,6 +69,13 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --webhook URL             deliver events as Cartcore JSON (repeatable; env CARTCORE_WEBHOOKS, comma-separated)
   --woocommerce-webhook URL deliver stock changes as WooCommerce REST batch updates to URL (the wc/v3 base)
   --woocommerce-auth K:S    consumer key and secret for the WooCommerce endpoint (HTTP Basic)
+  --ca-file PEM             trust these CAs for https:// to WooCommerce instead of the system CA store
+  --woocommerce-webhook-secret [RESOURCE=]S
+                            accept WooCommerce webhooks at POST /v1/integrations/woocommerce/webhook signed with S
+                            (repeatable: product=S1 coupon=S2 gives each resource its own secret; env
+                            CARTCORE_WOOCOMMERCE_WEBHOOK_SECRET); needs --woocommerce-store
+  --woocommerce-store DIR   the REST export the store was imported from; webhooks keep it current and each
+                            change is imported again into a new config version
   --webhook-retry-ms N      first retry delay; doubles per attempt (default 500)
   --webhook-retry-max-ms N  longest retry delay (default 60000)
   --sweep-ms N              how often expired holds are swept (default 1000)
@@ -109,6 +118,8 @@ struct Options {
   std::vector<std::string> corsOrigins;
   std::vector<WebhookEndpoint> webhooks;
   std::string wooAuth;
+  std::string caFile;
+  WooWebhookOptions wooWebhooks;
   int64_t retryMillis = 500;
   int64_t retryMaxMillis = 60000;
   int64_t sweepMillis = 1000;
@@ -152,8 +163,15 @@ bool parseOptions(int argc, char** argv, Options& o) {
   if (const char* v = std::getenv("CARTCORE_PORT")) o.port = static_cast<unsigned short>(std::atoi(v));
   if (const char* v = std::getenv("CARTCORE_ADMIN_TOKEN")) o.adminToken = v;
   if (const char* v = std::getenv("CARTCORE_CUSTOMER_HMAC_SECRET")) o.customerHmacSecret = v;
+  auto addWooSecret = [&o](const std::string& text) {
+    std::size_t equals = text.find('=');
+    std::string resource = equals == std::string::npos ? "" : text.substr(0, equals);
+    if (resource != "" && resource != "product" && resource != "coupon") resource.clear(), equals = std::string::npos;
+    o.wooWebhooks.secrets[resource] = equals == std::string::npos ? text : text.substr(equals + 1);
+  };
+  if (const char* v = std::getenv("CARTCORE_WOOCOMMERCE_WEBHOOK_SECRET")) addWooSecret(v);
   o.corsOrigins = splitComma(std::getenv("CARTCORE_CORS_ORIGINS"));
-  for (const auto& url : splitComma(std::getenv("CARTCORE_WEBHOOKS"))) o.webhooks.push_back({url, WebhookFormat::Cartcore, ""});
+  for (const auto& url : splitComma(std::getenv("CARTCORE_WEBHOOKS"))) o.webhooks.push_back({url, WebhookFormat::Cartcore, "", ""});
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -198,9 +216,12 @@ bool parseOptions(int argc, char** argv, Options& o) {
     else if (arg == "--max-config-bytes") o.maxConfigBytes = static_cast<std::size_t>(number());
     else if (arg == "--max-lines") o.maxLines = static_cast<std::size_t>(number());
     else if (arg == "--cors-origin") o.corsOrigins.push_back(value());
-    else if (arg == "--webhook") o.webhooks.push_back({value(), WebhookFormat::Cartcore, ""});
-    else if (arg == "--woocommerce-webhook") o.webhooks.push_back({value(), WebhookFormat::WooCommerce, ""});
+    else if (arg == "--webhook") o.webhooks.push_back({value(), WebhookFormat::Cartcore, "", ""});
+    else if (arg == "--woocommerce-webhook") o.webhooks.push_back({value(), WebhookFormat::WooCommerce, "", ""});
     else if (arg == "--woocommerce-auth") o.wooAuth = value();
+    else if (arg == "--ca-file") o.caFile = value();
+    else if (arg == "--woocommerce-webhook-secret") addWooSecret(value());
+    else if (arg == "--woocommerce-store") o.wooWebhooks.storeDirectory = value();
     else if (arg == "--webhook-retry-ms") o.retryMillis = std::max<int64_t>(1, number());
     else if (arg == "--webhook-retry-max-ms") o.retryMaxMillis = std::max<int64_t>(1, number());
     else if (arg == "--sweep-ms") o.sweepMillis = std::max<int64_t>(10, number());
@@ -223,12 +244,20 @@ bool parseOptions(int argc, char** argv, Options& o) {
   }
   if (!o.customerHmacSecret.empty() && o.customerHmacSecret.size() < 32)
     throw std::invalid_argument("--customer-hmac-secret needs at least 32 bytes (e.g. openssl rand -hex 32)");
+  for (const auto& [resource, secret] : o.wooWebhooks.secrets)
+    if (secret.size() < 16) throw std::invalid_argument("--woocommerce-webhook-secret needs at least 16 bytes");
+  if (o.wooWebhooks.secrets.empty() != o.wooWebhooks.storeDirectory.empty())
+    throw std::invalid_argument("--woocommerce-webhook-secret and --woocommerce-store go together");
   if (o.holdTtlSeconds < 1 || o.holdTtlSeconds > o.maxHoldTtlSeconds)
     throw std::invalid_argument("--hold-ttl must be between 1 and --max-hold-ttl");
   for (auto& endpoint : o.webhooks) {
-    if (endpoint.url.rfind("http://", 0) != 0) throw std::invalid_argument("webhook URLs must start with http://");
-    if (endpoint.format == WebhookFormat::WooCommerce && !o.wooAuth.empty())
-      endpoint.authorization = "Basic " + base64(o.wooAuth);
+    if (endpoint.format == WebhookFormat::Cartcore && endpoint.url.rfind("http://", 0) != 0)
+      throw std::invalid_argument("webhook URLs must start with http://");
+    if (endpoint.format == WebhookFormat::WooCommerce) {
+      if (!parseHttpUrl(endpoint.url)) throw std::invalid_argument("--woocommerce-webhook needs an https:// (or http://) URL");
+      if (!o.wooAuth.empty()) endpoint.authorization = "Basic " + base64(o.wooAuth);
+      endpoint.caFile = o.caFile;
+    }
   }
   return true;
 }
@@ -363,6 +392,12 @@ int main(int argc, char** argv) {
     apiOptions.testClock = options.testClock;
     apiOptions.maxBodyBytes = options.maxBodyBytes;
     apiOptions.maxConfigBytes = options.maxConfigBytes;
+    std::unique_ptr<WooWebhookReceiver> wooWebhooks;
+    if (!options.wooWebhooks.secrets.empty()) {
+      wooWebhooks = std::make_unique<WooWebhookReceiver>(options.wooWebhooks, shop, metrics);
+      wooWebhooks->start();
+      apiOptions.wooWebhooks = wooWebhooks.get();
+    }
     ApiKeys keys(*storage, options.adminToken);
     Api api(shop, keys, metrics, std::move(apiOptions));
     // Keep 64 descriptors for SQLite, the checkpointer, webhooks and the listening socket; past the cap, clients
@@ -409,6 +444,7 @@ int main(int argc, char** argv) {
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back([context = contexts[i].get()] { context->run(); });
     io.run();
     for (auto& t : pool) t.join();
+    if (wooWebhooks) wooWebhooks->stop();
     dispatcher.stop();
     return 0;
   } catch (const std::exception& e) {

@@ -24,6 +24,7 @@ std::string_view routeName(Route route) {
     case Route::Metrics: return "metrics";
     case Route::Preflight: return "preflight";
     case Route::Dashboard: return "dashboard";
+    case Route::WooWebhook: return "woocommerce_webhook";
     case Route::NotFound: return "not_found";
     case Route::kCount: break;
   }
@@ -102,6 +103,20 @@ std::string Metrics::render() const {
   counter("cartcore_fair_access_refused_total",
           "Holds and extensions refused by a per-client limit, a purchase limit or the per-IP hold rate.",
           fairAccessRefusals);
+  counter("cartcore_woocommerce_webhooks_accepted_total", "WooCommerce webhooks verified and queued.", wooWebhooksAccepted);
+  counter("cartcore_woocommerce_webhooks_refused_total",
+          "WooCommerce webhooks refused: missing or bad signature, body not fitting its topic, queue full.",
+          wooWebhooksRefused);
+  counter("cartcore_woocommerce_webhooks_duplicate_total", "WooCommerce webhook deliveries seen before (by id).",
+          wooWebhooksDuplicate);
+  counter("cartcore_woocommerce_webhook_echoes_total",
+          "WooCommerce product updates that changed only stock fields (our own pushes coming back).", wooWebhookEchoes);
+  counter("cartcore_woocommerce_catalog_imports_total", "Config versions activated from WooCommerce webhooks.",
+          wooCatalogImports);
+  counter("cartcore_woocommerce_stock_pushed_total",
+          "Stock levels WooCommerce confirmed applied (item by item in its batch answers).", wooStockPushed);
+  counter("cartcore_woocommerce_stock_stale_dropped_total",
+          "Stock levels not sent because a newer one for the SKU was already delivered.", wooStockStaleDropped);
   counter("cartcore_accept_backoffs_total", "Accepts postponed because the process was out of file descriptors.",
           acceptBackoffs);
   std::snprintf(buf, sizeof buf,

@@ -13,7 +13,7 @@ namespace cartcore::server {
 /** Route names used as the `route` label; a fixed set so the metrics cardinality stays bounded. */
 enum class Route : int {
   Quote, HoldCreate, HoldRead, HoldExtend, HoldRelease, Checkout, OrderRead, ConfigWrite, ConfigRead,
-  StockWrite, StockRead, Events, Clock, Health, Metrics, Preflight, Dashboard, NotFound, kCount
+  StockWrite, StockRead, Events, Clock, Health, Metrics, Preflight, Dashboard, WooWebhook, NotFound, kCount
 };
 std::string_view routeName(Route route);
 
@@ -39,6 +39,13 @@ class Metrics {
   std::atomic<int64_t> configVersionsRejected{0};
   std::atomic<int64_t> inventoryResyncs{0};
   std::atomic<int64_t> fairAccessRefusals{0};  // holds and extends refused by a per-client limit or the IP rate
+  std::atomic<int64_t> wooWebhooksAccepted{0};   // WooCommerce webhooks verified and queued
+  std::atomic<int64_t> wooWebhooksRefused{0};    // bad or missing signature, body not fitting its topic, queue full
+  std::atomic<int64_t> wooWebhooksDuplicate{0};  // a delivery id seen before
+  std::atomic<int64_t> wooWebhookEchoes{0};      // product updates that changed only stock (our own pushes)
+  std::atomic<int64_t> wooCatalogImports{0};     // config versions activated from webhooks
+  std::atomic<int64_t> wooStockPushed{0};        // stock levels WooCommerce confirmed applied
+  std::atomic<int64_t> wooStockStaleDropped{0};  // levels older than one already delivered for their SKU
   std::atomic<int64_t> acceptBackoffs{0};   // accepts postponed because no file descriptor was free
   std::atomic<int64_t> connectionsOpen{0};  // a gauge  // full reloads of the stock mirror after an unexpected failure
 

@@ -12,7 +12,9 @@ namespace {
 constexpr int kPartitionsPerRound = 256;
 constexpr int kEventsPerPartition = 64;
 
-std::string cartcoreEnvelope(const OutboxEvent& event) {
+}  // namespace
+
+std::string eventEnvelope(const OutboxEvent& event) {
   nlohmann::json envelope = {{"id", event.seq},
                              {"type", event.type},
                              {"partitionKey", event.partitionKey},
@@ -22,8 +24,6 @@ std::string cartcoreEnvelope(const OutboxEvent& event) {
   return envelope.dump();
 }
 
-}  // namespace
-
 WebhookDispatcher::WebhookDispatcher(std::vector<WebhookEndpoint> endpoints, Storage& storage, Metrics& metrics,
                                      int64_t retryBaseMillis, int64_t retryMaxMillis, std::size_t senders)
     : endpoints_(std::move(endpoints)),
@@ -32,6 +32,13 @@ WebhookDispatcher::WebhookDispatcher(std::vector<WebhookEndpoint> endpoints, Sto
       retryBaseMillis_(retryBaseMillis),
       retryMaxMillis_(retryMaxMillis) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, senders); ++i) posters_.push_back(std::make_unique<HttpPoster>());
+  for (const auto& endpoint : endpoints_) {
+    if (endpoint.format == WebhookFormat::WooCommerce)
+      sinks_.push_back(std::make_unique<WooStockDelivery>(endpoint.url, endpoint.authorization,
+                                                          TlsTrust{endpoint.caFile}, storage_, metrics_));
+    else
+      sinks_.push_back(nullptr);
+  }
 }
 
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
@@ -85,6 +92,12 @@ std::size_t WebhookDispatcher::deliverRound(const WebhookEndpoint& endpoint) {
   const std::string key = endpoint.key();
   std::vector<PendingDelivery> due = storage_.claimDeliveries(key, kPartitionsPerRound, kEventsPerPartition);
   if (due.empty()) return 0;
+  if (OutboxSink* sink = sinks_[static_cast<std::size_t>(&endpoint - endpoints_.data())].get()) {
+    // WooCommerce takes a round at once, as a few batch requests.
+    std::vector<DeliveryResult> results = sink->deliver(due, retryBaseMillis_, retryMaxMillis_);
+    storage_.recordDeliveries(key, results);
+    return results.size();
+  }
   {
     std::lock_guard lock(roundMutex_);
     round_.endpoint = &endpoint;
@@ -175,26 +188,7 @@ std::vector<DeliveryResult> WebhookDispatcher::deliverRun(HttpPoster& poster, co
 
 std::string WebhookDispatcher::deliverOne(HttpPoster& poster, const WebhookEndpoint& endpoint,
                                           const OutboxEvent& event) {
-  if (endpoint.format == WebhookFormat::Cartcore)
-    return poster.post(endpoint.url, cartcoreEnvelope(event), endpoint.authorization);
-  if (event.type != "stock.changed") return {};  // WooCommerce gets stock levels only
-  // WooCommerce REST batch update: one product, or one variation under its parent product.
-  auto data = nlohmann::json::parse(event.payload, nullptr, false);
-  if (data.is_discarded() || !data.value("wooProductId", nlohmann::json()).is_number_integer())
-    return {};  // a variant with no WooCommerce id has nothing to sync: acknowledged without a request
-  int64_t productId = data["wooProductId"].get<int64_t>();
-  nlohmann::json update = {{"stock_quantity", data.value("onHand", int64_t{0})}};
-  std::string url = endpoint.url;
-  if (!url.empty() && url.back() == '/') url.pop_back();
-  if (data.value("wooVariationId", nlohmann::json()).is_number_integer()) {
-    update["id"] = data["wooVariationId"].get<int64_t>();
-    url += "/products/" + std::to_string(productId) + "/variations/batch";
-  } else {
-    update["id"] = productId;
-    url += "/products/batch";
-  }
-  nlohmann::json body = {{"update", nlohmann::json::array({update})}};
-  return poster.post(url, body.dump(), endpoint.authorization);
+  return poster.post(endpoint.url, eventEnvelope(event), endpoint.authorization);
 }
 
 }  // namespace cartcore::server

@@ -13,16 +13,18 @@
 #include "metrics.hpp"
 #include "storage.hpp"
 #include "webhook_client.hpp"
+#include "woo_stock_delivery.hpp"
 
 namespace cartcore::server {
 
 enum class WebhookFormat { Cartcore, WooCommerce };
 
-/** A configured receiver. Plain http:// only (the server has no TLS stack); put a TLS proxy in front if needed. */
+/** A configured receiver: Cartcore receivers on plain http://; WooCommerce on https:// (or http://). */
 struct WebhookEndpoint {
   std::string url;
   WebhookFormat format = WebhookFormat::Cartcore;
   std::string authorization;  // full Authorization header value, e.g. "Basic ..." for WooCommerce keys
+  std::string caFile;         // WooCommerce over https://: the CAs to trust instead of the system store
   /** The stable key deliveries are recorded under. */
   std::string key() const { return (format == WebhookFormat::WooCommerce ? "woocommerce " : "cartcore ") + url; }
 };
@@ -67,6 +69,7 @@ class WebhookDispatcher {
   std::string deliverOne(HttpPoster& poster, const WebhookEndpoint& endpoint, const OutboxEvent& event);
 
   std::vector<WebhookEndpoint> endpoints_;
+  std::vector<std::unique_ptr<OutboxSink>> sinks_;  // per endpoint: WooCommerce; null for HTTP posts
   Storage& storage_;
   Metrics& metrics_;
   int64_t retryBaseMillis_;

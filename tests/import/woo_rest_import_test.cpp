@@ -46,6 +46,25 @@ BOOST_AUTO_TEST_CASE(the_imported_config_validates) {
   BOOST_TEST(restStore().config["store"]["lowStockLevel"] == 3);  // woocommerce_notify_low_stock_amount
 }
 
+BOOST_AUTO_TEST_CASE(stock_links_name_the_object_that_holds_each_variants_stock) {
+  const auto& stock = restStore().stock;
+  // A variation with its own stock: the variation, with WooCommerce's level.
+  BOOST_TEST(stock.at("TEE-BLK").productId == 100);
+  BOOST_TEST((stock.at("TEE-BLK").variationId == std::optional<int64_t>(101)));
+  BOOST_TEST((stock.at("TEE-BLK").onHand == std::optional<int64_t>(12)));
+  // manage_stock "parent": the tee itself, which does not count stock here, so 0 split over one variation.
+  BOOST_TEST(stock.at("TEE-WHT").productId == 100);
+  BOOST_TEST(!stock.at("TEE-WHT").variationId);
+  BOOST_TEST(reported("parent_stock_split", "product 100"));
+  BOOST_TEST((stock.at("TOTE").onHand == std::optional<int64_t>(40)));
+  // No stock management: linked, but no level to start from.
+  BOOST_TEST(stock.at("GUIDE").productId == 300);
+  BOOST_TEST(!stock.at("GUIDE").onHand);
+  BOOST_TEST(reported("stock_not_managed", "product 300"));
+  auto document = stockDocument(stock);
+  BOOST_TEST(document["levels"]["TEE-WHT"].dump() == R"({"wooProductId":100,"wooVariationId":null,"onHand":0})");
+}
+
 BOOST_AUTO_TEST_CASE(what_the_importer_writes_validates_against_the_json_schema) {
   // A merchant opens the imported config in an editor that knows docs/store-config.schema.json.
   std::ifstream in(std::string(CARTCORE_SOURCE_DIR) + "/docs/store-config.schema.json");
