@@ -275,3 +275,27 @@ test('scale: a killed deliverer\'s SKUs pass to another instance under a new fen
     await new Promise((r) => receiver.close(r));
   }
 });
+
+test('scale: a tier reserve holds across instances: regular shoppers never take it, members take it first', { skip }, async () => {
+  const { servers, stop } = await instances(2, () => ['--customer-segments', 'trusted']);
+  try {
+    // 12 on hand, 5 of them reserved for "vip": regular shoppers may hold 7. 12 regular and 8 member holds race.
+    await setStock(servers[0], { 'tee-white-m': { onHand: 12, reserved: { vip: 5 } } });
+    const hold = (c, segments) => call(servers[c % 2], 'POST', '/v1/holds',
+      { body: { cart: { lines: [{ variant: 'tee-white-m', quantity: 1 }], ...(segments ? { customer: { segments } } : {}) } } });
+    const results = await Promise.all([
+      ...Array.from({ length: 12 }, (_, c) => hold(c).then((r) => ({ member: false, r }))),
+      ...Array.from({ length: 8 }, (_, c) => hold(c, ['vip']).then((r) => ({ member: true, r }))),
+    ]);
+    for (const { r } of results) assert.ok(r.status === 201 || r.status === 409, JSON.stringify(r.body));
+    const placed = results.filter(({ r }) => r.status === 201);
+    const pools = (member) => placed.filter((p) => p.member === member).flatMap(({ r }) => r.body.hold.lines.map((l) => l.pool));
+    assert.equal(placed.length, 12, 'every unit held, none twice');
+    assert.ok(pools(false).every((pool) => pool === 'general') && pools(false).length <= 7, 'regulars stay out of the reserve');
+    assert.equal(pools(true).filter((pool) => pool === 'vip').length, 5, 'members used the whole reserve');
+    const level = await stockOf(servers[1], 'tee-white-m');
+    assert.deepEqual([level.held, level.available, level.reserved.vip.held], [12, 0, 5]);
+  } finally {
+    await stop();
+  }
+});
