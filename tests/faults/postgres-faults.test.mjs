@@ -117,8 +117,12 @@ test('a fault in the middle of a checkout: the replay by key on another instance
           await a.crash();
         },
         async heal() {
-          proxies[0].pass();  // the dead instance's request reaches PostgreSQL now, after the replay made the order
+          // The dead instance's request reaches PostgreSQL now, after the replay made the order (nothing else of
+          // a's is left to cross this proxy, so any bytes it forwards are what the partition held back).
+          const forwarded = proxies[0].stats.bytes;
+          proxies[0].pass();
           await sleep(500);
+          assert.ok(proxies[0].stats.bytes > forwarded, 'the held request was delivered once the link healed');
           await a.start();
         },
       },
@@ -132,7 +136,7 @@ test('a fault in the middle of a checkout: the replay by key on another instance
           proxies[0].pass();
         },
       },
-      'link so slow that the client gives up, the checkout still commits later': {
+      'link so slow that the client gives up while the checkout goes on': {
         async inject() {
           proxies[0].slow(700);
         },
@@ -296,8 +300,9 @@ async () => {
         violations: violations.length,
       } }));
     assert.deepEqual(violations.slice(0, 50), []);
-    // A floor that only a broken run misses (a loaded 2-core machine still commits thousands in 20 s).
-    assert.ok(orders.length >= 100, `load too light to mean anything (${orders.length} orders)`);
+    // A floor that only a broken run misses: 20 s of faults on this 2-core machine under a load average of 15
+    // (other builds) still committed about 200 orders; an idle one commits thousands.
+    assert.ok(orders.length >= 50, `load too light to mean anything (${orders.length} orders)`);
   } finally {
     await stopInstances();
     await receiver.close();
