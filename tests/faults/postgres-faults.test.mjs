@@ -77,6 +77,8 @@ async function startWhenPossible(instance, what) {
       await instance.start();
       return;
     } catch (error) {
+      console.error(`${what}: instance ${instance.index} did not start (attempt ${attempt + 1}): ` +
+        error.message.split('\n')[0].slice(0, 200));
       if (attempt >= 40) throw new Error(`${what}: instance ${instance.index} would not start: ${error.message}`);
       await sleep(250);
     }
@@ -198,15 +200,22 @@ async () => {
     const started = Date.now();
     const shoppers = runShoppers({ count: SHOPPERS, cluster: balancer(instances), carts: cartDrawer(SPREAD),
       random: random.fork(), ledger, stop });
+    // A late timer or a slow crash recovery can stretch a downtime past the next kill of the same process: that
+    // kill waits until the process is back up (killed and restarted), so kills and restarts never interleave.
+    const backUp = new Map();  // 'postgres' or instance index -> promise of the last kill's restart
+    const killThenRestart = async (what, kill, restart) => {
+      const previous = backUp.get(what);  // taken and replaced at once, so two kills due together queue up
+      let restarted;
+      backUp.set(what, new Promise((resolve) => (restarted = resolve)));
+      await previous;
+      const state = await kill();
+      return () => restart(state).finally(restarted);
+    };
     const faults = await runSchedule(schedule, {
-      'kill-instance': async ({ instance }) => {
-        await instances[instance].crash();
-        return () => startWhenPossible(instances[instance], 'restart after kill -9');
-      },
-      'kill-postgres': async () => {
-        const pids = killPostgres(cluster);
-        return () => restartPostgres(cluster, pids);
-      },
+      'kill-instance': ({ instance }) => killThenRestart(instance, () => instances[instance].crash(),
+        () => startWhenPossible(instances[instance], 'restart after kill -9')),
+      'kill-postgres': () => killThenRestart('postgres', () => killPostgres(cluster),
+        (pids) => restartPostgres(cluster, pids)),
       'cut-instance': async ({ instance }) => {
         proxies[instance].cut();
         return () => proxies[instance].pass();

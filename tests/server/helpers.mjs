@@ -58,7 +58,10 @@ export async function startServer({ db, args = [], fileLimit, fairAccess = false
   let stderr = '';
   proc.stderr.on('data', (chunk) => (stderr += chunk));
   const ready = await new Promise((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 10000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');  // never leave a half-started server behind (it would join the test's database later)
+      reject(new Error(`server did not start within 10 s: ${stderr}`));
+    }, 10000);
     proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
     createInterface({ input: proc.stdout }).once('line', (line) => {
       clearTimeout(timer);

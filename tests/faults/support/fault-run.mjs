@@ -13,10 +13,14 @@ export async function runSchedule(schedule, actions, startedAt) {
   const log = [];
   await Promise.all(schedule.map(async (fault) => {
     await sleepUntil(startedAt + fault.at);
-    const began = Date.now();
+    const name = `${fault.kind}${fault.instance === undefined ? '' : ` of instance ${fault.instance}`}`;
     const heal = await actions[fault.kind](fault);
+    const began = Date.now();  // once injected: an action may first wait (e.g. for the last restart to finish)
+    // On stderr as it happens, so a run that hangs shows which fault it hangs in.
+    console.error(`fault at ${((began - startedAt) / 1000).toFixed(1)} s: ${name}`);
     await sleepUntil(began + fault.duration);
     await heal();
+    console.error(`healed at ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${name}`);
     log.push({ ...fault, began, healed: Date.now() });
   }));
   return log.sort((a, b) => a.began - b.began);

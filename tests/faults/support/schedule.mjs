@@ -42,7 +42,7 @@ export const FAULT_KINDS = {
  * A fault schedule over `durationMs`: each kind in `kinds` at least `minimumPerKind` times, then more drawn at
  * random, each starting `gapMs` (a range) after the previous one started, so faults overlap now and then.
  * Instance faults pick one of `instances`; at most one instance is down (killed) at a time, so the other instances
- * keep serving (a kill due while another instance is down waits for its restart). Returns [{ at, kind, instance?, duration, latencyMs? }] sorted by `at`.
+ * keep serving (a kill due while another instance is down waits for its restart), and likewise one database kill. Returns [{ at, kind, instance?, duration, latencyMs? }] sorted by `at`.
  */
 export function faultSchedule({ seed, durationMs, instances, kinds = Object.keys(FAULT_KINDS), minimumPerKind = 1,
   gapMs = [1200, 3000] }) {
@@ -59,17 +59,18 @@ export function faultSchedule({ seed, durationMs, instances, kinds = Object.keys
     [order[i], order[j]] = [order[j], order[i]];
   }
   const faults = [];
-  let instanceDownUntil = 0;
+  const downUntil = { 'kill-instance': 0, 'kill-postgres': 0 };
   starts.forEach((at, i) => {
     const kind = order[i];
     const spec = () => FAULT_KINDS[kind];
-    // A second kill while another instance is still down would leave too few to serve: it waits for the restart.
-    if (kind === 'kill-instance' && at < instanceDownUntil) at = instanceDownUntil + 200;
+    // A second kill while another instance is still down would leave too few to serve, and a database is killed
+    // again only once it is back: such a kill waits for the restart.
+    if (kind in downUntil && at < downUntil[kind]) at = downUntil[kind] + 200;
     const duration = Math.max(0, Math.min(random.int(...spec().duration), durationMs - at));
     const fault = { at, kind, duration };
     if (kind.endsWith('-instance')) fault.instance = random.int(0, instances - 1);
     if (spec().latencyMs) fault.latencyMs = random.int(...spec().latencyMs);
-    if (kind === 'kill-instance') instanceDownUntil = at + duration;
+    if (kind in downUntil) downUntil[kind] = at + duration;
     faults.push(fault);
   });
   return faults.sort((a, b) => a.at - b.at);
