@@ -109,11 +109,11 @@ test('a fault in the middle of a checkout: the replay by key on another instance
   const [a, b] = instances;
   try {
     await setStock(b.server, { [HOT]: { onHand: 50 } });
-    // Each scenario breaks instance a's way to the database while a checkout is on it, then the shopper (whose
-    // answer is lost) retries with the same key on instance b.
+    // Each scenario breaks instance a's way to the database before (beforeSend) or while (whileSent) a checkout is
+    // on it, then the shopper, whose answer is lost, retries with the same key on instance b.
     const scenarios = {
       'kill -9 with the request held on a partitioned link, delivered to the database after the replay': {
-        async inject() {
+        async whileSent() {
           proxies[0].partition();
           await sleep(300);
           await a.crash();
@@ -129,7 +129,7 @@ test('a fault in the middle of a checkout: the replay by key on another instance
         },
       },
       'link cut while the checkout is in flight': {
-        async inject() {
+        async whileSent() {
           proxies[0].slow(400);
           await sleep(150);
           proxies[0].cut();
@@ -139,7 +139,7 @@ test('a fault in the middle of a checkout: the replay by key on another instance
         },
       },
       'link so slow that the client gives up while the checkout goes on': {
-        async inject() {
+        async beforeSend() {
           proxies[0].slow(700);
         },
         async heal() {
@@ -156,9 +156,9 @@ test('a fault in the middle of a checkout: the replay by key on another instance
       const key = `mid-${outcomes.length}`;
       const checkoutBody = { holdId: id, quoteDigest };
       const headers = { 'idempotency-key': key };
-      if (name.startsWith('link so slow')) await scenario.inject();
+      await scenario.beforeSend?.();
       const first = post(a.url, '/v1/checkout', checkoutBody, { headers, timeoutMs: 1000 });
-      if (!name.startsWith('link so slow')) await scenario.inject();
+      await scenario.whileSent?.();
       const lost = await first;
       assert.ok(lost.status === 0 || lost.status >= 500, `${name}: the first attempt's answer is lost (${lost.status} ${lost.text ?? lost.error})`);
       const replay = await post(b.url, '/v1/checkout', checkoutBody, { headers });
