@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // Multi-instance benchmark (issue 11): hold + checkout through 1..3 cartcore-server instances on one PostgreSQL
 // database, beside one instance on SQLite, on one hot SKU and on spread SKUs, with durable checkouts. Also: holds/s
-// on the hot SKU, how stale another instance's quotes are, and latency before and after a large order history.
+// on the hot SKU, how stale another instance's quotes are, latency before and after a large order history, and
+// quotes/s through the same instances (the "quotes" part, in its own block of bench/RESULTS.md).
 //
 //   node bench/scale-bench.mjs [--duration 10] [--connections 32] [--history 300000] [--no-write]
-//                              [--only throughput,holds,staleness,history,profile] [--server-args "--opt value"]
+//                              [--only throughput,holds,staleness,history,profile,quotes]
+//                              [--server-args "--opt value"]
 //
 // Starts its own PostgreSQL cluster (initdb + pg_ctl in a temporary directory, fsync on: real flushes) and its own
 // servers on port 0; load comes from wrk (one wrk per instance, the connections split evenly). Prints Markdown and,
-// unless --no-write, replaces the "Scale" section of bench/RESULTS.md. Env: CARTCORE_SERVER_BIN.
+// unless --no-write, replaces the "Scale" block of bench/RESULTS.md (and the "scale-quotes" block, when quotes ran).
+// Env: CARTCORE_SERVER_BIN.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -25,7 +28,7 @@ const connections = Number(option('connections', '32'));
 const historyOrders = Number(option('history', '300000'));
 const write = !process.argv.includes('--no-write');
 const serverArgs = option('server-args', '').split(' ').filter(Boolean);  // added to every instance's options
-const only = option('only', '');  // a comma-separated subset of: throughput, holds, staleness, history, profile
+const only = option('only', '');  // a comma-separated subset of: throughput, holds, staleness, history, profile, quotes
 const SPREAD = 200;  // variants in the spread workload
 const TOKEN = 'bench-token';
 const NO_LIMITS = ['--max-holds-per-client', '0', '--max-held-units-per-client', '0', '--hold-rate-per-ip', '0',
@@ -107,10 +110,14 @@ function millis(text) {
   return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
 }
 
-function runWrk(server, conns, seconds, env) {
+/** What wrk sends: hold + checkout (the default), or quotes. */
+const HOLD_CHECKOUT = { script: 'scale-hold-checkout.lua', path: '/v1/holds' };
+const QUOTES = { script: 'scale-quote.lua', path: '/v1/quote' };
+
+function runWrk(server, conns, seconds, env, workload = HOLD_CHECKOUT) {
   return new Promise((resolveRun) => {
     const proc = spawn('wrk', ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', '-s',
-      join(here, 'server', 'scale-hold-checkout.lua'), server.base + '/v1/holds'],
+      join(here, 'server', workload.script), server.base + workload.path],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(proc);
     let out = '';
@@ -154,13 +161,13 @@ const fixed = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '?');
  * One measured run: `servers` under wrk for `duration` s after a 2 s warm-up. Latency is per wrk (one per
  * instance): p50 is their median, p99 their maximum.
  */
-async function measure(servers, env) {
+async function measure(servers, env, workload = HOLD_CHECKOUT) {
   const perServer = Math.max(1, Math.floor(connections / servers.length));
-  await Promise.all(servers.map((s) => runWrk(s, perServer, 2, env)));
+  await Promise.all(servers.map((s) => runWrk(s, perServer, 2, env, workload)));
   const before = await Promise.all(servers.map(async (s) => [await metric(s, 'cartcore_orders_committed_total'),
     await metric(s, 'cartcore_holds_created_total'), s.cpuTicks()]));
   const databaseBefore = servers.postgres ? databaseTicks() : 0;
-  const runs = await Promise.all(servers.map((s) => runWrk(s, perServer, duration, env)));
+  const runs = await Promise.all(servers.map((s) => runWrk(s, perServer, duration, env, workload)));
   const after = await Promise.all(servers.map(async (s) => [await metric(s, 'cartcore_orders_committed_total'),
     await metric(s, 'cartcore_holds_created_total'), s.cpuTicks()]));
   const databaseAfter = servers.postgres ? databaseTicks() : 0;
@@ -195,6 +202,7 @@ async function withServers(backend, count, args, body, onCluster = cluster) {
 const cluster = startPostgresSync({ fsync: true, settings: { shared_buffers: "'256MB'" } });
 const sections = [];
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const quotesLoad = load();
 const header = `Machine: ${cpus().length} × ${cpus()[0].model}, shared with the load generator and other work (load average at start: ${load()}); PostgreSQL ${cluster.bin.split('/').at(-2)} with fsync on, in a throwaway cluster on the local disk; ${new Date().toISOString().slice(0, 16)}Z.
 Command: \`node bench/scale-bench.mjs --duration ${duration} --connections ${connections}${historyOrders !== 300000 ? ` --history ${historyOrders}` : ''}\` (wrk per instance, ${connections} connections split evenly; p50 is the median of the instances' p50s, p99 their maximum).`;
 const wanted = (part) => !only || only.split(',').includes(part);
@@ -342,9 +350,45 @@ ${table(top.nested)}`);
   console.error(sections.at(-1));
 }
 
+let quotesReport = '';
+if (wanted('quotes')) {
+  // Quotes through the same line-up in one run, so the ratios compare like with like: a quote prices the cart
+  // against the instance's own stock cache (no database round trip), so instances should add quote capacity
+  // wherever they get cores of their own.
+  // SQLite's default is one I/O thread per CPU, PostgreSQL's 4 per CPU (a request thread waits for the database);
+  // SQLite with PostgreSQL's count too, so the thread count is not mistaken for the backend.
+  const results = [];
+  for (const [backend, count, args] of [['sqlite', 1, []], ['sqlite', 1, ['--threads', '8']], ['postgresql', 1, []],
+    ['postgresql', 2, []], ['postgresql', 3, []]]) {
+    const r = await withServers(backend, count, args, async (servers) => ({
+      threads: servers[0].threads, ...(await measure(servers, { BENCH_VARIANTS: String(SPREAD) }, QUOTES)) }));
+    results.push({ backend, count, r });
+    console.error(`quotes: ${backend} x${count} (${r.threads} threads): ${fixed(r.requestsPerSecond, 0)}/s`);
+  }
+  const base = results[0].r.requestsPerSecond;
+  const rows = results.map(({ backend, count, r }) => `| ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${count} | ` +
+    `${r.threads} | ${fixed(r.requestsPerSecond, 0)} | ${fixed(r.requestsPerSecond / base, 2)} | ${fixed(r.p50)} ms | ${fixed(r.p99)} ms | ` +
+    `${r.errors} | ${fixed(r.serverCpuMicrosPerRequest, 0)} µs | ${backend === 'sqlite' ? '–' : `${fixed(r.databaseCpuMicrosPerRequest, 0)} µs`} |`);
+  quotesReport = `Machine: ${cpus().length} × ${cpus()[0].model}, shared with wrk and other work (load average when the run started: ${quotesLoad});
+PostgreSQL ${cluster.bin.split('/').at(-2)}, fsync on; ${new Date().toISOString().slice(0, 16)}Z.
+Command: \`node bench/scale-bench.mjs --only quotes --duration ${duration} --connections ${connections}\` (one run; wrk per
+instance, ${connections} connections split evenly; p50 the median of the instances' p50s, p99 their maximum).
+\`POST /v1/quote\` of 1-3 lines drawn from ${SPREAD} SKUs, priced with live stock from the instance's cache.
+
+| backend | instances | threads each | quotes/s | vs SQLite (first row) | p50 | p99 | errors | server CPU per quote | PostgreSQL CPU per quote |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.join('\n')}`;
+  console.error(quotesReport);
+}
+
 cluster.stop();
 const report = `${header}\n\n${sections.join('\n\n')}`;
-console.log(report);
-if (write) replaceResultsSection(join(here, 'RESULTS.md'), 'scale', 'Scale: many instances on PostgreSQL (issue 11)',
-  report, 'bench/scale-bench.mjs');
+if (sections.length) console.log(report);
+if (quotesReport) console.log(quotesReport);
+if (write && sections.length)
+  replaceResultsSection(join(here, 'RESULTS.md'), 'scale', 'Scale: many instances on PostgreSQL (issue 11)', report,
+    'bench/scale-bench.mjs');
+if (write && quotesReport)
+  replaceResultsSection(join(here, 'RESULTS.md'), 'scale-quotes', 'Scale: quotes through many instances (issue 11)',
+    quotesReport, 'bench/scale-bench.mjs --only quotes');
 process.exit(0);
