@@ -70,6 +70,9 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --woocommerce-webhook URL deliver stock changes as WooCommerce REST batch updates to URL (the wc/v3 base)
   --woocommerce-auth K:S    consumer key and secret for the WooCommerce endpoint (HTTP Basic)
   --ca-file PEM             trust these CAs for https:// to WooCommerce instead of the system CA store
+  --amqp URL                publish every event to RabbitMQ, amqp://user:password@host:port/vhost, with publisher
+                            confirms (env CARTCORE_AMQP_URL); see server/README.md, "Events on RabbitMQ"
+  --amqp-exchange NAME      the durable topic exchange events go to (default cartcore.events)
   --woocommerce-webhook-secret [RESOURCE=]S
                             accept WooCommerce webhooks at POST /v1/integrations/woocommerce/webhook signed with S
                             (repeatable: product=S1 coupon=S2 gives each resource its own secret; env
@@ -119,6 +122,7 @@ struct Options {
   std::vector<WebhookEndpoint> webhooks;
   std::string wooAuth;
   std::string caFile;
+  std::string amqpExchange = "cartcore.events";
   WooWebhookOptions wooWebhooks;
   int64_t retryMillis = 500;
   int64_t retryMaxMillis = 60000;
@@ -171,7 +175,8 @@ bool parseOptions(int argc, char** argv, Options& o) {
   };
   if (const char* v = std::getenv("CARTCORE_WOOCOMMERCE_WEBHOOK_SECRET")) addWooSecret(v);
   o.corsOrigins = splitComma(std::getenv("CARTCORE_CORS_ORIGINS"));
-  for (const auto& url : splitComma(std::getenv("CARTCORE_WEBHOOKS"))) o.webhooks.push_back({url, WebhookFormat::Cartcore, "", ""});
+  for (const auto& url : splitComma(std::getenv("CARTCORE_WEBHOOKS"))) o.webhooks.push_back({url, WebhookFormat::Cartcore, "", "", ""});
+  if (const char* v = std::getenv("CARTCORE_AMQP_URL"); v && *v) o.webhooks.push_back({v, WebhookFormat::Amqp, "", "", ""});
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -216,10 +221,12 @@ bool parseOptions(int argc, char** argv, Options& o) {
     else if (arg == "--max-config-bytes") o.maxConfigBytes = static_cast<std::size_t>(number());
     else if (arg == "--max-lines") o.maxLines = static_cast<std::size_t>(number());
     else if (arg == "--cors-origin") o.corsOrigins.push_back(value());
-    else if (arg == "--webhook") o.webhooks.push_back({value(), WebhookFormat::Cartcore, "", ""});
-    else if (arg == "--woocommerce-webhook") o.webhooks.push_back({value(), WebhookFormat::WooCommerce, "", ""});
+    else if (arg == "--webhook") o.webhooks.push_back({value(), WebhookFormat::Cartcore, "", "", ""});
+    else if (arg == "--woocommerce-webhook") o.webhooks.push_back({value(), WebhookFormat::WooCommerce, "", "", ""});
     else if (arg == "--woocommerce-auth") o.wooAuth = value();
     else if (arg == "--ca-file") o.caFile = value();
+    else if (arg == "--amqp") o.webhooks.push_back({value(), WebhookFormat::Amqp, "", "", ""});
+    else if (arg == "--amqp-exchange") o.amqpExchange = value();
     else if (arg == "--woocommerce-webhook-secret") addWooSecret(value());
     else if (arg == "--woocommerce-store") o.wooWebhooks.storeDirectory = value();
     else if (arg == "--webhook-retry-ms") o.retryMillis = std::max<int64_t>(1, number());
@@ -251,6 +258,11 @@ bool parseOptions(int argc, char** argv, Options& o) {
   if (o.holdTtlSeconds < 1 || o.holdTtlSeconds > o.maxHoldTtlSeconds)
     throw std::invalid_argument("--hold-ttl must be between 1 and --max-hold-ttl");
   for (auto& endpoint : o.webhooks) {
+    if (endpoint.format == WebhookFormat::Amqp) {
+      if (endpoint.url.rfind("amqp://", 0) != 0) throw std::invalid_argument("--amqp needs an amqp:// URL");
+      if (o.amqpExchange.empty() || o.amqpExchange.size() > 127) throw std::invalid_argument("--amqp-exchange needs a name");
+      endpoint.exchange = o.amqpExchange;
+    }
     if (endpoint.format == WebhookFormat::Cartcore && endpoint.url.rfind("http://", 0) != 0)
       throw std::invalid_argument("webhook URLs must start with http://");
     if (endpoint.format == WebhookFormat::WooCommerce) {

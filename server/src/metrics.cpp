@@ -117,6 +117,8 @@ std::string Metrics::render() const {
           "Stock levels WooCommerce confirmed applied (item by item in its batch answers).", wooStockPushed);
   counter("cartcore_woocommerce_stock_stale_dropped_total",
           "Stock levels not sent because a newer one for the SKU was already delivered.", wooStockStaleDropped);
+  counter("cartcore_amqp_published_total", "Events published to the broker and confirmed by it.", amqpPublished);
+  counter("cartcore_amqp_failures_total", "Events the broker did not confirm (retried later).", amqpFailures);
   counter("cartcore_accept_backoffs_total", "Accepts postponed because the process was out of file descriptors.",
           acceptBackoffs);
   std::snprintf(buf, sizeof buf,

@@ -46,6 +46,8 @@ class Metrics {
   std::atomic<int64_t> wooCatalogImports{0};     // config versions activated from webhooks
   std::atomic<int64_t> wooStockPushed{0};        // stock levels WooCommerce confirmed applied
   std::atomic<int64_t> wooStockStaleDropped{0};  // levels older than one already delivered for their SKU
+  std::atomic<int64_t> amqpPublished{0};         // events the broker confirmed
+  std::atomic<int64_t> amqpFailures{0};          // publishes not confirmed (retried later)
   std::atomic<int64_t> acceptBackoffs{0};   // accepts postponed because no file descriptor was free
   std::atomic<int64_t> connectionsOpen{0};  // a gauge  // full reloads of the stock mirror after an unexpected failure
 

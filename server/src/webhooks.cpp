@@ -36,6 +36,8 @@ WebhookDispatcher::WebhookDispatcher(std::vector<WebhookEndpoint> endpoints, Sto
     if (endpoint.format == WebhookFormat::WooCommerce)
       sinks_.push_back(std::make_unique<WooStockDelivery>(endpoint.url, endpoint.authorization,
                                                           TlsTrust{endpoint.caFile}, storage_, metrics_));
+    else if (endpoint.format == WebhookFormat::Amqp)
+      sinks_.push_back(std::make_unique<AmqpSink>(AmqpOptions{endpoint.url, endpoint.exchange}, metrics_));
     else
       sinks_.push_back(nullptr);
   }
@@ -93,7 +95,7 @@ std::size_t WebhookDispatcher::deliverRound(const WebhookEndpoint& endpoint) {
   std::vector<PendingDelivery> due = storage_.claimDeliveries(key, kPartitionsPerRound, kEventsPerPartition);
   if (due.empty()) return 0;
   if (OutboxSink* sink = sinks_[static_cast<std::size_t>(&endpoint - endpoints_.data())].get()) {
-    // WooCommerce takes a round at once, as a few batch requests.
+    // WooCommerce and the broker take a round at once (batch requests; publishes, then their confirms).
     std::vector<DeliveryResult> results = sink->deliver(due, retryBaseMillis_, retryMaxMillis_);
     storage_.recordDeliveries(key, results);
     return results.size();

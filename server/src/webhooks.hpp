@@ -12,21 +12,27 @@
 
 #include "metrics.hpp"
 #include "storage.hpp"
+#include "amqp_sink.hpp"
 #include "webhook_client.hpp"
 #include "woo_stock_delivery.hpp"
 
 namespace cartcore::server {
 
-enum class WebhookFormat { Cartcore, WooCommerce };
+enum class WebhookFormat { Cartcore, WooCommerce, Amqp };
 
-/** A configured receiver: Cartcore receivers on plain http://; WooCommerce on https:// (or http://). */
+/** A configured receiver: Cartcore receivers on plain http://; WooCommerce on https:// (or http://); a RabbitMQ
+ *  exchange (amqp://). */
 struct WebhookEndpoint {
   std::string url;
   WebhookFormat format = WebhookFormat::Cartcore;
   std::string authorization;  // full Authorization header value, e.g. "Basic ..." for WooCommerce keys
   std::string caFile;         // WooCommerce over https://: the CAs to trust instead of the system store
-  /** The stable key deliveries are recorded under. */
-  std::string key() const { return (format == WebhookFormat::WooCommerce ? "woocommerce " : "cartcore ") + url; }
+  std::string exchange;       // Amqp: the topic exchange
+  /** The stable key deliveries are recorded under (never a password). */
+  std::string key() const {
+    if (format == WebhookFormat::Amqp) return "amqp " + redactAmqpUrl(url) + " " + exchange;
+    return (format == WebhookFormat::WooCommerce ? "woocommerce " : "cartcore ") + url;
+  }
 };
 
 /**
@@ -69,7 +75,7 @@ class WebhookDispatcher {
   std::string deliverOne(HttpPoster& poster, const WebhookEndpoint& endpoint, const OutboxEvent& event);
 
   std::vector<WebhookEndpoint> endpoints_;
-  std::vector<std::unique_ptr<OutboxSink>> sinks_;  // per endpoint: WooCommerce; null for HTTP posts
+  std::vector<std::unique_ptr<OutboxSink>> sinks_;  // per endpoint: WooCommerce or the broker; null for HTTP posts
   Storage& storage_;
   Metrics& metrics_;
   int64_t retryBaseMillis_;
