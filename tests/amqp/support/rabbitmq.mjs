@@ -79,7 +79,14 @@ export async function startBroker(dir, ready) {
     restart: start,
     async stop() {
       await kill();
-      spawnSync('epmd', ['-kill'], { env, stdio: 'ignore' });  // the node's own epmd (ERL_EPMD_PORT)
+      // The node's own epmd (ERL_EPMD_PORT). It refuses to die while it still lists the killed node, which it
+      // notices only a moment later: try until it goes (names must be empty) or 10 s pass.
+      for (let i = 0; i < 100; i++) {
+        const names = spawnSync('epmd', ['-names'], { env, encoding: 'utf8' });
+        if (names.status !== 0) return;  // no epmd on that port any more
+        spawnSync('epmd', ['-kill'], { env, stdio: 'ignore' });
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
   };
 }
