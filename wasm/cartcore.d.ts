@@ -31,6 +31,7 @@ export type CartcoreErrorCode =
   | "missing_tax_rate"
   | "missing_cost"
   | "shipping_unavailable"
+  | "too_complex"
   /** A disposed Engine was used. */
   | "engine_disposed"
   /** The .wasm reports another version than this JavaScript package. */

@@ -33,7 +33,7 @@ bool isSubset(const std::vector<std::string>& small, const std::vector<std::stri
  * stops later ones (a stop rule that stops applying would let blocked promotions in).
  */
 std::vector<Minor> savingsBounds(const CompiledStore& store, const QuoteRequest& request,
-                                 const std::vector<std::vector<uint32_t>>& promotionSets) {
+                                 const std::vector<std::vector<uint32_t>>& promotionSets, int64_t& work) {
   Cart cart = buildCart(store, request);
   applyPriceRules(cart);
   const RelevantPromotions relevant(cart);
@@ -42,21 +42,68 @@ std::vector<Minor> savingsBounds(const CompiledStore& store, const QuoteRequest&
     Minor bound = 0;
     for (uint32_t p : set) {
       if (!relevant.contains(p)) continue;
-      bound = addMoney(bound, evaluatePromotion(cart, store.promotions[p], relevant.linesAt(relevant.position(p))).savings);
+      // A bound only has to be at least the saving: clamping at the int64 edge keeps it one, without overflow.
+      bound = addSaturating(bound, evaluatePromotion(cart, store.promotions[p], relevant.linesAt(relevant.position(p))).savings);
     }
     bounds.push_back(bound);
   }
+  work += cart.meter.spent();
   return bounds;
 }
 
 /**
+ * The subsets priced so far that the quote could still show (the choice and three runners-up), best first.
+ * A subset is "padded" when a shown subset with no higher total is contained in it (it only adds codes that change
+ * nothing); a padded subset stays padded whatever is priced later (whatever would un-show its padder pads it too),
+ * so it is dropped for good. Each insertion is then O(subsets kept), where re-sorting every priced subset after
+ * each pricing made 16 tied codes run for minutes.
+ */
+class ShownDeals {
+ public:
+  void add(DealChoice deal) {
+    auto at = std::upper_bound(ranked_.begin(), ranked_.end(), deal, betterDeal);
+    ranked_.insert(at, std::move(deal));
+    refresh();
+  }
+  /** The total of the fourth deal shown, once four are known: a branch that cannot beat it changes nothing shown. */
+  std::optional<Minor> fourthTotal() const { return shown_.size() == 4 ? std::optional<Minor>(ranked_[shown_.back()].total) : std::nullopt; }
+  /** The chosen deal and up to three runners-up, best first. */
+  std::vector<DealChoice> shown() const {
+    std::vector<DealChoice> out;
+    for (std::size_t i : shown_) out.push_back(ranked_[i]);
+    return out;
+  }
+
+ private:
+  void refresh() {
+    shown_.clear();
+    std::size_t kept = 0;
+    std::size_t i = 0;
+    for (; i < ranked_.size() && shown_.size() < 4; ++i) {
+      const DealChoice& deal = ranked_[i];
+      bool padded = std::any_of(shown_.begin(), shown_.end(), [&](std::size_t s) {
+        return ranked_[s].total <= deal.total && isSubset(ranked_[s].codes, deal.codes);
+      });
+      if (padded) continue;  // dropped: not moved to the kept prefix
+      if (kept != i) ranked_[kept] = std::move(ranked_[i]);
+      shown_.push_back(kept++);
+    }
+    ranked_.erase(ranked_.begin() + static_cast<std::ptrdiff_t>(kept), ranked_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+
+  std::vector<DealChoice> ranked_;   // by betterDeal; never a padded one before the fourth shown
+  std::vector<std::size_t> shown_;   // positions in ranked_ of the deals shown
+};
+
+/**
  * Depth-first over the subsets of the candidate codes (in bound order), pricing each with the full pipeline and,
- * when `bounded`, skipping branches whose savings bounds cannot reach the four best totals found so far.
+ * when `bounded`, skipping branches whose savings bounds cannot reach the four best totals found so far. It stops
+ * at kMaxBestDealSubsets pricings or kQuoteWorkBudget units of work, whichever comes first (`stopped`).
  */
 struct DealSearch {
   DealSearch(const CompiledStore& store, const QuoteRequest& probe, const std::vector<std::string>& candidates,
-             const std::vector<Minor>& bounds, std::size_t maxCodes, bool bounded)
-      : store(store), probe(probe), candidates(candidates), bounds(bounds), maxCodes(maxCodes), bounded(bounded) {}
+             const std::vector<Minor>& bounds, std::size_t maxCodes, bool bounded, int64_t work)
+      : store(store), probe(probe), candidates(candidates), bounds(bounds), maxCodes(maxCodes), bounded(bounded), work(work) {}
 
   const CompiledStore& store;
   const QuoteRequest& probe;
@@ -64,52 +111,49 @@ struct DealSearch {
   const std::vector<Minor>& bounds;  // per candidate, largest first when bounded
   std::size_t maxCodes;
   bool bounded;
+  int64_t work;  // units spent so far, the probes' included
 
-  std::vector<DealChoice> priced;
+  ShownDeals shown;
+  int64_t subsetsPriced = 0;
+  bool stopped = false;
   std::vector<std::string> subset;
   std::optional<Minor> noCodeTotal;
-  // The total of the fourth choice the quote would show (the choice and three runners-up) among the subsets priced
-  // so far: a branch that cannot beat it cannot change what is shown.
+  // The fourth shown total as the search last saw it (kept when later pricings leave fewer than four shown, as the
+  // search always has): a branch that cannot beat it cannot change what is shown.
   std::optional<Minor> fourthShown;
 
   void visit(std::size_t next, Minor boundSoFar) {
     price();
     if (subset.size() == maxCodes) return;
-    for (std::size_t i = next; i < candidates.size(); ++i) {
+    for (std::size_t i = next; i < candidates.size() && !stopped; ++i) {
       if (bounded && fourthShown) {
-        // The most any extension through candidate i can save: its bound plus the largest bounds after it.
+        // The most any extension through candidate i can save: its bound plus the largest bounds after it, clamped
+        // at the int64 edge (a bound only has to be at least the saving).
         Minor reach = boundSoFar;
-        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach += bounds[k];
-        if (*noCodeTotal - reach > *fourthShown) break;  // bounds are sorted: later candidates reach even less
+        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach = addSaturating(reach, bounds[k]);
+        if (*noCodeTotal > addSaturating(*fourthShown, reach)) break;  // bounds are sorted: later candidates reach less
       }
       subset.push_back(candidates[i]);
-      visit(i + 1, boundSoFar + bounds[i]);
+      visit(i + 1, addSaturating(boundSoFar, bounds[i]));
       subset.pop_back();
     }
   }
 
   void price() {
+    if (subsetsPriced >= static_cast<int64_t>(kMaxBestDealSubsets) || work >= kQuoteWorkBudget) {
+      stopped = true;
+      return;
+    }
     QuoteRequest r = probe;
     r.coupons = subset;
     std::sort(r.coupons.begin(), r.coupons.end());
-    Minor total = payable(runPipeline(store, r).quote);
+    PricedCart priced = runPipeline(store, r);
+    work += priced.work;
+    Minor total = payable(priced.quote);
     if (!noCodeTotal) noCodeTotal = total;
-    priced.push_back({r.coupons, total});
-    if (bounded && (!fourthShown || total <= *fourthShown)) refreshFourthShown();
-  }
-
-  void refreshFourthShown() {
-    std::vector<const DealChoice*> order;
-    for (const auto& p : priced) order.push_back(&p);
-    std::sort(order.begin(), order.end(), [](const DealChoice* a, const DealChoice* b) { return betterDeal(*a, *b); });
-    std::vector<const DealChoice*> shown;
-    for (const DealChoice* p : order) {
-      bool padded = std::any_of(shown.begin(), shown.end(), [&](const DealChoice* s) { return s->total <= p->total && isSubset(s->codes, p->codes); });
-      if (padded) continue;
-      shown.push_back(p);
-      if (shown.size() == 4) break;
-    }
-    if (shown.size() == 4) fourthShown = shown.back()->total;
+    ++subsetsPriced;
+    shown.add({r.coupons, total});
+    if (bounded && shown.fourthTotal() && (!fourthShown || total <= *fourthShown)) fourthShown = shown.fourthTotal();
   }
 };
 
@@ -131,6 +175,7 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
   probe.nudges = false;
   probe.coupons = held;
   PricedCart all = runPipeline(store, probe);
+  int64_t work = all.work;  // the search's work so far: it stops at kQuoteWorkBudget
   constexpr Reason kFixedReasons[] = {Reason::OutsideWindow, Reason::SegmentNotEligible, Reason::CurrencyNotEligible,
                                       Reason::StockBelowThreshold, Reason::StockUnknown, Reason::NoEligibleItems};
   std::set<uint32_t> deadPromotions;
@@ -162,7 +207,7 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
   if (bounded) {
     std::vector<std::vector<uint32_t>> sets;
     for (const auto& code : candidates) sets.push_back(store.promotionsByCoupon.at(code));
-    bounds = savingsBounds(store, probe, sets);
+    bounds = savingsBounds(store, probe, sets, work);
     // Largest bounds first, so the first paths find a good total and later ones prune early.
     std::vector<std::size_t> order(candidates.size());
     std::iota(order.begin(), order.end(), 0);
@@ -176,22 +221,14 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
     candidates = std::move(sortedCodes);
     bounds = std::move(sortedBounds);
   }
-  DealSearch search(store, probe, candidates, bounds, maxCodes, bounded);
+  DealSearch search(store, probe, candidates, bounds, maxCodes, bounded, work);
   search.visit(0, 0);
-  std::vector<DealChoice> priced = std::move(search.priced);
-  std::sort(priced.begin(), priced.end(), betterDeal);
-  deal.subsetsPriced = static_cast<int64_t>(priced.size());
-  deal.chosen = priced.front();
-  // Runners-up that are real alternatives: not the choice plus codes that add nothing.
-  std::vector<const DealChoice*> shown{&priced.front()};
-  for (std::size_t i = 1; i < priced.size() && deal.alternatives.size() < 3; ++i) {
-    bool padded = std::any_of(shown.begin(), shown.end(), [&](const DealChoice* s) {
-      return s->total <= priced[i].total && isSubset(s->codes, priced[i].codes);
-    });
-    if (padded) continue;
-    shown.push_back(&priced[i]);
-    deal.alternatives.push_back(priced[i]);
-  }
+  deal.subsetsPriced = search.subsetsPriced;
+  deal.exhaustive = !search.stopped;
+  // The choice, and runners-up that are real alternatives: not the choice plus codes that add nothing.
+  std::vector<DealChoice> best = search.shown.shown();
+  deal.chosen = best.front();
+  deal.alternatives.assign(best.begin() + 1, best.end());
   QuoteRequest finalRequest = probe;
   finalRequest.coupons = deal.chosen.codes;
   PricedCart result = runPipeline(store, finalRequest);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Store config → CompiledStore: strict validation with JSON pointers, selector resolution and rule indexing.
 #include <algorithm>
-#include <functional>
 #include <set>
 
 #include "currency.hpp"
@@ -29,9 +28,14 @@ constexpr std::size_t kMaxVariantsPerProduct = 1000;
 constexpr std::size_t kMaxRules = 100000;
 constexpr std::size_t kMaxListItems = 10000;
 constexpr int kMaxSelectorDepth = 16;
+// Compile-time budgets (docs/FORMAT.md "Limits and cost"), each too_complex past it: the variant entries selectors
+// touch while they are resolved (unions and intersections of catalog sets), and the entries the per-variant rule
+// index holds (rules selecting more than half the catalog are listed once instead, see CompiledStore).
+constexpr int64_t kMaxSelectorWork = 100'000'000;
+constexpr int64_t kMaxIndexEntries = 20'000'000;
 constexpr int64_t kMaxQuantityInRule = 1'000'000;
 
-CompiledStore convertedStore(const CompiledStore& base, const std::string& currency);
+Minor largestConvertedAmount(const CompiledStore& store);
 
 /** Indexes over the catalog that turn selector leaves into variant sets without scanning every variant. */
 struct CatalogIndex {
@@ -64,9 +68,28 @@ class ConfigCompiler {
     // The canonical dump (sorted keys, fixed formatting) is what the digest covers, so whitespace or key order in
     // the uploaded text never changes it.
     store_.configDigest = "sha256:" + sha256Hex(config.dump());
-    // Every amount is converted once here, so a quote in EUR costs what a quote in the store currency costs.
+    // Amounts convert when a quote reads them (CartCurrency), not into a copy of the store per currency: 158 rates
+    // once made 158 copies. Conversion only grows with the amount, so if the largest amount fits in every currency,
+    // every amount does, and a quote can never meet an amount_overflow the config did not.
+    const Minor largest = largestConvertedAmount(store_);
+    std::vector<const VariantInfo*> listed;  // prices with a price list convert only where the list has no entry
+    for (const auto& v : store_.variants) {
+      if (!v.priceList.empty()) listed.push_back(&v);
+    }
     for (const auto& [currency, rate] : store_.currencies.rates) {
-      store_.currencyViews.emplace(currency, std::make_shared<const CompiledStore>(convertedStore(store_, currency)));
+      const int exponent = *currencyExponent(currency);
+      Minor largestHere = largest;
+      for (const VariantInfo* v : listed) {
+        if (!v->priceList.count(currency)) largestHere = std::max(largestHere, v->price);
+      }
+      try {
+        Minor converted = convertMoney(largestHere, rate, kRateDecimals, store_.exponent, exponent);
+        auto ending = store_.currencies.priceEndings.find(currency);
+        if (ending != store_.currencies.priceEndings.end()) applyPriceEnding(converted, ending->second, exponent);
+      } catch (InputError& e) {
+        e.error.pointer = childPointer("/currencies/rates", currency);
+        throw;
+      }
     }
   }
 
@@ -281,6 +304,17 @@ class ConfigCompiler {
 
   uint32_t universe() const { return static_cast<uint32_t>(store_.variants.size()); }
 
+  /** A union (or intersection) of two selector sets, charged to the compile's selector budget. */
+  VariantSet combineSets(const VariantSet& a, const VariantSet& b, bool isUnion, const std::string& pointer) {
+    selectorWork_ += static_cast<int64_t>(a.storedCount() + b.storedCount()) + 1;
+    if (selectorWork_ > kMaxSelectorWork) {
+      fail(ErrorCode::TooComplex, pointer,
+           "resolving this config's selectors touches more than " + std::to_string(kMaxSelectorWork) +
+               " catalog entries; use fewer or narrower selectors (e.g. a category instead of many products)");
+    }
+    return isUnion ? unite(a, b) : intersect(a, b);
+  }
+
   VariantSet readSelector(const Json& value, const std::string& pointer, int depth = 0) {
     if (depth > kMaxSelectorDepth) fail(ErrorCode::OutOfRange, pointer, "selectors nest at most 16 deep");
     ObjectReader selector(value, pointer);
@@ -296,7 +330,7 @@ class ConfigCompiler {
         if (it == index.end()) {
           fail(ErrorCode::UnknownReference, childPointer(selector.pointerTo(key), i), std::string("no ") + noun + " \"" + ids[i] + "\" in the catalog");
         }
-        result = unite(result, it->second);
+        result = combineSets(result, it->second, true, selector.pointerTo(key));
       }
     };
     if (const Json* everything = selector.optional("everything")) {
@@ -335,7 +369,7 @@ class ConfigCompiler {
       if (parts.empty()) fail(ErrorCode::InvalidValue, selector.pointerTo(key), std::string("\"") + key + "\" needs at least one selector");
       for (std::size_t i = 0; i < parts.size(); ++i) {
         VariantSet part = readSelector(parts[i], childPointer(selector.pointerTo(key), i), depth + 1);
-        result = i == 0 ? part : (isAll ? intersect(result, part) : unite(result, part));
+        result = i == 0 ? part : combineSets(result, part, !isAll, selector.pointerTo(key));
       }
     };
     combine("all", true);
@@ -385,12 +419,22 @@ class ConfigCompiler {
         fail(ErrorCode::UnknownReference, equals ? listPointer : childPointer(listPointer, i),
              "no variant has " + name + " = \"" + values[i] + "\"");
       }
-      matched = unite(matched, it->second);
+      matched = combineSets(matched, it->second, true, listPointer);
     }
     return notIn ? complement(matched) : matched;
   }
 
   // ---- shared rule pieces ---------------------------------------------------------------------------------------
+
+  /** The set's first variant when every variant in it belongs to one product (so at most kMaxVariantsPerProduct). */
+  std::optional<uint32_t> singleProductVariant(const VariantSet& set) const {
+    if (set.empty() || set.size() > kMaxVariantsPerProduct) return std::nullopt;
+    const std::string& product = store_.variants[set.front()].productId;
+    for (uint32_t v : set) {
+      if (store_.variants[v].productId != product) return std::nullopt;
+    }
+    return set.front();
+  }
 
   /** Reads an object's "id", which must be new to `seen` (else DuplicateId naming the `noun`). */
   static std::string readUniqueId(ObjectReader& object, std::set<std::string>& seen, const char* noun) {
@@ -586,7 +630,7 @@ class ConfigCompiler {
           else if (choice == "mostExpensive") out.discountedUnits = Promotion::UnitChoice::MostExpensive;
           else fail(ErrorCode::InvalidValue, promo.pointerTo("discountedUnits"), "discountedUnits is cheapest or mostExpensive");
         }
-        out.eligible = unite(out.buyVariants, out.getVariants);
+        out.eligible = combineSets(out.buyVariants, out.getVariants, true, promo.pointer());
       } else if (type == "bundle") {
         out.type = Promotion::Type::Bundle;
         const auto& components = readArray(promo.required("components"), promo.pointerTo("components"), 50);
@@ -597,7 +641,7 @@ class ConfigCompiler {
           bc.variants = readSelector(component.required("selector"), component.pointerTo("selector"));
           if (const Json* q = component.optional("quantity")) bc.quantity = readInteger(*q, component.pointerTo("quantity"), 1, 1000);
           component.finish();
-          out.eligible = unite(out.eligible, bc.variants);
+          out.eligible = combineSets(out.eligible, bc.variants, true, component.pointer());
           out.components.push_back(std::move(bc));
         }
         const Json* price = promo.optional("bundlePrice");
@@ -648,6 +692,7 @@ class ConfigCompiler {
         fail(ErrorCode::InvalidValue, promo.pointerTo("type"), "promotion type is itemDiscount, buyXGetY, bundle, spendThreshold or freeShipping");
       }
       promo.finish();
+      out.countedProductVariant = singleProductVariant(out.eligible);  // for buyXGetY, eligible is buy and get together
       store_.promotions.push_back(std::move(out));
     }
     std::sort(store_.promotions.begin(), store_.promotions.end(), [](const Promotion& a, const Promotion& b) {
@@ -748,6 +793,9 @@ class ConfigCompiler {
       out.rates.push_back(std::move(rate));
     }
     std::sort(out.rates.begin(), out.rates.end(), [](const TaxRate& a, const TaxRate& b) { return a.id < b.id; });
+    for (uint32_t i = 0; i < out.rates.size(); ++i) {
+      for (const auto& taxClass : out.rates[i].taxClasses) out.ratesByPlaceAndClass[{out.rates[i].country, out.rates[i].region, taxClass}].push_back(i);
+    }
     store_.tax = std::move(out);
   }
 
@@ -839,14 +887,43 @@ class ConfigCompiler {
       fail(ErrorCode::InvalidValue, "/marginFloors", "configure floors, maxOrderDiscountPercent, or leave marginFloors out");
     }
     std::sort(out.floors.begin(), out.floors.end(), [](const MarginFloor& a, const MarginFloor& b) { return a.id < b.id; });
+    for (uint32_t f = 0; f < out.floors.size(); ++f) {
+      const MarginFloor& floor = out.floors[f];
+      if (floor.hasVariants) {
+        for (uint32_t v : floor.variants) out.floorsByVariant[v].push_back(f);
+      } else if (!floor.categories.empty()) {
+        for (const auto& c : floor.categories) out.floorsByCategory[c].push_back(f);
+      } else if (!floor.segments.empty()) {
+        for (const auto& s : floor.segments) out.floorsBySegment[s].push_back(f);
+      } else {
+        out.defaultFloors.push_back(f);
+      }
+    }
     store_.margins = std::move(out);
   }
 
+  /** Charges a rule's listed variants to the index budget (the rule's id names it in the error). */
+  void chargeIndex(int64_t& entries, const VariantSet& set, const char* section, const std::string& id) {
+    entries += static_cast<int64_t>(set.storedCount());
+    if (entries > kMaxIndexEntries) {
+      fail(ErrorCode::TooComplex, section,
+           "the rules up to \"" + id + "\" list more than " + std::to_string(kMaxIndexEntries) +
+               " variants in all; select broadly (a category, everything) rather than long lists, or use fewer rules");
+    }
+  }
+
   void buildIndexes() {
+    int64_t entries = 0;
     store_.priceRulesByVariant.assign(store_.variants.size(), {});
     store_.promotionsByVariant.assign(store_.variants.size(), {});
     for (uint32_t r = 0; r < store_.priceRules.size(); ++r) {
-      for (uint32_t v : store_.priceRules[r].targets) store_.priceRulesByVariant[v].push_back(r);
+      const VariantSet& targets = store_.priceRules[r].targets;
+      if (targets.isBroad()) {
+        store_.broadPriceRules.push_back(r);  // not repeated under each of the catalog's variants
+        continue;
+      }
+      chargeIndex(entries, targets, "/priceRules", store_.priceRules[r].id);
+      for (uint32_t v : targets) store_.priceRulesByVariant[v].push_back(r);
     }
     for (uint32_t p = 0; p < store_.promotions.size(); ++p) {
       const Promotion& promo = store_.promotions[p];
@@ -857,83 +934,69 @@ class ConfigCompiler {
         store_.cartWidePromotions.push_back(p);
         continue;
       }
+      if (promo.eligible.isBroad()) {
+        store_.broadPromotions.push_back(p);
+        continue;
+      }
+      chargeIndex(entries, promo.eligible, "/promotions", promo.id);
       for (uint32_t v : promo.eligible) store_.promotionsByVariant[v].push_back(p);
     }
   }
 
   CompiledStore& store_;
   CatalogIndex index_;
+  int64_t selectorWork_ = 0;
   int64_t defaultLowStockLevel_ = 5;
 };
 
-/** Converts a per-unit price change's amount; percentages are the same in every currency. */
-PriceChange convertChange(PriceChange change, const std::function<Minor(Minor)>& convert) {
-  if (change.kind != PriceChange::Kind::PercentOff) change.value = convert(change.value);
-  return change;
-}
-
-/**
- * The store with every amount in `currency`: shelf prices from the variant's price list, else converted and moved
- * to the currency's price ending; every other amount (costs, rule amounts, thresholds, shipping, amount floors)
- * converted at the rate and rounded half away from zero, without endings, so "spend 50.00 USD" at 0.92 is
- * "spend 46.00 EUR".
- */
-CompiledStore convertedStore(const CompiledStore& base, const std::string& currency) {
-  CompiledStore out = base;
-  out.currencyViews.clear();
-  out.currency = currency;
-  out.exponent = *currencyExponent(currency);
-  const int64_t rate = base.currencies.rates.at(currency);
-  auto convert = [&](Minor amount) { return convertMoney(amount, rate, kRateDecimals, base.exponent, out.exponent); };
-  auto ending = base.currencies.priceEndings.find(currency);
-  for (auto& v : out.variants) {
-    auto listed = v.priceList.find(currency);
-    if (listed != v.priceList.end()) {
-      v.price = listed->second;
-    } else {
-      v.price = convert(v.price);
-      if (ending != base.currencies.priceEndings.end()) v.price = applyPriceEnding(v.price, ending->second, out.exponent);
-    }
-    if (v.cost) v.cost = convert(*v.cost);
+/** The largest amount a quote in another currency converts: prices (without a price-list entry), costs, rule amounts,
+    thresholds, shipping and amount floors. */
+Minor largestConvertedAmount(const CompiledStore& store) {
+  Minor largest = 0;
+  auto consider = [&](Minor amount) { largest = std::max(largest, amount); };
+  auto considerChange = [&](const PriceChange& change) {
+    if (change.kind != PriceChange::Kind::PercentOff) consider(change.value);
+  };
+  for (const auto& v : store.variants) {
+    if (v.priceList.empty()) consider(v.price);  // a price list's entries replace conversion (see the caller)
+    if (v.cost) consider(*v.cost);
   }
-  for (auto& rule : out.priceRules) {
-    rule.change = convertChange(rule.change, convert);
-    for (auto& tier : rule.tiers) tier.change = convertChange(tier.change, convert);
+  for (const auto& rule : store.priceRules) {
+    considerChange(rule.change);
+    for (const auto& tier : rule.tiers) considerChange(tier.change);
   }
-  for (auto& promo : out.promotions) {
-    promo.discount = convertChange(promo.discount, convert);
-    if (promo.conditions.minSubtotal) promo.conditions.minSubtotal = convert(*promo.conditions.minSubtotal);
-    if (promo.bundlePrice) promo.bundlePrice = convert(*promo.bundlePrice);
-    for (auto& tier : promo.tiers) {
-      tier.minSubtotal = convert(tier.minSubtotal);
-      tier.change = convertChange(tier.change, convert);
+  for (const auto& promo : store.promotions) {
+    considerChange(promo.discount);
+    if (promo.conditions.minSubtotal) consider(*promo.conditions.minSubtotal);
+    if (promo.bundlePrice) consider(*promo.bundlePrice);
+    for (const auto& tier : promo.tiers) {
+      consider(tier.minSubtotal);
+      considerChange(tier.change);
     }
   }
-  for (auto& method : out.shippingMethods) {
-    method.flat = convert(method.flat);
-    if (method.freeAbove) method.freeAbove = convert(*method.freeAbove);
-    for (auto& band : method.bands) {
-      band.amount = convert(band.amount);
-      if (method.kind == ShippingMethod::Kind::Subtotal) band.bound = convert(band.bound);
+  for (const auto& method : store.shippingMethods) {
+    consider(method.flat);
+    if (method.freeAbove) consider(*method.freeAbove);
+    for (const auto& band : method.bands) {
+      consider(band.amount);
+      if (method.kind == ShippingMethod::Kind::Subtotal) consider(band.bound);
     }
   }
-  if (out.margins) {
-    for (auto& floor : out.margins->floors) {
-      if (!floor.value.percent) floor.value.value = convert(floor.value.value);
-      for (auto& o : floor.overrides) {
-        if (!o.value.percent) o.value.value = convert(o.value.value);
+  if (store.margins) {
+    for (const auto& floor : store.margins->floors) {
+      if (!floor.value.percent) consider(floor.value.value);
+      for (const auto& o : floor.overrides) {
+        if (!o.value.percent) consider(o.value.value);
       }
     }
   }
-  return out;
+  return largest;
 }
 
 }  // namespace
 
-const CompiledStore& storeInCurrency(const CompiledStore& store, const std::string& currency, const std::string& pointer) {
-  if (currency == store.currency) return store;
-  auto it = store.currencyViews.find(currency);
-  if (it != store.currencyViews.end()) return *it->second;
+void checkCurrency(const CompiledStore& store, const std::string& currency, const std::string& pointer) {
+  if (currency == store.currency || store.currencies.rates.count(currency)) return;
   if (store.currencies.rates.empty()) {
     fail(ErrorCode::CurrencyMismatch, pointer, "this store prices in " + store.currency + ", not " + currency);
   }
@@ -942,11 +1005,19 @@ const CompiledStore& storeInCurrency(const CompiledStore& store, const std::stri
 
 std::vector<const TaxRate*> taxRatesFor(const TaxSettings& tax, const std::string& country, const std::string& region,
                                         const std::string& taxClass) {
+  // The country-wide rates and (with a region) the region's, merged back into id order.
+  static const std::vector<uint32_t> kNone;
+  auto ratesAt = [&](const std::string& place) -> const std::vector<uint32_t>& {
+    auto it = tax.ratesByPlaceAndClass.find({country, place, taxClass});
+    return it == tax.ratesByPlaceAndClass.end() ? kNone : it->second;
+  };
+  const auto& countryWide = ratesAt("");
+  const auto& regional = region.empty() ? kNone : ratesAt(region);
+  std::vector<uint32_t> indexes;
+  std::merge(countryWide.begin(), countryWide.end(), regional.begin(), regional.end(), std::back_inserter(indexes));
   std::vector<const TaxRate*> out;
-  for (const auto& rate : tax.rates) {
-    if (rate.country != country || (!rate.region.empty() && rate.region != region)) continue;
-    if (std::binary_search(rate.taxClasses.begin(), rate.taxClasses.end(), taxClass)) out.push_back(&rate);
-  }
+  out.reserve(indexes.size());
+  for (uint32_t i : indexes) out.push_back(&tax.rates[i]);
   return out;
 }
 

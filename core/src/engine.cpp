@@ -10,6 +10,7 @@
 #include "quote_json.hpp"
 #include "request_parser.hpp"
 #include "store.hpp"
+#include "timestamp.hpp"
 
 namespace cartcore {
 namespace {
@@ -48,8 +49,18 @@ Result<QuoteRequest> Engine::parseRequest(std::string_view requestJson) const {
 
 Result<Quote> Engine::quote(const QuoteRequest& request) const {
   return guarded([&] {
-    // The typed API may be called with hand-built requests, so re-check what the JSON parser would have.
-    storeInCurrency(*store_, request.currency, "/currency");  // currency_mismatch or missing_rate
+    // The typed API may be called with hand-built requests, so re-check what the JSON parser would have: every
+    // bound the pipeline's arithmetic relies on.
+    checkCurrency(*store_, request.currency, "/currency");  // currency_mismatch or missing_rate
+    if (request.now < kEarliestTimestamp || request.now > kLatestTimestamp) {
+      fail(ErrorCode::OutOfRange, "/now", "now must lie between the years 0000 and 9999");
+    }
+    if (request.coupons.size() > kMaxCouponsPerCart) fail(ErrorCode::TooManyItems, "/coupons", "too many coupons");
+    if (request.segments.size() > kMaxSegments) fail(ErrorCode::TooManyItems, "/customer/segments", "too many segments");
+    if (request.stock.size() > store_->variants.size()) fail(ErrorCode::TooManyItems, "/stock", "more stock entries than catalog variants");
+    for (const auto& [variant, units] : request.stock) {
+      if (units < 0 || units > kMaxStockUnits) fail(ErrorCode::OutOfRange, "/stock", "stock of \"" + variant + "\" out of range");
+    }
     if (request.lines.size() > kMaxCartLines) fail(ErrorCode::TooManyItems, "/lines", "too many lines");
     for (std::size_t i = 0; i < request.lines.size(); ++i) {
       const CartLine& line = request.lines[i];

@@ -25,6 +25,7 @@ std::string_view errorCodeName(ErrorCode code) {
     case ErrorCode::MissingTaxRate: return "missing_tax_rate";
     case ErrorCode::MissingCost: return "missing_cost";
     case ErrorCode::ShippingUnavailable: return "shipping_unavailable";
+    case ErrorCode::TooComplex: return "too_complex";
   }
   return "internal_error";
 }

@@ -40,9 +40,11 @@ bool explainShows(ExplainLevel level, bool applied) {
 
 namespace {
 
+/** Sentences for one quote: in its language, with amounts in the quote's currency (not necessarily the store's). */
 class Sentences {
  public:
-  Sentences(const CompiledStore& store, Language language) : store_(store), format_(language, store.currency, store.exponent) {}
+  Sentences(const CompiledStore& store, Language language, const Quote& quote)
+      : store_(store), format_(language, quote.currency, quote.exponent) {}
 
   std::string sentence(const Explanation& why) const {
     std::string text;
@@ -89,8 +91,8 @@ RuleOutcome publicOutcome(const RuleVerdict& verdict, const char* kind, const st
 }  // namespace
 
 void explain(const CompiledStore& store, PricedCart& priced, Language language, ExplainLevel level) {
-  const Sentences words(store, language);
   Quote& quote = priced.quote;
+  const Sentences words(store, language, quote);
   quote.explain = level;
   for (const auto& verdict : priced.priceRules) {
     if (!explainShows(level, verdict.applied)) continue;

@@ -11,7 +11,7 @@ namespace cartcore {
 /**
  * Fills quote.priceRules, quote.promotions (what `level` lists) and quote.coupons (every code, with a sentence where
  * `level` shows it: the caller drops the rest once the digest is taken), and the sentences of nudges, margin clamps
- * and warnings.
+ * and warnings. Amounts are written in quote.currency, which the totals stage set.
  */
 void explain(const CompiledStore& store, PricedCart& priced, Language language, ExplainLevel level);
 

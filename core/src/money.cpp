@@ -69,15 +69,27 @@ std::string formatMoney(Minor amount, int exponent) {
   return negative ? "-" + digits : digits;
 }
 
-Minor addMoney(Minor a, Minor b) {
+Minor addMoney(Minor a, Minor b, std::string_view pointer) {
   Minor out;
-  if (__builtin_add_overflow(a, b, &out)) fail(ErrorCode::AmountOverflow, "", "a money sum exceeds the supported range");
+  if (__builtin_add_overflow(a, b, &out)) fail(ErrorCode::AmountOverflow, std::string(pointer), "a sum exceeds the supported range");
   return out;
 }
 
-Minor mulMoney(Minor a, int64_t b) {
+Minor subMoney(Minor a, Minor b, std::string_view pointer) {
   Minor out;
-  if (__builtin_mul_overflow(a, b, &out)) fail(ErrorCode::AmountOverflow, "", "a money product exceeds the supported range");
+  if (__builtin_sub_overflow(a, b, &out)) fail(ErrorCode::AmountOverflow, std::string(pointer), "a difference exceeds the supported range");
+  return out;
+}
+
+Minor mulMoney(Minor a, int64_t b, std::string_view pointer) {
+  Minor out;
+  if (__builtin_mul_overflow(a, b, &out)) fail(ErrorCode::AmountOverflow, std::string(pointer), "a product exceeds the supported range");
+  return out;
+}
+
+Minor addSaturating(Minor a, Minor b) {
+  Minor out;
+  if (__builtin_add_overflow(a, b, &out)) return b > 0 ? INT64_MAX : INT64_MIN;
   return out;
 }
 
@@ -85,6 +97,7 @@ Minor percentOf(Minor amount, PartsPerMillion ppm) {
   Wide scaled = static_cast<Wide>(amount) * ppm;
   Wide magnitude = scaled < 0 ? -scaled : scaled;
   Wide rounded = (magnitude + kWhole / 2) / kWhole;  // half away from zero
+  if (rounded > INT64_MAX) fail(ErrorCode::AmountOverflow, "", "a percentage exceeds the supported range");
   return static_cast<Minor>(scaled < 0 ? -rounded : rounded);
 }
 

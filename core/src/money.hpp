@@ -24,9 +24,16 @@ PartsPerMillion parsePercent(std::string_view text, const std::string& pointer);
 /** Formats minor units as a decimal string, e.g. -1234 at exponent 2 is "-12.34". */
 std::string formatMoney(Minor amount, int exponent);
 
-/** Checked arithmetic: throws InputError(AmountOverflow) instead of wrapping. */
-Minor addMoney(Minor a, Minor b);
-Minor mulMoney(Minor a, int64_t b);
+/**
+ * Checked arithmetic for every sum, difference and product of money, quantities and times: throws
+ * InputError(AmountOverflow) naming `pointer` (the field the amount comes from; "" = the whole input) before any
+ * value wraps, never undefined behaviour.
+ */
+Minor addMoney(Minor a, Minor b, std::string_view pointer = "");
+Minor subMoney(Minor a, Minor b, std::string_view pointer = "");
+Minor mulMoney(Minor a, int64_t b, std::string_view pointer = "");
+/** a + b clamped to the int64 range: for bounds and estimates, where "at least this much" is still true. */
+Minor addSaturating(Minor a, Minor b);
 
 /** amount × ppm / 1e6, rounded half away from zero. */
 Minor percentOf(Minor amount, PartsPerMillion ppm);

@@ -2,26 +2,13 @@
 #include "nudges.hpp"
 
 #include <algorithm>
-#include <iterator>
 
 namespace cartcore {
 namespace {
 
 /** The name of the one product every variant a promotion counts belongs to ("Tee"), or "" when they span several. */
 std::string_view countedProductName(const CompiledStore& store, const Promotion& promo) {
-  VariantSet counted;
-  if (promo.type == Promotion::Type::BuyXGetY) {
-    std::set_union(promo.buyVariants.begin(), promo.buyVariants.end(), promo.getVariants.begin(), promo.getVariants.end(),
-                   std::back_inserter(counted));
-  } else {
-    counted = promo.eligible;
-  }
-  if (counted.empty()) return {};
-  const std::string& product = store.variants[counted.front()].productId;
-  for (uint32_t v : counted) {
-    if (store.variants[v].productId != product) return {};
-  }
-  return store.variants[counted.front()].name;
+  return promo.countedProductVariant ? std::string_view(store.variants[*promo.countedProductVariant].name) : std::string_view();
 }
 
 }  // namespace

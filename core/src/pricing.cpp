@@ -41,6 +41,7 @@ PricedCart runPipeline(const CompiledStore& store, const QuoteRequest& request) 
   totalOrder(quote);                                       // 8. grand total
   if (quote.margin && quote.margin->internal) reportMargins(cart, quote.lines, quote.taxIncluded, *quote.margin);
   priced.coupons = couponVerdicts(cart, priced.promotions);  // 9. what each entered code did
+  priced.work = cart.meter.spent();
   return priced;
 }
 
@@ -49,7 +50,8 @@ Minor payable(const Quote& quote) { return quote.grandTotal ? *quote.grandTotal 
 Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
   std::vector<QuoteWarning> warnings;
   std::vector<Explanation> warningsWhy;
-  const CompiledStore& store = storeForCurrency(base, request, warnings, warningsWhy);
+  checkRates(base, request, warnings, warningsWhy);
+  const CompiledStore& store = base;  // amounts convert as the stages read them (CartCurrency)
   Language language = Language::En;
   if (!request.locale.empty()) {
     if (auto known = catalogLanguage(request.locale)) {

@@ -18,6 +18,7 @@ struct PricedCart {
   std::vector<Explanation> nudgesWhy;     // one per nudges entry
   std::vector<Explanation> clampsWhy;     // one per quote.margin->clamps entry
   std::vector<Explanation> warningsWhy;   // one per quote.warnings entry
+  int64_t work = 0;                       // units the run spent (WorkMeter), for the best-deal search's budget
 };
 
 /** Runs the pricing stages once on a request in the store's currency (`store` is already the currency view). */

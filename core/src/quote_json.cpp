@@ -219,6 +219,10 @@ void writeBestDeal(CanonicalWriter& w, const BestDeal& b, int e) {
   w.endArray();
   w.key("chosen");
   writeDeal(w, b.chosen, e);
+  if (!b.exhaustive) {  // only when the budget stopped the search, so complete searches keep their bytes
+    w.key("exhaustive");
+    w.boolean(false);
+  }
   w.key("ignoredCodes");
   w.beginArray();
   for (const auto& c : b.ignoredCodes) w.string(c);

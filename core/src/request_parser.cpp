@@ -55,7 +55,7 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
   if (!currencyExponent(request.currency)) {
     fail(ErrorCode::UnknownCurrency, "/currency", "\"" + request.currency + "\" is not an ISO 4217 currency");
   }
-  storeInCurrency(store, request.currency, "/currency");  // currency_mismatch or missing_rate
+  checkCurrency(store, request.currency, "/currency");  // currency_mismatch or missing_rate
   if (const Json* destination = root.optional("destination")) {
     ObjectReader d(*destination, "/destination");
     request.destinationCountry = readCountry(d.required("country"), "/destination/country");
@@ -86,7 +86,7 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
   request.now = parseTimestamp(readString(root.required("now"), "/now"), "/now");
   if (const Json* customer = root.optional("customer")) {
     ObjectReader c(*customer, "/customer");
-    if (const Json* s = c.optional("segments")) request.segments = readIdList(*s, "/customer/segments", 100, false);
+    if (const Json* s = c.optional("segments")) request.segments = readIdList(*s, "/customer/segments", kMaxSegments, false);
     c.finish();
   }
   if (const Json* coupons = root.optional("coupons")) {
@@ -126,7 +126,7 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
     for (const auto& [variant, units] : stock->items()) {
       std::string ptr = childPointer("/stock", variant);
       if (!store.variantIndex.count(variant)) fail(ErrorCode::UnknownReference, ptr, "no variant \"" + variant + "\" in the catalog");
-      request.stock[variant] = readInteger(units, ptr, 0, 1'000'000'000'000);
+      request.stock[variant] = readInteger(units, ptr, 0, kMaxStockUnits);
     }
   }
   root.finish();

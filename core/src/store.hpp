@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -107,6 +108,9 @@ struct Promotion {
   Conditions conditions;
 
   VariantSet eligible;    // every variant this promotion can discount or count
+  /** The first variant it counts when all it counts (buy and get for buyXGetY) belong to one product: nudges say
+      "Add 1 more Tee" with that variant's name; otherwise they say "eligible items". Found once, at compile time. */
+  std::optional<uint32_t> countedProductVariant;
   bool cartWide = false;  // relevant to every cart: no selector (free shipping, store-wide spend) or every variant
 
   PriceChange discount;  // itemDiscount; buyXGetY's "get" discount
@@ -148,6 +152,9 @@ struct TaxSettings {
   bool pricesIncludeTax = false;
   std::string shippingTaxClass;  // empty: shipping is not taxed
   std::vector<TaxRate> rates;    // sorted by id
+  /** (country, region or "" for country-wide, tax class) -> indexes into rates, ascending: a lookup per class
+      instead of a scan of every rate (a US store can hold ten thousand regional rates). */
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<uint32_t>> ratesByPlaceAndClass;
 };
 
 struct ShippingBand {
@@ -192,6 +199,13 @@ struct MarginSettings {
   bool skipMissingCost = false;     // "skip" (warn) instead of "error" when a floor meets a variant with no cost
   std::optional<PartsPerMillion> maxOrderDiscount;
   bool internal = true;             // "internal": quotes carry floor ids and margins; "shopper": clamps only
+  // Each floor listed once, under its most selective dimension, so a line looks at the floors that could match it
+  // instead of all of them: by variant, else by category, else by segment, else a store default. Floor indexes,
+  // ascending (= id order).
+  std::map<uint32_t, std::vector<uint32_t>> floorsByVariant;
+  std::map<std::string, std::vector<uint32_t>> floorsByCategory;
+  std::map<std::string, std::vector<uint32_t>> floorsBySegment;
+  std::vector<uint32_t> defaultFloors;
 };
 
 struct CompiledStore {
@@ -202,9 +216,13 @@ struct CompiledStore {
   std::unordered_map<std::string, uint32_t> variantIndex;
   std::vector<PriceRule> priceRules;  // sorted by id
   std::vector<Promotion> promotions;  // sorted by priority (high first), then id
-  std::vector<std::vector<uint32_t>> priceRulesByVariant;   // variant -> sorted price-rule indexes
-  std::vector<std::vector<uint32_t>> promotionsByVariant;   // variant -> sorted promotion indexes
-  std::vector<uint32_t> cartWidePromotions;                 // sorted
+  // A rule selecting more than half the catalog ("broad": everything, "not …", a category holding most variants) is
+  // listed once and checked against each line, instead of under each of the catalog's variants.
+  std::vector<std::vector<uint32_t>> priceRulesByVariant;   // variant -> sorted price-rule indexes (not the broad ones)
+  std::vector<uint32_t> broadPriceRules;                    // sorted
+  std::vector<std::vector<uint32_t>> promotionsByVariant;   // variant -> sorted promotion indexes (not broad or cart-wide)
+  std::vector<uint32_t> cartWidePromotions;                 // sorted: no selector, or every variant: touch every line
+  std::vector<uint32_t> broadPromotions;                    // sorted: most of the catalog; checked line by line
   std::map<std::string, std::vector<uint32_t>> promotionsByCoupon;
   CurrencySettings currencies;
   std::optional<TaxSettings> tax;
@@ -213,12 +231,10 @@ struct CompiledStore {
   int64_t maxCodesPerOrder = 0;  // 0 = no limit
   bool hasStopAfter = false;     // some promotion uses stacking "stopAfter" (the best-deal search cannot bound then)
   std::string configDigest;
-  /** The same store with every amount in another currency, one per configured rate (built at compile time). */
-  std::map<std::string, std::shared_ptr<const CompiledStore>> currencyViews;
 };
 
-/** The store as priced in `currency` (itself for the store currency); throws MissingRate naming `pointer`. */
-const CompiledStore& storeInCurrency(const CompiledStore& store, const std::string& currency, const std::string& pointer);
+/** Checks the store can price in `currency` (its own, or one with a rate); throws CurrencyMismatch / MissingRate naming `pointer`. */
+void checkCurrency(const CompiledStore& store, const std::string& currency, const std::string& pointer);
 
 /** Tax rates that apply to a class at a destination, by id. */
 std::vector<const TaxRate*> taxRatesFor(const TaxSettings& tax, const std::string& country, const std::string& region,

@@ -8,6 +8,10 @@
 
 namespace cartcore {
 
+/** The earliest and latest instants a timestamp can name: 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. */
+inline constexpr EpochMillis kEarliestTimestamp = -62'167'219'200'000;
+inline constexpr EpochMillis kLatestTimestamp = 253'402'300'799'999;
+
 /** Parses "YYYY-MM-DDTHH:MM:SS[.mmm]Z" (UTC only) into epoch milliseconds; throws InputError naming `pointer`. */
 EpochMillis parseTimestamp(std::string_view text, const std::string& pointer);
 

@@ -119,6 +119,8 @@ void VariantSet::push_back(uint32_t variant) {
 }
 
 VariantSet unite(const VariantSet& a, const VariantSet& b) {
+  if (b.empty() && a.universe_ >= b.universe_) return a;  // shares a's storage: a one-category selector costs nothing
+  if (a.empty() && b.universe_ >= a.universe_) return b;
   const uint32_t universe = std::max(a.universe_, b.universe_);
   if (!a.excluding_ && !b.excluding_) return VariantSet::normalized(merged(a.stored(), b.stored()), false, universe);
   if (a.excluding_ && b.excluding_) return VariantSet::normalized(common(a.stored(), b.stored()), true, universe);

@@ -26,6 +26,8 @@ class VariantSet {
   bool empty() const { return size() == 0; }
   /** True when the set is every variant of the catalog. */
   bool isAll() const { return excluding_ && stored().empty(); }
+  /** True when stored as "every variant except a few" (more than half the catalog): too broad to list per variant. */
+  bool isBroad() const { return excluding_; }
   /** How many indexes the set stores (members or exceptions): what it costs in memory. */
   std::size_t storedCount() const { return stored().size(); }
 

@@ -25,6 +25,8 @@ json storeWithOnePromotion() {
 /** An applied promotion verdict saving 1.50 on one item, a failed one, an unknown code and a code it explains. */
 PricedCart pricedByHand(std::optional<Minor> limitedFrom = std::nullopt) {
   PricedCart priced;
+  priced.quote.currency = "USD";  // amounts are written in the quote's currency (the totals stage sets it)
+  priced.quote.exponent = 2;
   RuleVerdict applied(0);
   applied.applied = true;
   applied.reason = Reason::Applied;

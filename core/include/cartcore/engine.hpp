@@ -184,6 +184,9 @@ struct BestDeal {
   std::vector<DealChoice> alternatives;  // the runners-up, cheapest first (at most 3)
   int64_t subsetsPriced = 0;             // after pruning; for tests and benchmarks
   std::vector<std::string> ignoredCodes; // held codes that cannot change this cart (unknown, or every promotion out)
+  /** False when the search stopped at its budget (kMaxBestDealSubsets or the work budget) before pricing every
+      subset it could not rule out: the choice is then the cheapest subset priced, never dearer than no code. */
+  bool exhaustive = true;
 };
 
 struct Quote {
@@ -218,12 +221,21 @@ struct Quote {
 inline constexpr int64_t kMaxLineQuantity = 100000;
 inline constexpr std::size_t kMaxCartLines = 500;
 inline constexpr std::size_t kMaxCouponsPerCart = 20;
+inline constexpr std::size_t kMaxSegments = 100;           // customer segments in one request
+inline constexpr int64_t kMaxStockUnits = 1'000'000'000'000;  // available units of one variant in a stock snapshot
 inline constexpr std::size_t kMaxRequestBytes = 1 << 20;
 inline constexpr std::size_t kMaxConfigBytes = 64 << 20;
 /** JSON values (scalars, objects, arrays) in one config: bounds the parsed document at about 320 MB whatever its shape. */
 inline constexpr std::size_t kMaxConfigValues = 4'000'000;
-/** Held codes the best-deal search accepts; 2^16 subsets bounds its worst case. */
+/** Held codes the best-deal search accepts. */
 inline constexpr std::size_t kMaxBestDealCodes = 16;
+/** Subsets the best-deal search prices at most (of the 2^16 that 16 codes allow); see BestDeal::exhaustive. */
+inline constexpr std::size_t kMaxBestDealSubsets = 1024;
+/**
+ * Work one pipeline run may do, in units of one rule judged against one line (docs/FORMAT.md "Limits and cost");
+ * more is too_complex. The best-deal search may spend this much across all the subsets it prices.
+ */
+inline constexpr int64_t kQuoteWorkBudget = 500'000;
 
 /**
  * A compiled store: the config is validated and indexed once, then shared by many quotes.

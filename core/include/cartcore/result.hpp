@@ -30,6 +30,7 @@ enum class ErrorCode {
   MissingTaxRate,            // missing_tax_rate: a tax class has no rate for the destination
   MissingCost,               // missing_cost: a margin floor applies to a variant with no cost (policy "error")
   ShippingUnavailable,       // shipping_unavailable: no shipping method (or not the one asked for) serves this cart
+  TooComplex,                // too_complex: within every size limit, but more work or memory than a documented budget
 };
 
 /** The snake_case wire name of an error code, e.g. "unknown_field". */

@@ -60,7 +60,7 @@ void evaluateBuyXGetY(const Cart& cart, const Promotion& promo, const PromotionS
     picks.push_back({slot.line, slot.price, take});
   }
   CARTCORE_ASSERT(toPick == 0);
-  e.changes = discountPicks(lines, picks, promo.discount, promo.percentBase);
+  e.changes = discountPicks(lines, picks, cart.currency.change(promo.discount), promo.percentBase);
   e.applications = k;
   e.why = {Message::BuyXGetYApplied};
   e.why.count = x;

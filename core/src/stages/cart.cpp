@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "currency.hpp"
 #include "input_error.hpp"
 #include "timestamp.hpp"
 
@@ -27,6 +28,10 @@ std::string linePointer(const Cart& cart, const LineState& line) {
   return "/lines/" + std::to_string(line.line - cart.request.lines.data()) + "/variant";
 }
 
+std::string lineQuantityPointer(const QuoteRequest& request, const CartLine& line) {
+  return "/lines/" + std::to_string(&line - request.lines.data()) + "/quantity";
+}
+
 std::vector<std::string> normalizedCoupons(const std::vector<std::string>& entered) {
   std::vector<std::string> codes;
   codes.reserve(entered.size());
@@ -39,11 +44,41 @@ std::vector<std::string> normalizedCoupons(const std::vector<std::string>& enter
   return codes;
 }
 
-const CompiledStore& storeForCurrency(const CompiledStore& base, const QuoteRequest& request, std::vector<QuoteWarning>& warnings,
-                                      std::vector<Explanation>& warningsWhy) {
-  const CompiledStore& store = storeInCurrency(base, request.currency, "/currency");
+CartCurrency::CartCurrency(const CompiledStore& store, const std::string& code)
+    : code_(&store.currency), exponent_(store.exponent), storeExponent_(store.exponent) {
+  if (code == store.currency) return;
+  checkCurrency(store, code, "/currency");
+  auto rate = store.currencies.rates.find(code);
+  code_ = &rate->first;
+  exponent_ = *currencyExponent(code);
+  rate_ = rate->second;
+  auto ending = store.currencies.priceEndings.find(code);
+  if (ending != store.currencies.priceEndings.end()) ending_ = ending->second;
+}
+
+Minor CartCurrency::amount(Minor storeAmount) const {
+  return rate_ == 0 ? storeAmount : convertMoney(storeAmount, rate_, kRateDecimals, storeExponent_, exponent_);
+}
+
+PriceChange CartCurrency::change(PriceChange change) const {
+  if (change.kind != PriceChange::Kind::PercentOff) change.value = amount(change.value);
+  return change;
+}
+
+Minor CartCurrency::shelfPrice(const VariantInfo& variant) const {
+  if (rate_ == 0) return variant.price;
+  auto listed = variant.priceList.find(*code_);
+  if (listed != variant.priceList.end()) return listed->second;
+  Minor converted = amount(variant.price);
+  return ending_ ? applyPriceEnding(converted, *ending_, exponent_) : converted;
+}
+
+void checkRates(const CompiledStore& base, const QuoteRequest& request, std::vector<QuoteWarning>& warnings,
+                std::vector<Explanation>& warningsWhy) {
+  checkCurrency(base, request.currency, "/currency");
   const CurrencySettings& rates = base.currencies;
-  if (request.currency != base.currency && rates.maxRateAgeMillis && request.now - *rates.ratesAsOf > *rates.maxRateAgeMillis) {
+  // Checked like every difference of times (Engine::quote also keeps `now` within the years 0000-9999).
+  if (request.currency != base.currency && rates.maxRateAgeMillis && subMoney(request.now, *rates.ratesAsOf) > *rates.maxRateAgeMillis) {
     if (rates.refuseStaleRates) {
       fail(ErrorCode::StaleRates, "/currency",
            "exchange rates from " + formatTimestamp(*rates.ratesAsOf) + " are older than the " +
@@ -56,11 +91,11 @@ const CompiledStore& storeForCurrency(const CompiledStore& base, const QuoteRequ
     why.count = *rates.maxRateAgeMillis / 60'000;
     warningsWhy.push_back(why);
   }
-  return store;
 }
 
 Cart buildCart(const CompiledStore& store, const QuoteRequest& request) {
-  Cart cart{store, request, {}, normalizedCoupons(request.coupons), {}};
+  Cart cart{store, request, CartCurrency(store, request.currency), {}, normalizedCoupons(request.coupons), {}};
+  cart.meter.spend(static_cast<int64_t>(request.lines.size() + cart.coupons.size()));
   std::vector<const CartLine*> ordered;
   ordered.reserve(request.lines.size());
   for (const auto& line : request.lines) ordered.push_back(&line);
@@ -71,9 +106,10 @@ Cart buildCart(const CompiledStore& store, const QuoteRequest& request) {
     LineState state;
     state.line = line;
     state.variant = store.variantIndex.at(line->variant);
-    state.listUnit = store.variants[state.variant].price;
+    state.listUnit = cart.currency.shelfPrice(store.variants[state.variant]);
     state.baseUnit = state.listUnit;
-    mulMoney(state.listUnit, line->quantity);  // reject overflowing lines up front
+    // Reject a line whose total cannot be held up front, naming it.
+    mulMoney(state.listUnit, line->quantity, lineQuantityPointer(request, *line));
     state.groups.push_back({line->quantity, state.listUnit});
     cart.lines.push_back(std::move(state));
   }

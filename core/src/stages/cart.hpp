@@ -10,6 +10,7 @@
 
 #include "explanation.hpp"
 #include "store.hpp"
+#include "work_meter.hpp"
 
 namespace cartcore {
 
@@ -34,13 +35,44 @@ struct LineState {
   Minor total() const;
 };
 
+/**
+ * The cart's currency: every store amount as the cart pays it. Amounts convert when a stage reads them (a few
+ * nanoseconds each) rather than into a copy of the store per currency, which cost memory per rate and catalog.
+ * The threshold rule (docs/FORMAT.md): every amount converts at the rate, half away from zero, once; only shelf
+ * prices take the currency's price ending, and a variant's price-list entry replaces its conversion.
+ */
+class CartCurrency {
+ public:
+  CartCurrency(const CompiledStore& store, const std::string& code);
+
+  /** The ISO 4217 code, owned by the store: explanations may keep a view of it after the cart is gone. */
+  const std::string& code() const { return *code_; }
+  int exponent() const { return exponent_; }
+  /** A cost, an amount off, a threshold, a shipping amount or an amount floor, in this currency. */
+  Minor amount(Minor storeAmount) const;
+  /** The same price change here: percentages are the same in every currency. */
+  PriceChange change(PriceChange change) const;
+  /** What one unit of a variant sells for here before any rule. */
+  Minor shelfPrice(const VariantInfo& variant) const;
+
+ private:
+  const std::string* code_;        // store.currency, or the key of its rate
+  int exponent_ = 2;
+  int storeExponent_ = 2;
+  int64_t rate_ = 0;               // 0: the store's own currency
+  std::optional<Minor> ending_;    // the price ending of this currency, if any
+};
+
 /** The cart every stage reads and narrows. Stages take the parts they need; nothing here is output yet. */
 struct Cart {
-  const CompiledStore& store;  // in the cart's currency
+  const CompiledStore& store;  // amounts in the store currency: read them through `currency`
   const QuoteRequest& request;
+  CartCurrency currency;
   std::vector<LineState> lines;      // sorted by line id, so request order never matters
   std::vector<std::string> coupons;  // the codes entered, normalized, sorted, unique
   std::vector<const Promotion*> freeShipping;  // applied free-shipping promotions, in application order
+  /** What this run has done so far; stages spend from it (mutable: judging a rule on a const cart is still work). */
+  mutable WorkMeter meter{kQuoteWorkBudget};
 
   bool customerHasSegment(const std::vector<std::string>& wanted) const;  // `wanted` sorted
   bool couponEntered(const std::string& code) const;
@@ -48,16 +80,18 @@ struct Cart {
 
 /** The JSON pointer of a line's variant in the request, for errors a line causes. */
 std::string linePointer(const Cart& cart, const LineState& line);
+/** "/lines/<request index>/quantity": where an amount that grows with a line's quantity is named when it overflows. */
+std::string lineQuantityPointer(const QuoteRequest& request, const CartLine& line);
 
 /** Codes as entered → normalized, sorted, unique; blanks dropped. */
 std::vector<std::string> normalizedCoupons(const std::vector<std::string>& entered);
 
 /**
- * The store as priced in the request's currency; a stale-rates warning (with its explanation) when the store's
- * policy is to warn. Throws MissingRate / StaleRates naming /currency.
+ * Checks the store can price in the request's currency now: a stale-rates warning (with its explanation) when the
+ * store's policy is to warn. Throws MissingRate / StaleRates naming /currency.
  */
-const CompiledStore& storeForCurrency(const CompiledStore& base, const QuoteRequest& request, std::vector<QuoteWarning>& warnings,
-                                      std::vector<Explanation>& warningsWhy);
+void checkRates(const CompiledStore& store, const QuoteRequest& request, std::vector<QuoteWarning>& warnings,
+                std::vector<Explanation>& warningsWhy);
 
 /** The first stage: every line at list price, sorted by id; throws AmountOverflow for a line whose total cannot be held. */
 Cart buildCart(const CompiledStore& store, const QuoteRequest& request);

@@ -12,6 +12,7 @@ Explanation windowExplanation(const TimeWindow& window, EpochMillis now) {
 }
 
 bool staticConditionsHold(const Cart& cart, const Promotion& promo, RuleVerdict& verdict) {
+  cart.meter.spend(1);
   const Conditions& c = promo.conditions;
   const QuoteRequest& request = cart.request;
   if (c.window && !c.window->contains(request.now)) {
@@ -28,11 +29,12 @@ bool staticConditionsHold(const Cart& cart, const Promotion& promo, RuleVerdict&
   if (!c.currencies.empty() && std::find(c.currencies.begin(), c.currencies.end(), request.currency) == c.currencies.end()) {
     verdict.reason = Reason::CurrencyNotEligible;
     verdict.why = {Message::CurrencyNotEligible};
-    verdict.why.name = cart.store.currency;  // the store's, which outlives the request of a best-deal probe
+    verdict.why.name = cart.currency.code();  // owned by the store, which outlives the request of a best-deal probe
     return false;
   }
   if (c.stockGuard) {
     for (uint32_t v : c.stockGuard->variants) {
+      cart.meter.spend(1);
       const VariantInfo& variant = cart.store.variants[v];
       auto it = request.stock.find(variant.id);
       if (it == request.stock.end()) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "stages/coupons.hpp"
 
+#include <algorithm>
+
 #include "input_error.hpp"
 
 namespace cartcore {
@@ -9,6 +11,12 @@ std::vector<CouponVerdict> couponVerdicts(const Cart& cart, const std::vector<Ru
   const CompiledStore& store = cart.store;
   std::vector<CouponVerdict> out;
   out.reserve(cart.coupons.size());
+  // Each promotion's verdict position, by promotion index: a code's promotions are found in O(log n) each, where
+  // scanning every verdict per promotion made this codes × promotions × verdicts.
+  std::vector<std::pair<uint32_t, std::size_t>> verdictOf;
+  verdictOf.reserve(promotions.size());
+  for (std::size_t v = 0; v < promotions.size(); ++v) verdictOf.emplace_back(promotions[v].rule, v);
+  std::sort(verdictOf.begin(), verdictOf.end());
   for (const auto& code : cart.coupons) {
     CouponVerdict c;
     c.code = code;
@@ -20,11 +28,13 @@ std::vector<CouponVerdict> couponVerdicts(const Cart& cart, const std::vector<Ru
       continue;
     }
     std::optional<std::size_t> first, applied;
+    cart.meter.spend(static_cast<int64_t>(it->second.size()));
     for (uint32_t p : it->second) {
-      for (std::size_t v = 0; v < promotions.size(); ++v) {
-        if (promotions[v].rule != p) continue;
-        if (!first) first = v;
-        if (promotions[v].applied && !applied) applied = v;
+      auto at = std::lower_bound(verdictOf.begin(), verdictOf.end(), std::pair<uint32_t, std::size_t>{p, 0});
+      for (; at != verdictOf.end() && at->first == p; ++at) {
+        const std::size_t v = at->second;
+        if (!first || v < *first) first = v;
+        if (promotions[v].applied && (!applied || v < *applied)) applied = v;
       }
     }
     std::optional<std::size_t> shown = applied ? applied : first;

@@ -6,7 +6,7 @@ namespace cartcore {
 namespace {
 
 void evaluateItemDiscount(const Cart& cart, const Promotion& promo, const PromotionScope& scope, Evaluation& e) {
-  e.changes = discountPicks(cart.lines, allUnits(cart.lines, scope.lines), promo.discount, promo.percentBase);
+  e.changes = discountPicks(cart.lines, allUnits(cart.lines, scope.lines), cart.currency.change(promo.discount), promo.percentBase);
   e.applications = 1;
   if (e.changes.empty()) return;
   e.why = {Message::ItemDiscountApplied};

@@ -12,8 +12,22 @@ namespace {
 
 /** The most specific floor for a line (variant 4, category 2, segment 1; ties: the id sorting first). */
 const MarginFloor* floorFor(const Cart& cart, const VariantInfo& variant) {
+  const MarginSettings& settings = *cart.store.margins;
+  // The floors that can match: those listed under the variant, its categories, the customer's segments, the defaults.
+  std::vector<uint32_t> candidates = settings.defaultFloors;
+  auto addListed = [&](const auto& index, const auto& key) {
+    auto it = index.find(key);
+    if (it != index.end()) candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+  };
+  addListed(settings.floorsByVariant, static_cast<uint32_t>(&variant - cart.store.variants.data()));
+  for (const auto& c : variant.categories) addListed(settings.floorsByCategory, c);
+  for (const auto& s : cart.request.segments) addListed(settings.floorsBySegment, s);
+  std::sort(candidates.begin(), candidates.end());  // id order, so ties go to the id sorting first
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  cart.meter.spend(1 + static_cast<int64_t>(candidates.size()));
   const MarginFloor* best = nullptr;
-  for (const auto& floor : cart.store.margins->floors) {
+  for (uint32_t f : candidates) {
+    const MarginFloor& floor = settings.floors[f];
     if (floor.hasVariants && !contains(floor.variants, static_cast<uint32_t>(&variant - cart.store.variants.data()))) continue;
     if (!floor.categories.empty()) {
       bool any = false;
@@ -32,7 +46,7 @@ PartsPerMillion inclusiveTaxPpm(const Cart& cart, const VariantInfo& variant) {
   if (!store.tax || !store.tax->pricesIncludeTax) return 0;
   PartsPerMillion sum = 0;
   for (const TaxRate* r : taxRatesFor(*store.tax, cart.request.destinationCountry, cart.request.destinationRegion, variant.taxClass)) {
-    sum += r->percent;
+    sum = addMoney(sum, r->percent, "/tax/rates");
   }
   return sum;
 }
@@ -50,7 +64,7 @@ void giveBackDiscount(LineState& line, Minor amount, std::map<std::string, Minor
     Minor take = std::min(amount, -it->amount);
     it->amount += take;
     amount -= take;
-    reducedByPromotion[it->id] += take;
+    reducedByPromotion[it->id] = addMoney(reducedByPromotion[it->id], take, "/lines");
   }
   CARTCORE_ASSERT(amount == 0);
   line.adjustments.erase(std::remove_if(line.adjustments.begin(), line.adjustments.end(),
@@ -94,11 +108,12 @@ MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions
         break;
       }
     }
+    if (!value.percent) value.value = cart.currency.amount(value.value);
     const int64_t q = line.quantity();
-    Minor cost = mulMoney(*variant.cost, q);
+    Minor cost = mulMoney(cart.currency.amount(*variant.cost), q, "/lines");
     // The least the line may earn net of tax: cost / (1 - p) for a percentage (margin as a share of the net
     // price), cost + amount per unit otherwise; rounded up, so the floor is never breached by a rounding.
-    Minor minNet = value.percent ? mulDivCeil(cost, kWhole, kWhole - value.value) : addMoney(cost, mulMoney(value.value, q));
+    Minor minNet = value.percent ? mulDivCeil(cost, kWhole, kWhole - value.value) : addMoney(cost, mulMoney(value.value, q, "/lines"), "/lines");
     PartsPerMillion taxPpm = inclusiveTaxPpm(cart, variant);
     Minor minTotal = taxPpm > 0 ? mulDivCeil(minNet, kWhole + taxPpm, kWhole) : minNet;
     Minor base = mulMoney(line.baseUnit, q);
@@ -127,7 +142,7 @@ MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions
       Minor base = mulMoney(line.baseUnit, line.quantity());
       baseTotal = addMoney(baseTotal, base);
       lineDiscounts.push_back(base - line.total());
-      discount += lineDiscounts.back();
+      discount = addMoney(discount, lineDiscounts.back(), "/lines");
     }
     Minor cap = percentOf(baseTotal, *settings.maxOrderDiscount);
     if (discount > cap) {
@@ -163,8 +178,8 @@ void reportMargins(const Cart& cart, const std::vector<QuotedLine>& lines, bool 
     LineMargin m;
     m.line = line.id;
     m.revenue = taxIncluded && line.tax ? line.total - *line.tax : line.total;
-    m.cost = mulMoney(*variant.cost, line.quantity);
-    m.margin = m.revenue - m.cost;
+    m.cost = mulMoney(cart.currency.amount(*variant.cost), line.quantity, "/lines");
+    m.margin = subMoney(m.revenue, m.cost, "/lines");
     m.percentPpm = m.revenue > 0 ? mulDivRound(m.margin, kWhole, m.revenue) : 0;
     order.revenue = addMoney(order.revenue, m.revenue);
     order.cost = addMoney(order.cost, m.cost);
@@ -172,7 +187,7 @@ void reportMargins(const Cart& cart, const std::vector<QuotedLine>& lines, bool 
     report.lines.push_back(std::move(m));
   }
   if (!any) return;
-  order.margin = order.revenue - order.cost;
+  order.margin = subMoney(order.revenue, order.cost, "/lines");
   order.percentPpm = order.revenue > 0 ? mulDivRound(order.margin, kWhole, order.revenue) : 0;
   report.order = order;
 }

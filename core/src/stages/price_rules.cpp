@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "stages/price_rules.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 
@@ -16,22 +18,33 @@ struct PriceRuleTally {
   std::optional<RuleVerdict> failure;  // the first reason it did not apply, by line id
 };
 
+/** The price rules that can price a variant, ascending (= rule id order): those listed under it and the broad ones. */
+void candidateRules(const CompiledStore& store, uint32_t variant, std::vector<uint32_t>& out) {
+  const auto& own = store.priceRulesByVariant[variant];
+  out.clear();
+  auto broad = store.broadPriceRules.begin();
+  for (uint32_t r : own) {
+    for (; broad != store.broadPriceRules.end() && *broad < r; ++broad) {
+      if (contains(store.priceRules[*broad].targets, variant)) out.push_back(*broad);
+    }
+    out.push_back(r);
+  }
+  for (; broad != store.broadPriceRules.end(); ++broad) {
+    if (contains(store.priceRules[*broad].targets, variant)) out.push_back(*broad);
+  }
+}
+
 /** What `rule` would price one unit of `line` at, or why it does not apply (in `miss`). */
-std::optional<Minor> proposePrice(const Cart& cart, const PriceRule& rule, const LineState& line, RuleVerdict& miss) {
+std::optional<Minor> proposePrice(const Cart& cart, const PriceRule& rule, const LineState& line, int64_t mixQuantity, RuleVerdict& miss) {
   switch (rule.type) {
     case PriceRule::Type::Tiered: {
-      int64_t quantity = line.quantity();
-      if (rule.mixAndMatch) {  // mix-and-match tiers count every matching line together
-        quantity = 0;
-        for (const auto& l : cart.lines) {
-          if (contains(rule.targets, l.variant)) quantity += l.quantity();
-        }
-      }
+      // Mix-and-match tiers count every matching line together (counted once per cart, before the lines).
+      const int64_t quantity = rule.mixAndMatch ? mixQuantity : line.quantity();
       const QuantityTier* reached = nullptr;
       for (const auto& tier : rule.tiers) {
         if (quantity >= tier.minQuantity) reached = &tier;
       }
-      if (reached) return changedUnitPrice(line.listUnit, reached->change);
+      if (reached) return changedUnitPrice(line.listUnit, cart.currency.change(reached->change));
       miss.reason = Reason::TierNotReached;
       miss.quantityNeeded = rule.tiers.front().minQuantity - quantity;
       miss.why = {rule.mixAndMatch ? Message::TierNotReachedInRange : Message::TierNotReached};
@@ -39,13 +52,13 @@ std::optional<Minor> proposePrice(const Cart& cart, const PriceRule& rule, const
       return std::nullopt;
     }
     case PriceRule::Type::MemberPrice:
-      if (cart.customerHasSegment(rule.segments)) return changedUnitPrice(line.listUnit, rule.change);
+      if (cart.customerHasSegment(rule.segments)) return changedUnitPrice(line.listUnit, cart.currency.change(rule.change));
       miss.reason = Reason::SegmentNotEligible;
       miss.why = {Message::PriceForSegments};
       miss.why.segments = &rule.segments;
       return std::nullopt;
     case PriceRule::Type::FlashSale:
-      if (rule.window->contains(cart.request.now)) return changedUnitPrice(line.listUnit, rule.change);
+      if (rule.window->contains(cart.request.now)) return changedUnitPrice(line.listUnit, cart.currency.change(rule.change));
       miss.reason = Reason::OutsideWindow;
       miss.why = windowExplanation(*rule.window, cart.request.now);
       return std::nullopt;
@@ -58,16 +71,29 @@ std::optional<Minor> proposePrice(const Cart& cart, const PriceRule& rule, const
 std::vector<RuleVerdict> applyPriceRules(Cart& cart) {
   const CompiledStore& store = cart.store;
   std::map<uint32_t, PriceRuleTally> tallies;  // ordered by rule index = rule id
-  std::vector<uint32_t> proposers;
+  std::vector<uint32_t> proposers, candidates;
+  // Every mix-and-match rule's quantity, summed over the lines it matches in one pass: O(line-rule pairs), where
+  // counting it again for each line was O(rules × lines²).
+  std::map<uint32_t, int64_t> mixQuantities;
+  for (const auto& line : cart.lines) {
+    cart.meter.spend(static_cast<int64_t>(store.priceRulesByVariant[line.variant].size() + store.broadPriceRules.size()));
+    candidateRules(store, line.variant, candidates);
+    for (uint32_t r : candidates) {
+      if (store.priceRules[r].mixAndMatch) mixQuantities[r] += line.quantity();  // <= 500 lines x 100,000 units
+    }
+  }
   for (auto& line : cart.lines) {
     std::optional<uint32_t> winner;
     Minor best = line.listUnit;
     proposers.clear();
-    for (uint32_t r : store.priceRulesByVariant[line.variant]) {
+    cart.meter.spend(static_cast<int64_t>(store.priceRulesByVariant[line.variant].size() + store.broadPriceRules.size()));
+    candidateRules(store, line.variant, candidates);
+    for (uint32_t r : candidates) {
       PriceRuleTally& tally = tallies[r];
       RuleVerdict miss;
       miss.rule = r;
-      std::optional<Minor> proposal = proposePrice(cart, store.priceRules[r], line, miss);
+      auto mix = mixQuantities.find(r);
+      std::optional<Minor> proposal = proposePrice(cart, store.priceRules[r], line, mix == mixQuantities.end() ? 0 : mix->second, miss);
       if (proposal && *proposal >= line.listUnit) {
         proposal.reset();
         miss.reason = Reason::NoSaving;
@@ -104,7 +130,7 @@ std::vector<RuleVerdict> applyPriceRules(Cart& cart) {
       line.baseUnit = best;
       line.groups = {{line.quantity(), best}};
       line.adjustments.push_back({"priceRule", rule.id, rule.name, -saving});
-      tallies[*winner].saving += saving;
+      tallies[*winner].saving = addMoney(tallies[*winner].saving, saving, "/lines");
       tallies[*winner].linesApplied += 1;
     }
   }

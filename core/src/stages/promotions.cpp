@@ -21,6 +21,7 @@ const PromotionKind& promotionKind(Promotion::Type type) {
 }
 
 void applyLineChanges(Cart& cart, const Promotion& promo, const Evaluation& e) {
+  cart.meter.spend(static_cast<int64_t>(e.changes.size()));  // an adjustment written per line
   for (const auto& change : e.changes) {
     LineState& line = cart.lines[change.line];
     line.groups = change.groups;
@@ -33,15 +34,26 @@ RelevantPromotions::RelevantPromotions(const Cart& cart) {
   constexpr std::size_t kNoLine = SIZE_MAX;
   constexpr std::size_t kAllLines = SIZE_MAX - 1;
   std::vector<std::pair<uint32_t, std::size_t>> touches;
+  // Spent before each list is copied, so a store whose lists would not fit the budget stops before allocating them.
   for (std::size_t l = 0; l < cart.lines.size(); ++l) {
-    for (uint32_t p : store.promotionsByVariant[cart.lines[l].variant]) touches.emplace_back(p, l);
+    const auto& indexed = store.promotionsByVariant[cart.lines[l].variant];
+    cart.meter.spend(static_cast<int64_t>(indexed.size()));
+    for (uint32_t p : indexed) touches.emplace_back(p, l);
   }
   if (!cart.lines.empty()) {
+    cart.meter.spend(static_cast<int64_t>(store.cartWidePromotions.size()));
     for (uint32_t p : store.cartWidePromotions) touches.emplace_back(p, kAllLines);
+  }
+  cart.meter.spend(static_cast<int64_t>(store.broadPromotions.size() * cart.lines.size()));
+  for (uint32_t p : store.broadPromotions) {
+    for (std::size_t l = 0; l < cart.lines.size(); ++l) {
+      if (cartcore::contains(store.promotions[p].eligible, cart.lines[l].variant)) touches.emplace_back(p, l);
+    }
   }
   for (const auto& code : cart.coupons) {
     auto it = store.promotionsByCoupon.find(code);
     if (it == store.promotionsByCoupon.end()) continue;
+    cart.meter.spend(static_cast<int64_t>(it->second.size()));
     for (uint32_t p : it->second) touches.emplace_back(p, kNoLine);
   }
   std::sort(touches.begin(), touches.end());
@@ -84,10 +96,13 @@ Evaluation evaluatePromotion(const Cart& cart, const Promotion& promo, std::span
     e.why = {Message::NoEligibleItems};
     return e;
   }
+  int64_t groups = 0;  // a line's cost is its unit groups (a handful, but up to its quantity after many discounts)
+  for (std::size_t i : lines) groups += static_cast<int64_t>(cart.lines[i].groups.size());
+  cart.meter.spend(1 + groups);
   PromotionScope scope{lines, 0, 0};
   for (std::size_t i : lines) {
-    scope.subtotal = addMoney(scope.subtotal, cart.lines[i].total());
-    scope.quantity += cart.lines[i].quantity();
+    scope.subtotal = addMoney(scope.subtotal, cart.lines[i].total(), "/lines");
+    scope.quantity += cart.lines[i].quantity();  // <= 500 lines x 100,000 units
   }
   const Conditions& c = promo.conditions;
   if (c.minQuantity && scope.quantity < *c.minQuantity) {
@@ -97,9 +112,9 @@ Evaluation evaluatePromotion(const Cart& cart, const Promotion& promo, std::span
     e.why.count = *e.quantityNeeded;
     return e;
   }
-  if (c.minSubtotal && scope.subtotal < *c.minSubtotal) {
+  if (c.minSubtotal && scope.subtotal < cart.currency.amount(*c.minSubtotal)) {
     e.reason = Reason::MinSubtotalNotMet;
-    e.amountNeeded = *c.minSubtotal - scope.subtotal;
+    e.amountNeeded = cart.currency.amount(*c.minSubtotal) - scope.subtotal;
     e.why = {Message::MinSubtotalNotMet};
     e.why.amount = *e.amountNeeded;
     return e;
@@ -107,7 +122,7 @@ Evaluation evaluatePromotion(const Cart& cart, const Promotion& promo, std::span
   promotionKind(promo.type).evaluate(cart, promo, scope, e);
   if (e.reason && *e.reason != Reason::Applied) return e;  // the kind found it cannot apply
   e.savings = 0;
-  for (const auto& change : e.changes) e.savings += change.discount;
+  for (const auto& change : e.changes) e.savings = addMoney(e.savings, change.discount, "/lines");
   if (e.savings > 0 || e.freeShipping) {
     e.applies = true;
     e.reason = Reason::Applied;

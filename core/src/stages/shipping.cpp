@@ -20,16 +20,16 @@ ShippingQuote priceShipping(const Cart& cart, Minor itemTotal) {
     option.id = method.id;
     option.name = method.name;
     switch (method.kind) {
-      case ShippingMethod::Kind::Flat: option.listAmount = method.flat; break;
+      case ShippingMethod::Kind::Flat: option.listAmount = cart.currency.amount(method.flat); break;
       case ShippingMethod::Kind::Weight: {
         auto band = std::find_if(method.bands.begin(), method.bands.end(), [&](const ShippingBand& b) { return weight <= b.bound; });
         if (band == method.bands.end()) continue;  // heavier than the table covers: not offered
-        option.listAmount = band->amount;
+        option.listAmount = cart.currency.amount(band->amount);
         break;
       }
       case ShippingMethod::Kind::Subtotal:
         for (const auto& band : method.bands) {
-          if (items >= band.bound) option.listAmount = band.amount;
+          if (items >= cart.currency.amount(band.bound)) option.listAmount = cart.currency.amount(band.amount);
         }
         break;
     }
@@ -40,8 +40,9 @@ ShippingQuote priceShipping(const Cart& cart, Minor itemTotal) {
       }
     }
     if (option.freeBy.empty() && method.freeAbove) {
-      if (items >= *method.freeAbove) option.freeBy = "threshold";
-      else if (option.listAmount > 0) option.amountToFree = *method.freeAbove - items;
+      const Minor freeAbove = cart.currency.amount(*method.freeAbove);
+      if (items >= freeAbove) option.freeBy = "threshold";
+      else if (option.listAmount > 0) option.amountToFree = freeAbove - items;
     }
     option.amount = option.freeBy.empty() ? option.listAmount : 0;
     shipping.options.push_back(std::move(option));

@@ -9,22 +9,22 @@ namespace {
 void evaluateSpendThreshold(const Cart& cart, const Promotion& promo, const PromotionScope& scope, Evaluation& e) {
   const SpendTier* reached = nullptr;
   for (const auto& tier : promo.tiers) {
-    if (scope.subtotal >= tier.minSubtotal) reached = &tier;
+    if (scope.subtotal >= cart.currency.amount(tier.minSubtotal)) reached = &tier;
   }
   if (!reached) {
     e.reason = Reason::MinSubtotalNotMet;
-    e.amountNeeded = promo.tiers.front().minSubtotal - scope.subtotal;
+    e.amountNeeded = cart.currency.amount(promo.tiers.front().minSubtotal) - scope.subtotal;
     e.why = {Message::MinSubtotalNotMet};
     e.why.amount = *e.amountNeeded;
     return;
   }
-  Minor discount = reached->change.kind == PriceChange::Kind::PercentOff ? percentOf(scope.subtotal, reached->change.value)
-                                                                         : std::min(reached->change.value, scope.subtotal);
+  const PriceChange change = cart.currency.change(reached->change);
+  Minor discount = change.kind == PriceChange::Kind::PercentOff ? percentOf(scope.subtotal, change.value) : std::min(change.value, scope.subtotal);
   e.changes = spreadDiscount(cart.lines, discount, allUnits(cart.lines, scope.lines));
   e.applications = 1;
   e.why = {Message::SpendTierReached};
   e.why.amount = scope.subtotal;
-  e.why.amount2 = reached->minSubtotal;
+  e.why.amount2 = cart.currency.amount(reached->minSubtotal);
 }
 
 }  // namespace

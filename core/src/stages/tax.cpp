@@ -30,6 +30,7 @@ TaxQuote priceTax(const Cart& cart, std::span<const Minor> lineTotals, std::opti
   std::map<std::string, Minor> byRate;  // rate id -> amount
   for (const auto& [taxClass, members] : byClass) {
     auto rates = taxRatesFor(tax, country, region, taxClass);
+    cart.meter.spend(static_cast<int64_t>(1 + members.size() * (1 + rates.size())));
     if (rates.empty()) {
       std::string pointer = members.front() == shippingIndex ? "/tax/shippingTaxClass" : linePointer(cart, cart.lines[members.front()]);
       fail(ErrorCode::MissingTaxRate, pointer,
@@ -43,13 +44,17 @@ TaxQuote priceTax(const Cart& cart, std::span<const Minor> lineTotals, std::opti
       groupAmount = addMoney(groupAmount, amounts[m]);
       weights.push_back(amounts[m]);
     }
-    for (const TaxRate* r : rates) combined += r->percent;
+    for (const TaxRate* r : rates) combined = addMoney(combined, r->percent, "/tax/rates");
     for (const TaxRate* r : rates) {
       // Rounded once per rate and class on the class's whole amount, then split over its lines by largest
       // remainder, so the lines' shares sum exactly to the rate's total.
       Minor total = tax.pricesIncludeTax ? mulDivRound(groupAmount, r->percent, kWhole + combined) : percentOf(groupAmount, r->percent);
       std::vector<Minor> parts = allocateProRata(total, weights);
-      for (std::size_t k = 0; k < members.size(); ++k) taxOf[members[k]] += parts[k];
+      for (std::size_t k = 0; k < members.size(); ++k) {
+        const std::size_t m = members[k];
+        // A line's tax over all its rates; shipping's overflow is named at the method, a line's at its quantity.
+        taxOf[m] = addMoney(taxOf[m], parts[k], m == shippingIndex ? "/shippingMethod" : lineQuantityPointer(cart.request, *cart.lines[m].line));
+      }
       byRate[r->id] = addMoney(byRate[r->id], total);
     }
   }

@@ -7,8 +7,8 @@ namespace cartcore {
 
 void totalItems(Cart& cart, Quote& quote) {
   const CompiledStore& store = cart.store;
-  quote.currency = store.currency;
-  quote.exponent = store.exponent;
+  quote.currency = cart.currency.code();
+  quote.exponent = cart.currency.exponent();
   quote.configDigest = store.configDigest;
   quote.lines.reserve(cart.lines.size());
   for (auto& line : cart.lines) {
@@ -28,7 +28,8 @@ void totalItems(Cart& cart, Quote& quote) {
     if (stock != cart.request.stock.end() && stock->second < variant.lowStockLevel) out.lowStockRemaining = stock->second;
     quote.listSubtotal = addMoney(quote.listSubtotal, out.listTotal);
     for (const auto& a : out.adjustments) {
-      (a.source == "priceRule" ? quote.priceRuleSavings : quote.promotionSavings) -= a.amount;
+      Minor& savings = a.source == "priceRule" ? quote.priceRuleSavings : quote.promotionSavings;
+      savings = subMoney(savings, a.amount, "/lines");
     }
     quote.total = addMoney(quote.total, out.total);
     quote.lines.push_back(std::move(out));

@@ -57,7 +57,7 @@ std::vector<LineChange> changePicks(std::span<const LineState> lines, const std:
       if (!pick) continue;
       Minor d = discountFor(*pick, line);
       splitDiscountOverUnits(picked, g.price, d, lc.groups);
-      lc.discount += d;
+      lc.discount = addMoney(lc.discount, d, "/lines");
     }
     CARTCORE_ASSERT(i == picks.size() || picks[i].line != lc.line);  // every pick matched a group
     normalizeGroups(lc.groups);
