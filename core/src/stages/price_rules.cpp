@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
-#include <map>
+#include <numeric>
 #include <optional>
 
 #include "stages/conditions.hpp"
@@ -70,16 +70,27 @@ std::optional<Minor> proposePrice(const Cart& cart, const PriceRule& rule, const
 
 std::vector<RuleVerdict> applyPriceRules(Cart& cart) {
   const CompiledStore& store = cart.store;
-  std::map<uint32_t, PriceRuleTally> tallies;  // ordered by rule index = rule id
+  // Each rule the cart touches gets a slot, in first-touch order, so the per-pair bookkeeping is an array index:
+  // with maps it was most of this stage's time at thousands of rules per line. slotOf costs 4 bytes per store rule.
+  constexpr uint32_t kNoSlot = UINT32_MAX;
+  std::vector<uint32_t> slotOf(store.priceRules.size(), kNoSlot);
+  std::vector<uint32_t> ruleOf;          // per slot
+  std::vector<PriceRuleTally> tallies;   // per slot
+  std::vector<int64_t> mixQuantities;    // per slot: a mix-and-match rule's units over every line it matches
   std::vector<uint32_t> proposers, candidates;
-  // Every mix-and-match rule's quantity, summed over the lines it matches in one pass: O(line-rule pairs), where
-  // counting it again for each line was O(rules × lines²).
-  std::map<uint32_t, int64_t> mixQuantities;
+  // Every rule a line can meet gets its slot here, and every mix-and-match rule its quantity, in one pass:
+  // O(line-rule pairs), where counting it again for each line was O(rules × lines²).
   for (const auto& line : cart.lines) {
     cart.meter.spend(static_cast<int64_t>(store.priceRulesByVariant[line.variant].size() + store.broadPriceRules.size()));
     candidateRules(store, line.variant, candidates);
     for (uint32_t r : candidates) {
-      if (store.priceRules[r].mixAndMatch) mixQuantities[r] += line.quantity();  // <= 500 lines x 100,000 units
+      if (slotOf[r] == kNoSlot) {
+        slotOf[r] = static_cast<uint32_t>(ruleOf.size());
+        ruleOf.push_back(r);
+        tallies.emplace_back();
+        mixQuantities.push_back(0);
+      }
+      if (store.priceRules[r].mixAndMatch) mixQuantities[slotOf[r]] += line.quantity();  // <= 500 lines x 100,000 units
     }
   }
   for (auto& line : cart.lines) {
@@ -89,11 +100,10 @@ std::vector<RuleVerdict> applyPriceRules(Cart& cart) {
     cart.meter.spend(static_cast<int64_t>(store.priceRulesByVariant[line.variant].size() + store.broadPriceRules.size()));
     candidateRules(store, line.variant, candidates);
     for (uint32_t r : candidates) {
-      PriceRuleTally& tally = tallies[r];
+      PriceRuleTally& tally = tallies[slotOf[r]];
       RuleVerdict miss;
       miss.rule = r;
-      auto mix = mixQuantities.find(r);
-      std::optional<Minor> proposal = proposePrice(cart, store.priceRules[r], line, mix == mixQuantities.end() ? 0 : mix->second, miss);
+      std::optional<Minor> proposal = proposePrice(cart, store.priceRules[r], line, mixQuantities[slotOf[r]], miss);
       if (proposal && *proposal >= line.listUnit) {
         proposal.reset();
         miss.reason = Reason::NoSaving;
@@ -114,7 +124,7 @@ std::vector<RuleVerdict> applyPriceRules(Cart& cart) {
     }
     for (uint32_t r : proposers) {
       if (r == winner) continue;
-      PriceRuleTally& tally = tallies[r];
+      PriceRuleTally& tally = tallies[slotOf[r]];
       if (!tally.failure) tally.failure = RuleVerdict{r};
       if (tally.failure->reason != Reason::BetterPriceRuleApplied) {
         // Only the reason, the winner and the sentence change: what an earlier line found missing stays.
@@ -130,15 +140,21 @@ std::vector<RuleVerdict> applyPriceRules(Cart& cart) {
       line.baseUnit = best;
       line.groups = {{line.quantity(), best}};
       line.adjustments.push_back({"priceRule", rule.id, rule.name, -saving});
-      tallies[*winner].saving = addMoney(tallies[*winner].saving, saving, "/lines");
-      tallies[*winner].linesApplied += 1;
+      PriceRuleTally& tally = tallies[slotOf[*winner]];
+      tally.saving = addMoney(tally.saving, saving, "/lines");
+      tally.linesApplied += 1;
     }
   }
+  // Verdicts in rule index order (= rule id order).
+  std::vector<uint32_t> slots(ruleOf.size());
+  std::iota(slots.begin(), slots.end(), 0u);
+  std::sort(slots.begin(), slots.end(), [&](uint32_t a, uint32_t b) { return ruleOf[a] < ruleOf[b]; });
   std::vector<RuleVerdict> verdicts;
-  verdicts.reserve(tallies.size());
-  for (auto& [r, tally] : tallies) {
+  verdicts.reserve(slots.size());
+  for (uint32_t s : slots) {
+    PriceRuleTally& tally = tallies[s];
     if (tally.linesApplied > 0) {
-      RuleVerdict applied{r};
+      RuleVerdict applied{ruleOf[s]};
       applied.applied = true;
       applied.amount = tally.saving;
       applied.reason = Reason::Applied;
