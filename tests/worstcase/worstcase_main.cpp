@@ -27,9 +27,10 @@ constexpr double kQuoteBudgetMillis = 50;
 constexpr int64_t kQuoteBudgetBytes = int64_t{64} << 20;
 constexpr double kCompileBudgetMillis = 5000;
 constexpr int64_t kCompileBudgetBytes = int64_t{1} << 30;
-// Linear or n log n work roughly doubles from n/2 to n; quadratic work quadruples. Below kGrowthFloorMillis the
-// ratio is mostly timer and scheduler noise, so it is reported but not judged.
-constexpr double kMaxGrowth = 3.0;
+// Linear or n log n work roughly doubles from n/2 to n; quadratic work quadruples. The limit sits between the two,
+// nearer 4 because a loaded CI machine measured own-groups (n log n) at 2.7. Below kGrowthFloorMillis the ratio is
+// mostly timer and scheduler noise, so it is reported but not judged.
+constexpr double kMaxGrowth = 3.5;
 constexpr double kGrowthFloorMillis = 5;
 constexpr unsigned kDeadlineSeconds = 60;
 constexpr int64_t kAddressSpaceCap = int64_t{6} << 30;
