@@ -45,7 +45,7 @@ const body = [
   "memory the peak of live heap bytes during it. Growth = time at n ÷ time at n/2: about 2 for linear or n log n",
   "work, 4 for quadratic; below 5 ms it is mostly timer noise. Budgets (docs/LIMITS.md): a quote ≤ 50 ms and",
   "≤ 64 MB, a compile ≤ 5 s and ≤ 1 GB. `ctest -R core_worstcase` (`cartcore_worstcase --check --margin 4`) asserts",
-  "them with a 4× margin (shared, noisy machines) and a growth ratio ≤ 3 above 5 ms.",
+  "them with a 4× margin (shared, noisy machines) and a growth ratio ≤ 3.5 above 5 ms (n log n doubles, quadratic quadruples).",
   "",
   ...table,
   "",
