@@ -67,6 +67,20 @@ void BM_QuoteJson(benchmark::State& state) {
   }
 }
 
+// JSON in → JSON out at each explain level (0 all, 1 applied, 2 none): what skipping unlisted outcomes saves.
+void BM_QuoteJsonExplain(benchmark::State& state) {
+  const Fixture& f = fixtureFor(static_cast<int>(state.range(0)));
+  static constexpr const char* kLevels[] = {"all", "applied", "none"};
+  std::vector<std::string> carts;
+  for (const auto& cart : f.carts) carts.push_back("{\"explain\":\"" + std::string(kLevels[state.range(1)]) + "\"," + cart.substr(1));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    std::string out = f.engine.quoteJson(carts[i++ % carts.size()]);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetLabel(kLevels[state.range(1)]);
+}
+
 // The same carts and rules with margin floors, DE tax and shipping on: what the checkout features add per quote.
 void BM_QuoteTypedCheckout(benchmark::State& state) {
   const Fixture& f = fixtureFor(static_cast<int>(state.range(0)), /*checkout=*/true);
@@ -117,6 +131,7 @@ void ruleCounts(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_QuoteTyped)->Apply(ruleCounts)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_QuoteJson)->Apply(ruleCounts)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_QuoteJsonExplain)->ArgsProduct({{10, 1000}, {0, 1, 2}})->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_QuoteTypedCheckout)->Apply(ruleCounts)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_QuoteJsonCheckout)->Apply(ruleCounts)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_BestDeal)->Args({12, 0})->Args({12, 3})->Unit(benchmark::kMicrosecond);

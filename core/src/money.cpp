@@ -57,16 +57,29 @@ PartsPerMillion parsePercent(std::string_view text, const std::string& pointer) 
   return hundredths;  // 4 decimals of a percent = millionths of the whole
 }
 
-std::string formatMoney(Minor amount, int exponent) {
-  bool negative = amount < 0;
-  // Work in unsigned so INT64_MIN formats correctly.
+void appendMoney(std::string& out, Minor amount, int exponent) {
+  CARTCORE_ASSERT(exponent >= 0 && exponent <= 18);  // so the digits and the point fit the buffer below
+  const bool negative = amount < 0;
+  // Work in unsigned so INT64_MIN formats correctly; digits are written backwards, the point after `exponent` of them.
   uint64_t magnitude = negative ? uint64_t(0) - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
-  std::string digits = std::to_string(magnitude);
-  if (exponent > 0) {
-    if (digits.size() <= static_cast<std::size_t>(exponent)) digits.insert(0, exponent + 1 - digits.size(), '0');
-    digits.insert(digits.size() - exponent, 1, '.');
-  }
-  return negative ? "-" + digits : digits;
+  char buffer[24];
+  char* const end = buffer + sizeof buffer;
+  char* first = end;
+  int written = 0;
+  do {
+    if (exponent > 0 && written == exponent) *--first = '.';
+    *--first = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+    ++written;
+  } while (magnitude != 0 || written <= exponent);
+  if (negative) *--first = '-';
+  out.append(first, static_cast<std::size_t>(end - first));
+}
+
+std::string formatMoney(Minor amount, int exponent) {
+  std::string text;
+  appendMoney(text, amount, exponent);
+  return text;
 }
 
 Minor addMoney(Minor a, Minor b, std::string_view pointer) {

@@ -23,6 +23,8 @@ PartsPerMillion parsePercent(std::string_view text, const std::string& pointer);
 
 /** Formats minor units as a decimal string, e.g. -1234 at exponent 2 is "-12.34". */
 std::string formatMoney(Minor amount, int exponent);
+/** formatMoney() appended to `out`, without a string of its own. */
+void appendMoney(std::string& out, Minor amount, int exponent);
 
 /**
  * Checked arithmetic for every sum, difference and product of money, quantities and times: throws

@@ -1,12 +1,26 @@
 // SPDX-License-Identifier: MIT
 #include "quote_json.hpp"
 
+#include <charconv>
+#include <cstring>
+
 #include "input_error.hpp"
 #include "money.hpp"
 #include "sha256.hpp"
 
 namespace cartcore {
 namespace {
+
+constexpr uint64_t kEachByte = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+/** Whether any of the 8 bytes in `word` is below `limit` (at most 0x80): the classic SWAR test, exact for "any". */
+constexpr bool anyByteBelow(uint64_t word, uint8_t limit) { return ((word - kEachByte * limit) & ~word & kHighBits) != 0; }
+
+/** Whether any of the 8 bytes in `word` needs escaping in a JSON string: a control character, '"' or '\\'. */
+constexpr bool anyByteToEscape(uint64_t word) {
+  return anyByteBelow(word, 0x20) || anyByteBelow(word ^ (kEachByte * '"'), 1) || anyByteBelow(word ^ (kEachByte * '\\'), 1);
+}
 
 /**
  * Writes compact JSON straight into a string, byte for byte what nlohmann's dump() gives for the same document
@@ -41,7 +55,9 @@ class CanonicalWriter {
   }
   void number(int64_t value) {
     separate();
-    out_ += std::to_string(value);
+    char digits[20];
+    const auto written = std::to_chars(digits, digits + sizeof digits, value);
+    out_.append(digits, written.ptr);
   }
   void boolean(bool value) {
     separate();
@@ -51,7 +67,12 @@ class CanonicalWriter {
     separate();
     out_ += "null";
   }
-  void money(Minor amount, int exponent) { string(formatMoney(amount, exponent)); }
+  void money(Minor amount, int exponent) {
+    separate();
+    out_.push_back('"');  // digits, '-' and '.' need no escaping
+    appendMoney(out_, amount, exponent);
+    out_.push_back('"');
+  }
 
   // key + value in one call: the common case.
   void field(std::string_view name, std::string_view value) {
@@ -98,6 +119,14 @@ class CanonicalWriter {
     out_.push_back('"');
     std::size_t runStart = 0;  // plain bytes are appended a run at a time; only escapes go one by one
     for (std::size_t i = 0; i < text.size(); ++i) {
+      if (i + 8 <= text.size()) {  // eight plain bytes at a time: sentences are long and rarely need an escape
+        uint64_t word;
+        std::memcpy(&word, text.data() + i, sizeof word);
+        if (!anyByteToEscape(word)) {
+          i += 7;
+          continue;
+        }
+      }
       auto byte = static_cast<unsigned char>(text[i]);
       if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
       out_.append(text.data() + runStart, i - runStart);

@@ -118,4 +118,26 @@ BOOST_AUTO_TEST_CASE(writer_output_is_canonical_nlohmann_json) {
   BOOST_TEST(out.find("\xf0\x9f\x8e\x81") != std::string::npos);  // UTF-8 passes through unescaped
 }
 
+// The writer passes plain text eight bytes at a time: a byte to escape at any offset of any length of string (and
+// next to the highest plain bytes) comes out as nlohmann writes it.
+BOOST_AUTO_TEST_CASE(escapes_at_every_offset_are_written_like_nlohmann) {
+  for (char plain : {'a', '\x7f'}) {
+    for (std::size_t length = 1; length <= 19; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        for (char special : {'"', '\\', '\x01', '\x1f', '\n'}) {
+          std::string text(length, plain);
+          text[at] = special;
+          cartcore::Quote q;
+          q.lines.emplace_back().name = text;
+          const std::string out = cartcore::renderQuote(q);
+          BOOST_TEST_CONTEXT("length " << length << " at " << at << " byte " << int(special)) {
+            BOOST_TEST(out.find("\"name\":" + json(text).dump()) != std::string::npos);
+            BOOST_TEST(json::parse(out).dump() == out);
+          }
+        }
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

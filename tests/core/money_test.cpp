@@ -65,6 +65,12 @@ BOOST_AUTO_TEST_CASE(formats_all_exponents_and_signs) {
   BOOST_TEST(formatMoney(1500, 0) == "1500");
   BOOST_TEST(formatMoney(1, 3) == "0.001");
   BOOST_TEST(formatMoney(INT64_MIN, 2) == "-92233720368547758.08");
+  BOOST_TEST(formatMoney(INT64_MAX, 0) == "9223372036854775807");
+  BOOST_TEST(formatMoney(-123456, 4) == "-12.3456");
+  BOOST_TEST(formatMoney(100, 2) == "1.00");
+  std::string out = "x";
+  appendMoney(out, -7, 3);
+  BOOST_TEST(out == "x-0.007");
 }
 
 BOOST_AUTO_TEST_CASE(overflow_is_an_error_not_a_wrap) {
