@@ -133,6 +133,7 @@ struct MarginClamp {
   int64_t discountBefore = 0;     // promotion discount on the line before the clamp, minor units
   int64_t discountAfter = 0;
   std::string message;
+  std::string promotion;          // the last-applied promotion on the line, which gives back first (not rendered)
 };
 
 struct LineMargin {
@@ -217,6 +218,24 @@ struct Quote {
   std::string digest;  // "sha256:…" over the priced outcome; see docs/FORMAT.md
 };
 
+/** A catalog variant as reporting sees it (analytics, replay): identity, categories and cost in one currency. */
+struct CatalogVariant {
+  std::string id;
+  std::string productId;
+  std::string sku;
+  std::vector<std::string> categories;  // sorted, unique
+  std::optional<int64_t> cost;          // per unit, minor units of the currency asked for; absent when not configured
+};
+
+/** A promotion as reporting sees it: its name and, when it has one, its stock guard. */
+struct PromotionSummary {
+  std::string id;
+  std::string name;
+  bool stockGuarded = false;
+  std::vector<std::string> guardVariants;  // sorted: the variants the guard watches
+  int64_t guardMinAvailable = 0;           // each must show at least this many units
+};
+
 /** Hard input limits; exceeding one is a TooManyItems / OutOfRange / PayloadTooLarge error. */
 inline constexpr int64_t kMaxLineQuantity = 100000;
 inline constexpr std::size_t kMaxCartLines = 500;
@@ -268,6 +287,13 @@ class Engine {
   /** Catalog variant ids in sorted order. */
   std::vector<std::string> variantIds() const;
 
+  /** Every catalog variant with its cost in `currency` (the store's, or one with a rate), sorted by id; an unknown
+   *  currency is currency_mismatch or missing_rate at "/currency". */
+  Result<std::vector<CatalogVariant>> catalogVariants(std::string_view currency) const;
+
+  /** Every promotion, sorted by id, with its name and stock guard. */
+  std::vector<PromotionSummary> promotionSummaries() const;
+
  private:
   explicit Engine(std::shared_ptr<const CompiledStore> store);
   std::shared_ptr<const CompiledStore> store_;
@@ -290,6 +316,15 @@ std::optional<int> currencyMinorDigits(std::string_view code);
 
 /** The languages the message catalog speaks, as BCP 47 primary language tags: "en", "de", "fr", "es". */
 std::vector<std::string> supportedLocales();
+
+/** Formats minor units as a decimal string in the exponent, e.g. -1234 at exponent 2 is "-12.34". */
+std::string formatMoney(int64_t amount, int exponent);
+
+/** Formats epoch milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC), the form every quote and request uses. */
+std::string formatTimestamp(EpochMillis millis);
+
+/** Parses "YYYY-MM-DDTHH:MM:SS[.mmm]Z" (UTC only), or nothing when the text is not such a time. */
+std::optional<EpochMillis> parseUtcTimestamp(std::string_view text);
 
 /** The library version, e.g. "0.1.0"; the WASM facade compares it with its own. */
 std::string_view version();

@@ -130,6 +130,8 @@ MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions
     why.amount = clamp.discountAfter;
     why.amount2 = clamp.discountBefore;
     if (settings.internal) why.name = floor->id;
+    for (auto it = line.adjustments.rbegin(); it != line.adjustments.rend() && clamp.promotion.empty(); ++it)
+      if (it->source == "promotion") clamp.promotion = it->id;  // for reporting: the one that gives back first
     giveBackDiscount(line, target - current, reduced);
     report.clamps.push_back(std::move(clamp));
     out.clampsWhy.push_back(why);
