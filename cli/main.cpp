@@ -9,6 +9,7 @@
 
 #include "breakdown.hpp"
 #include "exit_codes.hpp"
+#include "replay_command.hpp"
 #include "woo_import.hpp"
 
 namespace {
@@ -24,6 +25,7 @@ const char* kUsage =
     "                                                           stdout: one quote JSON per line\n"
     "  cartcore import woocommerce --api DIR | --csv products.csv --out store.json [--report report.json]\n"
     "                                                           a WooCommerce store to a config (import woocommerce --help)\n"
+    "  cartcore replay   --orders export.ndjson --draft draft.json  replay committed orders under a draft config\n"
     "  cartcore version\n";
 
 bool readFile(const std::string& path, std::string& out) {
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
   }
   std::string command = argv[1];
   if (command == "import") return cartcore::import::runImportCommand(argc - 2, argv + 2, std::cout, std::cerr);
+  if (command == "replay") return cartcore::cli::runReplay(argc - 2, argv + 2);
   std::string configPath, cartPath;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
