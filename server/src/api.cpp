@@ -16,33 +16,6 @@ namespace cartcore::server {
 
 namespace {
 
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/** RFC 3986 percent-decoding of one path segment; nothing for a broken escape or bytes that are not UTF-8. */
-std::optional<std::string> percentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;  // "%" or "%F" at the end
-    int high = hexDigit(text[i + 1]), low = hexDigit(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  // Ids are JSON strings: a segment that is not UTF-8 names nothing and could not even be echoed in an error.
-  if (!isValidUtf8(out)) return std::nullopt;
-  return out;
-}
-
 /** The decoded path segments, or nothing when one of them is not a well-formed, percent-encoded UTF-8 string. */
 std::optional<std::vector<std::string>> splitPath(std::string_view path) {
   std::vector<std::string> segments;
@@ -254,6 +227,7 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
     else if (is({"v1", "admin", "orders"}) || is({"v1", "admin", "orders", "*"})) route = Route::OrderRead;
     else if (is({"v1", "admin", "events"})) route = Route::Events;
     else if (is({"v1", "admin", "test", "clock"})) route = Route::Clock;
+    if (Route analytics = analyticsRoute(path); analytics != Route::NotFound) route = analytics;
     std::optional<Caller> caller = callerOf(request);
     if (!caller)
       return errorResponse(401, "unauthorized",
@@ -263,6 +237,7 @@ ApiResponse Api::route(const ApiRequest& request, Route& route) {
                            "This API key's scope (" + std::string(keyScopeName(caller->scope)) + ") does not allow " +
                                std::string(method) + " on this path.",
                            {{"scope", keyScopeName(caller->scope)}});
+    if (auto answer = routeAnalytics(request, path, query)) return std::move(*answer);
     if (is({"v1", "admin", "config"})) {
       if (get) return shop_.getConfig();
       if (put || post) return shop_.putConfig(request.body);

@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "api_keys.hpp"
 #include "metrics.hpp"
@@ -27,6 +29,18 @@ struct ApiRequest {
   std::string_view forwardedClientIp;  // the Cartcore-Client-Ip header (honoured for checkout and admin keys)
   /** Any other header by name ("" when absent), for the integrations that read their own. */
   std::function<std::string_view(std::string_view)> header;
+  std::string_view accept;
+};
+
+class AnalyticsApi;
+class ReplayJobs;
+class AdminStream;
+
+/** The merchant analytics services the admin routes reach (api_analytics.cpp); any may be absent. */
+struct AnalyticsServices {
+  AnalyticsApi* analytics = nullptr;
+  ReplayJobs* replay = nullptr;
+  AdminStream* stream = nullptr;
 };
 
 struct ApiOptions {
@@ -44,6 +58,7 @@ class Api {
       : shop_(shop), keys_(keys), metrics_(metrics), options_(std::move(options)), customers_(options_.customerKeys) {}
 
   ApiResponse handle(const ApiRequest& request, Route& route);
+  void attach(AnalyticsServices services) { services_ = services; }
   /** The body limit for a target, known from the headers before the body is read. */
   std::size_t bodyLimitFor(std::string_view target) const;
 
@@ -54,12 +69,18 @@ class Api {
   std::optional<Caller> callerOf(const ApiRequest& request) const;
   /** The caller as the shop sees it; refuses a Cartcore-Customer token that does not verify (401). */
   Client clientOf(const ApiRequest& request) const;
+  /** The route label of an analytics path (NotFound if it is not one). */
+  static Route analyticsRoute(const std::vector<std::string>& path);
+  /** Answers an analytics, export, replay or stream request (after admin auth); nothing for other paths. */
+  std::optional<ApiResponse> routeAnalytics(const ApiRequest& request, const std::vector<std::string>& path,
+                                            std::string_view query);
 
   Shop& shop_;
   ApiKeys& keys_;
   Metrics& metrics_;
   ApiOptions options_;
   CustomerContextVerifier customers_;
+  AnalyticsServices services_;
 };
 
 }  // namespace cartcore::server

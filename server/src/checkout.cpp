@@ -150,7 +150,8 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
                         .dump();
   std::string responseBody = R"({"ok":true,"order":)" + order.orderJson + "}";
 
-  CheckoutCommit commit{holdId, scopedKey, requestHash, std::move(order), responseBody};
+  CheckoutCommit commit{holdId, scopedKey, requestHash, std::move(order), responseBody,
+                        orderAnalytics(*state, quote, prepared->request)};
   CheckoutCheck committed = storage_.commitCheckout(commit, state->facts);
   if (committed.verdict != CheckoutVerdict::Proceed) return checkoutRefusal(committed);
   metrics_.holdsCommitted.fetch_add(1);

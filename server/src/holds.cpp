@@ -26,6 +26,14 @@ int64_t readTtl(FieldReader& body, int64_t defaultMillis, int64_t maxMillis) {
   return ttl ? readInteger(*ttl, "/ttlSeconds", 1, maxMillis / 1000) * 1000 : defaultMillis;
 }
 
+std::vector<std::string> variantsOf(const std::vector<Allocation>& allocations) {
+  std::vector<std::string> variants;
+  for (const auto& a : allocations) variants.push_back(a.variant);
+  std::sort(variants.begin(), variants.end());
+  variants.erase(std::unique(variants.begin(), variants.end()), variants.end());
+  return variants;
+}
+
 ApiResponse holdNotActive(const HoldRecord& hold) {
   return errorResponse(409, "hold_not_active", "The hold is " + std::string(holdStatusName(hold.status)) + ".",
                        {{"status", holdStatusName(hold.status)}});
@@ -146,6 +154,7 @@ ApiResponse Shop::createHold(std::string_view body, const Client& client) {
   HoldPlaced placed = storage_.placeHold(hold);
   if (!placed.placed) return holdRefused(placed, hold.demand, metrics_);
   metrics_.holdsCreated.fetch_add(1);
+  watchStock(*state, nullptr, variantsOf(placed.hold.allocations));  // the units just taken may cross a threshold
   return {201, R"({"hold":)" + holdJson(placed.hold).dump() + R"(,"ok":true,"quote":)" + placed.hold.quoteJson + "}"};
 }
 
@@ -183,7 +192,10 @@ ApiResponse Shop::releaseHold(const std::string& holdId) {
   HoldOutcome released = storage_.releaseHold(holdId);
   if (!released.found) return errorResponse(404, "hold_not_found", "No hold has this id.");
   if (released.expiredNow) metrics_.holdsExpired.fetch_add(1);
-  if (released.changed) metrics_.holdsReleased.fetch_add(1);
+  if (released.changed) {
+    metrics_.holdsReleased.fetch_add(1);
+    watchStock(*catalog(), nullptr, variantsOf(released.hold.allocations));
+  }
   // Releasing twice is a no-op, so clients can retry safely.
   if (released.hold.status != HoldStatus::Released) return holdNotActive(released.hold);
   return {200, R"({"hold":)" + holdJson(released.hold).dump() + R"(,"ok":true})"};
@@ -192,6 +204,7 @@ ApiResponse Shop::releaseHold(const std::string& holdId) {
 int Shop::expireDueHolds() {
   int expired = storage_.expireDueHolds();
   metrics_.holdsExpired.fetch_add(expired);
+  if (expired > 0) watchStock(*catalog(), nullptr, {});  // returned units may turn guards back on
   return expired;
 }
 

@@ -10,6 +10,8 @@
 #include <limits>
 #include <optional>
 
+#include "admin_stream.hpp"
+
 namespace cartcore::server {
 
 namespace {
@@ -28,6 +30,7 @@ class Session : public std::enable_shared_from_this<Session> {
     metrics_.connectionsOpen.fetch_add(1);
   }
   ~Session() {
+    if (subscription_) subscription_->close();
     openConnections_->fetch_sub(1);
     metrics_.connectionsOpen.fetch_sub(1);
   }
@@ -111,7 +114,8 @@ class Session : public std::enable_shared_from_this<Session> {
                           view(request["Cartcore-Client-Ip"]),
                           [&request, &view](std::string_view name) {
                             return view(request[beast::string_view(name.data(), name.size())]);
-                          }};
+                          },
+                          view(request[http::field::accept])};
     Route route = Route::NotFound;
     ApiResponse answer;
     if (request.method() == http::verb::options) {
@@ -121,6 +125,12 @@ class Session : public std::enable_shared_from_this<Session> {
       answer = api_.handle(apiRequest, route);
     }
     const int status = answer.status;
+    if (answer.stream && !head) {
+      metrics_.observeRequest(route, status,
+                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      return startStream(std::move(answer.stream), view(request[http::field::origin]));
+    }
+    if (answer.stream) answer.stream->close();  // HEAD: the headers only
     send(std::move(answer), request.keep_alive(), view(request[http::field::origin]),
          request.method() == http::verb::options, head);
     metrics_.observeRequest(route, status,
@@ -154,7 +164,71 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void addCors(http::response<http::string_body>& response, std::string_view origin, bool preflight) {
+  /** An event stream (GET /v1/admin/stream): chunked text/event-stream written as the subscription fills. */
+  void startStream(std::shared_ptr<StreamSubscription> subscription, std::string_view origin) {
+    auto header = std::make_shared<http::response<http::empty_body>>(http::status::ok, 11);
+    header->set(http::field::server, "cartcore");
+    header->set(http::field::content_type, "text/event-stream");
+    header->set(http::field::cache_control, "no-cache");
+    header->chunked(true);
+    addCors(*header, origin, false);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
+    subscription_ = std::move(subscription);
+    stream_.expires_never();  // the stream lives until either side closes; writes set their own deadline
+    http::async_write_header(stream_, *serializer,
+                             [self = shared_from_this(), header, serializer](beast::error_code ec, std::size_t) {
+                               if (ec) return self->closeStream();
+                               std::weak_ptr<Session> weak = self;
+                               auto executor = self->stream_.get_executor();
+                               self->subscription_->onReady([weak, executor] {
+                                 boost::asio::post(executor, [weak] {
+                                   if (auto session = weak.lock()) session->writeStream();
+                                 });
+                               });
+                               self->watchStreamClose();
+                               self->writeStream();
+                             });
+  }
+
+  /** A read that only ends when the client hangs up; it also keeps the session alive between events. */
+  void watchStreamClose() {
+    if (!scratch_) scratch_ = std::make_unique<std::array<char, 16384>>();
+    stream_.async_read_some(boost::asio::buffer(*scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!self->subscription_) return;
+      if (ec) return self->closeStream();
+      self->watchStreamClose();  // whatever a client sends on a stream is ignored
+    });
+  }
+
+  void writeStream() {
+    if (streamWriting_ || !subscription_) return;
+    std::string text = subscription_->take();
+    if (text.empty()) {
+      if (subscription_->closed()) closeStream();  // the server stopped, or the client fell too far behind
+      return;
+    }
+    streamWriting_ = true;
+    auto chunk = std::make_shared<std::string>(std::move(text));
+    stream_.expires_after(std::chrono::seconds(60));  // a client that stops reading does not hold the socket forever
+    boost::asio::async_write(stream_, http::make_chunk(boost::asio::buffer(*chunk)),
+                             [self = shared_from_this(), chunk](beast::error_code ec, std::size_t) {
+                               self->streamWriting_ = false;
+                               if (ec) return self->closeStream();
+                               self->stream_.expires_never();
+                               self->writeStream();
+                             });
+  }
+
+  void closeStream() {
+    if (subscription_) subscription_->close();
+    subscription_.reset();
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  template <class Response>
+  void addCors(Response& response, std::string_view origin, bool preflight) {
     const auto& allowed = options_.corsOrigins;
     if (origin.empty() || allowed.empty()) return;
     bool any = std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
@@ -191,6 +265,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<http::response<http::string_body>> response_;
   std::shared_ptr<http::response<http::empty_body>> continue_;
   std::unique_ptr<std::array<char, 16384>> scratch_;
+  std::shared_ptr<StreamSubscription> subscription_;  // set while this connection is an event stream
+  bool streamWriting_ = false;
   Api& api_;
   Metrics& metrics_;
   const HttpOptions& options_;

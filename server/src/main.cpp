@@ -13,9 +13,12 @@
 #include <sstream>
 #include <thread>
 
+#include "admin_stream.hpp"
+#include "analytics_api.hpp"
 #include "api.hpp"
 #include "http_server.hpp"
 #include "keys_cli.hpp"
+#include "replay_jobs.hpp"
 #include "sample_data.hpp"
 #include "shop.hpp"
 #include "pg_storage.hpp"
@@ -87,6 +90,9 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
                             fsync per commit. PostgreSQL: checkouts, stock and config changes are always flushed
                             before they answer; full flushes holds, releases and expiry too (default normal)
   --config-poll-ms N        how often to look for a config version another server stored (default 500)
+  --max-streams N           open admin event streams (GET /v1/admin/stream) at most (default 8)
+  --stream-interval-ms N    how often the admin stream samples stock and holds (default 250)
+  --replay-threads N        pricing threads of a config replay job (default: half the CPUs, at least 1)
   --test-clock              enable POST /v1/admin/test/clock (tests only)
   --clock-skew-ms N         shift this process's clock by N ms, negative allowed (tests only: a machine whose clock
                             is wrong; PostgreSQL still decides expiry on the database's clock)
@@ -131,6 +137,9 @@ struct Options {
   bool synchronousFull = false;
   bool testClock = false;
   int64_t clockSkewMillis = 0;
+  std::size_t maxStreams = 8;
+  int64_t streamIntervalMillis = 250;
+  unsigned replayThreads = 0;  // 0: half the CPUs
 };
 
 std::vector<std::string> splitComma(const char* text) {
@@ -237,7 +246,10 @@ bool parseOptions(int argc, char** argv, Options& o) {
       std::string mode = value();
       if (mode != "full" && mode != "normal") throw std::invalid_argument("--synchronous is full or normal");
       o.synchronousFull = mode == "full";
-    } else if (arg == "--test-clock") o.testClock = true;
+    } else if (arg == "--max-streams") o.maxStreams = static_cast<std::size_t>(std::clamp<int64_t>(number(), 1, 1000));
+    else if (arg == "--stream-interval-ms") o.streamIntervalMillis = std::clamp<int64_t>(number(), 10, 60000);
+    else if (arg == "--replay-threads") o.replayThreads = static_cast<unsigned>(std::clamp<int64_t>(number(), 1, 256));
+    else if (arg == "--test-clock") o.testClock = true;
     else if (arg == "--clock-skew-ms") {
       std::string text = value();
       std::size_t used = 0;
@@ -297,6 +309,8 @@ void sweepLoop(boost::asio::steady_timer& timer, Shop& shop, int64_t millis, int
       shop.expireDueHolds();
       // Retention is measured in days: purging about once a minute is plenty.
       if (round % std::max<int64_t>(1, 60000 / millis) == 0) shop.purgeExpiredRecords();
+      // Analytics rollups advance once a day; checking every ten seconds catches up a backlog soon after start.
+      if (round % std::max<int64_t>(1, 10000 / millis) == 0) shop.rollUpAnalytics();
     } catch (const std::exception& e) {
       std::cerr << "hold sweep failed (will retry): " << e.what() << "\n";
     }
@@ -423,6 +437,14 @@ int main(int argc, char** argv) {
     HttpOptions httpOptions;
     httpOptions.corsOrigins = options.corsOrigins;
     httpOptions.maxConnections = maxConnections;
+    // Merchant analytics: declared after the io_contexts, so streams close before the contexts they post to.
+    AnalyticsApi analyticsApi(storage, shop, clock);
+    unsigned replayThreads =
+        options.replayThreads ? options.replayThreads : std::max(1u, std::thread::hardware_concurrency() / 2);
+    ReplayJobs replayJobs(storage, shop, clock, replayThreads);
+    AdminStream adminStream(storage, shop, clock, options.maxStreams, static_cast<int>(options.streamIntervalMillis));
+    shop.onStockSwitches = [&adminStream](const std::vector<StockSwitch>& switches) { adminStream.publish(switches); };
+    api.attach({&analyticsApi, &replayJobs, &adminStream});
     HttpServer server(io, workers, {boost::asio::ip::make_address(options.host), options.port}, api, metrics,
                       httpOptions);
     server.start();

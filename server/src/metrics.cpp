@@ -26,6 +26,10 @@ std::string_view routeName(Route route) {
     case Route::Dashboard: return "dashboard";
     case Route::WooWebhook: return "woocommerce_webhook";
     case Route::NotFound: return "not_found";
+    case Route::Analytics: return "analytics";
+    case Route::OrderExport: return "order_export";
+    case Route::Replay: return "replay";
+    case Route::Stream: return "stream";
     case Route::kCount: break;
   }
   return "unknown";

@@ -13,7 +13,8 @@ namespace cartcore::server {
 /** Route names used as the `route` label; a fixed set so the metrics cardinality stays bounded. */
 enum class Route : int {
   Quote, HoldCreate, HoldRead, HoldExtend, HoldRelease, Checkout, OrderRead, ConfigWrite, ConfigRead,
-  StockWrite, StockRead, Events, Clock, Health, Metrics, Preflight, Dashboard, WooWebhook, NotFound, kCount
+  StockWrite, StockRead, Events, Clock, Health, Metrics, Preflight, Dashboard, WooWebhook, NotFound, Analytics,
+  OrderExport, Replay, Stream, kCount
 };
 std::string_view routeName(Route route);
 

@@ -98,6 +98,17 @@ std::shared_ptr<CatalogState> Shop::buildCatalog(const ConfigRecord& record, std
   }
   for (const auto& id : state->variantIds)
     if (!state->facts.count(id)) state->facts.emplace(id, VariantFacts{id, "", storeLevel});
+  state->reporting = std::make_shared<const analytics::CompiledConfig>(compiled.value());
+  state->promotions = compiled.value().promotionSummaries();
+  for (const auto& promotion : state->promotions) {
+    if (!promotion.stockGuarded) continue;
+    state->guardedPromotions.push_back(promotion);
+    state->guardedVariants.insert(state->guardedVariants.end(), promotion.guardVariants.begin(),
+                                  promotion.guardVariants.end());
+  }
+  std::sort(state->guardedVariants.begin(), state->guardedVariants.end());
+  state->guardedVariants.erase(std::unique(state->guardedVariants.begin(), state->guardedVariants.end()),
+                               state->guardedVariants.end());
   state->engine.emplace(std::move(compiled).value());
   return state;
 }
@@ -243,6 +254,9 @@ ApiResponse Shop::quote(std::string_view body, const Client& client) {
   prepared->request.stock = storage_.availability(state->variantIds, prepared->request.segments);
   auto quoted = state->engine->quote(prepared->request);
   if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
+  std::vector<std::string> variants;
+  for (const auto& line : prepared->request.lines) variants.push_back(line.variant);
+  watchStock(*state, prepared->request.segments.empty() ? &prepared->request.stock : nullptr, variants);
   return {200, cartcore::renderQuote(quoted.value())};
 }
 
@@ -278,6 +292,7 @@ ApiResponse Shop::moveClock(std::string_view body) {
   }
   int expired = expireDueHolds();
   int64_t purged = purgeExpiredRecords();
+  rollUpAnalytics();
   int64_t now = clock_.nowMillis();
   return {200, json{{"ok", true}, {"now", isoTime(now)}, {"expired", expired}, {"purged", purged}}.dump()};
 }

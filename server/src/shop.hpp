@@ -16,14 +16,18 @@
 #include <nlohmann/json.hpp>
 
 #include "cartcore/engine.hpp"
+#include "cartcore/replay.hpp"
 #include "customer_context.hpp"
 #include "metrics.hpp"
 #include "outbox.hpp"
 #include "rate_limiter.hpp"
 #include "server_clock.hpp"
+#include "stock_watch.hpp"
 #include "storage.hpp"
 
 namespace cartcore::server {
+
+class StreamSubscription;
 
 /** An HTTP-shaped answer: status and JSON body. The HTTP layer adds transport headers. */
 struct ApiResponse {
@@ -35,6 +39,7 @@ struct ApiResponse {
   std::string body;
   const char* contentType = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra response headers, e.g. Retry-After
+  std::shared_ptr<StreamSubscription> stream;  // set: the body is an event stream the transport keeps writing
 };
 
 /** `{"ok":false,"error":{"code","message",...details}}` with the given status. */
@@ -80,6 +85,10 @@ struct CatalogState {
   VariantFactsMap facts;
   std::unordered_map<std::string, int64_t> purchaseLimits;  // the variants' `purchaseLimit`, where set
   std::string currency;
+  std::shared_ptr<const analytics::CompiledConfig> reporting;  // the same engine, with per-currency costs cached
+  std::vector<cartcore::PromotionSummary> promotions;           // by id: names and stock guards
+  std::vector<cartcore::PromotionSummary> guardedPromotions;    // the stock-guarded ones (watched at every quote)
+  std::vector<std::string> guardedVariants;                      // sorted: every variant some stock guard watches
 };
 
 /**
@@ -113,6 +122,8 @@ class Shop {
   int expireDueHolds();
   /** Deletes idempotency records and released/expired holds older than the retention; returns rows deleted. */
   int64_t purgeExpiredRecords();
+  /** Folds the UTC days that ended (an hour ago or more) into the analytics rollups; returns the days rolled. */
+  int rollUpAnalytics();
 
   // Checkout (public) and orders (admin)
   ApiResponse checkout(std::string_view body, const std::string& idempotencyKey, const Client& client);
@@ -139,6 +150,10 @@ class Shop {
   std::string renderGauges();
   /** Called after a commit that wrote outbox events. */
   std::function<void()> onEventsWritten;
+  /** Called with the stock switches just recorded (for the live admin stream). */
+  std::function<void(const std::vector<StockSwitch>&)> onStockSwitches;
+  /** The active config version and what the server derived from it. */
+  std::shared_ptr<const CatalogState> currentCatalog() const { return catalog(); }
 
  private:
   struct PreparedCart {
@@ -159,6 +174,13 @@ class Shop {
   /** The answer to a checkout that cannot proceed. */
   ApiResponse checkoutRefusal(const CheckoutCheck& check);
   void eventsWritten();
+  /** Records the stock switches a quote or hold saw (shop_analytics.cpp). `seen` is general-pool availability when
+   *  the caller has it (a quote without segments), else it is read for the variants concerned. */
+  void watchStock(const CatalogState& catalog, const std::map<std::string, int64_t>* seen,
+                  const std::vector<std::string>& variants);
+  /** The analytics facts of an order, from the quote it commits at and the request it was priced with. */
+  OrderAnalytics orderAnalytics(const CatalogState& catalog, const cartcore::Quote& quote,
+                                const cartcore::QuoteRequest& request) const;
 
   Storage& storage_;
   ServerClock& clock_;
@@ -167,6 +189,7 @@ class Shop {
   RateLimiter holdRate_;  // hold creation per IP
   mutable std::mutex catalogMutex_;
   std::shared_ptr<const CatalogState> catalog_;
+  StockWatch stockWatch_;
 };
 
 /** HTTP status for a core error code: 413 for size, 422 for references that name nothing, else 400. */

@@ -2,6 +2,8 @@
 // The Storage interface on one SQLite file: a single writer behind one lock, deciding stock with an exact mirror.
 #include "sqlite_storage.hpp"
 
+#include "sqlite_analytics.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -36,6 +38,10 @@ SqliteStorage::SqliteStorage(const std::string& path, bool synchronousFull, Serv
       reader_(path) {
   inventory_.replaceAll(store_.loadStock());
   activeHolds_ = store_.activeHoldCount();
+  rolledUntil_ = SqliteAnalytics::rolledUntil(store_.db());
+  store_.db().resetAll();
+  analyticsDb_ = std::make_unique<Database>(path, synchronousFull);
+  sqlite3_busy_timeout(analyticsDb_->handle(), 2000);
 }
 
 SqliteStorage::SqliteStorage(SharedAccess, const std::string& path, ServerClock& clock)
@@ -225,6 +231,7 @@ bool SqliteStorage::expireLocked(const HoldRecord& hold, int64_t now) {
   // finishHold only moves an 'active' hold, so a hold's stock comes back exactly once however many
   // sweeps, reads or checkouts race to expire it.
   if (!store_.finishHold(hold.id, HoldStatus::Expired, now)) return false;
+  SqliteAnalytics::insertHoldFate(store_.db(), hold.id, "expired", now, rolledUntil_);
   tx.commit();
   inventory_.applyRelease(hold.allocations);
   activeHolds_.fetch_sub(1);
@@ -291,6 +298,7 @@ HoldOutcome SqliteStorage::releaseHold(const std::string& id) {
   if (outcome.hold.status != HoldStatus::Active) return outcome;
   Transaction tx(store_.db());
   if (!store_.finishHold(id, HoldStatus::Released, now)) return outcome;
+  SqliteAnalytics::insertHoldFate(store_.db(), id, "released", now, rolledUntil_);
   tx.commit();
   inventory_.applyRelease(outcome.hold.allocations);
   activeHolds_.fetch_sub(1);
@@ -315,6 +323,7 @@ int SqliteStorage::expireDueHolds() {
     int batch = 0;
     for (const auto& hold : holds) {
       if (!store_.finishHold(hold.id, HoldStatus::Expired, now)) continue;
+      SqliteAnalytics::insertHoldFate(store_.db(), hold.id, "expired", now, rolledUntil_);
       returned.insert(returned.end(), hold.allocations.begin(), hold.allocations.end());
       ++batch;
     }
@@ -424,6 +433,8 @@ CheckoutCheck SqliteStorage::commitCheckout(const CheckoutCommit& commit, const 
     return check;
   }
   store_.insertOrder(commit.order);
+  SqliteAnalytics::insertOrderFacts(store_.db(), commit.order.id, commit.order.createdAt, commit.analytics,
+                                    rolledUntil_);
   for (const auto& [variant, quantity] : sold) {
     StockLevel after = before[variant];
     after.onHand -= quantity;

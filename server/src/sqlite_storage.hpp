@@ -67,6 +67,15 @@ class SqliteStorage final : public Storage {
   std::optional<ApiKeyRecord> findApiKey(const std::string& id) override;
   std::vector<ApiKeyRecord> listApiKeys() override;
   bool revokeApiKey(const std::string& id, int64_t now) override;
+  std::optional<ConfigRecord> configVersion(int64_t version) override;
+  std::vector<StockSwitch> recordStockSwitches(const std::vector<StockSwitch>& switches) override;
+  int rollUpAnalytics(int64_t cutoff, int maxDays) override;
+  int64_t countOrders(const AnalyticsQuery& query) override;
+  PromotionReport promotionReport(const AnalyticsQuery& query) override;
+  CombinationReport combinationReport(const AnalyticsQuery& query) override;
+  MarginReportRows marginReport(const AnalyticsQuery& query, int64_t targetPercent) override;
+  StockReport stockReport(const AnalyticsQuery& query) override;
+  std::vector<ExportedOrder> exportOrders(const AnalyticsQuery& query, const ExportCursor& after, int limit) override;
 
   int64_t purgeBefore(int64_t cutoff) override;
   StorageGauges gauges() override;
@@ -98,6 +107,9 @@ class SqliteStorage final : public Storage {
   void appendEvents(const std::vector<NewEvent>& events, int64_t now);
   struct SharedAccess {};
   SqliteStorage(SharedAccess, const std::string& path, ServerClock& clock);
+  /** Runs one analytics question on the reader connection (sqlite_storage_analytics.cpp). */
+  template <class Question>
+  auto ask(Question&& question);
 
   int lockFd_ = -1;  // flock on "<path>.lock": one process per file
   SqliteStore store_;
@@ -111,6 +123,9 @@ class SqliteStorage final : public Storage {
   std::mutex readerMutex_;
   SqliteDeliveryReader reader_;
   std::map<std::string, std::string> deliveryCursor_;  // per endpoint: the last partition claimed
+  int64_t rolledUntil_ = 0;     // the analytics rollups' watermark; read and moved under the write lock
+  std::mutex analyticsMutex_;   // the reader connection answers one analytics question at a time
+  std::unique_ptr<Database> analyticsDb_;  // its own connection: a long read never holds the write lock
 };
 
 }  // namespace cartcore::server

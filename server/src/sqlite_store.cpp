@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sqlite_analytics.hpp"
+
 namespace cartcore::server {
 
 namespace {
@@ -153,6 +155,7 @@ const Migration kMigrations[] = {
     [](Database& db) { db.exec(kMigration2); },
     migration3,
     [](Database& db) { db.exec(kMigration4); },
+    SqliteAnalytics::migrate,  // 5: analytics facts, hold fates, stock switches, daily rollups (SQL next to its queries)
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analytics_records.hpp"
 #include "inventory.hpp"
 #include "outbox.hpp"
 
@@ -180,6 +181,7 @@ struct CheckoutCommit {
   std::string requestHash;     // tells a retried request from a different one under the same key
   OrderRecord order;
   std::string responseBody;    // stored with the key and replayed byte for byte
+  OrderAnalytics analytics;    // the order's analytics facts, written in the same transaction
 };
 
 /** A merchant's change to one variant's stock; each field is set only when the document names it. */
@@ -293,6 +295,28 @@ class Storage {
   virtual std::vector<ApiKeyRecord> listApiKeys() = 0;
   /** Marks a key revoked at `now`; false if there is no such key or it was revoked already. */
   virtual bool revokeApiKey(const std::string& id, int64_t now) = 0;
+
+  // ---- Analytics (facts are written by commitCheckout; hold fates by every transition out of 'active') ----
+  // PostgreSQL port: commitCheckout writes the facts rows in its transaction; expire/release write a hold fate row
+  // in theirs; recordStockSwitches must change a subject's state with one conditional upsert (two instances that
+  // see the same crossing record it once); rollUpAnalytics must serialize with commits that land behind the
+  // watermark (lock the watermark row FOR UPDATE while rolling, FOR SHARE when a commit checks it).
+  /** A config version by number (every version is kept). */
+  virtual std::optional<ConfigRecord> configVersion(int64_t version) = 0;
+  /** Records each switch whose state differs from the last one recorded for its (kind, subject); a subject's first
+   *  state is recorded only when it is not the normal one ("on", "ok"). Returns the switches recorded. */
+  virtual std::vector<StockSwitch> recordStockSwitches(const std::vector<StockSwitch>& switches) = 0;
+  /** Folds whole UTC days that ended before `cutoff` into the daily rollups, at most `maxDays` per call (one
+   *  transaction each); returns the days rolled. Queries stay exact whether or not a day has been rolled. */
+  virtual int rollUpAnalytics(int64_t cutoff, int maxDays) = 0;
+  virtual int64_t countOrders(const AnalyticsQuery& query) = 0;
+  virtual PromotionReport promotionReport(const AnalyticsQuery& query) = 0;
+  virtual CombinationReport combinationReport(const AnalyticsQuery& query) = 0;
+  /** `targetPercent`: whole percent; orders with a cost whose margin % is strictly below it are counted. */
+  virtual MarginReportRows marginReport(const AnalyticsQuery& query, int64_t targetPercent) = 0;
+  virtual StockReport stockReport(const AnalyticsQuery& query) = 0;
+  /** Orders of the period after `after` (by checkout time, then id), at most `limit`, oldest first. */
+  virtual std::vector<ExportedOrder> exportOrders(const AnalyticsQuery& query, const ExportCursor& after, int limit) = 0;
 
   // ---- Housekeeping and operations ----
   /** Deletes idempotency records and released or expired holds last touched before `cutoff`, in small batches.

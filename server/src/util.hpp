@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,9 @@ std::string formatMinor(int64_t minor, int exponent);
 std::string fingerprint(std::string_view text);
 /** True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF). */
 bool isValidUtf8(std::string_view text);
+/** RFC 3986 percent-decoding (of a path segment or a query value); nothing for a broken escape or bytes that are
+ *  not UTF-8 once decoded. */
+std::optional<std::string> percentDecode(std::string_view text);
 /** Compares secrets in time independent of where they differ. */
 bool constantTimeEquals(std::string_view a, std::string_view b);
 
