@@ -3,7 +3,6 @@
 #include "replay_command.hpp"
 
 #include <cartcore/replay.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -48,10 +47,14 @@ int runReplay(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) {
     std::string arg = argv[i];
     bool hasValue = i + 1 < argc;
-    if (arg == "--orders" && hasValue) orderFiles.push_back(argv[++i]);
-    else if (arg == "--draft" && hasValue) draftPath = argv[++i];
-    else if (arg == "--top" && hasValue && parseCount(argv[++i], 0, 1000, top)) continue;
-    else if (arg == "--threads" && hasValue && parseCount(argv[++i], 1, 256, threads)) continue;
+    if (arg == "--orders" && hasValue)
+      orderFiles.push_back(argv[++i]);
+    else if (arg == "--draft" && hasValue)
+      draftPath = argv[++i];
+    else if (arg == "--top" && hasValue && parseCount(argv[++i], 0, 1000, top))
+      continue;
+    else if (arg == "--threads" && hasValue && parseCount(argv[++i], 1, 256, threads))
+      continue;
     else {
       std::cerr << "bad argument: " << arg << "\n" << kReplayUsage;
       return 2;

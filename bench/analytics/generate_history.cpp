@@ -7,7 +7,9 @@
 // usage: cartcore-history --db FILE --config store.json --orders N [--days D] [--end ISO] [--seed S]
 #include <cartcore/engine.hpp>
 #include <cartcore/order_facts.hpp>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -47,12 +49,18 @@ int main(int argc, char** argv) {
   unsigned seed = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i], value = argv[i + 1];
-    if (arg == "--db") db = value;
-    else if (arg == "--config") configPath = value;
-    else if (arg == "--orders") orders = std::stoll(value);
-    else if (arg == "--days") days = std::stoll(value);
-    else if (arg == "--end") end = value;
-    else if (arg == "--seed") seed = static_cast<unsigned>(std::stoul(value));
+    if (arg == "--db")
+      db = value;
+    else if (arg == "--config")
+      configPath = value;
+    else if (arg == "--orders")
+      orders = std::stoll(value);
+    else if (arg == "--days")
+      days = std::stoll(value);
+    else if (arg == "--end")
+      end = value;
+    else if (arg == "--seed")
+      seed = static_cast<unsigned>(std::stoul(value));
     else {
       std::cerr << "unknown option " << arg << "\n";
       return 2;
@@ -142,7 +150,8 @@ int main(int argc, char** argv) {
         store.insertHold(hold);
         store.finishHold(hold.id, HoldStatus::Committed, now, order.id);
         store.insertOrder(order);
-        OrderAnalytics analytics{version, stock.dump(), analytics::orderFacts(quote, catalog.value())};
+        OrderAnalytics analytics{version, stock.dump(), json(typed.segments).dump(),
+                                 analytics::orderFacts(quote, catalog.value())};
         SqliteAnalytics::insertOrderFacts(store.db(), order.id, now, analytics, 0);
         if (rng() % 5 == 0) {  // a fifth as many holds expire or are released as orders commit
           const std::string fate = rng() % 2 ? "expired" : "released";

@@ -2,11 +2,10 @@
 #include "cartcore/replay.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 #include <tuple>
-
-#include <nlohmann/json.hpp>
 
 namespace cartcore::analytics {
 
@@ -42,6 +41,7 @@ Priced priceUnder(const CompiledConfig& config, const std::string& requestText, 
   QuoteRequest& typed = request.value();
   typed.now = order.createdAt;
   typed.stock = order.stock;
+  if (order.segments) typed.segments = *order.segments;  // the server prices verified segments, not the cart's
   auto quote = config.engine().quote(typed);
   if (!quote) {
     out.errorCode = errorCodeName(quote.error().code);
@@ -100,9 +100,7 @@ bool changedMore(const Replay::Change& a, const Replay::Change& b) {
   return a.orderId < b.orderId;
 }
 
-json outcomeReason(const std::optional<PromotionOutcome>& outcome) {
-  return outcome ? json(outcome->reason) : json();
-}
+json outcomeReason(const std::optional<PromotionOutcome>& outcome) { return outcome ? json(outcome->reason) : json(); }
 
 }  // namespace
 
@@ -271,15 +269,15 @@ std::string Replay::reportJson() const {
   }
   json promotions = json::array(), newlyFiring = json::array(), stoppedFiring = json::array();
   for (const auto& [id, counts] : state_.promotionOrders) {
-    std::string change = counts.first == 0   ? "new"
-                         : counts.second == 0 ? "stopped"
+    std::string change = counts.first == 0              ? "new"
+                         : counts.second == 0           ? "stopped"
                          : counts.second > counts.first ? "more"
                          : counts.second < counts.first ? "fewer"
                                                         : "same";
     if (change == "new") newlyFiring.push_back(id);
     if (change == "stopped") stoppedFiring.push_back(id);
-    promotions.push_back({{"promotion", id}, {"baselineOrders", counts.first}, {"draftOrders", counts.second},
-                          {"change", change}});
+    promotions.push_back(
+        {{"promotion", id}, {"baselineOrders", counts.first}, {"draftOrders", counts.second}, {"change", change}});
   }
   json top = json::array();
   for (const auto& c : state_.top) {
@@ -335,6 +333,7 @@ ExportLine parseExportLine(std::string_view text) {
       order.quoteDigest = line.at("quoteDigest").get<std::string>();
       order.cartJson = line.at("cart").dump();
       for (const auto& [variant, units] : line.at("stock").items()) order.stock[variant] = units.get<int64_t>();
+      if (line.contains("segments")) order.segments = line["segments"].get<std::vector<std::string>>();
       out.order = std::move(order);
     } else if (out.type != "end") {
       out.error = "unknown line type \"" + out.type + "\"";

@@ -69,7 +69,11 @@ void StreamSubscription::wake() {
 }
 
 AdminStream::AdminStream(Storage& storage, Shop& shop, ServerClock& clock, std::size_t maxStreams, int intervalMillis)
-    : storage_(storage), shop_(shop), clock_(clock), maxStreams_(maxStreams), intervalMillis_(intervalMillis),
+    : storage_(storage),
+      shop_(shop),
+      clock_(clock),
+      maxStreams_(maxStreams),
+      intervalMillis_(intervalMillis),
       thread_([this] { run(); }) {}
 
 AdminStream::~AdminStream() {
@@ -90,39 +94,59 @@ AdminStream::Sample AdminStream::sample() {
   out.activeHolds = gauges.activeHolds;
   out.unitsHeld = gauges.unitsHeld;
   std::map<std::string, StockLevel> levels = storage_.stockLevels();
+  // Each stock-guarded promotion as the general pool decides it now: on while every guarded variant shows
+  // minAvailable units; the variant with the fewest units is the one to watch.
+  for (const auto& promotion : catalog->guardedPromotions) {
+    std::string decider;
+    int64_t fewest = 0;
+    for (const auto& variant : promotion.guardVariants) {
+      int64_t available = levels.count(variant) ? levels[variant].available({}) : 0;
+      if (decider.empty() || available < fewest) {
+        decider = variant;
+        fewest = available;
+      }
+    }
+    out.guards[promotion.id] = json{{"promotion", promotion.id},
+                                    {"name", promotion.name},
+                                    {"state", !decider.empty() && fewest < promotion.guardMinAvailable ? "off" : "on"},
+                                    {"variant", decider},
+                                    {"sku", factsOf(catalog->facts, decider).sku},
+                                    {"available", fewest},
+                                    {"minAvailable", promotion.guardMinAvailable}}
+                                   .dump();
+  }
   for (const auto& variant : catalog->variantIds) {
     StockLevel level = levels.count(variant) ? levels[variant] : StockLevel{};
     const VariantFacts& facts = factsOf(catalog->facts, variant);
     std::optional<int64_t> low = level.lowStockLevel ? level.lowStockLevel : facts.lowStockLevel;
     int64_t available = level.available({});
     std::string state = available <= 0 ? "out" : (low && available < *low ? "low" : "ok");
-    out.stock[variant] = json{{"variant", variant},
-                              {"sku", facts.sku},
-                              {"onHand", level.onHand},
-                              {"held", level.held()},
-                              {"available", available},
-                              {"lowStockLevel", low ? json(*low) : json()},
-                              {"state", state}}
-                             .dump();
+    out.stock[variant] = json{
+        {"variant", variant},   {"sku", facts.sku},       {"onHand", level.onHand},
+        {"held", level.held()}, {"available", available}, {"lowStockLevel", low ? json(*low) : json()},
+        {"state", state}}.dump();
   }
   return out;
 }
 
 ApiResponse AdminStream::open() {
   Sample now = sample();
-  std::string stock = "[";
-  for (const auto& [variant, text] : now.stock) stock += (stock.size() > 1 ? "," : "") + text;
-  stock += "]";
+  auto list = [](const std::map<std::string, std::string>& items) {
+    std::string out = "[";
+    for (const auto& [key, text] : items) out += (out.size() > 1 ? "," : "") + text;
+    return out + "]";
+  };
+  std::string stock = list(now.stock);
   std::string snapshot = event("snapshot", R"({"at":")" + isoTime(clock_.nowMillis()) + R"(","configVersion":)" +
-                                               std::to_string(now.configVersion) + R"(,"holds":{"active":)" +
+                                               std::to_string(now.configVersion) + R"(,"guards":)" + list(now.guards) + R"(,"holds":{"active":)" +
                                                std::to_string(now.activeHolds) + R"(,"units":)" +
                                                std::to_string(now.unitsHeld) + R"(},"stock":)" + stock + "}");
   auto subscription = std::make_shared<StreamSubscription>(kMaxPendingBytes);
   std::lock_guard lock(mutex_);
   std::erase_if(streams_, [](const auto& s) { return s->closed(); });
   if (streams_.size() >= maxStreams_) {
-    ApiResponse busy = errorResponse(503, "too_many_streams",
-                                     "Too many admin streams are open; close one or retry later.");
+    ApiResponse busy =
+        errorResponse(503, "too_many_streams", "Too many admin streams are open; close one or retry later.");
     busy.headers.emplace_back("Retry-After", "5");
     return busy;
   }
@@ -183,9 +207,16 @@ void AdminStream::run() {
     if (!changed.empty() || now.configVersion != last_.configVersion)
       broadcast(event("stock", R"({"at":")" + at + R"(","configVersion":)" + std::to_string(now.configVersion) +
                                    R"(,"stock":[)" + changed + "]}"));
+    std::string guards;
+    for (const auto& [promotion, text] : now.guards) {
+      auto before = last_.guards.find(promotion);
+      if (before == last_.guards.end() || before->second != text) guards += (guards.empty() ? "" : ",") + text;
+    }
+    if (!guards.empty())
+      broadcast(event("guards", R"({"at":")" + at + R"(","guards":[)" + guards + "]}"));
     if (now.activeHolds != last_.activeHolds || now.unitsHeld != last_.unitsHeld)
-      broadcast(event("holds", R"({"active":)" + std::to_string(now.activeHolds) + R"(,"at":")" + at +
-                                   R"(","units":)" + std::to_string(now.unitsHeld) + "}"));
+      broadcast(event("holds", R"({"active":)" + std::to_string(now.activeHolds) + R"(,"at":")" + at + R"(","units":)" +
+                                   std::to_string(now.unitsHeld) + "}"));
     last_ = std::move(now);
     sinceKeepAlive += intervalMillis_;
     if (sinceKeepAlive >= kKeepAliveMillis) {

@@ -67,7 +67,8 @@ class AdminStream {
     int64_t configVersion = 0;
     int64_t activeHolds = 0;
     int64_t unitsHeld = 0;
-    std::map<std::string, std::string> stock;  // variant -> its JSON object text
+    std::map<std::string, std::string> stock;   // variant -> its JSON object text
+    std::map<std::string, std::string> guards;  // stock-guarded promotion -> its JSON object text
   };
   Sample sample();
   void broadcast(const std::string& event);

@@ -100,10 +100,11 @@ ExportCursor parseCursor(const std::string& text) {
 }  // namespace
 
 void AnalyticsApi::checkVersion(const AnalyticsQuery& query) {
-  if (query.configVersion && !storage_.configVersion(*query.configVersion))
-    throw RequestError{errorResponse(404, "unknown_config_version",
-                                     "No config version " + std::to_string(*query.configVersion) + " exists.",
-                                     {{"parameter", "configVersion"}})};
+  if (query.configVersion && !storage_.configVersion(*query.configVersion)) {
+    std::string message = "No config version " + std::to_string(*query.configVersion) + " exists.";
+    throw RequestError{errorResponse(404, "unknown_config_version", message, {{"parameter", "configVersion"}}),
+                       "configVersion: " + message};
+  }
 }
 
 ApiResponse AnalyticsApi::promotions(std::string_view query, std::string_view accept) {
@@ -209,13 +210,13 @@ ApiResponse AnalyticsApi::margin(std::string_view query, std::string_view accept
   if (csv && table == "clamps") {
     std::string body = csvRow({"dimension", "key", "clamps", "discountBefore", "discountAfter", "givenBack"});
     for (const auto& c : report.clamps)
-      body += csvRow({c.dimension, c.key, std::to_string(c.clamps), formatMinor(c.discountBefore, exponent),
-                      formatMinor(c.discountAfter, exponent), formatMinor(c.discountBefore - c.discountAfter, exponent)});
+      body +=
+          csvRow({c.dimension, c.key, std::to_string(c.clamps), formatMinor(c.discountBefore, exponent),
+                  formatMinor(c.discountAfter, exponent), formatMinor(c.discountBefore - c.discountAfter, exponent)});
     return csvResponse(std::move(body));
   }
   if (csv) {
-    std::string body =
-        csvRow({"day", "orders", "subtotal", "discount", "revenue", "cost", "margin", "marginPercent"});
+    std::string body = csvRow({"day", "orders", "subtotal", "discount", "revenue", "cost", "margin", "marginPercent"});
     for (const auto& [day, t] : report.daily)
       body += csvRow({dayText(day), std::to_string(t.orders), formatMinor(t.subtotal, exponent),
                       formatMinor(t.discount, exponent), formatMinor(t.revenue, exponent),
@@ -234,10 +235,14 @@ ApiResponse AnalyticsApi::margin(std::string_view query, std::string_view accept
                  {"byPromotion", json::array()},
                  {"byCategory", json::array()}};
   for (const auto& c : report.clamps) {
-    if (c.dimension == "total") clamps["total"] = clampJson(c);
-    else if (c.dimension == "floor") clamps["byFloor"].push_back(clampJson(c));
-    else if (c.dimension == "promotion") clamps["byPromotion"].push_back(clampJson(c));
-    else clamps["byCategory"].push_back(clampJson(c));
+    if (c.dimension == "total")
+      clamps["total"] = clampJson(c);
+    else if (c.dimension == "floor")
+      clamps["byFloor"].push_back(clampJson(c));
+    else if (c.dimension == "promotion")
+      clamps["byPromotion"].push_back(clampJson(c));
+    else
+      clamps["byCategory"].push_back(clampJson(c));
   }
   json out = periodJson(q);
   out["orders"] = report.totals.orders;
@@ -269,8 +274,8 @@ ApiResponse AnalyticsApi::stock(std::string_view query, std::string_view accept)
     return csvResponse(std::move(body));
   }
   if (csv) {
-    std::string body = csvRow({"at", "kind", "subject", "state", "variant", "sku", "available", "threshold",
-                               "configVersion"});
+    std::string body =
+        csvRow({"at", "kind", "subject", "state", "variant", "sku", "available", "threshold", "configVersion"});
     for (const auto& s : report.switches)
       body += csvRow({isoTime(s.at), s.kind, s.subject, s.state, s.variant, skuOf(s.variant),
                       std::to_string(s.available), std::to_string(s.threshold), std::to_string(s.configVersion)});
@@ -280,13 +285,23 @@ ApiResponse AnalyticsApi::stock(std::string_view query, std::string_view accept)
   int64_t ended = h.converted + h.expired + h.released;
   json switches = json::array();
   for (const auto& s : report.switches)
-    switches.push_back({{"at", isoTime(s.at)}, {"kind", s.kind}, {"subject", s.subject}, {"state", s.state},
-                        {"variant", s.variant}, {"sku", skuOf(s.variant)}, {"available", s.available},
-                        {"threshold", s.threshold}, {"configVersion", s.configVersion}});
+    switches.push_back({{"at", isoTime(s.at)},
+                        {"kind", s.kind},
+                        {"subject", s.subject},
+                        {"state", s.state},
+                        {"variant", s.variant},
+                        {"sku", skuOf(s.variant)},
+                        {"available", s.available},
+                        {"threshold", s.threshold},
+                        {"configVersion", s.configVersion}});
   json skus = json::array();
   for (const auto& s : report.skus)
-    skus.push_back({{"variant", s.variant}, {"sku", skuOf(s.variant)}, {"lowSwitches", s.lowSwitches},
-                    {"outSwitches", s.outSwitches}, {"guardSwitches", s.guardSwitches}, {"lastState", s.lastState},
+    skus.push_back({{"variant", s.variant},
+                    {"sku", skuOf(s.variant)},
+                    {"lowSwitches", s.lowSwitches},
+                    {"outSwitches", s.outSwitches},
+                    {"guardSwitches", s.guardSwitches},
+                    {"lastState", s.lastState},
                     {"lastAt", s.lastAt ? json(isoTime(s.lastAt)) : json()}});
   json out = periodJson(q);
   out.erase("currency");
@@ -305,8 +320,7 @@ ApiResponse AnalyticsApi::stock(std::string_view query, std::string_view accept)
 ApiResponse AnalyticsApi::exportOrders(std::string_view query) {
   QueryParameters parameters(query, {"from", "to", "configVersion", "after", "limit"});
   auto catalog = shop_.currentCatalog();
-  AnalyticsQuery q =
-      readAnalyticsQuery(parameters, clock_.nowMillis(), "", kDefaultExportLimit, kMaxExportLimit);
+  AnalyticsQuery q = readAnalyticsQuery(parameters, clock_.nowMillis(), "", kDefaultExportLimit, kMaxExportLimit);
   q.currency.clear();  // every currency: replay reports each on its own
   checkVersion(q);
   ExportCursor after{q.from - 1, ""};
@@ -330,7 +344,8 @@ ApiResponse AnalyticsApi::exportOrders(std::string_view query) {
                    {"total", formatMinor(order.totalMinor, exponentOf(order.currency))},
                    {"type", "order"}};
     // The stored cart and stock texts are spliced in verbatim: valid JSON the server wrote itself.
-    body += R"({"cart":)" + order.cartJson + R"(,"stock":)" + order.stockJson + "," + dump(fields).substr(1) + "\n";
+    body += R"({"cart":)" + order.cartJson + R"(,"segments":)" + order.segmentsJson + R"(,"stock":)" + order.stockJson +
+            "," + dump(fields).substr(1) + "\n";
     after = {order.createdAt, order.id};
     ++written;
     if (body.size() > kMaxExportBytes) break;

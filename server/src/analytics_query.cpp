@@ -2,8 +2,8 @@
 #include "analytics_query.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 #include "request_reader.hpp"
 #include "util.hpp"
@@ -11,7 +11,8 @@
 namespace cartcore::server {
 
 void refuseParameter(std::string_view code, std::string_view parameter, const std::string& message) {
-  throw RequestError{errorResponse(400, code, message, {{"parameter", parameter}})};
+  throw RequestError{errorResponse(400, code, message, {{"parameter", parameter}}),
+                     std::string(parameter) + ": " + message};
 }
 
 QueryParameters::QueryParameters(std::string_view query, const std::vector<std::string_view>& allowed) {
@@ -22,11 +23,13 @@ QueryParameters::QueryParameters(std::string_view query, const std::vector<std::
     pos = end + 1;
     if (pair.empty()) continue;
     std::size_t equals = pair.find('=');
-    std::string rawName(pair.substr(0, equals)), rawValue(equals == std::string_view::npos ? "" : pair.substr(equals + 1));
+    std::string rawName(pair.substr(0, equals)),
+        rawValue(equals == std::string_view::npos ? "" : pair.substr(equals + 1));
     std::replace(rawName.begin(), rawName.end(), '+', ' ');
     std::replace(rawValue.begin(), rawValue.end(), '+', ' ');
     auto name = percentDecode(rawName);
-    if (!name) refuseParameter("invalid_value", "", "A query parameter name has a broken percent-escape or is not UTF-8.");
+    if (!name)
+      refuseParameter("invalid_value", "", "A query parameter name has a broken percent-escape or is not UTF-8.");
     auto value = percentDecode(rawValue);
     if (!value) refuseParameter("invalid_value", *name, "The value has a broken percent-escape or is not UTF-8.");
     if (std::find(allowed.begin(), allowed.end(), *name) == allowed.end())
@@ -46,11 +49,13 @@ int64_t QueryParameters::integer(std::string_view name, int64_t fallback, int64_
   if (!text) return fallback;
   int64_t value = 0;
   auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (text->empty() || ptr != text->data() + text->size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
+  if (text->empty() || ptr != text->data() + text->size() ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range))
     refuseParameter("invalid_value", name, std::string(name) + " must be an integer.");
   if (ec == std::errc::result_out_of_range || value < min || value > max)
-    refuseParameter("out_of_range", name,
-                    std::string(name) + " must be between " + std::to_string(min) + " and " + std::to_string(max) + ".");
+    refuseParameter(
+        "out_of_range", name,
+        std::string(name) + " must be between " + std::to_string(min) + " and " + std::to_string(max) + ".");
   return value;
 }
 
@@ -90,10 +95,10 @@ AnalyticsQuery readAnalyticsQuery(const QueryParameters& parameters, int64_t now
   query.from = time("from", query.to - 30 * kDay);
   if (query.to <= query.from) refuseParameter("invalid_value", "to", "to must be after from.");
   if (query.to - query.from > kMaxAnalyticsDays * kDay)
-    refuseParameter("range_too_large", "from",
-                    "A period may cover at most " + std::to_string(kMaxAnalyticsDays) + " days; ask for a shorter one.");
-  if (parameters.find("configVersion"))
-    query.configVersion = parameters.integer("configVersion", 0, 1, INT64_MAX);
+    refuseParameter(
+        "range_too_large", "from",
+        "A period may cover at most " + std::to_string(kMaxAnalyticsDays) + " days; ask for a shorter one.");
+  if (parameters.find("configVersion")) query.configVersion = parameters.integer("configVersion", 0, 1, INT64_MAX);
   query.currency = storeCurrency;
   if (const std::string* currency = parameters.find("currency")) {
     bool code = currency->size() == 3 &&

@@ -16,7 +16,8 @@ namespace cartcore::server {
 /** Written with the order, in the checkout's transaction. */
 struct OrderAnalytics {
   int64_t configVersion = 0;
-  std::string stockJson = "{}";  // {"variant": units available} as the checkout quote saw them (what replay needs)
+  std::string stockJson = "{}";     // {"variant": units available} as the checkout quote saw them (what replay needs)
+  std::string segmentsJson = "[]";  // the customer segments it was priced for (verified ones, not the cart's claim)
   analytics::OrderFacts facts;
 };
 
@@ -30,9 +31,9 @@ struct StockSwitch {
   std::string kind;
   std::string subject;
   std::string state;
-  std::string variant;     // the variant whose availability decided it
+  std::string variant;  // the variant whose availability decided it
   int64_t available = 0;
-  int64_t threshold = 0;   // minAvailable or the low-stock level
+  int64_t threshold = 0;  // minAvailable or the low-stock level
   int64_t configVersion = 0;
 };
 
@@ -134,7 +135,7 @@ struct StockReport {
   int64_t activeHolds = 0;
   std::vector<StockSwitch> switches;  // oldest first: the newest query.limit of the period
   bool truncated = false;
-  std::vector<SkuSwitches> skus;      // by variant
+  std::vector<SkuSwitches> skus;  // by variant
 };
 
 /** One order of an export page: what replay needs to price it again as it was priced. */
@@ -147,6 +148,7 @@ struct ExportedOrder {
   int64_t totalMinor = 0;
   std::string cartJson;
   std::string stockJson;
+  std::string segmentsJson;
 };
 
 /** Where an export page stops: the next page starts after (createdAt, orderId). */

@@ -139,20 +139,34 @@ void ReplayJobs::run(const std::shared_ptr<Job>& job) {
                                 std::make_shared<const analytics::CompiledConfig>(std::move(engine).value()));
           }
         }
-        analytics::ReplayOrder replayOrder{order.id, order.createdAt, order.configVersion, order.currency,
-                                           order.quoteDigest, std::move(order.cartJson), {}};
+        analytics::ReplayOrder replayOrder{order.id,
+                                           order.createdAt,
+                                           order.configVersion,
+                                           order.currency,
+                                           order.quoteDigest,
+                                           std::move(order.cartJson),
+                                           {},
+                                           {}};
         json stock = json::parse(order.stockJson, nullptr, false);
         if (stock.is_object())
           for (const auto& [variant, units] : stock.items())
             if (units.is_number_integer()) replayOrder.stock[variant] = units.get<int64_t>();
+        json segments = json::parse(order.segmentsJson, nullptr, false);
+        if (segments.is_array()) {
+          replayOrder.segments.emplace();
+          for (const auto& segment : segments)
+            if (segment.is_string()) replayOrder.segments->push_back(segment.get<std::string>());
+        }
         batch.push_back(std::move(replayOrder));
       }
       replay.run(batch, job->cancel, job->done);
       if (page.size() < static_cast<std::size_t>(kPageOrders)) break;
       after = {page.back().createdAt, page.back().id};
     }
-    if (job->cancel) status = "cancelled";
-    else report = replay.reportJson();
+    if (job->cancel)
+      status = "cancelled";
+    else
+      report = replay.reportJson();
   } catch (const std::exception& e) {
     status = "failed";
     error = e.what();

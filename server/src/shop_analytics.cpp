@@ -35,8 +35,8 @@ void Shop::watchStock(const CatalogState& catalog, const std::map<std::string, i
     general = storage_.availability(wanted, {});
     seen = &general;
   }
-  std::vector<StockSwitch> switches = stockWatch_.observe(catalog.version, catalog.guardedPromotions, catalog.facts, *seen,
-                                                          variants, clock_.nowMillis());
+  std::vector<StockSwitch> switches = stockWatch_.observe(catalog.version, catalog.guardedPromotions, catalog.facts,
+                                                          *seen, variants, clock_.nowMillis());
   if (switches.empty()) return;
   try {
     std::vector<StockSwitch> recorded = storage_.recordStockSwitches(switches);
@@ -62,6 +62,8 @@ OrderAnalytics Shop::orderAnalytics(const CatalogState& catalog, const cartcore:
   for (const auto& line : request.lines) keep(line.variant);
   for (const auto& variant : catalog.guardedVariants) keep(variant);
   out.stockJson = stock.dump();
+  // Segments come from the verified customer context, not the cart's own claim: replay must use these.
+  out.segmentsJson = json(request.segments).dump();
   return out;
 }
 

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS analytics_orders (
   margin_bucket      INTEGER,
   combination        TEXT NOT NULL,
   stock_json         TEXT NOT NULL,
+  segments_json      TEXT NOT NULL,
   PRIMARY KEY (created_at, order_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS analytics_lines (
@@ -116,7 +117,7 @@ CREATE TABLE IF NOT EXISTS analytics_rollup (
   id           INTEGER PRIMARY KEY CHECK (id = 1),
   rolled_until INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO analytics_rollup (id, rolled_until) VALUES (1, 0);
+INSERT INTO analytics_rollup (id, rolled_until) VALUES (1, 0) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS analytics_daily_orders (
   day INTEGER NOT NULL, config_version INTEGER NOT NULL, currency TEXT NOT NULL, combination TEXT NOT NULL,
   orders INTEGER NOT NULL, units INTEGER NOT NULL, list_amount INTEGER NOT NULL, subtotal INTEGER NOT NULL,
@@ -252,9 +253,12 @@ void rollUp(Database& db, int64_t from, int64_t to, const std::string& orderId) 
 // and ?5/?6 the raw edges [from, rawEnd) and [rawStart, to), ?7 the currency ('' = any), ?8 the config version
 // (0 = any). "ROLLED" and "RAW" in the SQL below stand for those filters.
 
-constexpr const char* kRolledFilter = "day >= ?1 AND day < ?2 AND (?7 = '' OR currency = ?7) AND (?8 = 0 OR config_version = ?8)";
-constexpr const char* kRawFilterLow = "created_at >= ?3 AND created_at < ?4 AND (?7 = '' OR currency = ?7) AND (?8 = 0 OR config_version = ?8)";
-constexpr const char* kRawFilterHigh = "created_at >= ?5 AND created_at < ?6 AND (?7 = '' OR currency = ?7) AND (?8 = 0 OR config_version = ?8)";
+constexpr const char* kRolledFilter =
+    "day >= ?1 AND day < ?2 AND (?7 = '' OR currency = ?7) AND (?8 = 0 OR config_version = ?8)";
+constexpr const char* kRawFilterLow =
+    "created_at >= ?3 AND created_at < ?4 AND (?7 = '' OR currency = ?7) AND (?8 = 0 OR config_version = ?8)";
+constexpr const char* kRawFilterHigh =
+    "created_at >= ?5 AND created_at < ?6 AND (?7 = '' OR currency = ?7) AND (?8 = 0 OR config_version = ?8)";
 
 /** `rolled UNION ALL raw(low edge) UNION ALL raw(high edge)`: each raw branch is one clustered range scan. */
 std::string periodUnion(const std::string& rolled, const std::string& raw) {
@@ -284,8 +288,14 @@ int64_t readRolledUntil(Database& db) {
 Statement& preparePeriod(Database& db, const std::string& sql, const AnalyticsQuery& q) {
   PeriodSplit split = splitPeriod(q, readRolledUntil(db));
   Statement& s = db.prepare(sql);
-  s.bind(1, split.rollFrom).bind(2, split.rollTo).bind(3, q.from).bind(4, split.rawEnd).bind(5, split.rawStart)
-      .bind(6, q.to).bind(7, q.currency).bind(8, q.configVersion.value_or(0));
+  s.bind(1, split.rollFrom)
+      .bind(2, split.rollTo)
+      .bind(3, q.from)
+      .bind(4, split.rawEnd)
+      .bind(5, split.rawStart)
+      .bind(6, q.to)
+      .bind(7, q.currency)
+      .bind(8, q.configVersion.value_or(0));
   return s;
 }
 
@@ -302,10 +312,11 @@ OrderTotals orderTotals(Database& db, const AnalyticsQuery& q) {
   // A UNION's column names are its first arm's, so the raw arm's leading 1 (one order per row) sums as "orders".
   static const std::string sql =
       std::string("SELECT ") + kOrderSums + " FROM (" +
-      periodUnion("SELECT orders, units, list_amount, subtotal, discount, revenue, costed_revenue, cost, "
-                  "units_without_cost FROM analytics_daily_orders WHERE ROLLED",
-                  "SELECT 1, units, list_amount, subtotal, discount, revenue, costed_revenue, cost, units_without_cost "
-                  "FROM analytics_orders WHERE RAW") +
+      periodUnion(
+          "SELECT orders, units, list_amount, subtotal, discount, revenue, costed_revenue, cost, "
+          "units_without_cost FROM analytics_daily_orders WHERE ROLLED",
+          "SELECT 1, units, list_amount, subtotal, discount, revenue, costed_revenue, cost, units_without_cost "
+          "FROM analytics_orders WHERE RAW") +
       ")";
   Statement& s = preparePeriod(db, sql, q);
   s.step();
@@ -334,54 +345,111 @@ void SqliteAnalytics::insertOrderFacts(Database& db, const std::string& orderId,
   const int64_t version = analytics.configVersion;
   db.prepare(
         "INSERT INTO analytics_orders (created_at, order_id, config_version, currency, units, list_amount, subtotal, "
-        "discount, revenue, costed_revenue, cost, units_without_cost, margin_bucket, combination, stock_json) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
-      .bind(1, createdAt).bind(2, orderId).bind(3, version).bind(4, f.currency).bind(5, f.units)
-      .bind(6, f.listAmount).bind(7, f.subtotal).bind(8, f.discount).bind(9, f.revenue).bind(10, f.costedRevenue)
-      .bind(11, f.cost).bind(12, f.unitsWithoutCost).bind(13, marginBucket(f))
-      .bind(14, analytics::combinationKey(f.combination)).bind(15, analytics.stockJson).execute();
+        "discount, revenue, costed_revenue, cost, units_without_cost, margin_bucket, combination, stock_json, "
+        "segments_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")
+      .bind(1, createdAt)
+      .bind(2, orderId)
+      .bind(3, version)
+      .bind(4, f.currency)
+      .bind(5, f.units)
+      .bind(6, f.listAmount)
+      .bind(7, f.subtotal)
+      .bind(8, f.discount)
+      .bind(9, f.revenue)
+      .bind(10, f.costedRevenue)
+      .bind(11, f.cost)
+      .bind(12, f.unitsWithoutCost)
+      .bind(13, marginBucket(f))
+      .bind(14, analytics::combinationKey(f.combination))
+      .bind(15, analytics.stockJson)
+      .bind(16, analytics.segmentsJson)
+      .execute();
   for (const auto& line : f.lines)
     db.prepare(
-          "INSERT OR IGNORE INTO analytics_lines (created_at, order_id, line_id, variant, units, list_amount, "
-          "price_rule_discount, promotion_discount, revenue, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-        .bind(1, createdAt).bind(2, orderId).bind(3, line.line).bind(4, line.variant).bind(5, line.units)
-        .bind(6, line.listAmount).bind(7, line.priceRuleDiscount).bind(8, line.promotionDiscount)
-        .bind(9, line.revenue).bind(10, line.cost).execute();
+          "INSERT INTO analytics_lines (created_at, order_id, line_id, variant, units, list_amount, "
+          "price_rule_discount, promotion_discount, revenue, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+          "ON CONFLICT DO NOTHING")
+        .bind(1, createdAt)
+        .bind(2, orderId)
+        .bind(3, line.line)
+        .bind(4, line.variant)
+        .bind(5, line.units)
+        .bind(6, line.listAmount)
+        .bind(7, line.priceRuleDiscount)
+        .bind(8, line.promotionDiscount)
+        .bind(9, line.revenue)
+        .bind(10, line.cost)
+        .execute();
   for (const auto& p : f.promotions)
     db.prepare(
-          "INSERT OR IGNORE INTO analytics_promotions (created_at, order_id, promotion, config_version, currency, "
+          "INSERT INTO analytics_promotions (created_at, order_id, promotion, config_version, currency, "
           "applied, reason, lost_to, discount, units, list_amount, revenue, costed_revenue, cost, units_without_cost, "
-          "clamps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")
-        .bind(1, createdAt).bind(2, orderId).bind(3, p.promotion).bind(4, version).bind(5, f.currency)
-        .bind(6, int64_t{p.applied}).bind(7, p.reason).bind(8, p.by).bind(9, p.discount).bind(10, p.units)
-        .bind(11, p.listAmount).bind(12, p.revenue).bind(13, p.costedRevenue).bind(14, p.cost)
-        .bind(15, p.unitsWithoutCost).bind(16, p.clamps).execute();
+          "clamps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+          "ON CONFLICT DO NOTHING")
+        .bind(1, createdAt)
+        .bind(2, orderId)
+        .bind(3, p.promotion)
+        .bind(4, version)
+        .bind(5, f.currency)
+        .bind(6, int64_t{p.applied})
+        .bind(7, p.reason)
+        .bind(8, p.by)
+        .bind(9, p.discount)
+        .bind(10, p.units)
+        .bind(11, p.listAmount)
+        .bind(12, p.revenue)
+        .bind(13, p.costedRevenue)
+        .bind(14, p.cost)
+        .bind(15, p.unitsWithoutCost)
+        .bind(16, p.clamps)
+        .execute();
   for (std::size_t i = 0; i < f.clamps.size(); ++i) {
     const auto& c = f.clamps[i];
     std::vector<std::string> categories = c.categories.empty() ? std::vector<std::string>{""} : c.categories;
     for (std::size_t k = 0; k < categories.size(); ++k)
       db.prepare(
-            "INSERT OR IGNORE INTO analytics_clamps (created_at, order_id, clamp, category, primary_row, "
+            "INSERT INTO analytics_clamps (created_at, order_id, clamp, category, primary_row, "
             "config_version, currency, line_id, variant, floor, promotion, discount_before, discount_after) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
-          .bind(1, createdAt).bind(2, orderId).bind(3, static_cast<int64_t>(i)).bind(4, categories[k])
-          .bind(5, int64_t{k == 0}).bind(6, version).bind(7, f.currency).bind(8, c.line).bind(9, c.variant)
-          .bind(10, c.floor).bind(11, c.promotion).bind(12, c.discountBefore).bind(13, c.discountAfter).execute();
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING")
+          .bind(1, createdAt)
+          .bind(2, orderId)
+          .bind(3, static_cast<int64_t>(i))
+          .bind(4, categories[k])
+          .bind(5, int64_t{k == 0})
+          .bind(6, version)
+          .bind(7, f.currency)
+          .bind(8, c.line)
+          .bind(9, c.variant)
+          .bind(10, c.floor)
+          .bind(11, c.promotion)
+          .bind(12, c.discountBefore)
+          .bind(13, c.discountAfter)
+          .execute();
   }
   for (const auto& c : f.coupons)
     db.prepare(
-          "INSERT OR IGNORE INTO analytics_coupons (created_at, order_id, code, config_version, currency, applied, "
-          "promotion, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-        .bind(1, createdAt).bind(2, orderId).bind(3, c.code).bind(4, version).bind(5, f.currency)
-        .bind(6, int64_t{c.applied}).bind(7, c.promotion).bind(8, c.reason).execute();
+          "INSERT INTO analytics_coupons (created_at, order_id, code, config_version, currency, applied, "
+          "promotion, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING")
+        .bind(1, createdAt)
+        .bind(2, orderId)
+        .bind(3, c.code)
+        .bind(4, version)
+        .bind(5, f.currency)
+        .bind(6, int64_t{c.applied})
+        .bind(7, c.promotion)
+        .bind(8, c.reason)
+        .execute();
   // Behind the watermark the day is already summed: add this order to its rollups in the same transaction.
   if (createdAt < rolledUntil) rollUp(db, createdAt, createdAt + 1, orderId);
 }
 
 void SqliteAnalytics::insertHoldFate(Database& db, const std::string& holdId, const std::string& fate, int64_t at,
                                      int64_t rolledUntil) {
-  db.prepare("INSERT OR IGNORE INTO analytics_hold_fates (at, hold_id, fate) VALUES (?1, ?2, ?3)")
-      .bind(1, at).bind(2, holdId).bind(3, fate).execute();
+  db.prepare("INSERT INTO analytics_hold_fates (at, hold_id, fate) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+      .bind(1, at)
+      .bind(2, holdId)
+      .bind(3, fate)
+      .execute();
   if (at < rolledUntil) db.prepare(kRollHolds).bind(1, at).bind(2, at + 1).bind(3, holdId).execute();
 }
 
@@ -417,15 +485,26 @@ std::vector<StockSwitch> SqliteAnalytics::recordSwitches(Database& db, const std
     db.prepare(
           "INSERT INTO analytics_switch_state (kind, subject, state, at) VALUES (?1, ?2, ?3, ?4) "
           "ON CONFLICT (kind, subject) DO UPDATE SET state = excluded.state, at = excluded.at")
-        .bind(1, sw.kind).bind(2, sw.subject).bind(3, sw.state).bind(4, sw.at).execute();
+        .bind(1, sw.kind)
+        .bind(2, sw.subject)
+        .bind(3, sw.state)
+        .bind(4, sw.at)
+        .execute();
     // A subject's first state is a switch only when it is not the normal one: a promotion found on, or a variant
     // found in stock, has not crossed anything.
     if (!previous && (sw.state == "on" || sw.state == "ok")) continue;
     db.prepare(
           "INSERT INTO analytics_switches (at, kind, subject, state, variant, available, threshold, config_version) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-        .bind(1, sw.at).bind(2, sw.kind).bind(3, sw.subject).bind(4, sw.state).bind(5, sw.variant)
-        .bind(6, sw.available).bind(7, sw.threshold).bind(8, sw.configVersion).execute();
+        .bind(1, sw.at)
+        .bind(2, sw.kind)
+        .bind(3, sw.subject)
+        .bind(4, sw.state)
+        .bind(5, sw.variant)
+        .bind(6, sw.available)
+        .bind(7, sw.threshold)
+        .bind(8, sw.configVersion)
+        .execute();
     recorded.push_back(sw);
   }
   return recorded;
@@ -490,10 +569,11 @@ MarginReportRows SqliteAnalytics::marginReport(Database& db, const AnalyticsQuer
   report.totals = orderTotals(db, q);
   static const std::string daily =
       std::string("SELECT day, ") + kOrderSums + " FROM (" +
-      periodUnion("SELECT day, orders, units, list_amount, subtotal, discount, revenue, costed_revenue, cost, "
-                  "units_without_cost FROM analytics_daily_orders WHERE ROLLED",
-                  "SELECT created_at - created_at % 86400000, 1, units, list_amount, subtotal, discount, revenue, "
-                  "costed_revenue, cost, units_without_cost FROM analytics_orders WHERE RAW") +
+      periodUnion(
+          "SELECT day, orders, units, list_amount, subtotal, discount, revenue, costed_revenue, cost, "
+          "units_without_cost FROM analytics_daily_orders WHERE ROLLED",
+          "SELECT created_at - created_at % 86400000, 1, units, list_amount, subtotal, discount, revenue, "
+          "costed_revenue, cost, units_without_cost FROM analytics_orders WHERE RAW") +
       ") GROUP BY day ORDER BY day";
   Statement& d = preparePeriod(db, daily, q);
   while (d.step()) report.daily.emplace_back(d.int64(0), readOrderTotals(d, 1));
@@ -511,9 +591,10 @@ MarginReportRows SqliteAnalytics::marginReport(Database& db, const AnalyticsQuer
   t.reset();
   static const std::string clamps =
       "SELECT dimension, key, SUM(clamps), SUM(discount_before), SUM(discount_after) FROM (" +
-      periodUnion("SELECT dimension, key, clamps, discount_before, discount_after FROM analytics_daily_clamps "
-                  "WHERE ROLLED",
-                  clampArms("", ", 1", "RAW")) +
+      periodUnion(
+          "SELECT dimension, key, clamps, discount_before, discount_after FROM analytics_daily_clamps "
+          "WHERE ROLLED",
+          clampArms("", ", 1", "RAW")) +
       ") GROUP BY dimension, key ORDER BY CASE dimension WHEN 'total' THEN 0 WHEN 'floor' THEN 1 "
       "WHEN 'promotion' THEN 2 ELSE 3 END, SUM(clamps) DESC, key";
   Statement& c = preparePeriod(db, clamps, q);
@@ -534,7 +615,11 @@ StockReport SqliteAnalytics::stockReport(Database& db, const AnalyticsQuery& q) 
       "SELECT fate, SUM(holds) FROM (SELECT fate, holds FROM analytics_daily_holds WHERE day >= ?1 AND day < ?2 "
       "UNION ALL SELECT fate, 1 FROM analytics_hold_fates WHERE at >= ?3 AND at < ?4 "
       "UNION ALL SELECT fate, 1 FROM analytics_hold_fates WHERE at >= ?5 AND at < ?6) GROUP BY fate");
-  f.bind(1, split.rollFrom).bind(2, split.rollTo).bind(3, q.from).bind(4, split.rawEnd).bind(5, split.rawStart)
+  f.bind(1, split.rollFrom)
+      .bind(2, split.rollTo)
+      .bind(3, q.from)
+      .bind(4, split.rawEnd)
+      .bind(5, split.rawStart)
       .bind(6, q.to);
   while (f.step()) (f.text(0) == "expired" ? report.holds.expired : report.holds.released) = f.int64(1);
   f.reset();
@@ -547,8 +632,8 @@ StockReport SqliteAnalytics::stockReport(Database& db, const AnalyticsQuery& q) 
       "WHERE at >= ?1 AND at < ?2 AND (?3 = 0 OR config_version = ?3) ORDER BY at DESC, id DESC LIMIT ?4");
   s.bind(1, q.from).bind(2, q.to).bind(3, q.configVersion.value_or(0)).bind(4, static_cast<int64_t>(q.limit) + 1);
   while (s.step())
-    report.switches.push_back({s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.int64(5), s.int64(6),
-                               s.int64(7)});
+    report.switches.push_back(
+        {s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.int64(5), s.int64(6), s.int64(7)});
   s.reset();
   if (report.switches.size() > static_cast<std::size_t>(q.limit)) {
     report.truncated = true;
@@ -556,8 +641,9 @@ StockReport SqliteAnalytics::stockReport(Database& db, const AnalyticsQuery& q) 
   }
   std::reverse(report.switches.begin(), report.switches.end());
   auto& k = db.prepare(
-      "SELECT variant, SUM(kind = 'stock' AND state = 'low'), SUM(kind = 'stock' AND state = 'out'), "
-      "SUM(kind = 'guard'), "
+      "SELECT variant, SUM(CASE WHEN kind = 'stock' AND state = 'low' THEN 1 ELSE 0 END), "
+      "SUM(CASE WHEN kind = 'stock' AND state = 'out' THEN 1 ELSE 0 END), "
+      "SUM(CASE WHEN kind = 'guard' THEN 1 ELSE 0 END), "
       "(SELECT l.state FROM analytics_switches l WHERE l.variant = s.variant AND l.kind = 'stock' AND l.at >= ?1 "
       "  AND l.at < ?2 AND (?3 = 0 OR l.config_version = ?3) ORDER BY l.at DESC, l.id DESC LIMIT 1), "
       "(SELECT l.at FROM analytics_switches l WHERE l.variant = s.variant AND l.kind = 'stock' AND l.at >= ?1 "
@@ -566,8 +652,8 @@ StockReport SqliteAnalytics::stockReport(Database& db, const AnalyticsQuery& q) 
       "GROUP BY variant ORDER BY variant LIMIT ?4");
   k.bind(1, q.from).bind(2, q.to).bind(3, q.configVersion.value_or(0)).bind(4, static_cast<int64_t>(q.limit));
   while (k.step())
-    report.skus.push_back({k.text(0), k.int64(1), k.int64(2), k.int64(3), k.isNull(4) ? "" : k.text(4),
-                           k.isNull(5) ? 0 : k.int64(5)});
+    report.skus.push_back(
+        {k.text(0), k.int64(1), k.int64(2), k.int64(3), k.isNull(4) ? "" : k.text(4), k.isNull(5) ? 0 : k.int64(5)});
   return report;
 }
 
@@ -576,13 +662,19 @@ std::vector<ExportedOrder> SqliteAnalytics::exportOrders(Database& db, const Ana
   std::vector<ExportedOrder> orders;
   auto& s = db.prepare(
       "SELECT a.order_id, a.created_at, a.config_version, a.currency, o.quote_digest, o.total_minor, h.cart_json, "
-      "a.stock_json FROM analytics_orders a JOIN orders o ON o.id = a.order_id JOIN holds h ON h.id = o.hold_id "
+      "a.stock_json, a.segments_json FROM analytics_orders a JOIN orders o ON o.id = a.order_id "
+      "JOIN holds h ON h.id = o.hold_id "
       "WHERE a.created_at >= ?1 AND a.created_at < ?2 AND (?3 = 0 OR a.config_version = ?3) "
       "AND (a.created_at, a.order_id) > (?4, ?5) ORDER BY a.created_at, a.order_id LIMIT ?6");
-  s.bind(1, q.from).bind(2, q.to).bind(3, q.configVersion.value_or(0)).bind(4, after.createdAt)
-      .bind(5, after.orderId).bind(6, static_cast<int64_t>(limit));
+  s.bind(1, q.from)
+      .bind(2, q.to)
+      .bind(3, q.configVersion.value_or(0))
+      .bind(4, after.createdAt)
+      .bind(5, after.orderId)
+      .bind(6, static_cast<int64_t>(limit));
   while (s.step())
-    orders.push_back({s.text(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.int64(5), s.text(6), s.text(7)});
+    orders.push_back(
+        {s.text(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.int64(5), s.text(6), s.text(7), s.text(8)});
   return orders;
 }
 

@@ -18,7 +18,8 @@ auto SqliteStorage::ask(Question&& question) {
 
 std::optional<ConfigRecord> SqliteStorage::configVersion(int64_t version) {
   return ask([&](Database& db) -> std::optional<ConfigRecord> {
-    auto& s = db.prepare("SELECT version, config_json, config_digest, created_at FROM config_versions WHERE version = ?1");
+    auto& s =
+        db.prepare("SELECT version, config_json, config_digest, created_at FROM config_versions WHERE version = ?1");
     s.bind(1, version);
     if (!s.step()) return std::nullopt;
     return ConfigRecord{s.int64(0), s.text(1), s.text(2), s.int64(3)};

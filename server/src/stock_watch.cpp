@@ -42,7 +42,8 @@ std::vector<StockSwitch> StockWatch::observe(int64_t configVersion,
     auto& last = guards_[promotion.id];
     if (last == state) continue;
     last = state;
-    switches.push_back({now, "guard", promotion.id, state, decider, fewest, promotion.guardMinAvailable, configVersion});
+    switches.push_back(
+        {now, "guard", promotion.id, state, decider, fewest, promotion.guardMinAvailable, configVersion});
   }
   for (const auto& variant : variants) {
     auto units = unitsOf(variant);

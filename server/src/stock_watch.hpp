@@ -23,8 +23,9 @@ class StockWatch {
  public:
   /**
    * Compares what `available` (units per variant in the general pool) says with what was last seen, for every
-   * guarded promotion and for `variants` (low-stock levels from `facts`, the "N left" display's), remembers the new states and returns the switches. A config version
-   * other than the last one seen starts the memory afresh (the storage still knows the last recorded states).
+   * guarded promotion and for `variants` (low-stock levels from `facts`, the "N left" display's), remembers the new
+   * states and returns the switches. A config version other than the last one seen starts the memory afresh (the
+   * storage still knows the last recorded states).
    */
   std::vector<StockSwitch> observe(int64_t configVersion, const std::vector<cartcore::PromotionSummary>& promotions,
                                    const VariantFactsMap& facts, const std::map<std::string, int64_t>& available,

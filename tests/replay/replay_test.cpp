@@ -3,10 +3,8 @@
 // per-order re-quotes computed independently (straight from the engine's Quote), whatever the thread count.
 #define BOOST_TEST_MODULE cartcore_replay
 #include <boost/test/unit_test.hpp>
-
 #include <cartcore/order_facts.hpp>
 #include <cartcore/replay.hpp>
-
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -19,38 +17,63 @@ namespace {
 
 /** A small store: a stock-guarded flash price, a clamped half-price tee, an exclusion group, a coupon. */
 json store(const std::string& flashPrice = "69.00") {
-  return {
-      {"schemaVersion", 1},
-      {"store", {{"name", "Replay"}, {"currency", "USD"}}},
-      {"catalog",
-       {{"products",
-         {{{"id", "skillet"}, {"name", "Skillet"}, {"categories", {"cookware"}},
-           {"variants", {{{"id", "skillet"}, {"price", "99.00"}, {"cost", "40.00"}, {"lowStockLevel", 10}}}}},
-          {{"id", "tee"}, {"name", "Tee"}, {"categories", {"apparel", "tees"}},
-           {"variants", {{{"id", "tee"}, {"price", "20.00"}, {"cost", "8.00"}}}}},
-          {{"id", "mug"}, {"name", "Mug"}, {"categories", {"accessories"}},
-           {"variants", {{{"id", "mug"}, {"price", "12.00"}, {"cost", "3.00"}}}}},
-          {{"id", "apron"}, {"name", "Apron"}, {"variants", {{{"id", "apron"}, {"price", "30.00"}}}}}}}}},
-      {"promotions",
-       {{{"id", "flash"}, {"name", "Flash"}, {"type", "itemDiscount"}, {"priority", 20},
-         {"selector", {{"products", {"skillet"}}}}, {"discount", {{"fixedPrice", flashPrice}}},
-         {"conditions", {{"stockGuard", {{"selector", {{"products", {"skillet"}}}}, {"minAvailable", 6}}}}}},
-        {{"id", "tee-half"}, {"name", "Tees half"}, {"type", "itemDiscount"}, {"priority", 10},
-         {"selector", {{"categories", {"tees"}}}}, {"discount", {{"percentOff", "50"}}}},
-        {{"id", "mug-a"}, {"name", "Mug 10"}, {"type", "itemDiscount"}, {"exclusionGroup", "mugs"},
-         {"selector", {{"products", {"mug"}}}}, {"discount", {{"percentOff", "10"}}}},
-        {{"id", "mug-b"}, {"name", "Mug 25"}, {"type", "itemDiscount"}, {"exclusionGroup", "mugs"},
-         {"selector", {{"products", {"mug"}}}}, {"discount", {{"percentOff", "25"}}}},
-        {{"id", "apron-5"}, {"name", "Apron 5"}, {"type", "itemDiscount"}, {"coupons", {"APRON5"}},
-         {"selector", {{"products", {"apron"}}}}, {"discount", {{"amountOff", "5.00"}}}}}},
-      {"marginFloors",
-       {{"floors", {{{"id", "tees-floor"}, {"categories", {"tees"}}, {"minMarginPercent", "40"}}}},
-        {"missingCost", "skip"}}}};
+  return {{"schemaVersion", 1},
+          {"store", {{"name", "Replay"}, {"currency", "USD"}}},
+          {"catalog",
+           {{"products",
+             {{{"id", "skillet"},
+               {"name", "Skillet"},
+               {"categories", {"cookware"}},
+               {"variants", {{{"id", "skillet"}, {"price", "99.00"}, {"cost", "40.00"}, {"lowStockLevel", 10}}}}},
+              {{"id", "tee"},
+               {"name", "Tee"},
+               {"categories", {"apparel", "tees"}},
+               {"variants", {{{"id", "tee"}, {"price", "20.00"}, {"cost", "8.00"}}}}},
+              {{"id", "mug"},
+               {"name", "Mug"},
+               {"categories", {"accessories"}},
+               {"variants", {{{"id", "mug"}, {"price", "12.00"}, {"cost", "3.00"}}}}},
+              {{"id", "apron"}, {"name", "Apron"}, {"variants", {{{"id", "apron"}, {"price", "30.00"}}}}}}}}},
+          {"promotions",
+           {{{"id", "flash"},
+             {"name", "Flash"},
+             {"type", "itemDiscount"},
+             {"priority", 20},
+             {"selector", {{"products", {"skillet"}}}},
+             {"discount", {{"fixedPrice", flashPrice}}},
+             {"conditions", {{"stockGuard", {{"selector", {{"products", {"skillet"}}}}, {"minAvailable", 6}}}}}},
+            {{"id", "tee-half"},
+             {"name", "Tees half"},
+             {"type", "itemDiscount"},
+             {"priority", 10},
+             {"selector", {{"categories", {"tees"}}}},
+             {"discount", {{"percentOff", "50"}}}},
+            {{"id", "mug-a"},
+             {"name", "Mug 10"},
+             {"type", "itemDiscount"},
+             {"exclusionGroup", "mugs"},
+             {"selector", {{"products", {"mug"}}}},
+             {"discount", {{"percentOff", "10"}}}},
+            {{"id", "mug-b"},
+             {"name", "Mug 25"},
+             {"type", "itemDiscount"},
+             {"exclusionGroup", "mugs"},
+             {"selector", {{"products", {"mug"}}}},
+             {"discount", {{"percentOff", "25"}}}},
+            {{"id", "apron-5"},
+             {"name", "Apron 5"},
+             {"type", "itemDiscount"},
+             {"coupons", {"APRON5"}},
+             {"selector", {{"products", {"apron"}}}},
+             {"discount", {{"amountOff", "5.00"}}}}}},
+          {"marginFloors",
+           {{"floors", {{{"id", "tees-floor"}, {"categories", {"tees"}}, {"minMarginPercent", "40"}}}},
+            {"missingCost", "skip"}}}};
 }
 
 Engine compile(const json& config) {
   auto engine = Engine::compile(config.dump());
-  BOOST_REQUIRE_MESSAGE(engine.ok(), engine.ok() ? "" : engine.error().message);
+  BOOST_REQUIRE_MESSAGE(engine.ok(), (engine.ok() ? std::string() : engine.error().message));
   return std::move(engine).value();
 }
 
@@ -87,8 +110,14 @@ std::vector<ReplayOrder> randomOrders(int count, unsigned seed) {
     if (rng() % 3 == 0) cart["coupons"] = {"APRON5"};
     char id[16];
     std::snprintf(id, sizeof id, "ord_%04d", i);
-    orders.push_back({id, 1793613600000 + i * 60000LL, 1, "USD", "", cart.dump(),
-                      {{"skillet", static_cast<int64_t>(rng() % 12)}}});
+    orders.push_back({id,
+                      1793613600000 + i * 60000LL,
+                      1,
+                      "USD",
+                      "",
+                      cart.dump(),
+                      {{"skillet", static_cast<int64_t>(rng() % 12)}},
+                      {}});
   }
   return orders;
 }
@@ -102,7 +131,7 @@ BOOST_AUTO_TEST_CASE(percentages_are_integers_rounded_half_away_from_zero) {
   BOOST_TEST(*formatPercent(1, 3) == "33.33");
   BOOST_TEST(*formatPercent(2, 3) == "66.67");
   BOOST_TEST(*formatPercent(-2, 3) == "-66.67");
-  BOOST_TEST(*formatPercent(1, 20000) == "0.01");    // 0.005 % rounds away from zero
+  BOOST_TEST(*formatPercent(1, 20000) == "0.01");  // 0.005 % rounds away from zero
   BOOST_TEST(*formatPercent(-1, 20000) == "-0.01");
   BOOST_TEST(*formatPercent(1, 20001) == "0.00");
   BOOST_TEST(*formatPercent(1067, 2667) == "40.01");
@@ -114,8 +143,10 @@ BOOST_AUTO_TEST_CASE(facts_of_a_clamped_line_an_exclusion_group_and_coupons) {
   Engine engine = compile(store());
   auto catalog = engine.catalogVariants("USD");
   BOOST_REQUIRE(catalog.ok());
-  json cart = {{"lines", {{{"variant", "tee"}, {"quantity", 2}}, {{"variant", "mug"}, {"quantity", 2}},
-                          {{"variant", "apron"}, {"quantity", 1}}}},
+  json cart = {{"lines",
+                {{{"variant", "tee"}, {"quantity", 2}},
+                 {{"variant", "mug"}, {"quantity", 2}},
+                 {{"variant", "apron"}, {"quantity", 1}}}},
                {"coupons", {"APRON5", "NOPE"}}};
   OrderFacts f = orderFacts(quoteOf(engine, cart, 1793613600000, {}), catalog.value());
   // Tees 40.00 at 50 % off would be 20.00; the 40 % floor on cost 16.00 keeps 26.67 (13.33 off). Mugs 24.00 - 25 %
@@ -197,8 +228,7 @@ BOOST_AUTO_TEST_CASE(report_difference_equals_the_sum_of_per_order_requotes) {
     BOOST_TEST(report["orders"] == 300);
     BOOST_TEST(report["repriced"] == 300);
     BOOST_TEST(report["topChanges"].size() == 5u);
-    BOOST_TEST(report["byCurrency"][0]["difference"]["revenue"] ==
-               formatMoney(revenueDifference, 2));
+    BOOST_TEST(report["byCurrency"][0]["difference"]["revenue"] == formatMoney(revenueDifference, 2));
   }
 }
 
@@ -223,14 +253,17 @@ BOOST_AUTO_TEST_CASE(report_bytes_do_not_depend_on_threads_or_batches) {
 
 BOOST_AUTO_TEST_CASE(promotions_that_start_and_stop_and_the_reasons_of_the_top_changes) {
   json withoutCoupon = store("59.00");
-  withoutCoupon["promotions"].erase(4);  // apron-5 gone
+  withoutCoupon["promotions"].erase(4);                            // apron-5 gone
   withoutCoupon["promotions"][3]["discount"]["percentOff"] = "5";  // mug-b now loses to mug-a
   Engine baseline = compile(store()), draft = compile(withoutCoupon);
-  ReplayOrder mugs{"ord_mugs", 1793613600000, 1, "USD", "", R"({"currency":"USD","lines":[{"variant":"mug","quantity":2}]})", {}};
-  ReplayOrder apron{"ord_apron", 1793613600000, 1, "USD", "",
-                    R"({"currency":"USD","coupons":["APRON5"],"lines":[{"variant":"apron","quantity":1}]})", {}};
-  ReplayOrder unknown{"ord_v9", 1793613600000, 9, "USD", "", R"({"currency":"USD","lines":[{"variant":"mug","quantity":1}]})", {}};
-  ReplayOrder gone{"ord_gone", 1793613600000, 1, "USD", "", R"({"currency":"USD","lines":[{"variant":"ghost","quantity":1}]})", {}};
+  auto order = [](const char* id, int64_t version, const char* cart) {
+    return ReplayOrder{id, 1793613600000, version, "USD", "", cart, {}, {}};
+  };
+  ReplayOrder mugs = order("ord_mugs", 1, R"({"currency":"USD","lines":[{"variant":"mug","quantity":2}]})");
+  ReplayOrder apron =
+      order("ord_apron", 1, R"({"currency":"USD","coupons":["APRON5"],"lines":[{"variant":"apron","quantity":1}]})");
+  ReplayOrder unknown = order("ord_v9", 9, R"({"currency":"USD","lines":[{"variant":"mug","quantity":1}]})");
+  ReplayOrder gone = order("ord_gone", 1, R"({"currency":"USD","lines":[{"variant":"ghost","quantity":1}]})");
   Replay replay(std::make_shared<CompiledConfig>(draft), {10, 1});
   replay.addVersion(1, std::make_shared<CompiledConfig>(baseline));
   std::atomic<bool> cancel{false};
@@ -255,6 +288,25 @@ BOOST_AUTO_TEST_CASE(promotions_that_start_and_stop_and_the_reasons_of_the_top_c
   BOOST_TEST(report["topChanges"][1]["promotions"].dump() ==
              R"([{"after":"applied","before":"lost_to_better_in_group","by":null,"promotion":"mug-a"},)"
              R"({"after":"lost_to_better_in_group","before":"applied","by":"mug-a","promotion":"mug-b"}])");
+}
+
+BOOST_AUTO_TEST_CASE(segments_recorded_at_checkout_override_the_carts_own_claim) {
+  json members = store();
+  members["promotions"].push_back({{"id", "vip-apron"},
+                                   {"name", "VIP apron"},
+                                   {"type", "itemDiscount"},
+                                   {"selector", {{"products", {"apron"}}}},
+                                   {"discount", {{"percentOff", "50"}}},
+                                   {"conditions", {{"segments", {"vip"}}}}});
+  auto config = std::make_shared<CompiledConfig>(compile(members));
+  // The cart claims "vip"; the server priced it for no segment (unsigned claim), then for a verified VIP.
+  const char* cart = R"({"currency":"USD","customer":{"segments":["vip"]},"lines":[{"variant":"apron","quantity":1}]})";
+  ReplayOrder unverified{"ord_a", 1793613600000, 1, "USD", "", cart, {}, std::vector<std::string>{}};
+  ReplayOrder verified{"ord_b", 1793613600000, 1, "USD", "", cart, {}, std::vector<std::string>{"vip"}};
+  BOOST_TEST(replayOrder(unverified, *config, *config).baseline.revenue == 3000);
+  BOOST_TEST(replayOrder(verified, *config, *config).baseline.revenue == 1500);
+  ReplayOrder asSent{"ord_c", 1793613600000, 1, "USD", "", cart, {}, std::nullopt};
+  BOOST_TEST(replayOrder(asSent, *config, *config).baseline.revenue == 1500);  // no record: the cart's own
 }
 
 BOOST_AUTO_TEST_CASE(cancel_stops_before_the_next_order_and_counts_what_was_taken) {
@@ -292,7 +344,9 @@ BOOST_AUTO_TEST_CASE(export_lines_parse_or_say_why_not) {
   BOOST_TEST(parseExportLine(R"({"type":"end","orders":1,"next":null})").error.empty());
   BOOST_TEST(!parseExportLine("not json").error.empty());
   BOOST_TEST(!parseExportLine(R"({"type":"order","id":"o"})").error.empty());
-  BOOST_TEST(!parseExportLine(R"({"type":"order","id":"o","createdAt":"yesterday","configVersion":1,"currency":"USD","quoteDigest":"","cart":{},"stock":{}})").error.empty());
+  BOOST_TEST(!parseExportLine(R"({"type":"order","id":"o","createdAt":"yesterday","configVersion":1,)"
+                              R"("currency":"USD","quoteDigest":"","cart":{},"stock":{}})")
+                  .error.empty());
   BOOST_TEST(!parseExportLine(R"({"type":"mystery"})").error.empty());
 }
 

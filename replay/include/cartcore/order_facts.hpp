@@ -46,7 +46,7 @@ struct PromotionFacts {
 
 /** A discount reduced by margin protection. `floor` is "orderCap" for the order-level discount cap. */
 struct ClampFacts {
-  std::string line;       // empty for the order cap
+  std::string line;  // empty for the order cap
   std::string variant;
   std::string floor;      // empty when the store hides floor ids from quotes
   std::string promotion;  // the last-applied promotion on the line: it gives back first

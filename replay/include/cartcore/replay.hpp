@@ -25,9 +25,10 @@ struct ReplayOrder {
   int64_t createdAt = 0;  // the checkout time: the `now` its quote was priced at (epoch ms)
   int64_t configVersion = 0;
   std::string currency;
-  std::string quoteDigest;                // the committed quote's digest
-  std::string cartJson;                   // the normalized cart (no "now", no "stock")
-  std::map<std::string, int64_t> stock;  // units available as the checkout quote saw them
+  std::string quoteDigest;                           // the committed quote's digest
+  std::string cartJson;                              // the normalized cart (no "now", no "stock")
+  std::map<std::string, int64_t> stock;              // units available as the checkout quote saw them
+  std::optional<std::vector<std::string>> segments;  // the segments it was priced for, when not the cart's own
 };
 
 /** A compiled config and the per-currency catalogs reporting reads, built once and shared by every thread. */
@@ -127,10 +128,11 @@ class Replay {
     int64_t orders = 0;
     int64_t repriced = 0;
     int64_t baselineMatches = 0;
-    std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>> skipped;  // (side, code) -> n, example
+    std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>>
+        skipped;  // (side, code) -> n, example
     std::map<std::string, Totals> totals;
     std::map<std::string, std::pair<int64_t, int64_t>> promotionOrders;  // id -> (baseline, draft) orders applied
-    std::vector<Change> top;  // most changed first, at most options.top
+    std::vector<Change> top;                                             // most changed first, at most options.top
     void merge(State&& other, std::size_t top);
   };
 
