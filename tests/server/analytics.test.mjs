@@ -4,7 +4,7 @@
 // bad parameters are refused with their code and the parameter named.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, startServer, tempDir, ADMIN_TOKEN } from './helpers.mjs';
+import { call, startServer, tempDir, createKey, ADMIN_TOKEN } from './helpers.mjs';
 import { analyticsArgs, seedHistory, EXPECTED, DAY1, DAY2, DAY3, DAY4 } from './analytics-fixture.mjs';
 
 let server, tmp, seeded;
@@ -169,6 +169,23 @@ test('bad parameters: stable codes naming the parameter, nothing computed', asyn
   assert.equal((await get('/v1/admin/analytics/revenue')).status, 404);
   assert.equal((await call(server, 'POST', '/v1/admin/analytics/promotions', { admin: true, body: {} })).status, 405);
   assert.equal((await call(server, 'GET', '/v1/admin/analytics/promotions')).status, 401);
+});
+
+test('an analytics-scope key reads every report and the stream and runs replays; an edge key reads none', async () => {
+  const analytics = createKey(tmp.db, 'analytics'), edge = createKey(tmp.db, 'edge');
+  const as = (key, method, path, body) => call(server, method, path, { body, headers: { authorization: `Bearer ${key.key}` } });
+  for (const path of ['analytics/promotions', 'analytics/combinations', 'analytics/margin', 'analytics/stock', 'orders/export']) {
+    assert.equal((await as(analytics, 'GET', `/v1/admin/${path}?${period}`)).status, 200, path);
+    const refused = await as(edge, 'GET', `/v1/admin/${path}?${period}`);
+    assert.equal(refused.status, 403, path);
+    assert.equal(refused.body.error.code, 'insufficient_scope');
+  }
+  const stream = await fetch(`${server.base}/v1/admin/stream`, { headers: { authorization: `Bearer ${analytics.key}` } });
+  assert.equal(stream.status, 200);
+  await stream.body.cancel();
+  const replay = await as(analytics, 'POST', '/v1/admin/config/replay', { config: {}, from: DAY1, to: DAY4 });
+  assert.equal(replay.status, 422, 'the analytics scope may start a replay (this draft is invalid)');
+  assert.equal((await as(analytics, 'PUT', '/v1/admin/stock/mug', { onHand: 1 })).status, 403);
 });
 
 test('orders export: NDJSON pages with the configs, carts and stock replay needs', async () => {
