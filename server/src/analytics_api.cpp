@@ -22,7 +22,7 @@ constexpr int kDefaultExportLimit = 1000;
 constexpr int kMaxExportLimit = 10000;
 constexpr std::size_t kMaxExportBytes = 16u << 20;  // a page stops early past this (carts may be large)
 
-int exponentOf(const std::string& currency) { return cartcore::currencyExponent(currency).value_or(2); }
+int exponentOf(const std::string& currency) { return cartcore::currencyMinorDigits(currency).value_or(2); }
 
 json percentJson(int64_t numerator, int64_t denominator) {
   auto text = analytics::formatPercent(numerator, denominator);
