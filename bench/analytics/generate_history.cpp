@@ -85,8 +85,7 @@ int main(int argc, char** argv) {
     auto catalog = engine.catalogVariants(engine.currency());
     if (!catalog) throw std::runtime_error("catalog: " + renderError(catalog.error()));
 
-    SqliteStore store(db, false);
-    SqliteAnalytics::migrate(store.db());
+    SqliteStore store(db, false);  // its migrations create the analytics tables too
     int64_t version;
     {
       Transaction tx(store.db());

@@ -15,6 +15,7 @@ namespace cartcore::server {
 
 /** Written with the order, in the checkout's transaction. */
 struct OrderAnalytics {
+  bool recorded = true;  // false: the server was told not to record facts (--analytics-facts off)
   int64_t configVersion = 0;
   std::string stockJson = "{}";     // {"variant": units available} as the checkout quote saw them (what replay needs)
   std::string segmentsJson = "[]";  // the customer segments it was priced for (verified ones, not the cart's claim)

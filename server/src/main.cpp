@@ -93,6 +93,8 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --max-streams N           open admin event streams (GET /v1/admin/stream) at most (default 8)
   --stream-interval-ms N    how often the admin stream samples stock and holds (default 250)
   --replay-threads N        pricing threads of a config replay job (default: half the CPUs, at least 1)
+  --analytics-facts on|off  off: checkouts record no analytics facts and quotes no stock switches (for measuring
+                            what recording costs; the analytics then miss those orders) (default on)
   --test-clock              enable POST /v1/admin/test/clock (tests only)
   --clock-skew-ms N         shift this process's clock by N ms, negative allowed (tests only: a machine whose clock
                             is wrong; PostgreSQL still decides expiry on the database's clock)
@@ -140,6 +142,7 @@ struct Options {
   std::size_t maxStreams = 8;
   int64_t streamIntervalMillis = 250;
   unsigned replayThreads = 0;  // 0: half the CPUs
+  bool analyticsFacts = true;
 };
 
 std::vector<std::string> splitComma(const char* text) {
@@ -249,6 +252,11 @@ bool parseOptions(int argc, char** argv, Options& o) {
     } else if (arg == "--max-streams") o.maxStreams = static_cast<std::size_t>(std::clamp<int64_t>(number(), 1, 1000));
     else if (arg == "--stream-interval-ms") o.streamIntervalMillis = std::clamp<int64_t>(number(), 10, 60000);
     else if (arg == "--replay-threads") o.replayThreads = static_cast<unsigned>(std::clamp<int64_t>(number(), 1, 256));
+    else if (arg == "--analytics-facts") {
+      std::string mode = value();
+      if (mode != "on" && mode != "off") throw std::invalid_argument("--analytics-facts is on or off");
+      o.analyticsFacts = mode == "on";
+    }
     else if (arg == "--test-clock") o.testClock = true;
     else if (arg == "--clock-skew-ms") {
       std::string text = value();
@@ -387,6 +395,7 @@ int main(int argc, char** argv) {
     shopOptions.holdsPerMinutePerIp = options.holdRatePerIp;
     shopOptions.holdBurstPerIp = options.holdBurstPerIp;
     shopOptions.retentionMillis = options.retentionDays * 24 * 60 * 60 * 1000;
+    shopOptions.recordAnalytics = options.analyticsFacts;
     Shop shop(*storage, clock, metrics, shopOptions);
     std::string startError = shop.start(options.configFile.empty() ? "" : readFile(options.configFile),
                                         options.seed ? kSampleStoreConfig : "", options.seed ? kSampleStock : "");
@@ -438,11 +447,11 @@ int main(int argc, char** argv) {
     httpOptions.corsOrigins = options.corsOrigins;
     httpOptions.maxConnections = maxConnections;
     // Merchant analytics: declared after the io_contexts, so streams close before the contexts they post to.
-    AnalyticsApi analyticsApi(storage, shop, clock);
+    AnalyticsApi analyticsApi(*storage, shop, clock);
     unsigned replayThreads =
         options.replayThreads ? options.replayThreads : std::max(1u, std::thread::hardware_concurrency() / 2);
-    ReplayJobs replayJobs(storage, shop, clock, replayThreads);
-    AdminStream adminStream(storage, shop, clock, options.maxStreams, static_cast<int>(options.streamIntervalMillis));
+    ReplayJobs replayJobs(*storage, shop, clock, replayThreads);
+    AdminStream adminStream(*storage, shop, clock, options.maxStreams, static_cast<int>(options.streamIntervalMillis));
     shop.onStockSwitches = [&adminStream](const std::vector<StockSwitch>& switches) { adminStream.publish(switches); };
     api.attach({&analyticsApi, &replayJobs, &adminStream});
     HttpServer server(io, workers, {boost::asio::ip::make_address(options.host), options.port}, api, metrics,

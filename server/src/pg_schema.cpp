@@ -16,6 +16,8 @@
 
 #include <stdexcept>
 
+#include "pg_analytics.hpp"
+
 namespace cartcore::server {
 
 namespace {
@@ -855,7 +857,7 @@ END $$;
 )sql";
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> list = {kMigration1, kMigration2};
+  static const std::vector<const char*> list = {kMigration1, kMigration2, pgAnalyticsMigration()};
   return list;
 }
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pg_analytics.hpp"
 #include "pg_schema.hpp"
 #include "util.hpp"
 
@@ -497,13 +498,18 @@ CheckoutCheck PgStorage::commitCheckout(const CheckoutCommit& commit, const Vari
   params.addArray(lineIds).addArray(lineVariants).addArray(lineSkus).addArray(lineQuantities).addArray(lineTotals);
   params.addArray(fact.variants).addArray(fact.skus).addArray(fact.products).add(lowsLiteral(fact.lows));
   params.addArray(endpoints_).add(offset());
+  if (commit.analytics.recorded)
+    params.add(pgOrderFactsJson(commit.analytics));
+  else
+    params.addNull();
 
   auto connection = pool_.acquire();
   CheckoutCheck check;
   try {
+    // cartcore_checkout plus the order's analytics facts, in one transaction (pg_analytics.cpp).
     PgResult r = connection->query(
-        "SELECT * FROM cartcore_checkout($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-        "$18, $19, $20, $21, $22)",
+        "SELECT * FROM cartcore_checkout_recorded($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+        "$16, $17, $18, $19, $20, $21, $22, $23)",
         params);
     std::string verdict = r.text(0, 0);
     if (verdict == "committed") {

@@ -75,6 +75,17 @@ class PgStorage final : public Storage {
   std::vector<ApiKeyRecord> listApiKeys() override;
   bool revokeApiKey(const std::string& id, int64_t now) override;
 
+  // Analytics (pg_storage_analytics.cpp)
+  std::optional<ConfigRecord> configVersion(int64_t version) override;
+  std::vector<StockSwitch> recordStockSwitches(const std::vector<StockSwitch>& switches) override;
+  int rollUpAnalytics(int64_t cutoff, int maxDays) override;
+  int64_t countOrders(const AnalyticsQuery& query) override;
+  PromotionReport promotionReport(const AnalyticsQuery& query) override;
+  CombinationReport combinationReport(const AnalyticsQuery& query) override;
+  MarginReportRows marginReport(const AnalyticsQuery& query, int64_t targetPercent) override;
+  StockReport stockReport(const AnalyticsQuery& query) override;
+  std::vector<ExportedOrder> exportOrders(const AnalyticsQuery& query, const ExportCursor& after, int limit) override;
+
   int64_t purgeBefore(int64_t cutoff) override;
   StorageGauges gauges() override;
   void recoverAfterFailure() override;
@@ -93,6 +104,9 @@ class PgStorage final : public Storage {
   static std::optional<CheckoutCheck> findIdempotency(PgConnection& connection, const std::string& key,
                                                       const std::string& requestHash);
   HoldOutcome afterHoldChange(PgConnection& connection, const std::string& id, const std::string& change);
+  /** Runs one analytics question on a pooled connection (pg_storage_analytics.cpp). */
+  template <class Question>
+  auto ask(Question&& question);
 
   PgPool pool_;
   ServerClock& clock_;

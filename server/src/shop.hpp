@@ -72,6 +72,7 @@ struct ShopOptions {
   int64_t purchaseLimitWindowMillis = 24LL * 60 * 60 * 1000;  // a customer's bought units count this long
   int64_t holdsPerMinutePerIp = 30;              // hold creation rate per IP (per server instance)
   int64_t holdBurstPerIp = 10;
+  bool recordAnalytics = true;  // false (benchmarks only): no order facts, no stock switches
 };
 
 /** One compiled config version and what the server derives from it. Immutable once published. */

@@ -23,7 +23,7 @@ int Shop::rollUpAnalytics() {
 
 void Shop::watchStock(const CatalogState& catalog, const std::map<std::string, int64_t>* seen,
                       const std::vector<std::string>& variants) {
-  if (catalog.guardedVariants.empty() && variants.empty()) return;
+  if (!options_.recordAnalytics || (catalog.guardedVariants.empty() && variants.empty())) return;
   std::map<std::string, int64_t> general;
   if (!seen) {
     // Switches follow the general pool (what a shopper without a tier reserve sees), so a VIP's quote, which
@@ -51,6 +51,8 @@ void Shop::watchStock(const CatalogState& catalog, const std::map<std::string, i
 OrderAnalytics Shop::orderAnalytics(const CatalogState& catalog, const cartcore::Quote& quote,
                                     const cartcore::QuoteRequest& request) const {
   OrderAnalytics out;
+  out.recorded = options_.recordAnalytics;
+  if (!out.recorded) return out;
   out.configVersion = catalog.version;
   out.facts = analytics::orderFacts(quote, catalog.reporting->catalog(quote.currency));
   // Replay prices the cart again with the stock its quote saw: the cart's variants and every guarded one decide

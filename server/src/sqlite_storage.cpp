@@ -38,8 +38,8 @@ SqliteStorage::SqliteStorage(const std::string& path, bool synchronousFull, Serv
       reader_(path) {
   inventory_.replaceAll(store_.loadStock());
   activeHolds_ = store_.activeHoldCount();
-  rolledUntil_ = SqliteAnalytics::rolledUntil(store_.db());
-  store_.db().resetAll();
+  SqliteSession session(store_.db());
+  rolledUntil_ = analytics_sql::rolledUntil(session);
   analyticsDb_ = std::make_unique<Database>(path, synchronousFull);
   sqlite3_busy_timeout(analyticsDb_->handle(), 2000);
 }
@@ -433,8 +433,9 @@ CheckoutCheck SqliteStorage::commitCheckout(const CheckoutCommit& commit, const 
     return check;
   }
   store_.insertOrder(commit.order);
-  SqliteAnalytics::insertOrderFacts(store_.db(), commit.order.id, commit.order.createdAt, commit.analytics,
-                                    rolledUntil_);
+  if (commit.analytics.recorded)
+    SqliteAnalytics::insertOrderFacts(store_.db(), commit.order.id, commit.order.createdAt, commit.analytics,
+                                      rolledUntil_);
   for (const auto& [variant, quantity] : sold) {
     StockLevel after = before[variant];
     after.onHand -= quantity;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The analytics operations of the SQLite backend: switches and rollups under the write lock, questions on the
 // reader connection.
+#include "analytics_sql.hpp"
 #include "sqlite_analytics.hpp"
 #include "sqlite_storage.hpp"
 
@@ -13,11 +14,12 @@ auto SqliteStorage::ask(Question&& question) {
     Database& db;
     ~ResetOnExit() { db.resetAll(); }  // no statement keeps a read snapshot (and the WAL) pinned afterwards
   } reset{*analyticsDb_};
-  return question(*analyticsDb_);
+  SqliteSession session(*analyticsDb_);
+  return question(session, *analyticsDb_);
 }
 
 std::optional<ConfigRecord> SqliteStorage::configVersion(int64_t version) {
-  return ask([&](Database& db) -> std::optional<ConfigRecord> {
+  return ask([&](SqlSession&, Database& db) -> std::optional<ConfigRecord> {
     auto& s =
         db.prepare("SELECT version, config_json, config_digest, created_at FROM config_versions WHERE version = ?1");
     s.bind(1, version);
@@ -40,53 +42,41 @@ int SqliteStorage::rollUpAnalytics(int64_t cutoff, int maxDays) {
   while (rolled < maxDays) {
     // One day per transaction, so the write lock is held for one day's facts at a time.
     WriteLock lock(*this);
-    // Empty stretches (and, the first time, everything before the first fact) are skipped, not rolled day by day.
-    int64_t next = SqliteAnalytics::nextDayWithFacts(store_.db(), rolledUntil_);
-    store_.db().resetAll();
-    int64_t cutoffDay = cutoff - ((cutoff % kDayMillis) + kDayMillis) % kDayMillis;
-    int64_t day = next < 0 ? std::max(rolledUntil_, cutoffDay) : next;
-    if (day + kDayMillis > cutoff) {
-      if (day != rolledUntil_) {
-        Transaction tx(store_.db());
-        SqliteAnalytics::setRolledUntil(store_.db(), day);
-        tx.commit();
-        rolledUntil_ = day;
-      }
-      break;
-    }
     Transaction tx(store_.db());
-    SqliteAnalytics::rollUpDay(store_.db(), day);
-    SqliteAnalytics::setRolledUntil(store_.db(), day + kDayMillis);
+    SqliteSession session(store_.db());
+    int64_t watermark = rolledUntil_;
+    bool rolledOne = analytics_sql::rollUpNextDay(session, cutoff, watermark);
     tx.commit();
-    rolledUntil_ = day + kDayMillis;
+    rolledUntil_ = watermark;
+    if (!rolledOne) break;
     ++rolled;
   }
   return rolled;
 }
 
 int64_t SqliteStorage::countOrders(const AnalyticsQuery& query) {
-  return ask([&](Database& db) { return SqliteAnalytics::countOrders(db, query); });
+  return ask([&](SqlSession& session, Database&) { return analytics_sql::countOrders(session, query); });
 }
 
 PromotionReport SqliteStorage::promotionReport(const AnalyticsQuery& query) {
-  return ask([&](Database& db) { return SqliteAnalytics::promotionReport(db, query); });
+  return ask([&](SqlSession& session, Database&) { return analytics_sql::promotionReport(session, query); });
 }
 
 CombinationReport SqliteStorage::combinationReport(const AnalyticsQuery& query) {
-  return ask([&](Database& db) { return SqliteAnalytics::combinationReport(db, query); });
+  return ask([&](SqlSession& session, Database&) { return analytics_sql::combinationReport(session, query); });
 }
 
 MarginReportRows SqliteStorage::marginReport(const AnalyticsQuery& query, int64_t targetPercent) {
-  return ask([&](Database& db) { return SqliteAnalytics::marginReport(db, query, targetPercent); });
+  return ask([&](SqlSession& session, Database&) { return analytics_sql::marginReport(session, query, targetPercent); });
 }
 
 StockReport SqliteStorage::stockReport(const AnalyticsQuery& query) {
-  return ask([&](Database& db) { return SqliteAnalytics::stockReport(db, query); });
+  return ask([&](SqlSession& session, Database&) { return analytics_sql::stockReport(session, query); });
 }
 
 std::vector<ExportedOrder> SqliteStorage::exportOrders(const AnalyticsQuery& query, const ExportCursor& after,
                                                        int limit) {
-  return ask([&](Database& db) { return SqliteAnalytics::exportOrders(db, query, after, limit); });
+  return ask([&](SqlSession& session, Database&) { return analytics_sql::exportOrders(session, query, after, limit); });
 }
 
 }  // namespace cartcore::server
