@@ -2,7 +2,8 @@
 // <cartcore-live-stock>: every variant's on hand, held and available units and the hold counts, live from
 // GET /v1/admin/stream (server-sent events read with fetch(), since EventSource cannot send the key). Each change
 // shows its delta and a short highlight (none under prefers-reduced-motion), so a flash sale visibly ticks down;
-// stock-guard switches (a promotion turning itself off or on) are announced politely.
+// each stock-guarded promotion (a flash sale) shows its live units against its guard, and recorded switches (a
+// promotion turning itself off or on, a SKU going low) are announced politely.
 import { alertBox, element } from "./dom.mjs";
 import { count, percent, time } from "./format.mjs";
 
@@ -13,6 +14,9 @@ const sleep = (ms, signal) => new Promise((resolve) => {
   const timer = setTimeout(resolve, ms);
   signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
 });
+
+/** "1 unit", "3 units" (the English plural with s is all the page needs). */
+const plural = (n, noun) => `${count(n)} ${noun}${n === 1 ? "" : "s"}`;
 
 const STATE_TEXT = { ok: "In stock", low: "Low", out: "Out of stock" };
 
@@ -25,7 +29,9 @@ export class CartcoreLiveStock extends HTMLElement {
   #tbody;
   #switches;
   #guards;
-  #guardState = new Map(); // promotion -> its last switch, so its line follows the guarded variant's live units
+  // promotion -> {promotion, name, state, variant, sku, available, threshold, at}: from the stream's `guards` (its
+  // live state) or, from a server without them, the last recorded switch; the line follows the variant's units.
+  #guardState = new Map();
   #history;
 
   clear() {
@@ -82,8 +88,8 @@ export class CartcoreLiveStock extends HTMLElement {
       const stock = await api.get("/v1/admin/analytics/stock", { limit: MAX_SWITCHES });
       const h = stock.holds;
       this.#history.replaceChildren(element("h3", { text: "Hold outcomes" }), element("p", { "data-summary": "hold-outcomes" },
-        `${stock.from.slice(0, 10)} to ${stock.to.slice(0, 10)}: ${count(h.converted)} holds became orders, ${count(h.expired)} expired, ` +
-        `${count(h.released)} were released (conversion ${percent(h.conversionPercent)}, expiry ${percent(h.expiryPercent)}).`));
+        `${stock.from.slice(0, 10)} to ${stock.to.slice(0, 10)}: holds ended as ${plural(h.converted, "order")}, ${count(h.expired)} expired, ` +
+        `${count(h.released)} released (conversion ${percent(h.conversionPercent)}, expiry ${percent(h.expiryPercent)}).`));
       if (this.#switches.children.length === 0) for (const s of stock.switches) this.#addSwitch(s, { announce: false });
     } catch (error) {
       this.#history.replaceChildren(alertBox(`The hold outcomes could not be loaded: ${error.message}`));
@@ -122,10 +128,18 @@ export class CartcoreLiveStock extends HTMLElement {
       this.#tbody.replaceChildren();
       this.#rows.clear();
       for (const level of data.stock) this.#upsert(level, { initial: true });
+      if (data.guards) {
+        this.#guards.replaceChildren();
+        this.#guardState.clear();
+        if (data.guards.length === 0) this.#guards.append(element("li", { class: "hint", "data-empty": "", text: "The active config has no stock-guarded promotion." }));
+        for (const guard of data.guards) this.#setGuard(guard, data.at);
+      }
       this.#showHolds(data.holds);
       this.#setStatus("live", `Live (config version ${data.configVersion}).`);
     } else if (event === "stock") {
       for (const level of data.stock) this.#upsert(level, { initial: false });
+    } else if (event === "guards") {
+      for (const guard of data.guards) this.#setGuard(guard, data.at);
     } else if (event === "holds") {
       this.#showHolds(data);
     } else if (event === "switch") {
@@ -136,7 +150,7 @@ export class CartcoreLiveStock extends HTMLElement {
 
   #showHolds({ active, units }) {
     this.#holds.dataset.holds = `${active}:${units}`;
-    this.#holds.textContent = `${count(active)} active holds, ${count(units)} units held`;
+    this.#holds.textContent = `${plural(active, "active hold")}, ${plural(units, "unit")} held`;
   }
 
   #upsert(level, { initial }) {
@@ -185,15 +199,22 @@ export class CartcoreLiveStock extends HTMLElement {
     if (announce) this.#switches.prepend(item);
     else this.#switches.append(item);
     while (this.#switches.children.length > MAX_SWITCHES) this.#switches.lastElementChild.remove();
-    if (s.kind === "guard" && (announce || !this.#guardState.has(s.subject) || s.at >= this.#guardState.get(s.subject).at)) {
-      this.#guardState.set(s.subject, s);
+    const known = this.#guardState.get(s.subject);
+    if (s.kind === "guard" && (!known || s.at >= known.at)) {
+      this.#guardState.set(s.subject, { ...known, promotion: s.subject, state: s.state, variant: s.variant, sku: s.sku, available: s.available, threshold: s.threshold, at: s.at });
       this.#showGuard(s.subject);
     }
   }
 
+  /** A guarded promotion's live state from the stream (snapshot or `guards` event). */
+  #setGuard(guard, at) {
+    this.#guardState.set(guard.promotion, { ...guard, threshold: guard.minAvailable, at });
+    this.#showGuard(guard.promotion);
+  }
+
   /**
-   * One line per stock-guarded promotion seen in a switch: on or off as last switched, and the live units of the
-   * variant that decided it, so a flash sale is seen counting down to its guard.
+   * One line per stock-guarded promotion: running or switched off, and the live units of the guarded variant with
+   * the fewest, so a flash sale is seen counting down to its guard.
    */
   #showGuard(promotion) {
     const s = this.#guardState.get(promotion);
@@ -204,7 +225,8 @@ export class CartcoreLiveStock extends HTMLElement {
     }
     const live = this.#rows.get(s.variant)?.available ?? s.available;
     item.dataset.state = s.state;
-    item.textContent = `${promotion}: ${s.state === "on" ? "running" : "switched off"}; ${s.sku || s.variant} has ${count(live)} available, the guard needs ${count(s.threshold)}.`;
+    const title = s.name ? `${s.name} (${promotion})` : promotion;
+    item.textContent = `${title}: ${s.state === "on" ? "running" : "switched off"}; ${s.sku || s.variant} has ${count(live)} available, the guard needs ${count(s.threshold)}.`;
   }
 }
 

@@ -198,10 +198,11 @@ test('live stock: a flash sale ticks down on the page as a hold placed through t
   const available = row.locator('[data-field=available] [data-value]');
   assert.equal(ungroup(await available.textContent()), String(before.available));
   assert.equal(ungroup(await row.locator('[data-field=onHand]').textContent()), String(before.onHand));
-  // The guard's line comes from the recorded switches (off at 09:00, on at 11:00 on day 3) and follows live units.
+  // The flash sale's line: the stream's live guard state (it switched off at 09:00 and on at 11:00 on day 3).
   const guard = page.locator('[data-guard="flash-skillet"]');
   await guard.waitFor();
   assert.equal(await guard.getAttribute('data-state'), 'on');
+  assert.equal(await guard.textContent(), `Flash skillet 79.00 (flash-skillet): running; SKL-1 has ${before.available} available, the guard needs 6.`);
 
   const hold = await call(server, 'POST', '/v1/holds', { body: { cart: { lines: [{ variant, quantity: 2 }] } } });
   assert.equal(hold.status, 201, JSON.stringify(hold.body));
@@ -213,7 +214,7 @@ test('live stock: a flash sale ticks down on the page as a hold placed through t
   await shows(after.available);
   assert.equal(await row.locator('[data-field=delta]').textContent(), ' −2');
   assert.equal(ungroup(await row.locator('[data-field=held]').textContent()), String(after.held));
-  assert.match(await guard.textContent(), new RegExp(`SKL-1 has ${after.available} available, the guard needs 6\\.`));
+  assert.equal(await guard.textContent(), `Flash skillet 79.00 (flash-skillet): running; SKL-1 has ${after.available} available, the guard needs 6.`);
   await page.waitForFunction(() => document.querySelector('[data-holds]')?.dataset.holds === '1:2');
   // The change is highlighted (an animation), unless the merchant asked for reduced motion (next test).
   assert.equal(await row.locator('td').first().evaluate((td) => getComputedStyle(td).animationName), 'tick');
