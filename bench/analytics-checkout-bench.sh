@@ -65,7 +65,7 @@ run() {  # facts -> "orders/s cpu-us-per-request non2xx"
   errors="$(awk '/Non-2xx/ {print $5}' "$work/wrk.txt")"
   awk -v a="$before" -v b="$after" -v s="$seconds" -v t=$((cpu_after - cpu_before)) -v hz="$ticks_per_second" \
     -v n="${requests:-0}" -v e="${errors:-0}" \
-    'BEGIN { printf "%.0f %.0f %d\n", (b - a) / s, n > 0 ? t * 1e6 / hz / n : 0, e }'
+    'BEGIN { printf "%.0f %.0f %d\n", (b - a) / s, (n > 0 ? t * 1e6 / hz / n : 0), e }'
 }
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
