@@ -3,6 +3,7 @@
 #include "analytics_sql.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace cartcore::server {
 
@@ -216,6 +217,27 @@ std::optional<int64_t> marginBucket(const analytics::OrderFacts& facts) {
   Wide quotient = scaled / facts.costedRevenue;
   if (scaled % facts.costedRevenue != 0 && scaled < 0) quotient -= 1;  // floor, not truncation
   return static_cast<int64_t>(std::clamp<Wide>(quotient, -101, 100));
+}
+
+std::string orderLinesJson(const analytics::OrderFacts& facts) {
+  nlohmann::json lines = nlohmann::json::array();
+  for (const auto& line : facts.lines)
+    lines.push_back({{"line", line.line},
+                     {"variant", line.variant},
+                     {"units", line.units},
+                     {"listAmount", line.listAmount},
+                     {"priceRuleDiscount", line.priceRuleDiscount},
+                     {"promotionDiscount", line.promotionDiscount},
+                     {"revenue", line.revenue},
+                     {"cost", line.cost ? nlohmann::json(*line.cost) : nlohmann::json(nullptr)}});
+  return lines.dump();
+}
+
+std::string orderCouponsJson(const analytics::OrderFacts& facts) {
+  nlohmann::json coupons = nlohmann::json::array();
+  for (const auto& c : facts.coupons)
+    coupons.push_back({{"code", c.code}, {"applied", c.applied}, {"promotion", c.promotion}, {"reason", c.reason}});
+  return coupons.dump();
 }
 
 namespace analytics_sql {

@@ -72,6 +72,13 @@ std::vector<ExportedOrder> exportOrders(SqlSession& session, const AnalyticsQuer
 
 }  // namespace analytics_sql
 
+/** The order's lines as one JSON array, kept with the order's facts (read by no question: the record of what each
+ *  line earned): [{"line","variant","units","listAmount","priceRuleDiscount","promotionDiscount","revenue","cost"}],
+ *  amounts in minor units, cost null when unknown. One column rather than a table: one B-tree less per checkout. */
+std::string orderLinesJson(const analytics::OrderFacts& facts);
+/** The coupons entered, as one JSON array [{"code","applied","promotion","reason"}] (one column, as the lines). */
+std::string orderCouponsJson(const analytics::OrderFacts& facts);
+
 /** The margin bucket of an order: floor of its margin % over lines with a cost, -101 below -100 % (or no revenue
  *  with a cost), nothing when no line has a cost. "Below a whole target T" is exactly "bucket < T". */
 std::optional<int64_t> marginBucket(const analytics::OrderFacts& facts);

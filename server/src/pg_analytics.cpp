@@ -31,20 +31,9 @@ CREATE TABLE analytics_orders (
   combination        text COLLATE "C" NOT NULL,
   stock_json         text NOT NULL,
   segments_json      text NOT NULL,
+  lines_json         text NOT NULL,  -- orderLinesJson: what each line earned (no question reads it)
+  coupons_json       text NOT NULL,  -- orderCouponsJson: every code entered and whether it applied
   PRIMARY KEY (created_at, order_id)
-);
-CREATE TABLE analytics_lines (
-  created_at          bigint NOT NULL,
-  order_id            text COLLATE "C" NOT NULL,
-  line_id             text COLLATE "C" NOT NULL,
-  variant             text COLLATE "C" NOT NULL,
-  units               bigint NOT NULL,
-  list_amount         bigint NOT NULL,
-  price_rule_discount bigint NOT NULL,
-  promotion_discount  bigint NOT NULL,
-  revenue             bigint NOT NULL,
-  cost                bigint,
-  PRIMARY KEY (created_at, order_id, line_id)
 );
 CREATE TABLE analytics_promotions (
   created_at         bigint NOT NULL,
@@ -80,17 +69,6 @@ CREATE TABLE analytics_clamps (
   discount_before bigint NOT NULL,
   discount_after  bigint NOT NULL,
   PRIMARY KEY (created_at, order_id, clamp, category)
-);
-CREATE TABLE analytics_coupons (
-  created_at     bigint NOT NULL,
-  order_id       text COLLATE "C" NOT NULL,
-  code           text COLLATE "C" NOT NULL,
-  config_version bigint NOT NULL,
-  currency       text COLLATE "C" NOT NULL,
-  applied        integer NOT NULL,
-  promotion      text COLLATE "C" NOT NULL,
-  reason         text COLLATE "C" NOT NULL,
-  PRIMARY KEY (created_at, order_id, code)
 );
 CREATE TABLE analytics_hold_fates (
   at      bigint NOT NULL,
@@ -176,20 +154,14 @@ DECLARE
 BEGIN
   INSERT INTO analytics_orders (created_at, order_id, config_version, currency, units, list_amount, subtotal,
                                 discount, revenue, costed_revenue, cost, units_without_cost, margin_bucket,
-                                combination, stock_json, segments_json)
+                                combination, stock_json, segments_json, lines_json, coupons_json)
     SELECT p_created_at, p_order_id, v_version, v_currency, o.units, o.list_amount, o.subtotal, o.discount,
            o.revenue, o.costed_revenue, o.cost, o.units_without_cost, o.margin_bucket, o.combination, o.stock_json,
-           o.segments_json
+           o.segments_json, o.lines_json, o.coupons_json
     FROM jsonb_to_record(p_facts -> 'order') AS o(units bigint, list_amount bigint, subtotal bigint,
          discount bigint, revenue bigint, costed_revenue bigint, cost bigint, units_without_cost bigint,
-         margin_bucket bigint, combination text, stock_json text, segments_json text);
-  INSERT INTO analytics_lines (created_at, order_id, line_id, variant, units, list_amount, price_rule_discount,
-                               promotion_discount, revenue, cost)
-    SELECT p_created_at, p_order_id, l.line_id, l.variant, l.units, l.list_amount, l.price_rule_discount,
-           l.promotion_discount, l.revenue, l.cost
-    FROM jsonb_to_recordset(p_facts -> 'lines') AS l(line_id text, variant text, units bigint, list_amount bigint,
-         price_rule_discount bigint, promotion_discount bigint, revenue bigint, cost bigint)
-    ON CONFLICT DO NOTHING;
+         margin_bucket bigint, combination text, stock_json text, segments_json text, lines_json text,
+         coupons_json text);
   INSERT INTO analytics_promotions (created_at, order_id, promotion, config_version, currency, applied, reason,
                                     lost_to, discount, units, list_amount, revenue, costed_revenue, cost,
                                     units_without_cost, clamps)
@@ -205,10 +177,6 @@ BEGIN
            c.variant, c.floor, c.promotion, c.discount_before, c.discount_after
     FROM jsonb_to_recordset(p_facts -> 'clamps') AS c(clamp bigint, category text, primary_row integer,
          line_id text, variant text, floor text, promotion text, discount_before bigint, discount_after bigint)
-    ON CONFLICT DO NOTHING;
-  INSERT INTO analytics_coupons (created_at, order_id, code, config_version, currency, applied, promotion, reason)
-    SELECT p_created_at, p_order_id, c.code, v_version, v_currency, c.applied, c.promotion, c.reason
-    FROM jsonb_to_recordset(p_facts -> 'coupons') AS c(code text, applied integer, promotion text, reason text)
     ON CONFLICT DO NOTHING;
   PERFORM cartcore_analytics_late(p_created_at);
 END $$;
@@ -304,18 +272,11 @@ std::string pgOrderFactsJson(const OrderAnalytics& analytics) {
                 {"margin_bucket", nullptr},
                 {"combination", analytics::combinationKey(f.combination)},
                 {"stock_json", analytics.stockJson},
-                {"segments_json", analytics.segmentsJson}};
+                {"segments_json", analytics.segmentsJson},
+                {"lines_json", orderLinesJson(f)},
+                {"coupons_json", orderCouponsJson(f)}};
   if (auto bucket = marginBucket(f)) order["margin_bucket"] = *bucket;
-  json lines = json::array(), promotions = json::array(), clamps = json::array(), coupons = json::array();
-  for (const auto& line : f.lines)
-    lines.push_back({{"line_id", line.line},
-                     {"variant", line.variant},
-                     {"units", line.units},
-                     {"list_amount", line.listAmount},
-                     {"price_rule_discount", line.priceRuleDiscount},
-                     {"promotion_discount", line.promotionDiscount},
-                     {"revenue", line.revenue},
-                     {"cost", line.cost ? json(*line.cost) : json(nullptr)}});
+  json promotions = json::array(), clamps = json::array();
   for (const auto& p : f.promotions)
     promotions.push_back({{"promotion", p.promotion},
                           {"applied", p.applied ? 1 : 0},
@@ -344,11 +305,7 @@ std::string pgOrderFactsJson(const OrderAnalytics& analytics) {
                         {"discount_before", c.discountBefore},
                         {"discount_after", c.discountAfter}});
   }
-  for (const auto& c : f.coupons)
-    coupons.push_back(
-        {{"code", c.code}, {"applied", c.applied ? 1 : 0}, {"promotion", c.promotion}, {"reason", c.reason}});
-  return json{{"order", order}, {"lines", lines}, {"promotions", promotions}, {"clamps", clamps}, {"coupons", coupons}}
-      .dump();
+  return json{{"order", order}, {"promotions", promotions}, {"clamps", clamps}}.dump();
 }
 
 void PgSqlSession::query(const std::string& sql, const std::vector<Value>& params,

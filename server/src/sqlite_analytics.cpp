@@ -27,20 +27,9 @@ CREATE TABLE IF NOT EXISTS analytics_orders (
   combination        TEXT NOT NULL,
   stock_json         TEXT NOT NULL,
   segments_json      TEXT NOT NULL,
+  lines_json         TEXT NOT NULL,  -- orderLinesJson: what each line earned (no question reads it)
+  coupons_json       TEXT NOT NULL,  -- orderCouponsJson: every code entered and whether it applied
   PRIMARY KEY (created_at, order_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS analytics_lines (
-  created_at          INTEGER NOT NULL,
-  order_id            TEXT NOT NULL,
-  line_id             TEXT NOT NULL,
-  variant             TEXT NOT NULL,
-  units               INTEGER NOT NULL,
-  list_amount         INTEGER NOT NULL,
-  price_rule_discount INTEGER NOT NULL,
-  promotion_discount  INTEGER NOT NULL,
-  revenue             INTEGER NOT NULL,
-  cost                INTEGER,
-  PRIMARY KEY (created_at, order_id, line_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS analytics_promotions (
   created_at         INTEGER NOT NULL,
@@ -76,17 +65,6 @@ CREATE TABLE IF NOT EXISTS analytics_clamps (
   discount_before INTEGER NOT NULL,
   discount_after  INTEGER NOT NULL,
   PRIMARY KEY (created_at, order_id, clamp, category)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS analytics_coupons (
-  created_at     INTEGER NOT NULL,
-  order_id       TEXT NOT NULL,
-  code           TEXT NOT NULL,
-  config_version INTEGER NOT NULL,
-  currency       TEXT NOT NULL,
-  applied        INTEGER NOT NULL,
-  promotion      TEXT NOT NULL,
-  reason         TEXT NOT NULL,
-  PRIMARY KEY (created_at, order_id, code)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS analytics_hold_fates (
   at      INTEGER NOT NULL,
@@ -190,7 +168,8 @@ void SqliteAnalytics::insertOrderFacts(Database& db, const std::string& orderId,
   db.prepare(
         "INSERT INTO analytics_orders (created_at, order_id, config_version, currency, units, list_amount, subtotal, "
         "discount, revenue, costed_revenue, cost, units_without_cost, margin_bucket, combination, stock_json, "
-        "segments_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")
+        "segments_json, lines_json, coupons_json) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)")
       .bind(1, createdAt)
       .bind(2, orderId)
       .bind(3, version)
@@ -207,23 +186,9 @@ void SqliteAnalytics::insertOrderFacts(Database& db, const std::string& orderId,
       .bind(14, analytics::combinationKey(f.combination))
       .bind(15, analytics.stockJson)
       .bind(16, analytics.segmentsJson)
+      .bind(17, orderLinesJson(f))
+      .bind(18, orderCouponsJson(f))
       .execute();
-  for (const auto& line : f.lines)
-    db.prepare(
-          "INSERT INTO analytics_lines (created_at, order_id, line_id, variant, units, list_amount, "
-          "price_rule_discount, promotion_discount, revenue, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-          "ON CONFLICT DO NOTHING")
-        .bind(1, createdAt)
-        .bind(2, orderId)
-        .bind(3, line.line)
-        .bind(4, line.variant)
-        .bind(5, line.units)
-        .bind(6, line.listAmount)
-        .bind(7, line.priceRuleDiscount)
-        .bind(8, line.promotionDiscount)
-        .bind(9, line.revenue)
-        .bind(10, line.cost)
-        .execute();
   for (const auto& p : f.promotions)
     db.prepare(
           "INSERT INTO analytics_promotions (created_at, order_id, promotion, config_version, currency, "
@@ -270,19 +235,6 @@ void SqliteAnalytics::insertOrderFacts(Database& db, const std::string& orderId,
           .bind(13, c.discountAfter)
           .execute();
   }
-  for (const auto& c : f.coupons)
-    db.prepare(
-          "INSERT INTO analytics_coupons (created_at, order_id, code, config_version, currency, applied, "
-          "promotion, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING")
-        .bind(1, createdAt)
-        .bind(2, orderId)
-        .bind(3, c.code)
-        .bind(4, version)
-        .bind(5, f.currency)
-        .bind(6, int64_t{c.applied})
-        .bind(7, c.promotion)
-        .bind(8, c.reason)
-        .execute();
   // Behind the watermark the day is already summed: add this order to its rollups in the same transaction.
   if (createdAt < rolledUntil) {
     SqliteSession session(db);
