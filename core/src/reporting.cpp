@@ -4,6 +4,7 @@
 
 #include "cartcore/engine.hpp"
 #include "input_error.hpp"
+#include "stages/cart.hpp"
 #include "store.hpp"
 #include "timestamp.hpp"
 
@@ -11,11 +12,15 @@ namespace cartcore {
 
 Result<std::vector<CatalogVariant>> Engine::catalogVariants(std::string_view currency) const {
   try {
-    // Costs convert with the rest of the store, so a EUR order's cost is exactly what its quote's margins use.
-    const CompiledStore& priced = storeInCurrency(*store_, std::string(currency), "/currency");
+    // Costs convert through the quote's own CartCurrency, so a EUR order's cost is exactly what its margins use.
+    const CartCurrency priced(*store_, std::string(currency));
     std::vector<CatalogVariant> variants;
-    variants.reserve(priced.variants.size());
-    for (const auto& v : priced.variants) variants.push_back({v.id, v.productId, v.sku, v.categories, v.cost});
+    variants.reserve(store_->variants.size());
+    for (const auto& v : store_->variants) {
+      std::optional<Minor> cost;
+      if (v.cost) cost = priced.amount(*v.cost);
+      variants.push_back({v.id, v.productId, v.sku, v.categories, cost});
+    }
     return variants;
   } catch (const InputError& e) {
     return e.error;

@@ -6,6 +6,8 @@
 #include <cartcore/order_facts.hpp>
 #include <cartcore/replay.hpp>
 #include <nlohmann/json.hpp>
+#include <map>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -137,6 +139,31 @@ BOOST_AUTO_TEST_CASE(percentages_are_integers_rounded_half_away_from_zero) {
   BOOST_TEST(*formatPercent(1067, 2667) == "40.01");
   BOOST_TEST(!formatPercent(INT64_MAX, 1));  // past int64 hundredths: no figure rather than a wrapped one
   BOOST_TEST(!formatPercent(5, 0));
+}
+
+BOOST_AUTO_TEST_CASE(catalog_costs_in_each_currency_convert_as_a_quote_reads_them) {
+  json config = store();
+  config["currencies"] = {{"rates", {{"EUR", "0.925"}, {"JPY", "150"}}}, {"asOf", "2026-11-26T00:00:00.000Z"}};
+  Engine engine = compile(config);
+  auto costs = [&](const std::string& currency) {
+    auto catalog = engine.catalogVariants(currency);
+    BOOST_REQUIRE_MESSAGE(catalog.ok(), currency);
+    std::map<std::string, std::optional<int64_t>> byId;
+    for (const auto& v : catalog.value()) byId[v.id] = v.cost;
+    return byId;
+  };
+  using Costs = std::map<std::string, std::optional<int64_t>>;
+  BOOST_TEST((costs("USD") == Costs{{"apron", std::nullopt}, {"mug", 300}, {"skillet", 4000}, {"tee", 800}}));
+  // At the rate, half away from zero, no price ending: 3.00 x 0.925 = 2.775 -> 2.78; JPY has no minor digits.
+  BOOST_TEST((costs("EUR") == Costs{{"apron", std::nullopt}, {"mug", 278}, {"skillet", 3700}, {"tee", 740}}));
+  BOOST_TEST((costs("JPY") == Costs{{"apron", std::nullopt}, {"mug", 450}, {"skillet", 6000}, {"tee", 1200}}));
+  auto noRate = engine.catalogVariants("GBP");
+  BOOST_REQUIRE(!noRate.ok());
+  BOOST_TEST((noRate.error().code == ErrorCode::MissingRate));
+  BOOST_TEST(noRate.error().pointer == "/currency");
+  auto noRates = compile(store()).catalogVariants("EUR");
+  BOOST_REQUIRE(!noRates.ok());
+  BOOST_TEST((noRates.error().code == ErrorCode::CurrencyMismatch));
 }
 
 BOOST_AUTO_TEST_CASE(facts_of_a_clamped_line_an_exclusion_group_and_coupons) {
