@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
         store.insertHold(hold);
         store.finishHold(hold.id, HoldStatus::Committed, now, order.id);
         store.insertOrder(order);
-        OrderAnalytics analytics{version, stock.dump(), json(typed.segments).dump(),
+        OrderAnalytics analytics{true, version, stock.dump(), json(typed.segments).dump(),
                                  analytics::orderFacts(quote, catalog.value())};
         SqliteAnalytics::insertOrderFacts(store.db(), order.id, now, analytics, 0);
         if (rng() % 5 == 0) {  // a fifth as many holds expire or are released as orders commit
