@@ -48,6 +48,14 @@ export class CartcoreError extends Error {
   constructor(code: CartcoreErrorCode, pointer: string, message: string);
 }
 
+/** The stock-dependent facts a hold's quote used (docs/FORMAT.md "Holds"); a request's `heldFacts` re-prices with them. */
+export interface HeldFacts {
+  /** When the hold was quoted (ISO 8601 UTC). */
+  quotedAt: string;
+  /** Available units per variant as the quote read them; null = unknown then. */
+  stock: Record<string, number | null>;
+}
+
 /** One signed change to a line's total (negative = saving). */
 export interface Adjustment {
   source: "priceRule" | "promotion";
@@ -177,6 +185,8 @@ export interface Quote {
   nudges?: { kind: "promotion" | "shipping"; id: string; reason: string; amountNeeded?: Money; quantityNeeded?: number; message: string }[];
   /** When the request asked for the best deal. */
   bestDeal?: { chosen: DealChoice; alternatives: DealChoice[]; ignoredCodes: string[]; subsetsPriced: number };
+  /** When the request set `forHold`: the stock facts this quote read, for a hold to keep and hand back at checkout. */
+  heldFacts?: HeldFacts;
   /** E.g. stale_rates, missing_cost, unknown_locale. */
   warnings?: { code: string; line?: string; pointer?: string; message: string }[];
   /** The language of the sentences, when the request named a `locale`. */

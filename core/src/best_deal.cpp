@@ -116,6 +116,7 @@ struct DealSearch {
   ShownDeals shown;
   int64_t subsetsPriced = 0;
   bool stopped = false;
+  std::map<std::string, StockFact> stockRead;  // every run's, for a hold to keep
   std::vector<std::string> subset;
   std::optional<Minor> noCodeTotal;
   // The fourth shown total as the search last saw it (kept when later pricings leave fewer than four shown, as the
@@ -147,9 +148,10 @@ struct DealSearch {
     QuoteRequest r = probe;
     r.coupons = subset;
     std::sort(r.coupons.begin(), r.coupons.end());
-    PricedCart priced = runPipeline(store, r);
-    work += priced.work;
-    Minor total = payable(priced.quote);
+    PricedCart run = runPipeline(store, r);
+    work += run.work;
+    mergeStockFacts(stockRead, run.stockRead);
+    Minor total = payable(run.quote);
     if (!noCodeTotal) noCodeTotal = total;
     ++subsetsPriced;
     shown.add({r.coupons, total});
@@ -176,6 +178,7 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
   probe.coupons = held;
   PricedCart all = runPipeline(store, probe);
   int64_t work = all.work;  // the search's work so far: it stops at kQuoteWorkBudget
+  std::map<std::string, StockFact> stockRead = all.stockRead;  // every run's, for a hold to keep
   constexpr Reason kFixedReasons[] = {Reason::OutsideWindow, Reason::SegmentNotEligible, Reason::CurrencyNotEligible,
                                       Reason::StockBelowThreshold, Reason::StockUnknown, Reason::NoEligibleItems};
   std::set<uint32_t> deadPromotions;
@@ -223,6 +226,7 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
   }
   DealSearch search(store, probe, candidates, bounds, maxCodes, bounded, work);
   search.visit(0, 0);
+  mergeStockFacts(stockRead, search.stockRead);
   deal.subsetsPriced = search.subsetsPriced;
   deal.exhaustive = !search.stopped;
   // The choice, and runners-up that are real alternatives: not the choice plus codes that add nothing.
@@ -243,6 +247,7 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
   }
   std::stable_sort(result.coupons.begin(), result.coupons.end(), [](const CouponVerdict& a, const CouponVerdict& b) { return a.code < b.code; });
   result.quote.bestDeal = std::move(deal);
+  mergeStockFacts(result.stockRead, stockRead);
   return result;
 }
 

@@ -21,6 +21,10 @@ std::string normalizeCoupon(std::string_view code) {
   return out;
 }
 
+std::string variantConfigPointer(const VariantInfo& variant, std::string_view field) {
+  return childPointer(childPointer(childPointer(childPointer("/catalog/products", variant.configProduct), "variants"), variant.configVariant), field);
+}
+
 namespace {
 
 constexpr std::size_t kMaxProducts = 100000;
@@ -63,6 +67,7 @@ class ConfigCompiler {
     if (const Json* promotions = root.optional("promotions")) readPromotions(*promotions);
     if (const Json* tax = root.optional("tax")) readTax(*tax);
     if (const Json* floors = root.optional("marginFloors")) readMarginFloors(*floors);
+    if (const Json* holds = root.optional("holds")) readHolds(*holds);
     root.finish();
     buildIndexes();
     // The canonical dump (sorted keys, fixed formatting) is what the digest covers, so whitespace or key order in
@@ -82,14 +87,28 @@ class ConfigCompiler {
       for (const VariantInfo* v : listed) {
         if (!v->priceList.count(currency)) largestHere = std::max(largestHere, v->price);
       }
-      try {
-        Minor converted = convertMoney(largestHere, rate, kRateDecimals, store_.exponent, exponent);
-        auto ending = store_.currencies.priceEndings.find(currency);
-        if (ending != store_.currencies.priceEndings.end()) applyPriceEnding(converted, ending->second, exponent);
-      } catch (InputError& e) {
-        e.error.pointer = childPointer("/currencies/rates", currency);
-        throw;
+      auto ending = store_.currencies.priceEndings.find(currency);
+      const int64_t atRate = rate;  // clang 14 (Emscripten) cannot capture a structured binding
+      auto fits = [&](Minor amount, bool shelfPrice) {
+        try {
+          Minor converted = convertMoney(amount, atRate, kRateDecimals, store_.exponent, exponent);
+          if (shelfPrice && ending != store_.currencies.priceEndings.end()) applyPriceEnding(converted, ending->second, exponent);
+          return true;
+        } catch (InputError&) {
+          return false;
+        }
+      };
+      if (fits(largestHere, true)) continue;
+      // Name the field to lower: a price or a cost too large for this rate, else the rate (every rule amount,
+      // threshold and shipping amount converts with it). Only on this error, one pass over the catalog.
+      std::string pointer = childPointer("/currencies/rates", currency);
+      for (const auto& v : store_.variants) {
+        if (!v.priceList.count(currency) && !fits(v.price, true)) pointer = variantConfigPointer(v, "price");
+        else if (v.cost && !fits(*v.cost, false)) pointer = variantConfigPointer(v, "cost");
+        else continue;
+        break;
       }
+      fail(ErrorCode::AmountOverflow, pointer, "this amount in " + currency + " at the configured rate exceeds the supported range");
     }
   }
 
@@ -108,6 +127,14 @@ class ConfigCompiler {
       store_.maxCodesPerOrder = readInteger(*codes, "/store/maxCodesPerOrder", 1, static_cast<int64_t>(kMaxCouponsPerCart));
     }
     store.finish();
+  }
+
+  void readHolds(const Json& value) {
+    ObjectReader holds(value, "/holds");
+    if (const Json* honor = holds.optional("honorEndedWindows")) {
+      store_.honorEndedWindows = readBool(*honor, "/holds/honorEndedWindows");
+    }
+    holds.finish();
   }
 
   // ---- currencies -----------------------------------------------------------------------------------------------
@@ -259,6 +286,8 @@ class ConfigCompiler {
         // Enforced by the server on holds (units one customer may hold and buy); validated here, never priced.
         if (const Json* limit = variant.optional("purchaseLimit")) readInteger(*limit, variant.pointerTo("purchaseLimit"), 1, kMaxLineQuantity);
         variant.finish();
+        info.configProduct = static_cast<uint32_t>(p);
+        info.configVariant = static_cast<uint32_t>(v);
         pending.push_back({std::move(info), vptr});
       }
       product.finish();

@@ -3,6 +3,8 @@
 // and the explanations. Each stage reads and narrows the shared Cart; none of them writes a sentence.
 #include "pricing.hpp"
 
+#include <algorithm>
+
 #include "best_deal.hpp"
 #include "explanations.hpp"
 #include "input_error.hpp"
@@ -42,12 +44,44 @@ PricedCart runPipeline(const CompiledStore& store, const QuoteRequest& request) 
   if (quote.margin && quote.margin->internal) reportMargins(cart, quote.lines, quote.taxIncluded, *quote.margin);
   priced.coupons = couponVerdicts(cart, priced.promotions);  // 9. what each entered code did
   priced.work = cart.meter.spent();
+  priced.stockRead = std::move(cart.stockRead);
   return priced;
 }
 
 Minor payable(const Quote& quote) { return quote.grandTotal ? *quote.grandTotal : quote.total; }
 
-Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
+namespace {
+
+__extension__ typedef __int128 Wide;  // a line's list price or cost times its quantity, before any overflow check
+
+/**
+ * For an amount_overflow in the order's sums (no single field holds the figure that overflowed): the quantity of
+ * the line that weighs most in them (its list price or its cost, whichever is larger, times its quantity; ties: the
+ * earlier line), which is the field to lower.
+ */
+void nameOverflowingLine(const CompiledStore& store, const QuoteRequest& request, Error& error) {
+  const CartCurrency currency(store, request.currency);  // valid: the request priced as far as an overflow
+  std::optional<std::size_t> heaviest;
+  Wide most = -1;
+  for (std::size_t i = 0; i < request.lines.size(); ++i) {
+    auto it = store.variantIndex.find(request.lines[i].variant);
+    if (it == store.variantIndex.end()) continue;
+    const VariantInfo& variant = store.variants[it->second];
+    const Minor cost = variant.cost ? currency.amount(*variant.cost) : 0;
+    Wide weight = static_cast<Wide>(std::max(currency.shelfPrice(variant), cost)) * request.lines[i].quantity;
+    if (weight > most) {
+      most = weight;
+      heaviest = i;
+    }
+  }
+  if (!heaviest) return;
+  error.pointer = "/lines/" + std::to_string(*heaviest) + "/quantity";
+  error.message = "the order's amounts exceed the supported range; this line weighs most in them";
+}
+
+/** Prices a validated request: the currency, then the pipeline (or the best-deal search over it), nudges, facts for a
+ * hold, explanations. */
+Quote priceRequest(const CompiledStore& base, const QuoteRequest& request) {
   std::vector<QuoteWarning> warnings;
   std::vector<Explanation> warningsWhy;
   checkRates(base, request, warnings, warningsWhy);
@@ -70,6 +104,16 @@ Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
   }
   PricedCart priced = request.bestDeal ? bestDealCart(store, request) : runPipeline(store, request);
   if (request.nudges && request.explain != ExplainLevel::None) collectNudges(store, priced);
+  if (request.forHold) {
+    // A hold keeps what this quote read, so its checkout sees the same guards and "N left"; a re-priced hold keeps
+    // the time it was first quoted at.
+    HeldFacts& held = priced.quote.heldFacts.emplace();
+    held.quotedAt = request.heldFacts ? request.heldFacts->quotedAt : request.now;
+    for (const auto& [variant, fact] : priced.stockRead) {
+      held.stock.emplace(variant, fact.units);
+      if (fact.live) held.bands.emplace(variant, fact.band);
+    }
+  }
   priced.quote.warnings.insert(priced.quote.warnings.begin(), warnings.begin(), warnings.end());
   priced.warningsWhy.insert(priced.warningsWhy.begin(), warningsWhy.begin(), warningsWhy.end());
   explain(store, priced, language, request.explain);
@@ -78,6 +122,19 @@ Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
   quote.digest = quoteDigest(quote);  // over every code entered, whatever the explain level shows
   std::erase_if(quote.coupons, [&](const CouponOutcome& c) { return !explainShows(request.explain, c.status == "applied"); });
   return std::move(quote);
+}
+
+}  // namespace
+
+Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
+  try {
+    return priceRequest(base, request);
+  } catch (InputError& e) {
+    if (e.error.code == ErrorCode::AmountOverflow && e.error.pointer.empty()) {
+      nameOverflowingLine(base, request, e.error);
+    }
+    throw;
+  }
 }
 
 }  // namespace cartcore

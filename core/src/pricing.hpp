@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "explanation.hpp"
+#include "stages/cart.hpp"
 #include "store.hpp"
 
 namespace cartcore {
@@ -19,6 +23,8 @@ struct PricedCart {
   std::vector<Explanation> clampsWhy;     // one per quote.margin->clamps entry
   std::vector<Explanation> warningsWhy;   // one per quote.warnings entry
   int64_t work = 0;                       // units the run spent (WorkMeter), for the best-deal search's budget
+  /** Every stock fact the pricing read (over every run, for the best deal): what a hold keeps. */
+  std::map<std::string, StockFact> stockRead;
 };
 
 /** Runs the pricing stages once on a request in the store's currency (`store` is already the currency view). */

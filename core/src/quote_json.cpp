@@ -7,6 +7,7 @@
 #include "input_error.hpp"
 #include "money.hpp"
 #include "sha256.hpp"
+#include "timestamp.hpp"
 
 namespace cartcore {
 namespace {
@@ -46,6 +47,17 @@ class CanonicalWriter {
     out_.push_back('"');
     out_.append(name);
     out_.append("\":", 2);
+    afterKey_ = true;
+  }
+
+  /** A key that is user text (e.g. a variant id as a map key): sorted like any key, escaped like a value. */
+  void textKey(std::string_view name) {
+    Level& level = levels_.back();
+    CARTCORE_ASSERT(level.firstItem || name > level.lastKey);
+    level.lastKey = name;
+    separate();
+    quoted(name);
+    out_.push_back(':');
     afterKey_ = true;
   }
 
@@ -340,6 +352,20 @@ void writeShipping(CanonicalWriter& w, const ShippingQuote& s, int e) {
   w.endObject();
 }
 
+void writeHeldFacts(CanonicalWriter& w, const HeldFacts& held) {
+  w.beginObject();
+  w.field("quotedAt", formatTimestamp(held.quotedAt));
+  w.key("stock");
+  w.beginObject();
+  for (const auto& [variant, units] : held.stock) {
+    w.textKey(variant);
+    if (units) w.number(*units);
+    else w.null();
+  }
+  w.endObject();
+  w.endObject();
+}
+
 void writeNudges(CanonicalWriter& w, const std::vector<Nudge>& nudges, int e) {
   w.beginArray();
   for (const auto& n : nudges) {
@@ -389,12 +415,12 @@ class DigestWriter {
 }  // namespace
 
 std::string quoteDigest(const Quote& q) {
-  // Only what the shopper pays and why in money terms: explanations and "N left" may change without the price
-  // changing, and must not make a checkout refuse a quote the shopper saw. Hashing a compact encoding instead of a
-  // JSON rendering keeps the digest a small part of a quote's cost.
+  // Only what the shopper pays and why in money terms: explanations, "N left" and config edits that leave this
+  // cart's price alone (a store rename, another product) may change without the price changing, and must not make
+  // a checkout refuse a quote the shopper saw. Hashing a compact encoding instead of a JSON rendering keeps the
+  // digest a small part of a quote's cost.
   DigestWriter d;
-  d.text("cartcore-quote-v1");
-  d.text(q.configDigest);
+  d.text("cartcore-quote-v2");
   d.text(q.currency);
   d.number(static_cast<int64_t>(q.lines.size()));
   for (const auto& l : q.lines) {
@@ -485,6 +511,10 @@ std::string renderQuoteJson(const Quote& q) {
     w.beginObject();
     w.field("promotion", q.freeShippingPromotion);
     w.endObject();
+  }
+  if (q.heldFacts) {
+    w.key("heldFacts");
+    writeHeldFacts(w, *q.heldFacts);
   }
   w.key("lines");
   w.beginArray();

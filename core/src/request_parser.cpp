@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Quote request JSON → QuoteRequest, validated against the compiled store.
 #include <algorithm>
+#include <map>
+#include <type_traits>
 
 #include "currency.hpp"
 #include "input_error.hpp"
@@ -17,6 +19,41 @@ std::string readCountry(const Json& value, const std::string& pointer) {
     fail(ErrorCode::InvalidValue, pointer, "a country is an ISO 3166-1 alpha-2 code in capitals, e.g. \"DE\"");
   }
   return code;
+}
+
+/** Available units as the engine takes them: 0 .. kMaxStockUnits (null only where `nullable`). */
+std::optional<int64_t> readUnits(const Json& value, const std::string& pointer, bool nullable) {
+  if (nullable && value.is_null()) return std::nullopt;
+  return readInteger(value, pointer, 0, kMaxStockUnits);
+}
+
+/** A variant-id -> units object (`stock`, `heldFacts.stock`), every id in the catalog. */
+template <class Units>
+std::map<std::string, Units> readStockObject(const CompiledStore& store, const Json& value, const std::string& pointer, bool nullable) {
+  if (!value.is_object()) fail(ErrorCode::InvalidType, pointer, "stock must be an object of variant id to available units");
+  if (value.size() > store.variants.size()) fail(ErrorCode::TooManyItems, pointer, "more stock entries than catalog variants");
+  std::map<std::string, Units> out;
+  for (const auto& [variant, units] : value.items()) {
+    std::string ptr = childPointer(pointer, variant);
+    if (!store.variantIndex.count(variant)) fail(ErrorCode::UnknownReference, ptr, "no variant \"" + variant + "\" in the catalog");
+    std::optional<int64_t> read = readUnits(units, ptr, nullable);
+    if constexpr (std::is_same_v<Units, int64_t>) out[variant] = *read;
+    else out[variant] = read;
+  }
+  return out;
+}
+
+/** The facts a hold's quote used (the core's own `heldFacts` output, handed back at checkout). */
+HeldFacts readHeldFacts(const CompiledStore& store, const Json& value, EpochMillis now) {
+  ObjectReader held(value, "/heldFacts");
+  HeldFacts out;
+  out.quotedAt = parseTimestamp(readString(held.required("quotedAt"), "/heldFacts/quotedAt"), "/heldFacts/quotedAt");
+  if (out.quotedAt > now) fail(ErrorCode::InvalidValue, "/heldFacts/quotedAt", "a hold is quoted before it is re-priced: quotedAt is after now");
+  if (const Json* stock = held.optional("stock")) {
+    out.stock = readStockObject<std::optional<int64_t>>(store, *stock, "/heldFacts/stock", /*nullable=*/true);
+  }
+  held.finish();
+  return out;
 }
 
 }  // namespace
@@ -120,15 +157,9 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
     fail(ErrorCode::DuplicateId, childPointer(childPointer("/lines", *repeat), lines[*repeat].contains("id") ? "id" : "variant"),
          "line \"" + id + "\" appears twice; give each line a distinct id or merge the quantities");
   }
-  if (const Json* stock = root.optional("stock")) {
-    if (!stock->is_object()) fail(ErrorCode::InvalidType, "/stock", "stock must be an object of variant id to available units");
-    if (stock->size() > store.variants.size()) fail(ErrorCode::TooManyItems, "/stock", "more stock entries than catalog variants");
-    for (const auto& [variant, units] : stock->items()) {
-      std::string ptr = childPointer("/stock", variant);
-      if (!store.variantIndex.count(variant)) fail(ErrorCode::UnknownReference, ptr, "no variant \"" + variant + "\" in the catalog");
-      request.stock[variant] = readInteger(units, ptr, 0, kMaxStockUnits);
-    }
-  }
+  if (const Json* stock = root.optional("stock")) request.stock = readStockObject<int64_t>(store, *stock, "/stock", /*nullable=*/false);
+  if (const Json* held = root.optional("heldFacts")) request.heldFacts = readHeldFacts(store, *held, request.now);
+  if (const Json* forHold = root.optional("forHold")) request.forHold = readBool(*forHold, "/forHold");
   root.finish();
   return request;
 }

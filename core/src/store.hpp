@@ -33,7 +33,12 @@ struct VariantInfo {
   std::map<std::string, Minor> priceList;  // explicit prices in other currencies, in their minor units
   int64_t weightGrams = 0;
   int64_t lowStockLevel = 0;
+  uint32_t configProduct = 0;  // where the config lists it: /catalog/products/{configProduct}/variants/{configVariant}
+  uint32_t configVariant = 0;
 };
+
+/** The JSON pointer of a variant's field in the store config, e.g. ".../variants/2/price" for an error naming it. */
+std::string variantConfigPointer(const VariantInfo& variant, std::string_view field);
 
 /** How a rule changes one unit's price: a percentage, an amount off, or a fixed resulting price. */
 struct PriceChange {
@@ -230,6 +235,7 @@ struct CompiledStore {
   std::optional<MarginSettings> margins;
   int64_t maxCodesPerOrder = 0;  // 0 = no limit
   bool hasStopAfter = false;     // some promotion uses stacking "stopAfter" (the best-deal search cannot bound then)
+  bool honorEndedWindows = true; // holds.honorEndedWindows: a window open when a hold was quoted stays open for it
   std::string configDigest;
 };
 

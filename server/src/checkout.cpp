@@ -62,6 +62,13 @@ json priceDifferences(const std::string& heldQuoteText, const std::string& curre
   return differences;
 }
 
+/** The `heldFacts` a hold's quote recorded, as JSON text ("" for holds quoted before holds kept facts). */
+std::string heldFactsText(const std::string& heldQuoteText) {
+  json quote = json::parse(heldQuoteText, nullptr, false);
+  if (!quote.is_object() || !quote.contains("heldFacts")) return {};
+  return quote["heldFacts"].dump();
+}
+
 }  // namespace
 
 ApiResponse Shop::checkout(std::string_view body, const std::string& idempotencyKey, const Client& client) {
@@ -89,10 +96,13 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
   int64_t now = clock_.nowMillis();
 
   // Re-price from the stored cart with the server's rules, clock and live stock; client prices are never used.
-  // The shopper's own held units count as available, as they did when the shopper was quoted.
+  // The stock facts the hold's quote read (guards, "N left") stand as they were, so a guard never turns against a
+  // shopper who already holds the stock; everything else is current. The shopper's own held units count as
+  // available for any other stock the price reads.
   auto state = catalog();
   ApiResponse error;
-  auto prepared = prepareCart(*state, hold.cartJson, now, client, error);
+  std::string heldFacts = heldFactsText(hold.quoteJson);
+  auto prepared = prepareCart(*state, hold.cartJson, now, client, error, CartUse::Quote, heldFacts);
   if (!prepared) {
     json details = json::parse(error.body, nullptr, false);
     return errorResponse(409, "cart_no_longer_valid", "The held cart no longer fits the store config.",

@@ -65,6 +65,13 @@ ApiResponse holdRefused(const HoldPlaced& placed, const std::map<std::string, in
                                " held or bought. Nothing was held.",
                            {{"variant", placed.limitVariant}, {"limit", placed.limit}, {"heldOrBought", placed.current},
                             {"requested", requested}});
+    case HoldRefusal::PricedStockMoved: {
+      // Every pricing attempt lost the race for the stock its price read (see createHold): rare, and worth a retry.
+      ApiResponse busy = errorResponse(503, "stock_contended",
+                                       "Stock for this cart is changing too fast to price a hold; try again.");
+      busy.headers.emplace_back("Retry-After", "1");
+      return busy;
+    }
     case HoldRefusal::None:
     case HoldRefusal::InsufficientStock:
       break;
@@ -122,23 +129,14 @@ ApiResponse Shop::createHold(std::string_view body, const Client& client) {
   auto members = topLevelMembers(body);
   if (!members) throw std::logic_error("a strictly parsed object has no top-level members");
   ApiResponse error;
-  auto prepared = prepareCart(*state, memberValue(body, *members, "cart"), now, client, error);
+  auto prepared = prepareCart(*state, memberValue(body, *members, "cart"), now, client, error, CartUse::Hold);
   if (!prepared) return error;  // pointers stay relative to the cart, as the core reports them
   auto demand = demandOf(prepared->request);
   const auto& segments = prepared->request.segments;
 
-  // Price first (pricing is the slow part): the price the shopper is shown for this hold, with stock as it stands
-  // just before these units are taken.
-  prepared->request.stock = storage_.availability(state->variantIds, segments);
-  auto quoted = state->engine->quote(prepared->request);
-  if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
-  std::string rendered = cartcore::renderQuote(quoted.value());
-
   HoldRequest hold;
   hold.id = randomId("hold_");
   hold.cartJson = prepared->storedText;
-  hold.quoteJson = quoteObjectText(rendered);
-  hold.quoteDigest = quoted.value().digest;
   hold.demand = std::move(demand);
   hold.segments = segments;
   hold.ttlMillis = ttlMillis;
@@ -151,7 +149,26 @@ ApiResponse Shop::createHold(std::string_view body, const Client& client) {
   // Units bought count only for a customer the storefront vouched for: an IP address may be a whole office.
   if (client.customer && options_.purchaseLimitWindowMillis > 0)
     hold.limits.committedSince = std::max<int64_t>(1, now - options_.purchaseLimitWindowMillis);
-  HoldPlaced placed = storage_.placeHold(hold);
+  // Price first (pricing is the slow part): the price the shopper is shown for this hold, with stock as it stands
+  // just before these units are taken. The quote lists the stock facts it read (guards, "N left") and the range of
+  // availability each holds for; placeHold checks those ranges in the same step that takes the units, so when
+  // holds race for the last units each one keeps facts that were true when its stock was taken (a hold that lost
+  // the race is priced again). Each retry means another change got through first, so the loop is bounded.
+  constexpr int kPricingAttempts = 16;
+  prepared->request.forHold = true;
+  HoldPlaced placed;
+  for (int attempt = 0; attempt < kPricingAttempts; ++attempt) {
+    prepared->request.stock = storage_.availability(state->variantIds, segments);
+    auto quoted = state->engine->quote(prepared->request);
+    if (!quoted) return {statusForCoreError(quoted.error()), cartcore::renderError(quoted.error())};
+    hold.quoteJson = quoteObjectText(cartcore::renderQuote(quoted.value()));
+    hold.quoteDigest = quoted.value().digest;
+    hold.pricedFor.clear();
+    for (const auto& [variant, band] : quoted.value().heldFacts->bands)
+      hold.pricedFor.emplace(variant, AvailabilityRange{band.atLeast, band.atMost});
+    placed = storage_.placeHold(hold);
+    if (placed.refusal != HoldRefusal::PricedStockMoved) break;
+  }
   if (!placed.placed) return holdRefused(placed, hold.demand, metrics_);
   metrics_.holdsCreated.fetch_add(1);
   watchStock(*state, nullptr, variantsOf(placed.hold.allocations));  // the units just taken may cross a threshold

@@ -2,6 +2,7 @@
 // Config versions, quotes and the shared helpers of the commerce service.
 #include "shop.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "cartcore/json.hpp"
@@ -203,30 +204,38 @@ ApiResponse Shop::getConfig() {
 }
 
 std::optional<Shop::PreparedCart> Shop::prepareCart(const CatalogState& catalog, std::string_view cartText,
-                                                    int64_t now, const Client& client, ApiResponse& error) const {
+                                                    int64_t now, const Client& client, ApiResponse& error,
+                                                    CartUse use, std::string_view heldFacts) const {
   // "now" and "stock" are the server's to say (its clock, its live stock), so a cart's own are dropped; a cart
-  // without a currency shops in the store's. Both are edits of the top-level members' text: the rest of the cart
-  // reaches the core byte for byte, and no untrusted tree is ever serialized again.
+  // without a currency shops in the store's. A hold also drops the cart's "heldFacts" and "forHold": the facts a
+  // hold keeps are the ones the server's own quote read. All are edits of the top-level members' text: the rest
+  // of the cart reaches the core byte for byte, and no untrusted tree is ever serialized again.
   PreparedCart prepared;
   auto members = topLevelMembers(cartText);
   std::string currency = members && !hasMember(*members, "currency")
                              ? std::string(R"("currency":")") + catalog.currency + '"'
                              : std::string();
+  std::vector<std::string_view> owned = {"now", "stock"};
+  if (use == CartUse::Hold) owned.insert(owned.end(), {"heldFacts", "forHold"});
+  bool dropsMembers = members && std::any_of(owned.begin(), owned.end(),
+                                             [&](std::string_view key) { return hasMember(*members, key); });
   if (!members) {
     prepared.storedText = cartText;  // not an object: the core reports why, in its own words
-  } else if (hasMember(*members, "now") || hasMember(*members, "stock")) {
+  } else if (dropsMembers) {
     // Dropping members must not turn a body the core would refuse (malformed, too deep, repeated keys) into an
     // acceptable cart, so the whole text passes the strict reader first.
     if (auto checked = cartcore::parseStrictJson(cartText, cartcore::JsonLimits{cartcore::kMaxRequestBytes}); !checked) {
       error = {statusForCoreError(checked.error()), cartcore::renderError(checked.error())};
       return std::nullopt;
     }
-    prepared.storedText = rebuildObject(cartText, *members, currency, {"now", "stock"});
+    prepared.storedText = rebuildObject(cartText, *members, currency, owned);
   } else {
     prepared.storedText = currency.empty() ? std::string(cartText) : *prependMembers(cartText, currency);
   }
-  std::string withClock = prependMembers(prepared.storedText, R"("now":")" + isoTime(now) + '"')
-                              .value_or(prepared.storedText);
+  // A held cart is re-priced with the facts its hold recorded: the core's own canonical text, stored with the hold.
+  std::string serverMembers = R"("now":")" + isoTime(now) + '"';
+  if (!heldFacts.empty()) serverMembers += R"(,"heldFacts":)" + std::string(heldFacts);
+  std::string withClock = prependMembers(prepared.storedText, serverMembers).value_or(prepared.storedText);
   auto parsed = catalog.engine->parseRequest(withClock);
   if (!parsed) {
     error = {statusForCoreError(parsed.error()), cartcore::renderError(parsed.error())};

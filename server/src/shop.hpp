@@ -161,12 +161,16 @@ class Shop {
     std::string storedText;  // the cart without "now" and "stock", with a currency: what a hold stores
     cartcore::QuoteRequest request;
   };
+  /** What a prepared cart is for: a quote keeps the cart's held facts (they change only that answer); a hold
+   *  drops them, since it keeps the facts of the server's own quote. */
+  enum class CartUse { Quote, Hold };
   std::shared_ptr<const CatalogState> catalog() const;
   std::shared_ptr<CatalogState> buildCatalog(const ConfigRecord& record, std::string& error) const;
-  /** Parses a cart's text with the core, with the server's clock as "now" (see the edits in shop.cpp) and the
-   *  segments the client may claim. */
+  /** Parses a cart's text with the core, with the server's clock as "now" (see the edits in shop.cpp), the
+   *  segments the client may claim and, re-pricing a hold, the held facts (`heldFacts`: their JSON text). */
   std::optional<PreparedCart> prepareCart(const CatalogState& catalog, std::string_view cartText, int64_t now,
-                                          const Client& client, ApiResponse& error) const;
+                                          const Client& client, ApiResponse& error, CartUse use = CartUse::Quote,
+                                          std::string_view heldFacts = {}) const;
   /** Reads a `levels` document ({variant: {onHand, reserved, ...}}) whole, refusing bad input with a
    *  RequestError before anything is written. */
   std::vector<StockUpdate> parseStockDocument(const CatalogState& catalog, const nlohmann::json& levels) const;

@@ -163,6 +163,18 @@ HoldPlaced SqliteStorage::placeHold(const HoldRequest& request) {
   HoldPlaced result;
   // Fair access first, under the same lock as the placement: a client at a limit hears about the limit.
   if (!request.clientKey.empty() && refuseOverLimit(request, now, result)) return result;
+  if (!request.pricedFor.empty()) {
+    std::vector<std::string> variants;
+    for (const auto& [variant, range] : request.pricedFor) variants.push_back(variant);
+    std::map<std::string, int64_t> available = inventory_.snapshot(variants, request.segments);
+    for (const auto& [variant, range] : request.pricedFor) {
+      int64_t units = available.count(variant) ? available[variant] : 0;
+      if (units < range.atLeast || units > range.atMost) {
+        result.refusal = HoldRefusal::PricedStockMoved;  // another hold or a stock change moved it since the quote
+        return result;
+      }
+    }
+  }
   std::vector<Allocation> allocations;
   // All lines or none: one short line refuses the whole hold and nothing is reserved.
   if (!inventory_.plan(request.demand, request.segments, allocations, result.shortages)) {

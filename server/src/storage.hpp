@@ -117,6 +117,12 @@ struct ClientHoldLimits {
   int64_t committedSince = 0;
 };
 
+/** An inclusive range of available units. */
+struct AvailabilityRange {
+  int64_t atLeast = 0;
+  int64_t atMost = INT64_MAX;
+};
+
 /** A hold to place: every line or none. The store decides the pools and stamps the times on its own clock. */
 struct HoldRequest {
   std::string id;
@@ -128,10 +134,17 @@ struct HoldRequest {
   int64_t ttlMillis = 0;
   std::string clientKey;                  // see HoldRecord::clientKey
   ClientHoldLimits limits;
+  /**
+   * The availability the quote was priced for (stock guards, "N left"): the hold is placed only if, in the same
+   * atomic step, each listed variant's availability for `segments` (before this hold's units) is in its range.
+   * Otherwise nothing is held (PricedStockMoved) and the caller prices again, so the facts a hold keeps are
+   * true at the moment its stock is taken, however many holds race for the last units.
+   */
+  std::map<std::string, AvailabilityRange> pricedFor;
 };
 
 /** Why placeHold placed nothing. Limits are checked before stock, so a client at its limit learns that first. */
-enum class HoldRefusal { None, InsufficientStock, TooManyHolds, VariantUnitLimit, PurchaseLimit };
+enum class HoldRefusal { None, InsufficientStock, TooManyHolds, VariantUnitLimit, PurchaseLimit, PricedStockMoved };
 
 struct HoldPlaced {
   bool placed = false;

@@ -50,6 +50,7 @@ BOOST_AUTO_TEST_CASE(a_line_whose_total_overflows_is_refused_up_front) {
   json store = teeStore();
   store["catalog"]["products"][2]["variants"][0]["price"] = "1000000000000.00";  // 10^14 minor units
   StageFixture f(store, test::cart({{"cap", 100000}}));               // x 10^5 units passes int64
+  // The quantity is the field to lower.
   BOOST_TEST((inputErrorOf([&] { f.cart(); }) == std::pair<std::string, std::string>{"amount_overflow", "/lines/0/quantity"}));
 }
 

@@ -295,3 +295,42 @@ test("signed customer context: the edge honours segments exactly when the origin
     assert.match(preflight.headers.get("access-control-allow-headers"), /cartcore-customer/);
   }, serverArgs);
 });
+
+test("held price: a held cart priced at the edge with its hold's facts shows the price the hold promised", async () => {
+  await withOriginAndEdge({ STOCK_MAX_AGE_SECONDS: "0" }, async ({ server, edge }) => {
+    const cart = { lines: [{ variant: "mug", quantity: 3 }] };
+    // 60 mugs: the overstock promotion (20 % off while at least 50 are available) is in the hold's price.
+    const hold = await edge.fetch("/v1/holds", {
+      method: "POST",
+      body: JSON.stringify({ cart }),
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(hold.status, 201, hold.text);
+    const held = JSON.parse(hold.text);
+    assert.equal(promotion(held.quote, "mug-overstock"), "applied");
+    assert.equal(held.quote.heldFacts.stock.mug, 60);
+
+    // Stock drops under the guard for everyone else: 52 on hand, 3 of them held, 49 available.
+    await setStock(server, { mug: { onHand: 52 } });
+    const fresh = JSON.parse((await edge.postQuote(cart)).text).quote;
+    assert.equal(promotion(fresh, "mug-overstock"), "stock_below_threshold");
+
+    // The shopper's held cart, priced at the edge with the hold's facts, shows the hold's price, byte for byte what
+    // the origin answers for the same body, and what checkout will charge.
+    const heldCart = JSON.stringify({ ...cart, heldFacts: held.quote.heldFacts });
+    const atEdge = await edge.postQuote(heldCart);
+    assert.equal(atEdge.status, 200, atEdge.text);
+    assert.equal(atEdge.text, (await serverQuote(server, heldCart)).text);
+    const quote = JSON.parse(atEdge.text).quote;
+    assert.equal(promotion(quote, "mug-overstock"), "applied");
+    assert.equal(quote.totals.total, held.quote.totals.total);
+    assert.equal(quote.digest, held.hold.quoteDigest);
+    const checkout = await edge.fetch("/v1/checkout", {
+      method: "POST",
+      body: JSON.stringify({ holdId: held.hold.id, quoteDigest: held.hold.quoteDigest }),
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(checkout.status, 200, checkout.text);
+    assert.equal(JSON.parse(checkout.text).order.itemsTotal, held.quote.totals.total);
+  });
+});

@@ -32,6 +32,29 @@ enum class ExplainLevel {
   None,     // lines and totals only: no outcome lists, codes or nudges
 };
 
+/** Inclusive range of available units. */
+struct StockBand {
+  int64_t atLeast = 0;
+  int64_t atMost = INT64_MAX;
+};
+
+/**
+ * The stock-dependent facts a hold's quote used, so checkout of that hold re-prices with them and with everything
+ * else current: a stock guard never turns against a shopper who already holds the stock, and "N left" reads as it
+ * did. `quotedAt` also keeps time windows that were open then (store policy `holds.honorEndedWindows`).
+ */
+struct HeldFacts {
+  EpochMillis quotedAt = 0;
+  /** Available units per variant id as the hold's quote read them; nullopt = the stock was unknown then. */
+  std::map<std::string, std::optional<int64_t>> stock;
+  /**
+   * Typed API only (not in JSON): for each variant read from the request's live `stock`, the availability range
+   * over which this quote comes out the same. A server that prices before it reserves places the hold only while
+   * availability is still in range, so the recorded facts are true at the moment the stock is taken.
+   */
+  std::map<std::string, StockBand> bands;
+};
+
 /** Everything a quote depends on besides the store config: the engine reads no ambient state. */
 struct QuoteRequest {
   std::string currency;               // ISO 4217: the store currency or one with a configured rate
@@ -49,6 +72,10 @@ struct QuoteRequest {
   std::vector<CartLine> lines;
   /** Available units per variant id (on hand minus held). Absent variants have unknown stock. */
   std::map<std::string, int64_t> stock;
+  /** Re-pricing a hold: its facts win over `stock` for the variants they name (docs/FORMAT.md "Holds"). */
+  std::optional<HeldFacts> heldFacts;
+  /** Pricing a hold: the quote lists the facts it used (Quote::heldFacts) for the hold to keep. */
+  bool forHold = false;
 };
 
 /** One signed change to a line's total, in minor units (negative = saving). */
@@ -214,6 +241,7 @@ struct Quote {
   std::vector<Nudge> nudges;            // when the request asks for them
   std::optional<BestDeal> bestDeal;     // when the request asks for it
   std::vector<QuoteWarning> warnings;
+  std::optional<HeldFacts> heldFacts;   // when the request is forHold: the stock it read and when
   std::string configDigest;
   std::string digest;  // "sha256:…" over the priced outcome; see docs/FORMAT.md
 };

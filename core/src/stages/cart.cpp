@@ -24,6 +24,43 @@ bool Cart::customerHasSegment(const std::vector<std::string>& wanted) const {
 
 bool Cart::couponEntered(const std::string& code) const { return std::binary_search(coupons.begin(), coupons.end(), code); }
 
+std::optional<int64_t> Cart::availableStock(const VariantInfo& variant, int64_t threshold, bool exactBelow) const {
+  StockFact fact;
+  bool fromHold = false;
+  if (request.heldFacts) {
+    auto held = request.heldFacts->stock.find(variant.id);
+    fromHold = held != request.heldFacts->stock.end();
+    if (fromHold) fact.units = held->second;
+  }
+  if (!fromHold) {
+    auto live = request.stock.find(variant.id);
+    if (live != request.stock.end()) fact.units = live->second;
+    fact.live = fact.units.has_value();
+  }
+  if (fact.live) {
+    if (*fact.units >= threshold) fact.band.atLeast = threshold;
+    else if (exactBelow) fact.band = {*fact.units, *fact.units};
+    else fact.band.atMost = threshold - 1;
+  }
+  mergeStockFacts(stockRead, {{variant.id, fact}});
+  return fact.units;
+}
+
+void mergeStockFacts(std::map<std::string, StockFact>& into, const std::map<std::string, StockFact>& from) {
+  for (const auto& [variant, fact] : from) {
+    auto [it, inserted] = into.emplace(variant, fact);
+    if (inserted) continue;
+    StockBand& band = it->second.band;
+    band.atLeast = std::max(band.atLeast, fact.band.atLeast);
+    band.atMost = std::min(band.atMost, fact.band.atMost);
+  }
+}
+
+bool Cart::windowOpen(const TimeWindow& window) const {
+  if (window.contains(request.now)) return true;
+  return store.honorEndedWindows && request.heldFacts && window.contains(request.heldFacts->quotedAt) && request.now >= window.end;
+}
+
 std::string linePointer(const Cart& cart, const LineState& line) {
   return "/lines/" + std::to_string(line.line - cart.request.lines.data()) + "/variant";
 }

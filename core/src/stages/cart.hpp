@@ -5,6 +5,8 @@
 // the codes entered.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +65,16 @@ class CartCurrency {
   std::optional<Minor> ending_;    // the price ending of this currency, if any
 };
 
+/** One variant's stock as a run read it: the units, and the range of live stock that reads the same. */
+struct StockFact {
+  std::optional<int64_t> units;  // nullopt = unknown
+  bool live = false;             // read from the request's snapshot (not from a hold's facts): `band` applies
+  StockBand band;
+};
+
+/** Folds one run's stock facts into another's: the union of variants, the intersection of bands. */
+void mergeStockFacts(std::map<std::string, StockFact>& into, const std::map<std::string, StockFact>& from);
+
 /** The cart every stage reads and narrows. Stages take the parts they need; nothing here is output yet. */
 struct Cart {
   const CompiledStore& store;  // amounts in the store currency: read them through `currency`
@@ -74,8 +86,25 @@ struct Cart {
   /** What this run has done so far; stages spend from it (mutable: judging a rule on a const cart is still work). */
   mutable WorkMeter meter{kQuoteWorkBudget};
 
+  /**
+   * Every stock fact this run read, which a hold keeps as its HeldFacts. Mutable: reading stock is a query of the
+   * cart, and the record is a by-product that no stage decides on.
+   */
+  mutable std::map<std::string, StockFact> stockRead{};
+
   bool customerHasSegment(const std::vector<std::string>& wanted) const;  // `wanted` sorted
   bool couponEntered(const std::string& code) const;
+  /**
+   * A variant's available units as this quote sees them (a hold's facts first, else the request's snapshot), read
+   * for the comparison `units >= threshold`. The record keeps the range of live stock that compares the same, and
+   * pins the exact figure when `exactBelow` and the units fall short (a number the shopper is shown).
+   */
+  std::optional<int64_t> availableStock(const VariantInfo& variant, int64_t threshold, bool exactBelow) const;
+  /**
+   * Whether a time window holds: at `now`, or, re-pricing a hold under the store's holds.honorEndedWindows, when
+   * it held at the hold's quote and has ended since (a price held before the end is kept until the hold expires).
+   */
+  bool windowOpen(const TimeWindow& window) const;
 };
 
 /** The JSON pointer of a line's variant in the request, for errors a line causes. */

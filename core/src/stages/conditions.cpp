@@ -15,7 +15,7 @@ bool staticConditionsHold(const Cart& cart, const Promotion& promo, RuleVerdict&
   cart.meter.spend(1);
   const Conditions& c = promo.conditions;
   const QuoteRequest& request = cart.request;
-  if (c.window && !c.window->contains(request.now)) {
+  if (c.window && !cart.windowOpen(*c.window)) {
     verdict.reason = Reason::OutsideWindow;
     verdict.why = windowExplanation(*c.window, request.now);
     return false;
@@ -36,18 +36,18 @@ bool staticConditionsHold(const Cart& cart, const Promotion& promo, RuleVerdict&
     for (uint32_t v : c.stockGuard->variants) {
       cart.meter.spend(1);
       const VariantInfo& variant = cart.store.variants[v];
-      auto it = request.stock.find(variant.id);
-      if (it == request.stock.end()) {
+      std::optional<int64_t> available = cart.availableStock(variant, c.stockGuard->minAvailable, /*exactBelow=*/false);
+      if (!available) {
         verdict.reason = Reason::StockUnknown;
         verdict.why = {Message::StockUnknown};
         verdict.why.variant = &variant;
         return false;
       }
-      if (it->second < c.stockGuard->minAvailable) {
+      if (*available < c.stockGuard->minAvailable) {
         verdict.reason = Reason::StockBelowThreshold;
         verdict.why = {Message::StockBelowThreshold};
         verdict.why.variant = &variant;
-        verdict.why.count = it->second;
+        verdict.why.count = *available;
         verdict.why.count2 = c.stockGuard->minAvailable;
         return false;
       }

@@ -103,7 +103,7 @@ MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions
     }
     MarginFloorValue value = floor->value;
     for (const auto& o : floor->overrides) {
-      if (o.window.contains(cart.request.now)) {
+      if (cart.windowOpen(o.window)) {
         value = o.value;  // the first matching override wins, in the order the merchant listed them
         break;
       }

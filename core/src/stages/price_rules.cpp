@@ -58,7 +58,7 @@ std::optional<Minor> proposePrice(const Cart& cart, const PriceRule& rule, const
       miss.why.segments = &rule.segments;
       return std::nullopt;
     case PriceRule::Type::FlashSale:
-      if (rule.window->contains(cart.request.now)) return changedUnitPrice(line.listUnit, cart.currency.change(rule.change));
+      if (cart.windowOpen(*rule.window)) return changedUnitPrice(line.listUnit, cart.currency.change(rule.change));
       miss.reason = Reason::OutsideWindow;
       miss.why = windowExplanation(*rule.window, cart.request.now);
       return std::nullopt;

@@ -24,8 +24,8 @@ void totalItems(Cart& cart, Quote& quote) {
     out.total = line.total();
     for (const auto& g : line.groups) out.unitPrices.push_back({g.count, g.price});
     out.adjustments = std::move(line.adjustments);
-    auto stock = cart.request.stock.find(variant.id);
-    if (stock != cart.request.stock.end() && stock->second < variant.lowStockLevel) out.lowStockRemaining = stock->second;
+    std::optional<int64_t> available = cart.availableStock(variant, variant.lowStockLevel, /*exactBelow=*/true);
+    if (available && *available < variant.lowStockLevel) out.lowStockRemaining = available;
     quote.listSubtotal = addMoney(quote.listSubtotal, out.listTotal);
     for (const auto& a : out.adjustments) {
       Minor& savings = a.source == "priceRule" ? quote.priceRuleSavings : quote.promotionSavings;
