@@ -856,8 +856,53 @@ END $$;
 
 )sql";
 
+// A hold priced for some availability (a hold keeps the stock facts its quote read: HoldRequest::pricedFor). In
+// the lock order of cartcore_place_hold (the client's lock, then stock rows in byte order), the stock rows of the
+// priced variants and of the lines are locked, each priced variant's availability for the segments is checked
+// against its range, and only then is the hold placed by cartcore_place_hold in the same transaction, so the facts
+// are true at the moment the units are taken. Out of range: r_refusal 'priced_stock_moved', nothing written, and
+// r_levels the priced variants' current levels, so the caller's stock copy catches up before it prices again.
+// Taking the stock rows' locks before the hold row is written holds them a little longer than
+// cartcore_place_hold does on its own; only holds whose price read stock pay that.
+constexpr const char* kMigration4 = R"sql(
+CREATE FUNCTION cartcore_place_priced_hold(p_id text, p_cart text, p_quote text, p_digest text, p_ttl bigint,
+                                           p_variants text[], p_quantities bigint[], p_segments text[], p_client text,
+                                           p_max_holds bigint, p_max_units bigint, p_limit_variants text[],
+                                           p_limit_values bigint[], p_committed_since bigint, p_offset bigint,
+                                           p_priced_variants text[], p_priced_min bigint[], p_priced_max bigint[])
+RETURNS TABLE (r_lines text, r_created_at bigint, r_expires_at bigint, r_levels text, r_refusal text,
+               r_limit_variant text, r_limit bigint, r_current bigint) LANGUAGE plpgsql AS $$
+DECLARE
+  v_available bigint;
+BEGIN
+  -- cartcore_place_hold takes the client's lock (when it counts a limit) before any stock row, so this does too.
+  IF p_client <> '' AND (p_max_holds > 0 OR p_max_units > 0 OR cardinality(p_limit_variants) > 0) THEN
+    PERFORM pg_advisory_xact_lock(hashtext('cartcore client ' || p_client));
+  END IF;
+  PERFORM 1 FROM stock s WHERE s.variant = ANY (p_priced_variants || p_variants)
+    ORDER BY s.variant COLLATE "C" FOR UPDATE;
+  FOR i IN 1 .. COALESCE(array_length(p_priced_variants, 1), 0) LOOP
+    -- Available units for these segments, as StockLevel::available computes them (0 without a stock row).
+    SELECT LEAST(GREATEST(0, s.on_hand - s.held_general - s.reserve_block)
+                   + COALESCE((SELECT sum(GREATEST(0, t.reserved - t.held)) FROM stock_tiers t
+                               WHERE t.variant = s.variant AND t.segment = ANY (p_segments)), 0)::bigint,
+                 GREATEST(0, s.on_hand - s.held_general - s.held_tiers))
+      INTO v_available FROM stock s WHERE s.variant = p_priced_variants[i];
+    v_available := COALESCE(v_available, 0);
+    IF v_available < p_priced_min[i] OR v_available > p_priced_max[i] THEN
+      RETURN QUERY SELECT NULL::text, 0::bigint, 0::bigint, cartcore_levels(p_priced_variants), 'priced_stock_moved',
+                          p_priced_variants[i], 0::bigint, v_available;
+      RETURN;
+    END IF;
+  END LOOP;
+  RETURN QUERY SELECT * FROM cartcore_place_hold(p_id, p_cart, p_quote, p_digest, p_ttl, p_variants, p_quantities,
+                                                 p_segments, p_client, p_max_holds, p_max_units, p_limit_variants,
+                                                 p_limit_values, p_committed_since, p_offset);
+END $$;
+)sql";
+
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> list = {kMigration1, kMigration2, pgAnalyticsMigration()};
+  static const std::vector<const char*> list = {kMigration1, kMigration2, pgAnalyticsMigration(), kMigration4};
   return list;
 }
 

@@ -309,28 +309,48 @@ HoldPlaced PgStorage::placeHold(const HoldRequest& request) {
     limitVariants.push_back(variant);
     limitValues.push_back(limit);
   }
+  PgParams params;
+  params.add(request.id)
+      .add(request.cartJson)
+      .add(request.quoteJson)
+      .add(request.quoteDigest)
+      .add(request.ttlMillis)
+      .addArray(variants)
+      .addArray(quantities)
+      .addArray(segments)
+      .add(request.clientKey)
+      .add(request.limits.maxActiveHolds)
+      .add(request.limits.maxUnitsPerVariant)
+      .addArray(limitVariants)
+      .addArray(limitValues)
+      .add(request.limits.committedSince)
+      .add(offset());
+  const char* placeSql =
+      "SELECT * FROM cartcore_place_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+  if (!request.pricedFor.empty()) {
+    // Priced for some availability: the database checks it in the step that takes the units (PostgreSQL migration 4).
+    std::vector<std::string> pricedVariants;
+    std::vector<int64_t> pricedMin, pricedMax;
+    for (const auto& [variant, range] : request.pricedFor) {
+      pricedVariants.push_back(variant);
+      pricedMin.push_back(range.atLeast);
+      pricedMax.push_back(range.atMost);
+    }
+    params.addArray(pricedVariants).addArray(pricedMin).addArray(pricedMax);
+    placeSql =
+        "SELECT * FROM cartcore_place_priced_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+        "$16, $17, $18)";
+  }
   auto connection = pool_.acquire();
   try {
-    PgResult r = connection->query(
-        "SELECT * FROM cartcore_place_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        PgParams()
-            .add(request.id)
-            .add(request.cartJson)
-            .add(request.quoteJson)
-            .add(request.quoteDigest)
-            .add(request.ttlMillis)
-            .addArray(variants)
-            .addArray(quantities)
-            .addArray(segments)
-            .add(request.clientKey)
-            .add(request.limits.maxActiveHolds)
-            .add(request.limits.maxUnitsPerVariant)
-            .addArray(limitVariants)
-            .addArray(limitValues)
-            .add(request.limits.committedSince)
-            .add(offset()));
+    PgResult r = connection->query(placeSql, params);
     if (!r.isNull(0, 4)) {
       std::string refusal = r.text(0, 4);
+      if (refusal == "priced_stock_moved") {
+        cache_->apply(r.text(0, 3));  // so the next pricing reads what the database just saw
+        result.refusal = HoldRefusal::PricedStockMoved;
+        return result;
+      }
       result.refusal = refusal == "too_many_holds"       ? HoldRefusal::TooManyHolds
                        : refusal == "variant_unit_limit" ? HoldRefusal::VariantUnitLimit
                                                          : HoldRefusal::PurchaseLimit;
