@@ -3,7 +3,8 @@
 // and, by store policy, with the time windows that were open when it was quoted; everything else is current.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDir, startServer, call, setStock, metricValue } from './helpers.mjs';
+import { BACKEND, tempDir, startServer, call, setStock, metricValue } from './helpers.mjs';
+import { testCluster } from './support/postgres.mjs';
 
 /** A cookware store: a 99.00 skillet on a 69.00 flash sale while at least 6 are available. */
 function flashStore({ name = 'Flash Cookware', skilletPrice = '99.00', holds } = {}) {
@@ -196,3 +197,33 @@ for (const honor of [undefined, true, false]) {
     }
   });
 }
+
+// A PostgreSQL database created by a server before held prices (schema 3: analytics) takes migration 4 when the
+// current server opens it, and holds that read stock are then placed through cartcore_place_priced_hold.
+test('held price: a schema-3 PostgreSQL database takes migration 4 and keeps held prices', { skip: BACKEND !== 'postgresql' }, async () => {
+  const tmp = tempDir();
+  const database = /^postgresql:\/\/[^/]*\/([^?]+)/.exec(tmp.db)[1];
+  let server = await startServer({ db: tmp.db });
+  await server.stop();
+  // Back to the schema main shipped before this migration: versions 1-3, without the priced-hold function.
+  testCluster().psql('DELETE FROM cartcore_schema WHERE version = 4; DROP FUNCTION cartcore_place_priced_hold', database);
+  assert.equal(testCluster().psql('SELECT max(version) FROM cartcore_schema', database).trim(), '3');
+  server = await startServer({ db: tmp.db });
+  try {
+    assert.equal(testCluster().psql('SELECT max(version) FROM cartcore_schema', database).trim(), '4');
+    await putConfig(server, flashStore());
+    await setStock(server, { 'skillet-12': { onHand: 7 } });
+    const hold = await call(server, 'POST', '/v1/holds', { body: { cart: skilletCart } });
+    assert.equal(hold.status, 201, JSON.stringify(hold.body));
+    assert.equal(hold.body.quote.totals.total, '69.00');
+    await setStock(server, { 'skillet-12': { onHand: 3 } });
+    const checkout = await call(server, 'POST', '/v1/checkout', {
+      body: { holdId: hold.body.hold.id, quoteDigest: hold.body.hold.quoteDigest },
+    });
+    assert.equal(checkout.status, 200, JSON.stringify(checkout.body));
+    assert.equal(checkout.body.order.total, '69.00');
+  } finally {
+    await server.stop();
+    tmp.cleanup();
+  }
+});
