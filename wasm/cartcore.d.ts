@@ -106,6 +106,8 @@ export interface RuleOutcome {
   by?: string;
   /** The coupon code that unlocked it. */
   coupon?: string;
+  /** For stacking_condition_not_met: the stacksWhen field that fails. */
+  missing?: "segments" | "minSubtotal" | "coupons";
 }
 
 export interface RuleOutcomes {
@@ -187,6 +189,8 @@ export interface Quote {
   bestDeal?: { chosen: DealChoice; alternatives: DealChoice[]; ignoredCodes: string[]; subsetsPriced: number };
   /** When the request set `forHold`: the stock facts this quote read, for a hold to keep and hand back at checkout. */
   heldFacts?: HeldFacts;
+  /** When the store's stacking rules made promotions conflict: combinations priced; exhaustive false past the bound. */
+  stacking?: { combinations: number; exhaustive?: false };
   /** E.g. stale_rates, missing_cost, unknown_locale. */
   warnings?: { code: string; line?: string; pointer?: string; message: string }[];
   /** The language of the sentences, when the request named a `locale`. */

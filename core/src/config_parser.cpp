@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "config_stacking.hpp"
 #include "currency.hpp"
 #include "input_error.hpp"
 #include "sha256.hpp"
@@ -70,6 +71,7 @@ class ConfigCompiler {
     if (const Json* holds = root.optional("holds")) readHolds(*holds);
     root.finish();
     buildIndexes();
+    stackingRules_.resolve(store_);  // after the indexes: stacksWhen's codes must unlock some promotion
     // The canonical dump (sorted keys, fixed formatting) is what the digest covers, so whitespace or key order in
     // the uploaded text never changes it.
     store_.configDigest = "sha256:" + sha256Hex(config.dump());
@@ -720,6 +722,7 @@ class ConfigCompiler {
       } else {
         fail(ErrorCode::InvalidValue, promo.pointerTo("type"), "promotion type is itemDiscount, buyXGetY, bundle, spendThreshold or freeShipping");
       }
+      stackingRules_.read(promo, out, store_.exponent);  // after the type: a promotion's class follows from it
       promo.finish();
       out.countedProductVariant = singleProductVariant(out.eligible);  // for buyXGetY, eligible is buy and get together
       store_.promotions.push_back(std::move(out));
@@ -973,6 +976,7 @@ class ConfigCompiler {
   }
 
   CompiledStore& store_;
+  StackingRulesReader stackingRules_;
   CatalogIndex index_;
   int64_t selectorWork_ = 0;
   int64_t defaultLowStockLevel_ = 5;
@@ -997,6 +1001,7 @@ Minor largestConvertedAmount(const CompiledStore& store) {
   for (const auto& promo : store.promotions) {
     considerChange(promo.discount);
     if (promo.conditions.minSubtotal) consider(*promo.conditions.minSubtotal);
+    if (promo.stackingRules.stacksWhen && promo.stackingRules.stacksWhen->minSubtotal) consider(*promo.stackingRules.stacksWhen->minSubtotal);
     if (promo.bundlePrice) consider(*promo.bundlePrice);
     for (const auto& tier : promo.tiers) {
       consider(tier.minSubtotal);

@@ -40,6 +40,8 @@ enum class Reason : uint8_t {
   UnknownCoupon,
   NotInBestDeal,
   FreeShippingThreshold,
+  NotCombinableWith,
+  StackingConditionNotMet,
 };
 
 /** The code as it appears in JSON, e.g. "min_subtotal_not_met". */
@@ -89,6 +91,7 @@ struct RuleVerdict {
   std::string_view coupon;  // the entered code that unlocked it
   /** Margin protection gave back part of the saving: what it was before. */
   std::optional<Minor> limitedFrom;
+  std::string_view missing;  // stacking_condition_not_met: the stacksWhen field that fails
   Explanation why;
 };
 

@@ -29,6 +29,8 @@ std::string_view reasonCode(Reason reason) {
     case Reason::UnknownCoupon: return "unknown_coupon";
     case Reason::NotInBestDeal: return "not_in_best_deal";
     case Reason::FreeShippingThreshold: return "free_shipping_threshold";
+    case Reason::NotCombinableWith: return "not_combinable_with";
+    case Reason::StackingConditionNotMet: return "stacking_condition_not_met";
   }
   CARTCORE_ASSERT(!"unknown reason");
   return "";
@@ -85,6 +87,7 @@ RuleOutcome publicOutcome(const RuleVerdict& verdict, const char* kind, const st
   out.quantityNeeded = verdict.quantityNeeded;
   out.by = verdict.by;
   out.coupon = verdict.coupon;
+  out.missing = verdict.missing;
   return out;
 }
 

@@ -17,17 +17,20 @@
 #include "stages/price_rules.hpp"
 #include "stages/shipping.hpp"
 #include "stages/stacking.hpp"
+#include "stages/stacking_choice.hpp"
 #include "stages/tax.hpp"
 #include "stages/totals.hpp"
 
 namespace cartcore {
 
-PricedCart runPipeline(const CompiledStore& store, const QuoteRequest& request) {
+namespace {
+
+/** Stages 3-9 on a cart whose price rules are done, with the promotions a conditional-stacking plan leaves out. */
+PricedCart priceFromPromotions(Cart cart, const StackingPlan* plan) {
   PricedCart priced;
   Quote& quote = priced.quote;
-  Cart cart = buildCart(store, request);                   // 1. the lines at list price, the codes entered
-  priced.priceRules = applyPriceRules(cart);               // 2. price rules: the lowest unit price wins
-  priced.promotions = applyPromotions(cart);               // 3. promotions (a file per kind) under the stacking policy
+  const CompiledStore& store = cart.store;
+  priced.promotions = applyPromotions(cart, plan);         // 3. promotions (a file per kind) under the stacking policy
   if (store.margins) {                                     // 4. margin protection
     MarginProtection margin = protectMargins(cart, priced.promotions);
     quote.margin = std::move(margin.report);
@@ -45,6 +48,19 @@ PricedCart runPipeline(const CompiledStore& store, const QuoteRequest& request) 
   priced.coupons = couponVerdicts(cart, priced.promotions);  // 9. what each entered code did
   priced.work = cart.meter.spent();
   priced.stockRead = std::move(cart.stockRead);
+  return priced;
+}
+
+}  // namespace
+
+PricedCart runPipeline(const CompiledStore& store, const QuoteRequest& request) {
+  Cart cart = buildCart(store, request);                   // 1. the lines at list price, the codes entered
+  std::vector<RuleVerdict> priceRules = applyPriceRules(cart);  // 2. price rules: the lowest unit price wins
+  // 3-9 once; or, when stacking rules make promotions conflict, once per combination they allow, keeping the one
+  // the shopper pays least for (stacking_choice.hpp).
+  PricedCart priced = store.conditionalStacking ? priceBestCombination(cart, priceFromPromotions)
+                                                : priceFromPromotions(std::move(cart), nullptr);
+  priced.priceRules = std::move(priceRules);
   return priced;
 }
 

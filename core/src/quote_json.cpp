@@ -174,6 +174,7 @@ void writeOutcome(CanonicalWriter& w, const RuleOutcome& o, int exponent) {
   if (!o.coupon.empty()) w.field("coupon", o.coupon);
   w.field("id", o.id);
   w.field("message", o.message);
+  if (!o.missing.empty()) w.field("missing", o.missing);
   w.field("name", o.name);
   if (o.quantityNeeded) w.numberField("quantityNeeded", *o.quantityNeeded);
   w.field("reason", o.reason);
@@ -538,6 +539,16 @@ std::string renderQuoteJson(const Quote& q) {
   if (q.shipping) {
     w.key("shipping");
     writeShipping(w, *q.shipping, e);
+  }
+  if (q.stacking) {
+    w.key("stacking");
+    w.beginObject();
+    w.numberField("combinations", q.stacking->combinations);
+    if (!q.stacking->exhaustive) {
+      w.key("exhaustive");
+      w.boolean(false);
+    }
+    w.endObject();
   }
   if (q.taxConfigured) {
     w.key("tax");

@@ -15,6 +15,7 @@
 #include "cartcore/engine.hpp"
 #include "json_reader.hpp"
 #include "money.hpp"
+#include "stacking_rules.hpp"
 #include "variant_set.hpp"
 
 namespace cartcore {
@@ -130,6 +131,7 @@ struct Promotion {
   PartsPerMillion bundlePercentOff = 0;
   std::vector<SpendTier> tiers;  // ascending minSubtotal
   std::vector<std::string> shippingMethods;  // freeShipping: the methods it makes free; empty = all
+  StackingRules stackingRules;  // conditional stacking (stacking_rules.hpp); the defaults combine with everything
 };
 
 /** Exchange rates are integers scaled by 10^kRateDecimals: "0.9215" is 9'215'000'000. */
@@ -236,6 +238,9 @@ struct CompiledStore {
   int64_t maxCodesPerOrder = 0;  // 0 = no limit
   bool hasStopAfter = false;     // some promotion uses stacking "stopAfter" (the best-deal search cannot bound then)
   bool honorEndedWindows = true; // holds.honorEndedWindows: a window open when a hold was quoted stays open for it
+  std::vector<std::string> stackingTags;  // every promotion tag, sorted: StackingRules names them by index
+  bool conditionalStacking = false;       // some promotion restricts what it stacks with (StackingRules::restricts)
+  bool priorityBySegment = false;         // some promotion's priority depends on the customer's segments
   std::string configDigest;
 };
 

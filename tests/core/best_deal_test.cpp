@@ -2,9 +2,7 @@
 // Best deal: the exact best subset of held codes, checked by hand and against brute force on random small stores.
 #include <boost/test/unit_test.hpp>
 
-#include <random>
-
-#include "test_support.hpp"
+#include "random_store.hpp"
 
 using namespace cartcore::test;
 
@@ -27,11 +25,6 @@ json dealStore() {
   store["store"]["maxCodesPerOrder"] = 2;
   return store;
 }
-
-std::string payable(const json& q) { return q["totals"].contains("grandTotal") ? q["totals"]["grandTotal"] : q["totals"]["total"]; }
-
-/** Minor units of a 2-decimal string, for comparing totals. */
-int64_t minor(const std::string& s) { return std::stoll(s.substr(0, s.find('.'))) * 100 + std::stoll(s.substr(s.find('.') + 1)); }
 
 }  // namespace
 
@@ -75,27 +68,12 @@ BOOST_AUTO_TEST_CASE(code_limits_are_enforced) {
 }
 
 BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
-  std::mt19937 rng(20261127);  // seeded: the same cases on every run
-  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  const char* variants[] = {"tee-black-m", "tee-black-xl", "tee-white-m", "hoodie-m", "cap"};
-  const json selectors[] = {{{"everything", true}}, {{"products", {"tee"}}}, {{"categories", {"outerwear"}}}, {{"attribute", "color"}, {"equals", "black"}}};
-  const char* stackings[] = {"stackable", "stackable", "exclusive", "stopAfter"};
+  RandomStores random(20261127);  // seeded: the same cases on every run
+  auto pick = [&](int n) { return random.pick(n); };
   int cases = 0;
   for (int iteration = 0; iteration < 300; ++iteration) {
     const bool stopRules = iteration % 3 == 0;  // stop rules turn the search's pruning off; most stores have none
-    auto randomPromotion = [&](const std::string& id) {
-      json p = {{"id", id}, {"priority", pick(3)}, {"stacking", stackings[pick(stopRules ? 4 : 3)]}};
-      if (pick(4) == 0) p["exclusionGroup"] = "g";
-      switch (pick(5)) {
-        case 0: p.update({{"type", "itemDiscount"}, {"selector", selectors[pick(4)]}, {"discount", {{"percentOff", std::to_string(5 + pick(40))}}}}); break;
-        case 1: p.update({{"type", "itemDiscount"}, {"selector", selectors[pick(4)]}, {"discount", {{"amountOff", std::to_string(1 + pick(9)) + ".00"}}}}); break;
-        case 2: p.update({{"type", "spendThreshold"}, {"tiers", {{{"minSubtotal", std::to_string(20 + pick(80)) + ".00"}, {"amountOff", std::to_string(3 + pick(12)) + ".00"}}}}}); break;
-        case 3: p.update({{"type", "buyXGetY"}, {"buy", {{"selector", selectors[pick(2)]}, {"quantity", 1 + pick(2)}}}, {"get", {{"selector", selectors[pick(2)]}, {"quantity", 1}}}}); break;
-        default: p.update({{"type", "freeShipping"}}); break;
-      }
-      if (pick(5) == 0) p["conditions"] = {{"minSubtotal", std::to_string(10 + pick(60)) + ".00"}};
-      return p;
-    };
+    auto randomPromotion = [&](const std::string& id) { return random.promotion(id, stopRules); };
     int codeCount = 1 + pick(6);
     json promotions = json::array();
     std::vector<std::string> codes;
@@ -111,11 +89,7 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
     if (iteration % 2 == 0) store["shipping"] = {{"methods", {{{"id", "std"}, {"flat", "6.50"}}}}};
     int maxCodes = pick(4);  // 0: no limit
     if (maxCodes > 0) store["store"]["maxCodesPerOrder"] = maxCodes;
-    std::vector<std::pair<std::string, int64_t>> lines;
-    for (const char* v : variants) {
-      if (pick(2)) lines.push_back({v, 1 + pick(3)});
-    }
-    if (lines.empty()) lines.push_back({"cap", 1});
+    std::vector<std::pair<std::string, int64_t>> lines = random.lines();
     // Brute force: every subset within the limit, priced as a plain quote.
     int64_t best = INT64_MAX;
     for (unsigned mask = 0; mask < (1u << codeCount); ++mask) {

@@ -124,6 +124,33 @@ std::vector<Case> adversarialCases() {
                    static_cast<int64_t>(kMaxBestDealCodes), "codes", false, "ok",
                    [=](int64_t n) { return Inputs{codeStore(n, false), codeRequest(n)}; }});
 
+  // ---- conditional stacking ----------------------------------------------------------------------------------------
+  // n promotions in pairs a_i / b_i that never stack together (b_i notWith a_i): 2^(n/2) maximal combinations, each
+  // priced by the whole pipeline; the search stops at 1,024 combinations or the work budget.
+  auto pairStore = [](int64_t conflicting, int64_t variants) {
+    return store(catalog(variants), "[]", array(conflicting, [](int64_t i) {
+                   const std::string k = std::to_string(i / 2);
+                   const bool second = i % 2 == 1;
+                   return std::string("{\"id\":\"") + (second ? "b" : "a") + k + "\",\"type\":\"itemDiscount\",\"selector\":{\"everything\":true}," +
+                          "\"priority\":" + (second ? "1" : "2") + ",\"discount\":{\"amountOff\":\"" + (second ? "0.02" : "0.01") + "\"}" +
+                          (second ? ",\"notWith\":{\"promotions\":[\"a" + k + "\"]}" : "") + "}";
+                 }));
+  };
+  cases.push_back({"stacking-pairs", "conditional stacking: 64 promotions in pairs that never stack (2^32 combinations), 20 lines", false,
+                   static_cast<int64_t>(kMaxStackingConflicts), "promotions", false, "ok",
+                   [=](int64_t n) { return Inputs{pairStore(n, 20), request(20, 3)}; }});
+  cases.push_back({"stacking-pairs-max-cart", "the same 64 promotions on 500 lines × 100,000 units: the work budget ends the search", false,
+                   kMaxLines, "lines", false, "ok",
+                   [=](int64_t n) { return Inputs{pairStore(static_cast<int64_t>(kMaxStackingConflicts), kMaxLines), request(n, kMaxLineQuantity)}; }});
+  cases.push_back({"stacking-all-conflict", "conditional stacking: 600 promotions that combine with nothing (a conflict per pair), 20 lines",
+                   false, 600, "promotions", false, "ok", [=](int64_t n) {
+                     std::string promotions = array(n, [](int64_t i) {
+                       return "{\"id\":\"x" + std::to_string(i) + "\",\"type\":\"itemDiscount\",\"selector\":{\"everything\":true}," +
+                              "\"combinesWith\":[],\"discount\":{\"percentOff\":\"" + std::to_string(1 + i % 50) + "\"}}";
+                     });
+                     return Inputs{store(catalog(20), "[]", promotions), request(20, 3)};
+                   }});
+
   // ---- promotions against maximal carts ----------------------------------------------------------------------------
   cases.push_back({"bundle-max-cart", "one bundle (2 + 3 units of anything, 10M applications) on 500 lines × 100,000 units", false, kMaxLines,
                    "lines", true, "ok", [=](int64_t n) {

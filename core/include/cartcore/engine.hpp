@@ -119,6 +119,7 @@ struct RuleOutcome {
   std::optional<int64_t> quantityNeeded;  // for min_quantity_not_met and friends
   std::string by;           // the rule that blocked or beat this one
   std::string coupon;       // the code that unlocked it, if any
+  std::string missing;      // stacking_condition_not_met: the stacksWhen field that fails ("segments", "minSubtotal", "coupons")
 };
 
 struct CouponOutcome {
@@ -217,6 +218,15 @@ struct BestDeal {
   bool exhaustive = true;
 };
 
+/** How conditional stacking chose among the combinations its rules allow (set when two live promotions conflict). */
+struct StackingSearch {
+  int64_t combinations = 0;  // combinations priced by the whole pipeline
+  /** False when the search stopped at its bound (kMaxStackingConflicts promotions, kMaxStackingCombinations
+      combinations or the work budget): the choice is then the cheapest combination priced, the priority-order one
+      first. */
+  bool exhaustive = true;
+};
+
 struct Quote {
   std::string currency;
   std::string locale;                   // the catalog language of the sentences ("de"); set when the request named a locale
@@ -240,6 +250,7 @@ struct Quote {
   std::optional<MarginReport> margin;   // when the store configures margin floors
   std::vector<Nudge> nudges;            // when the request asks for them
   std::optional<BestDeal> bestDeal;     // when the request asks for it
+  std::optional<StackingSearch> stacking;  // when the store's stacking rules made live promotions conflict
   std::vector<QuoteWarning> warnings;
   std::optional<HeldFacts> heldFacts;   // when the request is forHold: the stock it read and when
   std::string configDigest;
@@ -278,6 +289,11 @@ inline constexpr std::size_t kMaxConfigValues = 4'000'000;
 inline constexpr std::size_t kMaxBestDealCodes = 16;
 /** Subsets the best-deal search prices at most (of the 2^16 that 16 codes allow); see BestDeal::exhaustive. */
 inline constexpr std::size_t kMaxBestDealSubsets = 1024;
+/** Conflicting promotions conditional stacking searches exactly; with more, it takes the priority-order combination. */
+inline constexpr std::size_t kMaxStackingConflicts = 64;
+/** Combinations conditional stacking prices at most: every maximal combination of up to 19 conflicting promotions
+ *  (at most 972 by the Moon-Moser bound) fits. */
+inline constexpr std::size_t kMaxStackingCombinations = 1024;
 /**
  * Work one pipeline run may do, in units of one rule judged against one line (docs/FORMAT.md "Limits and cost");
  * more is too_complex. The best-deal search may spend this much across all the subsets it prices.

@@ -12,10 +12,59 @@
 
 namespace cartcore {
 
-std::vector<RuleVerdict> applyPromotions(Cart& cart) {
+namespace {
+
+/** Sorts promotion indexes into application order when some priority depends on the customer's segments (the
+    store's order is already priority, then id, otherwise). */
+void sortByEffectivePriority(const Cart& cart, std::vector<uint32_t>& promotions) {
+  if (!cart.store.priorityBySegment) return;
+  std::vector<std::pair<int64_t, uint32_t>> keyed;
+  keyed.reserve(promotions.size());
+  for (uint32_t p : promotions) keyed.emplace_back(effectivePriority(cart.store.promotions[p], cart.request), p);
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return cart.store.promotions[a.second].id < cart.store.promotions[b.second].id;
+  });
+  for (std::size_t i = 0; i < keyed.size(); ++i) promotions[i] = keyed[i].second;
+}
+
+}  // namespace
+
+int64_t effectivePriority(const Promotion& promo, const QuoteRequest& request) {
+  const auto& bySegment = promo.stackingRules.priorityBySegment;
+  std::optional<int64_t> best;
+  for (const auto& segment : request.segments) {
+    auto it = bySegment.find(segment);
+    if (it != bySegment.end() && (!best || it->second > *best)) best = it->second;
+  }
+  return best ? *best : promo.priority;
+}
+
+std::vector<uint32_t> livePromotions(const Cart& cart, const std::vector<uint32_t>& candidates) {
+  std::vector<uint32_t> live;
+  for (uint32_t p : candidates) {
+    const Promotion& promo = cart.store.promotions[p];
+    if (!promo.coupons.empty() &&
+        std::none_of(promo.coupons.begin(), promo.coupons.end(), [&](const std::string& c) { return cart.couponEntered(c); })) {
+      continue;
+    }
+    RuleVerdict scratch;
+    if (staticConditionsHold(cart, promo, scratch)) live.push_back(p);
+  }
+  sortByEffectivePriority(cart, live);
+  return live;
+}
+
+std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
   const CompiledStore& store = cart.store;
   const RelevantPromotions relevant(cart);
   const std::vector<uint32_t>& candidates = relevant.promotions();
+  auto leftOutEntry = [&](uint32_t p) -> const LeftOutPromotion* {
+    if (!plan) return nullptr;
+    auto it = std::lower_bound(plan->leftOut.begin(), plan->leftOut.end(), p,
+                               [](const LeftOutPromotion& l, uint32_t q) { return l.promotion < q; });
+    return it != plan->leftOut.end() && it->promotion == p ? &*it : nullptr;
+  };
   std::vector<RuleVerdict> verdicts(candidates.size());
   std::vector<bool> listed(candidates.size(), false);
   auto verdictOf = [&](uint32_t p) -> RuleVerdict& { return verdicts[relevant.position(p)]; };
@@ -32,8 +81,9 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart) {
       verdict.coupon = *code;
     }
     listed[r] = true;
-    if (staticConditionsHold(cart, promo, verdict)) live.push_back(p);
+    if (staticConditionsHold(cart, promo, verdict) && !leftOutEntry(p)) live.push_back(p);
   }
+  sortByEffectivePriority(cart, live);
 
   auto record = [&](uint32_t p, const Evaluation& e) {
     RuleVerdict& verdict = verdictOf(p);
@@ -157,11 +207,26 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart) {
       verdict.why.amount2 = alone;
     }
   }
-  std::vector<RuleVerdict> out;
-  out.reserve(verdicts.size());
-  for (std::size_t r = 0; r < verdicts.size(); ++r) {
-    if (listed[r]) out.push_back(verdicts[r]);
+  if (plan) {
+    for (const LeftOutPromotion& left : plan->leftOut) {
+      if (!relevant.contains(left.promotion)) continue;
+      auto applied = std::find_if(left.blockers.begin(), left.blockers.end(), [&](uint32_t b) { return verdictOf(b).applied; });
+      const Promotion& by = store.promotions[applied != left.blockers.end() ? *applied : left.blockers.front()];
+      Explanation why = left.why;
+      why.name = by.name;
+      block(left.promotion, left.reason, by, why);
+      verdictOf(left.promotion).amountNeeded = left.amountNeeded;
+      verdictOf(left.promotion).missing = left.missing;
+    }
   }
+  std::vector<uint32_t> order;  // listed promotions in application order
+  for (std::size_t r = 0; r < verdicts.size(); ++r) {
+    if (listed[r]) order.push_back(candidates[r]);
+  }
+  sortByEffectivePriority(cart, order);
+  std::vector<RuleVerdict> out;
+  out.reserve(order.size());
+  for (uint32_t p : order) out.push_back(verdictOf(p));
   return out;
 }
 
