@@ -151,7 +151,8 @@ BOOST_AUTO_TEST_CASE(bogo_with_free_shipping_but_loyalty_only_over_150) {
   BOOST_TEST(loyal["amountNeeded"] == "95.00");
   BOOST_TEST(loyal["by"] == "bogo");
   BOOST_TEST(loyal["message"] ==
-             "Combines with other offers only from 150.00 USD in items (95.00 USD to go), and \"Tees: buy one, get one\" gives you the best price here.");
+             "Combines with other offers only once your items reach 150.00 USD (95.00 USD to go), and \"Tees: buy one, get one\" gives you "
+             "the best price here.");
   BOOST_TEST(findById(q["promotions"]["applied"], "ship") != nullptr);
   // 95.00 in items: loyalty alone (66.50 + 6.50 = 73.00) beats BOGO + free shipping (75.00), which pays for shipping.
   q = quote(store, cart({{"tee-black-m", 2}, {"hoodie-m", 1}}, vip));
@@ -476,6 +477,17 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
         ++conflicted;
       } else {
         BOOST_TEST(!q.contains("stacking"));
+      }
+      // Whatever applies respects every rule, also for promotions the search never weighed (those that cannot apply
+      // alone): no two applied promotions conflict.
+      const json& applied = q["promotions"]["applied"];
+      for (std::size_t i = 0; i < applied.size(); ++i) {
+        for (std::size_t j = i + 1; j < applied.size(); ++j) {
+          auto byId = [&](const json& id) { return *std::find_if(promotions.begin(), promotions.end(), [&](const json& x) { return x["id"] == id; }); };
+          const json p = byId(applied[i]["id"]);
+          const json r = byId(applied[j]["id"]);
+          BOOST_TEST((stacksHere(p) && stacksHere(r) && accepts(p, r) && accepts(r, p)), applied[i]["id"] << " with " << applied[j]["id"]);
+        }
       }
       for (const auto& o : q["promotions"]["notApplied"]) {
         if (!expectedLeftOut.count(o["id"])) continue;
