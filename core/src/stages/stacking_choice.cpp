@@ -219,13 +219,17 @@ class CombinationSearch {
 
   /** Prices one combination with the rest of the pipeline and keeps it if the shopper pays least with it. */
   void price(const std::vector<bool>& chosen) {
-    if (best_ && (combinations_ >= static_cast<int64_t>(kMaxStackingCombinations) || work_ >= kQuoteWorkBudget)) {
+    // The next run is about as dear as the last (the same cart, similar promotions): stop before it would take the
+    // search past one quote's work budget, so the whole search costs about one quote.
+    if (best_ && (combinations_ >= static_cast<int64_t>(kMaxStackingCombinations) ||
+                  addSaturating(work_, lastRunWork_) > kQuoteWorkBudget)) {
       stopped_ = true;
       return;
     }
     StackingPlan plan = planFor(chosen);
     PricedCart priced = rest_(cart_, &plan);
-    work_ = addSaturating(work_, priced.work - baseWork_);
+    lastRunWork_ = priced.work - baseWork_;
+    work_ = addSaturating(work_, lastRunWork_);
     ++combinations_;
     const Minor total = payable(priced.quote);
     if (best_ && (total > best_->payable || (total == best_->payable && !firstInOrder(chosen, best_->chosen)))) return;
@@ -252,8 +256,9 @@ class CombinationSearch {
   std::optional<Choice> best_;
   int64_t combinations_ = 0;
   int64_t steps_ = 0;
-  int64_t work_ = 0;
-  int64_t baseWork_ = 0;
+  int64_t work_ = 0;         // the price rules, the conflict graph and every run so far
+  int64_t baseWork_ = 0;     // the work before the first run (each run's meter starts from it)
+  int64_t lastRunWork_ = 0;
   bool stopped_ = false;
 };
 
