@@ -9,10 +9,10 @@
 # Needs the targets cartcore_history, cartcore_server and cartcore_cli (build/native).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-build="${CARTCORE_BUILD_DIR:-$root/build/native}"
+source "$here/lib.sh"
+build="${CARTCORE_BUILD_DIR:-$bench_root/build/native}"
 server_bin="$build/server/cartcore-server" cli_bin="$build/cli/cartcore" history_bin="$build/bench/cartcore-history"
-orders=1000000 replay_orders=100000 write=1 days=365
+orders=1000000 replay_orders=100000 days=365
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --orders) orders="$2"; shift 2 ;;
@@ -25,11 +25,8 @@ for bin in "$server_bin" "$cli_bin" "$history_bin"; do
   [[ -x "$bin" ]] || { echo "missing $bin: build cartcore_server, cartcore_cli and cartcore_history" >&2; exit 1; }
 done
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-token="bench-token"
+work="$bench_work"
+token="$bench_token"
 end="2026-11-27T00:00:00Z"
 
 echo "generating $orders orders over $days days..." >&2
@@ -40,13 +37,8 @@ db_size="$(du -m "$work/history.db" | cut -f1)"
 
 # The test clock sits at the end of the history, so periods and rollups follow it; the sweeper (which would also
 # roll up) waits 10 minutes, so the rollup below is timed alone.
-"$server_bin" --db "$work/history.db" --port 0 --admin-token "$token" --no-seed --test-clock --threads 2 \
-  --replay-threads 2 --sweep-ms 600000 > "$work/server.out" 2> "$work/server.err" &
-server_pid=$!
-for _ in $(seq 200); do [[ -s "$work/server.out" ]] && break; sleep 0.05; done
-port="$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$work/server.out" | head -1)"
-[[ -n "$port" ]] || { echo "server did not start: $(cat "$work/server.err")" >&2; exit 1; }
-base="http://127.0.0.1:$port"
+bench_start_server history --no-seed --test-clock --threads 2 --replay-threads 2 --sweep-ms 600000
+base="$server_base"
 auth=(-H "Authorization: Bearer $token")
 # Moving the clock also folds every finished day into the rollups (one transaction per day): time it.
 rollup_started=$(date +%s.%N)
@@ -103,7 +95,7 @@ job_seconds="$(echo "$(date +%s.%N) - $job_started" | bc -l | xargs printf '%.1f
 same="$(node -e 'const fs=require("fs");const a=JSON.parse(fs.readFileSync(process.argv[1]));const b=JSON.parse(fs.readFileSync(process.argv[2])).job.report;console.log(JSON.stringify(a)===JSON.stringify(b)?"identical":"DIFFERENT")' "$work/cli-report.json" "$work/job.json")"
 summary="$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1])).job.report;const c=r.byCurrency[0];console.log(`${r.repriced} repriced, ${r.baselineMatches} baseline digests equal to the committed ones; revenue ${c.difference.revenue}, discount ${c.difference.discount}, margin ${c.difference.margin} (${c.difference.marginPercent} points)`)' "$work/job.json")"
 
-load="$(cut -d' ' -f1-3 /proc/loadavg)"
+load="$(bench_load)"
 report="$(cat <<REPORT
 $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores shared with other work (load average at the end: $load), SQLite (WAL) backend.
 Command: \`bench/analytics-bench.sh --orders $orders --replay-orders $replay_orders\`. History: \`cartcore-history\`
@@ -122,8 +114,4 @@ CLI and server reports: ${same}. ${summary}.
 REPORT
 )"
 echo "$report"
-if [[ "$write" == 1 ]]; then
-  REPORT="$report" node --input-type=module -e '
-    import { replaceResultsSection } from "'"$here"'/results-section.mjs";
-    replaceResultsSection("'"$here"'/RESULTS.md", "analytics", "Analytics", process.env.REPORT, "bench/analytics-bench.sh");'
-fi
+if [[ "$write" == 1 ]]; then bench_write_section analytics Analytics "$report" bench/analytics-bench.sh; fi

@@ -9,66 +9,46 @@
 # Env: CARTCORE_SERVER_BIN (default build/native/server/cartcore-server).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-server_bin="${CARTCORE_SERVER_BIN:-$root/build/native/server/cartcore-server}"
-rounds=3 duration=10s connections=32 write=1
+source "$here/lib.sh"
+rounds=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
-    --duration) duration="$2"; shift 2 ;;
-    --connections) connections="$2"; shift 2 ;;
-    --no-write) write=0; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
+    *) bench_common_option "$@"; shift "$bench_consumed" ;;
   esac
 done
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-[[ -x "$server_bin" ]] || { echo "no server binary at $server_bin; build target cartcore_server" >&2; exit 1; }
-
-work="$(mktemp -d)"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done; rm -rf "$work"; }
-trap cleanup EXIT
-token="bench-token"
+bench_require_wrk
+bench_require_server
 
 declare -A base pid_of
 for facts in on off; do
-  # Fair-access limits off: every wrk connection comes from 127.0.0.1, one "client".
-  "$server_bin" --db "$work/$facts.db" --port 0 --admin-token "$token" --threads 2 --analytics-facts "$facts" \
-    --max-holds-per-client 0 --max-held-units-per-client 0 --hold-rate-per-ip 0 \
-    > "$work/$facts.out" 2> "$work/$facts.err" &
-  pids+=($!)
-  pid_of[$facts]=$!
-  for _ in $(seq 200); do [[ -s "$work/$facts.out" ]] && break; sleep 0.05; done
-  port="$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$work/$facts.out" | head -1)"
-  [[ -n "$port" ]] || { echo "server ($facts) did not start: $(cat "$work/$facts.err")" >&2; exit 1; }
-  base[$facts]="http://127.0.0.1:$port"
-  curl -sf -X PUT "${base[$facts]}/v1/admin/stock" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"levels":{"tee-black-m":{"onHand":1000000000},"hoodie-grey-m":{"onHand":1000000000},"mug":{"onHand":1000000000}}}' >/dev/null
-  wrk -t1 -c4 -d2s -s "$here/server/hold-checkout.lua" "${base[$facts]}/v1/holds" >/dev/null 2>&1 || true
+  bench_start_server "$facts" --threads 2 --analytics-facts "$facts" "${bench_no_fair_access[@]}"
+  base[$facts]="$server_base"
+  pid_of[$facts]="$server_pid"
+  bench_fill_stock "$server_base"
+  wrk -t1 -c4 -d2s -s "$here/server/hold-checkout.lua" "$server_base/v1/holds" >/dev/null 2>&1 || true
 done
 
-orders() { curl -sf "$1/metrics" | awk '/^cartcore_orders_committed_total/ {print $2}'; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_second="$(getconf CLK_TCK)"
 seconds="${duration%s}"
 
 run() {  # facts -> "orders/s cpu-us-per-request non2xx"
   local facts="$1" before after cpu_before cpu_after
-  before="$(orders "${base[$facts]}")"
-  cpu_before="$(cpu_ticks "${pid_of[$facts]}")"
+  before="$(bench_orders_committed "${base[$facts]}")"
+  cpu_before="$(bench_cpu_ticks "${pid_of[$facts]}")"
   wrk -t2 -c"$connections" -d"$duration" -s "$here/server/hold-checkout.lua" "${base[$facts]}/v1/holds" \
-    > "$work/wrk.txt" 2> /dev/null || true
-  cpu_after="$(cpu_ticks "${pid_of[$facts]}")"
-  after="$(orders "${base[$facts]}")"
+    > "$bench_work/wrk.txt" 2> /dev/null || true
+  cpu_after="$(bench_cpu_ticks "${pid_of[$facts]}")"
+  after="$(bench_orders_committed "${base[$facts]}")"
   local requests errors
-  requests="$(awk '/requests in/ {print $1}' "$work/wrk.txt")"
-  errors="$(awk '/Non-2xx/ {print $5}' "$work/wrk.txt")"
+  requests="$(awk '/requests in/ {print $1}' "$bench_work/wrk.txt")"
+  errors="$(awk '/Non-2xx/ {print $5}' "$bench_work/wrk.txt")"
   awk -v a="$before" -v b="$after" -v s="$seconds" -v t=$((cpu_after - cpu_before)) -v hz="$ticks_per_second" \
     -v n="${requests:-0}" -v e="${errors:-0}" \
     'BEGIN { printf "%.0f %.0f %d\n", (b - a) / s, (n > 0 ? t * 1e6 / hz / n : 0), e }'
 }
 
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+load_before="$(bench_load)"
 rows="" ratios_rate=() ratios_cpu=()
 for round in $(seq "$rounds"); do
   if (( round % 2 )); then order=(off on); else order=(on off); fi
@@ -86,7 +66,7 @@ cpu_cost="$(awk -v r="$median_cpu" 'BEGIN {printf "%.1f", (r - 1) * 100}')"
 
 report="$(cat <<REPORT
 $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores shared by both servers, wrk and other work (load average before: $load_before,
-after: $(cut -d' ' -f1-3 /proc/loadavg)); SQLite (WAL, \`--synchronous normal\`), server \`--threads 2\`.
+after: $(bench_load)); SQLite (WAL, \`--synchronous normal\`), server \`--threads 2\`.
 Command: \`bench/analytics-checkout-bench.sh --rounds $rounds --duration $duration --connections $connections\`. Workload:
 bench/server/hold-checkout.lua (POST /v1/holds then POST /v1/checkout, 2 lines, sample store), wrk -t2 -c$connections
 -d$duration per run; one server per setting from the same binary, run in turns.
@@ -100,8 +80,5 @@ REPORT
 )"
 echo "$report"
 if [[ "$write" == 1 ]]; then
-  REPORT="$report" node --input-type=module -e '
-    import { replaceResultsSection } from "'"$here"'/results-section.mjs";
-    replaceResultsSection("'"$here"'/RESULTS.md", "analytics-checkout", "Analytics: checkout cost", process.env.REPORT,
-                          "bench/analytics-checkout-bench.sh");'
+  bench_write_section analytics-checkout "Analytics: checkout cost" "$report" bench/analytics-checkout-bench.sh
 fi
