@@ -37,7 +37,11 @@ std::string renderBreakdown(const nlohmann::json& response) {
   }
   if (q.contains("tax")) {
     for (const auto& r : q["tax"]["rates"]) {
-      out << "tax " << r["name"].get<std::string>() << " " << r["percent"].get<std::string>() << "% " << r["amount"].get<std::string>()
+      // A rate's name often carries its percent already ("MwSt. 19%"): say it once.
+      const std::string name = r["name"], percent = r["percent"].get<std::string>() + "%";
+      const bool named = name.find(percent) != std::string::npos ||
+                         name.find(r["percent"].get<std::string>() + " %") != std::string::npos;
+      out << "tax " << name << " " << (named ? "" : percent + " ") << r["amount"].get<std::string>()
           << (q["tax"]["included"].get<bool>() ? " (included)" : "") << "\n";
     }
   }

@@ -247,6 +247,7 @@ class ConfigCompiler {
       if (!productIds.insert(productId).second) fail(ErrorCode::DuplicateId, product.pointerTo("id"), "product \"" + productId + "\" is defined twice");
       std::string productName = productId;
       if (const Json* name = product.optional("name")) productName = readString(*name, product.pointerTo("name"));
+      productNames_[productId] = productName;
       std::vector<std::string> categories;
       if (const Json* c = product.optional("categories")) categories = readIdList(*c, product.pointerTo("categories"), 100, true);
       std::map<std::string, std::string> attributes;
@@ -346,20 +347,41 @@ class ConfigCompiler {
     return isUnion ? unite(a, b) : intersect(a, b);
   }
 
-  VariantSet readSelector(const Json& value, const std::string& pointer, int depth = 0) {
+  /** A variant as a shopper tells it apart: its own name, else the product's with its attribute values. */
+  std::string variantNoun(const VariantInfo& variant) const {
+    if (variant.name != productNames_.at(variant.productId) || variant.attributes.empty()) return variant.name;
+    std::string values;
+    for (const auto& [key, value] : variant.attributes) values += (values.empty() ? "" : ", ") + value;
+    return variant.name + " (" + values + ")";
+  }
+
+  /** Reads a selector; `noun`, when given, receives what it names (see ItemNoun). */
+  VariantSet readSelector(const Json& value, const std::string& pointer, ItemNoun* noun) {
+    ItemNoun named;
+    VariantSet result = readSelector(value, pointer, 0, &named);
+    *noun = std::move(named);
+    return result;
+  }
+
+  VariantSet readSelector(const Json& value, const std::string& pointer, int depth = 0, ItemNoun* noun = nullptr) {
     if (depth > kMaxSelectorDepth) fail(ErrorCode::OutOfRange, pointer, "selectors nest at most 16 deep");
     ObjectReader selector(value, pointer);
     VariantSet result = VariantSet::of({}, universe());
     int forms = 0;
-    auto lookupAll = [&](const char* key, const std::map<std::string, VariantSet>& index, const char* noun) {
+    auto lookupAll = [&](const char* key, const std::map<std::string, VariantSet>& index, const char* what) {
       const Json* list = selector.optional(key);
       if (!list) return;
       ++forms;
       auto ids = readIdList(*list, selector.pointerTo(key), kMaxListItems, false);
+      if (noun && ids.size() == 1) {
+        bool product = std::string_view(key) == "products";
+        *noun = {product ? ItemNoun::Kind::Product : ItemNoun::Kind::Category,
+                 product && productNames_.count(ids[0]) ? productNames_.at(ids[0]) : ids[0], ""};
+      }
       for (std::size_t i = 0; i < ids.size(); ++i) {
         auto it = index.find(ids[i]);
         if (it == index.end()) {
-          fail(ErrorCode::UnknownReference, childPointer(selector.pointerTo(key), i), std::string("no ") + noun + " \"" + ids[i] + "\" in the catalog");
+          fail(ErrorCode::UnknownReference, childPointer(selector.pointerTo(key), i), std::string("no ") + what + " \"" + ids[i] + "\" in the catalog");
         }
         result = combineSets(result, it->second, true, selector.pointerTo(key));
       }
@@ -386,11 +408,20 @@ class ConfigCompiler {
       }
       std::sort(listed.begin(), listed.end());
       listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
+      if (noun && listed.size() == 1) *noun = {ItemNoun::Kind::Variant, variantNoun(store_.variants[listed[0]]), ""};
       result = VariantSet::of(std::move(listed), universe());
     }
     if (const Json* attribute = selector.optional("attribute")) {
       ++forms;
-      result = readAttributePredicate(selector, readId(*attribute, selector.pointerTo("attribute")));
+      std::string name = readId(*attribute, selector.pointerTo("attribute"));
+      result = readAttributePredicate(selector, name);
+      if (noun) {  // one value names what to add ("size XL"); several, or notIn, do not
+        if (const Json* equals = selector.optional("equals")) {
+          *noun = {ItemNoun::Kind::Attribute, name, readString(*equals, selector.pointerTo("equals"))};
+        } else if (const Json* in = selector.optional("in"); in && in->size() == 1) {
+          *noun = {ItemNoun::Kind::Attribute, name, readString(readArray(*in, selector.pointerTo("in"), 1)[0], childPointer(selector.pointerTo("in"), 0))};
+        }
+      }
     }
     auto combine = [&](const char* key, bool isAll) {
       const Json* list = selector.optional(key);
@@ -465,6 +496,13 @@ class ConfigCompiler {
       if (store_.variants[v].productId != product) return std::nullopt;
     }
     return set.front();
+  }
+
+  /** The product every variant of the set belongs to, as a noun; Generic when they span several. */
+  ItemNoun oneProductNoun(const VariantSet& set) const {
+    std::optional<uint32_t> variant = singleProductVariant(set);
+    if (!variant) return {};
+    return {ItemNoun::Kind::Product, productNames_.at(store_.variants[*variant].productId), ""};
   }
 
   /** Reads an object's "id", which must be new to `seen` (else DuplicateId naming the `noun`). */
@@ -634,18 +672,18 @@ class ConfigCompiler {
       std::string type = readString(promo.required("type"), promo.pointerTo("type"));
       if (type == "itemDiscount") {
         out.type = Promotion::Type::ItemDiscount;
-        out.eligible = readSelector(promo.required("selector"), promo.pointerTo("selector"));
+        out.eligible = readSelector(promo.required("selector"), promo.pointerTo("selector"), &out.eligibleNoun);
         ObjectReader discount(promo.required("discount"), promo.pointerTo("discount"));
         out.discount = readPriceChange(discount, "fixedPrice");
         discount.finish();
       } else if (type == "buyXGetY") {
         out.type = Promotion::Type::BuyXGetY;
         ObjectReader buy(promo.required("buy"), promo.pointerTo("buy"));
-        out.buyVariants = readSelector(buy.required("selector"), buy.pointerTo("selector"));
+        out.buyVariants = readSelector(buy.required("selector"), buy.pointerTo("selector"), &out.buyNoun);
         out.buyQuantity = readInteger(buy.required("quantity"), buy.pointerTo("quantity"), 1, kMaxQuantityInRule);
         buy.finish();
         ObjectReader get(promo.required("get"), promo.pointerTo("get"));
-        out.getVariants = readSelector(get.required("selector"), get.pointerTo("selector"));
+        out.getVariants = readSelector(get.required("selector"), get.pointerTo("selector"), &out.getNoun);
         out.getQuantity = readInteger(get.required("quantity"), get.pointerTo("quantity"), 1, kMaxQuantityInRule);
         out.discount = {PriceChange::Kind::PercentOff, kWhole};
         if (const Json* d = get.optional("discount")) {
@@ -662,6 +700,7 @@ class ConfigCompiler {
           else fail(ErrorCode::InvalidValue, promo.pointerTo("discountedUnits"), "discountedUnits is cheapest or mostExpensive");
         }
         out.eligible = combineSets(out.buyVariants, out.getVariants, true, promo.pointer());
+        if (out.buyNoun == out.getNoun) out.eligibleNoun = out.buyNoun;
       } else if (type == "bundle") {
         out.type = Promotion::Type::Bundle;
         const auto& components = readArray(promo.required("components"), promo.pointerTo("components"), 50);
@@ -669,7 +708,7 @@ class ConfigCompiler {
         for (std::size_t c = 0; c < components.size(); ++c) {
           ObjectReader component(components[c], childPointer(promo.pointerTo("components"), c));
           BundleComponent bc;
-          bc.variants = readSelector(component.required("selector"), component.pointerTo("selector"));
+          bc.variants = readSelector(component.required("selector"), component.pointerTo("selector"), &bc.noun);
           if (const Json* q = component.optional("quantity")) bc.quantity = readInteger(*q, component.pointerTo("quantity"), 1, 1000);
           component.finish();
           out.eligible = combineSets(out.eligible, bc.variants, true, component.pointer());
@@ -684,7 +723,7 @@ class ConfigCompiler {
       } else if (type == "spendThreshold") {
         out.type = Promotion::Type::SpendThreshold;
         if (const Json* s = promo.optional("selector")) {
-          out.eligible = readSelector(*s, promo.pointerTo("selector"));
+          out.eligible = readSelector(*s, promo.pointerTo("selector"), &out.eligibleNoun);
         } else {
           out.eligible = index_.everything;
           out.cartWide = true;
@@ -714,7 +753,7 @@ class ConfigCompiler {
           std::sort(out.shippingMethods.begin(), out.shippingMethods.end());
         }
         if (const Json* s = promo.optional("selector")) {
-          out.eligible = readSelector(*s, promo.pointerTo("selector"));
+          out.eligible = readSelector(*s, promo.pointerTo("selector"), &out.eligibleNoun);
         } else {
           out.eligible = index_.everything;
           out.cartWide = true;
@@ -724,7 +763,16 @@ class ConfigCompiler {
       }
       stackingRules_.read(promo, out, store_.exponent);  // after the type: a promotion's class follows from it
       promo.finish();
-      out.countedProductVariant = singleProductVariant(out.eligible);  // for buyXGetY, eligible is buy and get together
+      // A selector that names nothing in one phrase (a list of variants, an any-of) still names the product when
+      // everything it counts belongs to one ("Add 1 more Tee"); for buyXGetY, eligible is buy and get together.
+      if (out.eligibleNoun.kind == ItemNoun::Kind::Generic) out.eligibleNoun = oneProductNoun(out.eligible);
+      if (out.type == Promotion::Type::BuyXGetY) {
+        if (out.buyNoun.kind == ItemNoun::Kind::Generic) out.buyNoun = oneProductNoun(out.buyVariants);
+        if (out.getNoun.kind == ItemNoun::Kind::Generic) out.getNoun = oneProductNoun(out.getVariants);
+      }
+      for (auto& component : out.components) {
+        if (component.noun.kind == ItemNoun::Kind::Generic) component.noun = oneProductNoun(component.variants);
+      }
       store_.promotions.push_back(std::move(out));
     }
     std::sort(store_.promotions.begin(), store_.promotions.end(), [](const Promotion& a, const Promotion& b) {
@@ -856,7 +904,8 @@ class ConfigCompiler {
       out.skipMissingCost = p == "skip";
     }
     if (const Json* cap = m.optional("maxOrderDiscountPercent")) {
-      out.maxOrderDiscount = parsePercent(readString(*cap, "/marginFloors/maxOrderDiscountPercent"), "/marginFloors/maxOrderDiscountPercent");
+      out.maxOrderDiscountText = readString(*cap, "/marginFloors/maxOrderDiscountPercent");
+      out.maxOrderDiscount = parsePercent(out.maxOrderDiscountText, "/marginFloors/maxOrderDiscountPercent");
     }
     if (const Json* v = m.optional("visibility")) {
       std::string vis = readString(*v, "/marginFloors/visibility");
@@ -979,6 +1028,7 @@ class ConfigCompiler {
   StackingRulesReader stackingRules_;
   CatalogIndex index_;
   int64_t selectorWork_ = 0;
+  std::map<std::string, std::string> productNames_;  // product id -> name, for ItemNoun
   int64_t defaultLowStockLevel_ = 5;
 };
 

@@ -16,6 +16,7 @@
 namespace cartcore {
 
 struct VariantInfo;
+struct ItemNoun;
 
 /** The stable reason codes of outcomes, coupons and nudges (README "Reason codes"). */
 enum class Reason : uint8_t {
@@ -42,6 +43,8 @@ enum class Reason : uint8_t {
   FreeShippingThreshold,
   NotCombinableWith,
   StackingConditionNotMet,
+  ClampedByMarginFloor,
+  ClampedByOrderCap,
 };
 
 /** The code as it appears in JSON, e.g. "min_subtotal_not_met". */
@@ -74,6 +77,7 @@ struct Explanation {
   std::string_view name2;
   const VariantInfo* variant = nullptr;
   const std::vector<std::string>* segments = nullptr;
+  const ItemNoun* items = nullptr;  // what {items} names, with `count` units; nullptr: items in general
 };
 
 /** One price rule's or promotion's outcome while pricing; the explanations layer turns it into a RuleOutcome. */
@@ -89,10 +93,14 @@ struct RuleVerdict {
   std::optional<int64_t> quantityNeeded;
   std::string_view by;      // id of the rule that beat or blocked this one
   std::string_view coupon;  // the entered code that unlocked it
-  /** Margin protection gave back part of the saving: what it was before. */
+  /** Margin protection gave back part of the saving: what it was before, and how much each limit took. */
   std::optional<Minor> limitedFrom;
   std::string_view missing;  // stacking_condition_not_met: the stacksWhen field that fails
+  Minor limitedByFloor = 0;
+  Minor limitedByOrderCap = 0;
   Explanation why;
+  /** A second sentence after the saving, e.g. what each unit of a clamped buy-x-get-y costs (None: nothing). */
+  Explanation whyAfter;
 };
 
 /** One entered code's outcome. */

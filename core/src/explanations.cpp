@@ -31,6 +31,8 @@ std::string_view reasonCode(Reason reason) {
     case Reason::FreeShippingThreshold: return "free_shipping_threshold";
     case Reason::NotCombinableWith: return "not_combinable_with";
     case Reason::StackingConditionNotMet: return "stacking_condition_not_met";
+    case Reason::ClampedByMarginFloor: return "clamped_by_margin_floor";
+    case Reason::ClampedByOrderCap: return "clamped_by_order_cap";
   }
   CARTCORE_ASSERT(!"unknown reason");
   return "";
@@ -54,21 +56,35 @@ class Sentences {
     return text;
   }
 
-  /** A promotion's sentence, with the saving stated when it applied (restated when margin protection limited it). */
+  /**
+   * A promotion's sentence, with the saving stated when it applied (restated, naming the limit, when margin
+   * protection limited it), then any sentence that follows it (what a clamped buy-x-get-y's units cost).
+   */
   std::string promotion(const RuleVerdict& verdict) const {
     std::string text = sentence(verdict.why);
-    if (!verdict.applied || (verdict.amount <= 0 && !verdict.limitedFrom)) return text;
-    Explanation saving{Message::YouSave};
-    saving.amount = verdict.amount;
-    if (verdict.limitedFrom) {
-      saving.message = store_.margins && store_.margins->internal ? Message::YouSaveLimitedByMargin : Message::YouSaveLimited;
-      saving.amount2 = *verdict.limitedFrom;
+    if (verdict.applied && (verdict.amount > 0 || verdict.limitedFrom)) {
+      Explanation saving{Message::YouSave};
+      saving.amount = verdict.amount;
+      if (verdict.limitedFrom) {
+        saving.message = limitedSaving(verdict);
+        saving.amount2 = *verdict.limitedFrom;
+        if (store_.margins) saving.name = store_.margins->maxOrderDiscountText;
+      }
+      appendMessage(text, saving, format_);
     }
-    appendMessage(text, saving, format_);
+    if (verdict.whyAfter.message != Message::None) appendMessage(text, verdict.whyAfter, format_);
     return text;
   }
 
  private:
+  /** Which limit a restated saving names: the order cap is named to everyone, margin floors only internally. */
+  Message limitedSaving(const RuleVerdict& verdict) const {
+    const bool internal = store_.margins && store_.margins->internal;
+    if (verdict.limitedByOrderCap == 0) return internal ? Message::YouSaveLimitedByMargin : Message::YouSaveLimited;
+    if (verdict.limitedByFloor == 0) return Message::YouSaveLimitedByOrderCap;
+    return internal ? Message::YouSaveLimitedByMarginAndOrderCap : Message::YouSaveLimited;
+  }
+
   const CompiledStore& store_;
   LocaleFormat format_;
 };

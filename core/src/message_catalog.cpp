@@ -31,13 +31,14 @@ constexpr bool rowsInEnumOrder() {
 }
 static_assert(rowsInEnumOrder());
 
-enum class Field { Amount, Amount2, Count, Count2, Count3, Time, Name, Name2, Variant, Sku, VariantId, Segments, Unknown };
+enum class Field { Amount, Amount2, Count, Count2, Count3, Time, Name, Name2, Variant, Sku, VariantId, Segments, Items, SpendItems, Unknown };
 
 Field fieldNamed(std::string_view name) {
   static constexpr std::pair<std::string_view, Field> kFields[] = {
       {"amount", Field::Amount}, {"amount2", Field::Amount2}, {"count", Field::Count},     {"count2", Field::Count2},
       {"count3", Field::Count3}, {"time", Field::Time},       {"name", Field::Name},       {"name2", Field::Name2},
-      {"variant", Field::Variant}, {"sku", Field::Sku},     {"variantId", Field::VariantId}, {"segments", Field::Segments}};
+      {"variant", Field::Variant}, {"sku", Field::Sku},     {"variantId", Field::VariantId}, {"segments", Field::Segments},
+      {"items", Field::Items}, {"spendItems", Field::SpendItems}};
   for (const auto& [text, field] : kFields) {
     if (text == name) return field;
   }
@@ -71,6 +72,28 @@ std::size_t topLevelBar(std::string_view text) {
   return std::string_view::npos;
 }
 
+void render(std::string& out, std::string_view text, const Explanation& why, const LocaleFormat& format, const int64_t* hash);
+
+/**
+ * {items} (`count` units of what the selector names) or {spendItems} (what spending counts on), through the catalog
+ * row for the noun's kind: rows[0] generic, then product, variant, attribute, category.
+ */
+void appendItems(std::string& out, const Explanation& why, const LocaleFormat& format, const std::array<Message, 5>& rows) {
+  Explanation named = why;
+  const ItemNoun::Kind kind = why.items ? why.items->kind : ItemNoun::Kind::Generic;
+  if (why.items) {
+    named.name = why.items->name;
+    named.name2 = why.items->value;
+  }
+  render(out, messageTemplate(rows[static_cast<std::size_t>(kind)], format.language()), named, format, nullptr);
+}
+
+// In ItemNoun::Kind order.
+constexpr std::array<Message, 5> kItemsRows = {Message::ItemsGeneric, Message::ItemsOfProduct, Message::ItemsOfVariant,
+                                               Message::ItemsWithAttribute, Message::ItemsInCategory};
+constexpr std::array<Message, 5> kSpendOnRows = {Message::SpendOnGeneric, Message::SpendOnProduct, Message::SpendOnVariant,
+                                                 Message::SpendOnAttribute, Message::SpendOnCategory};
+
 void appendField(std::string& out, Field field, const Explanation& why, const LocaleFormat& format) {
   switch (field) {
     case Field::Amount: format.money(out, why.amount); return;
@@ -85,6 +108,8 @@ void appendField(std::string& out, Field field, const Explanation& why, const Lo
     case Field::Sku: out.append(why.variant->sku); return;
     case Field::VariantId: out.append(why.variant->id); return;
     case Field::Segments: format.alternatives(out, *why.segments); return;
+    case Field::Items: appendItems(out, why, format, kItemsRows); return;
+    case Field::SpendItems: appendItems(out, why, format, kSpendOnRows); return;
     case Field::Unknown: break;
   }
   CARTCORE_ASSERT(!"unknown placeholder");

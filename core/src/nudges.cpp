@@ -4,14 +4,6 @@
 #include <algorithm>
 
 namespace cartcore {
-namespace {
-
-/** The name of the one product every variant a promotion counts belongs to ("Tee"), or "" when they span several. */
-std::string_view countedProductName(const CompiledStore& store, const Promotion& promo) {
-  return promo.countedProductVariant ? std::string_view(store.variants[*promo.countedProductVariant].name) : std::string_view();
-}
-
-}  // namespace
 
 void collectNudges(const CompiledStore& store, PricedCart& priced) {
   // Only reasons the shopper can fix by adding to the cart.
@@ -26,16 +18,19 @@ void collectNudges(const CompiledStore& store, PricedCart& priced) {
     n.quantityNeeded = verdict.quantityNeeded;
     Explanation why;
     if (verdict.amountNeeded) {
-      why.message = Message::NudgeSpendMore;
+      why.items = verdict.why.items;
+      const bool named = why.items && why.items->kind != ItemNoun::Kind::Generic;
+      why.message = named ? Message::NudgeSpendMoreNamed : Message::NudgeSpendMore;
       why.amount = *verdict.amountNeeded;
       why.name = promo.name;
     } else {
       bool getsFree = promo.type == Promotion::Type::BuyXGetY && promo.discount.kind == PriceChange::Kind::PercentOff &&
                       promo.discount.value == kWhole;
-      why.name2 = countedProductName(store, promo);
-      const bool oneProduct = !why.name2.empty();
-      why.message = getsFree ? (oneProduct ? Message::NudgeAddProductForFree : Message::NudgeAddForFree)
-                             : (oneProduct ? Message::NudgeAddProductMore : Message::NudgeAddMore);
+      // What to add, as the verdict's own sentence names it (the product, variant, attribute value or category).
+      why.items = verdict.why.items;
+      const bool named = why.items && why.items->kind != ItemNoun::Kind::Generic;
+      why.message = getsFree ? (named ? Message::NudgeAddNamedForFree : Message::NudgeAddForFree)
+                             : (named ? Message::NudgeAddNamedMore : Message::NudgeAddMore);
       why.count = *verdict.quantityNeeded;
       why.count2 = promo.getQuantity;
       why.name = promo.name;

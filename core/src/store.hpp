@@ -87,8 +87,21 @@ struct Conditions {
   std::optional<StockGuard> stockGuard;
 };
 
+/**
+ * What a selector names, for the sentences that tell a shopper what to add: one product or variant, one attribute
+ * value ("size XL"), one category, or, for anything broader or combined (all / any / not), nothing in particular.
+ */
+struct ItemNoun {
+  enum class Kind : uint8_t { Generic, Product, Variant, Attribute, Category };
+  Kind kind = Kind::Generic;
+  std::string name;   // the product's or variant's name, the attribute, or the category
+  std::string value;  // the attribute's value
+  bool operator==(const ItemNoun&) const = default;
+};
+
 struct BundleComponent {
   VariantSet variants;
+  ItemNoun noun;
   int64_t quantity = 1;
 };
 
@@ -114,9 +127,9 @@ struct Promotion {
   Conditions conditions;
 
   VariantSet eligible;    // every variant this promotion can discount or count
-  /** The first variant it counts when all it counts (buy and get for buyXGetY) belong to one product: nudges say
-      "Add 1 more Tee" with that variant's name; otherwise they say "eligible items". Found once, at compile time. */
-  std::optional<uint32_t> countedProductVariant;
+  ItemNoun eligibleNoun;  // what `eligible` names (Generic for a buy-x-get-y whose two selectors differ)
+  ItemNoun buyNoun;       // buyXGetY: what each selector names
+  ItemNoun getNoun;
   bool cartWide = false;  // relevant to every cart: no selector (free shipping, store-wide spend) or every variant
 
   PriceChange discount;  // itemDiscount; buyXGetY's "get" discount
@@ -205,6 +218,7 @@ struct MarginSettings {
   std::vector<MarginFloor> floors;  // sorted by id
   bool skipMissingCost = false;     // "skip" (warn) instead of "error" when a floor meets a variant with no cost
   std::optional<PartsPerMillion> maxOrderDiscount;
+  std::string maxOrderDiscountText;  // the cap as the merchant wrote it ("20"), for the sentences that name it
   bool internal = true;             // "internal": quotes carry floor ids and margins; "shopper": clamps only
   // Each floor listed once, under its most selective dimension, so a line looks at the floors that could match it
   // instead of all of them: by variant, else by category, else by segment, else a store default. Floor indexes,

@@ -73,8 +73,11 @@ BOOST_AUTO_TEST_CASE(says_whether_qualifying_or_discounted_units_are_missing) {
   Cart d = g.cart();
   e = evaluatePromotion(d, g.promotion("b"), allLines(d));
   BOOST_TEST(e.quantityNeeded.value() == 1);
-  BOOST_TEST(e.why.message == Message::GetQuantityNotMet);  // only the discounted cap is missing
+  // Only the discounted cap is missing, and the sentence names it.
+  BOOST_TEST(e.why.message == Message::GetQuantityNotMetNamed);
   BOOST_TEST(e.why.count == 1);
+  BOOST_REQUIRE(e.why.items != nullptr);
+  BOOST_TEST((e.why.items->kind == ItemNoun::Kind::Product));
   BOOST_TEST(d.lines[0].total() == 4000);
 }
 

@@ -102,6 +102,75 @@ BOOST_AUTO_TEST_CASE(order_cap_limits_total_discount) {
   BOOST_TEST(quote(store, cart({{"cap", 1}}, {{"now", "2026-11-27T09:30:00.000Z"}}))["totals"]["total"] == "12.00");
 }
 
+BOOST_AUTO_TEST_CASE(a_promotion_whose_whole_saving_is_clamped_did_not_apply) {
+  json store = flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), json::array({percentOff("half", "50")}));
+  // The cap costs 9.00: 40 % margin needs 15.00, its list price, so all of the 7.50 goes back.
+  json q = quote(store, cart({{"cap", 1}}));
+  json half = promotionOutcome(q, "half");
+  BOOST_TEST(findById(q["promotions"]["applied"], "half") == nullptr);
+  BOOST_TEST(half["reason"] == "clamped_by_margin_floor");
+  BOOST_TEST(half["by"] == "base");
+  BOOST_TEST(half.contains("amount") == false);  // not applied: no saving to state
+  BOOST_TEST(half["message"] == "Not applied: its saving of 7.50 USD would take the price below the \"base\" margin floor.");
+  BOOST_TEST(q["lines"][0]["adjustments"].empty());
+  // A code that unlocks it says the same, as not applied.
+  store["promotions"][0]["coupons"] = {"HALF"};
+  q = quote(store, cart({{"cap", 1}}, {{"coupons", {"half"}}}));
+  BOOST_TEST(q["coupons"][0]["status"] == "not_applied");
+  BOOST_TEST(q["coupons"][0]["reason"] == "clamped_by_margin_floor");
+  // Shoppers are not told the floor.
+  store["promotions"][0].erase("coupons");
+  store["marginFloors"]["visibility"] = "shopper";
+  half = promotionOutcome(quote(store, cart({{"cap", 1}})), "half");
+  BOOST_TEST(half["reason"] == "clamped_by_margin_floor");
+  BOOST_TEST(half.contains("by") == false);
+  BOOST_TEST(half["message"] == "Not applied: its saving of 7.50 USD would take the price below the lowest this store allows.");
+}
+
+BOOST_AUTO_TEST_CASE(a_clamped_buy_x_get_y_says_what_each_unit_costs_and_why) {
+  json bogo = {{"id", "bogo"}, {"type", "buyXGetY"}, {"buy", {{"selector", {{"products", {"tee"}}}}, {"quantity", 1}}},
+               {"get", {{"selector", {{"products", {"tee"}}}}, {"quantity", 1}}}};
+  // 40 % on cost 8.00: two tees must bring 26.67, so the free tee is not free: 13.34 + 13.33.
+  json q = quote(flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), json::array({bogo})), cart({{"tee-black-m", 2}}));
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "26.67");
+  BOOST_TEST(promotionOutcome(q, "bogo")["message"] ==
+             "Buy 1, get 1: applied 1 time. You save 13.33 USD (limited from 20.00 USD by margin protection). "
+             "Each Tee costs 13.33 USD to 13.34 USD to keep the \"base\" margin floor.");
+  // A floor at the list price: three full-price units, and the offer says so rather than "applied, 0.00".
+  q = quote(flooredStore(json::array({floor("hero", {{"variants", {"tee-black-m"}}, {"minMarginAmount", "12.00"}})}), json::array({bogo})),
+            cart({{"tee-black-m", 3}}));
+  BOOST_TEST(lineTotal(q, "tee-black-m") == "60.00");
+  json outcome = promotionOutcome(q, "bogo");
+  BOOST_TEST(outcome["reason"] == "clamped_by_margin_floor");
+  BOOST_TEST(outcome["message"] ==
+             "Not applied: its saving of 20.00 USD would take the price below the \"hero\" margin floor. "
+             "Each Tee costs 20.00 USD to keep the \"hero\" margin floor.");
+}
+
+BOOST_AUTO_TEST_CASE(the_order_cap_has_its_own_reason_and_words) {
+  json store = teeStore(json::array(), json::array({percentOff("half", "50")}));
+  store["marginFloors"] = {{"maxOrderDiscountPercent", "20"}};
+  json q = quote(store, cart({{"tee-black-m", 2}, {"cap", 1}}));
+  BOOST_TEST(promotionOutcome(q, "half")["message"] ==
+             "Applied to 3 items. You save 11.00 USD (limited from 27.50 USD: an order's discounts are capped at 20% of its items).");
+  // Under shopper visibility the cap is still named: it is the store's rule, not a cost.
+  store["marginFloors"]["visibility"] = "shopper";
+  BOOST_TEST(promotionOutcome(quote(store, cart({{"tee-black-m", 2}, {"cap", 1}})), "half")["message"] ==
+             "Applied to 3 items. You save 11.00 USD (limited from 27.50 USD: an order's discounts are capped at 20% of its items).");
+  // 20 % first uses the whole cap: the later 10 % gives all of its saving back.
+  store = teeStore(json::array(), json::array({percentOff("fifth", "20", {{"everything", true}}, 10), percentOff("tenth", "10")}));
+  store["marginFloors"] = {{"maxOrderDiscountPercent", "20"}};
+  q = quote(store, cart({{"tee-black-m", 1}, {"cap", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "28.00");
+  BOOST_TEST(promotionOutcome(q, "fifth")["amount"] == "7.00");
+  json tenth = promotionOutcome(q, "tenth");
+  BOOST_TEST(tenth["reason"] == "clamped_by_order_cap");
+  BOOST_TEST(tenth.contains("by") == false);
+  BOOST_TEST(tenth["message"] ==
+             "Not applied: an order's discounts are capped at 20% of its items, and the offers before this one reach the cap "
+             "(it would have saved 2.80 USD).");
+}
+
 BOOST_AUTO_TEST_CASE(margins_are_reported_per_line_and_order) {
   json store = flooredStore(json::array({floor("base", {{"minMarginPercent", "10"}})}), json::array());
   store["marginFloors"]["missingCost"] = "skip";

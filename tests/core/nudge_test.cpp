@@ -2,6 +2,10 @@
 // Cart-side nudges: what is missing for an offer, taken from the same evaluation that priced the cart.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <regex>
+#include <tuple>
+
 #include "test_support.hpp"
 
 using namespace cartcore::test;
@@ -113,6 +117,104 @@ BOOST_AUTO_TEST_CASE(following_any_quantity_nudge_exactly_qualifies) {
     }
   }
   BOOST_TEST(checked >= 6);
+}
+
+namespace {
+
+/**
+ * A variant that is what a nudge's words name, found in the catalog by those words alone: "item(s) in A V" (attribute
+ * A = V), "item(s) from C" (category C), "Name (v1, v2)" (the variant of that product with those attribute values),
+ * "Name" or "Names" (a product). Empty when the words name nothing in particular.
+ */
+std::string variantNamed(const json& store, std::string words) {
+  std::smatch m;
+  for (const auto& product : store["catalog"]["products"]) {
+    for (const auto& variant : product["variants"]) {
+      json attributes = variant.value("attributes", json::object());
+      std::vector<std::string> values;
+      for (const auto& [k, v] : attributes.items()) values.push_back(v);
+      std::string listed;
+      for (const auto& v : values) listed += (listed.empty() ? "" : ", ") + v;
+      if (std::regex_match(words, m, std::regex("items? in (\\S+) (.+)")) && attributes.value(m[1].str(), "") == m[2].str()) return variant["id"];
+      if (std::regex_match(words, m, std::regex("items? from (.+)"))) {
+        for (const auto& c : product["categories"]) if (c == m[1].str()) return variant["id"];
+      }
+      if (words == product["name"].get<std::string>() + " (" + listed + ")") return variant["id"];
+    }
+    const std::string name = product["name"];
+    if (words == name || words == name + "s") return product["variants"][0]["id"];
+  }
+  return "";
+}
+
+/** "25.00" -> 2500. */
+int64_t cents(const std::string& amount) {
+  std::string digits;
+  for (char c : amount) if (c != '.') digits += c;
+  return std::stoll(digits);
+}
+
+std::string variantPrice(const json& store, const std::string& id) {
+  for (const auto& product : store["catalog"]["products"])
+    for (const auto& variant : product["variants"])
+      if (variant["id"] == id) return variant["price"];
+  return "0.01";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(each_nudge_names_what_to_add_and_adding_it_qualifies) {
+  auto withMinimum = [](const char* id, json selector, json conditions) {
+    return json{{"id", id}, {"name", id}, {"type", "itemDiscount"}, {"selector", std::move(selector)},
+                {"discount", {{"percentOff", "10"}}}, {"conditions", std::move(conditions)}};
+  };
+  json capsForTee = {{"id", "cap-then-tee"}, {"name", "cap-then-tee"}, {"type", "buyXGetY"},
+                     {"buy", {{"selector", {{"products", {"cap"}}}}, {"quantity", 1}}}, {"get", {{"selector", {{"products", {"tee"}}}}, {"quantity", 1}}}};
+  json outfit = {{"id", "outfit"}, {"name", "outfit"}, {"type", "bundle"}, {"percentOff", "10"},
+                 {"components", {{{"selector", {{"products", {"tee"}}}}, {"quantity", 1}}, {{"selector", {{"categories", {"outerwear"}}}}, {"quantity", 1}}}}};
+  const std::vector<std::tuple<json, std::vector<std::pair<std::string, int64_t>>, std::string>> cases = {
+      {withMinimum("white-m", {{"variants", {"tee-white-m"}}}, {{"minQuantity", 2}}), {{"tee-white-m", 1}},
+       "Add 1 more Tee (white, M) to get \"white-m\"."},
+      {withMinimum("any-xl", {{"attribute", "size"}, {"equals", "XL"}}, {{"minQuantity", 2}}), {{"tee-black-xl", 1}},
+       "Add 1 more item in size XL to get \"any-xl\"."},
+      {capsForTee, {{"cap", 1}}, "Add 1 more Tee to get one free."},
+      {outfit, {{"tee-black-m", 1}}, "Add 1 more item from outerwear to get \"outfit\"."},
+      {withMinimum("accessories-40", {{"categories", {"accessories"}}}, {{"minSubtotal", "40.00"}}), {{"cap", 1}},
+       "Spend 25.00 USD more on items from accessories to get \"accessories-40\"."},
+      {withMinimum("tees-or-caps", {{"any", {{{"products", {"tee"}}}, {{"products", {"cap"}}}}}}, {{"minQuantity", 3}}), {{"cap", 1}},
+       "Add 2 more eligible items to get \"tees-or-caps\"."},  // too complex to name: the generic phrase
+  };
+  for (const auto& [promotion, lines, sentence] : cases) {
+    json store = teeStore(json::array(), json::array({promotion}));
+    json q = quote(store, withNudges(lines));
+    BOOST_TEST_CONTEXT(promotion["id"]) {
+      BOOST_REQUIRE(q.contains("nudges"));
+      BOOST_TEST(q["nudges"][0]["message"] == sentence);
+      // Add exactly what the sentence names, as many as it says (or enough units of it for the amount): it qualifies.
+      std::smatch m;
+      const std::string text = q["nudges"][0]["message"];
+      std::string variant;
+      int64_t units = 0;
+      if (std::regex_match(text, m, std::regex("Add (\\d+) more (.+?) to get .*"))) {
+        units = std::stoll(m[1].str());
+        variant = variantNamed(store, m[2].str());
+      } else if (std::regex_match(text, m, std::regex("Spend ([0-9.]+) USD more on (.+?) to get .*"))) {
+        variant = variantNamed(store, m[2].str());
+        const int64_t needed = cents(m[1].str()), price = cents(variantPrice(store, variant));
+        units = (needed + price - 1) / price;
+      }
+      if (promotion["id"] == "tees-or-caps") {
+        BOOST_TEST(variant.empty());
+        continue;
+      }
+      BOOST_REQUIRE(!variant.empty());
+      auto more = lines;
+      auto same = std::find_if(more.begin(), more.end(), [&](const auto& line) { return line.first == variant; });
+      if (same != more.end()) same->second += units;
+      else more.push_back({variant, units});
+      BOOST_TEST(applied(quote(store, cart(more)), promotion["id"].get<std::string>()));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

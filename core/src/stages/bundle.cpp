@@ -42,6 +42,7 @@ void evaluateBundle(const Cart& cart, const Promotion& promo, const PromotionSco
   Minor discount = 0;
   int64_t applications = 0;
   int64_t missingUnits = 0;
+  std::vector<std::size_t> missingComponents;  // of the first application
   bool stoppedForNoSaving = false;
   while (promo.maxApplications == 0 || applications < promo.maxApplications) {
     Minor value = 0;
@@ -63,7 +64,10 @@ void evaluateBundle(const Cart& cart, const Promotion& promo, const PromotionSco
       }
       if (need > 0) {
         complete = false;
-        if (applications == 0) missingUnits += need;
+        if (applications == 0) {
+          missingUnits += need;
+          missingComponents.push_back(c);
+        }
       }
     }
     cart.meter.spend(static_cast<int64_t>(componentCount) + steps);
@@ -92,6 +96,12 @@ void evaluateBundle(const Cart& cart, const Promotion& promo, const PromotionSco
       e.quantityNeeded = missingUnits;
       e.why = {Message::BundleIncomplete};
       e.why.count = missingUnits;
+      // Named when every missing unit is of one component's kind.
+      const ItemNoun& first = promo.components[missingComponents.front()].noun;
+      if (std::all_of(missingComponents.begin(), missingComponents.end(),
+                      [&](std::size_t c) { return promo.components[c].noun == first; })) {
+        e.why.items = &first;
+      }
     }
     return;
   }

@@ -30,6 +30,15 @@ void evaluateBuyXGetY(const Cart& cart, const Promotion& promo, const PromotionS
     bool onlyGetMissing = needGet > 0 && needBuy == 0;
     e.why = {onlyGetMissing ? Message::GetQuantityNotMet : Message::BuyQuantityNotMet};
     e.why.count = onlyGetMissing ? needGet : *e.quantityNeeded;
+    // Name what to add: the discounted items when only they are missing, else the qualifying ones (when the missing
+    // units are all of that kind, or both selectors name the same thing).
+    if (onlyGetMissing) {
+      if (promo.getNoun.kind != ItemNoun::Kind::Generic) e.why = {Message::GetQuantityNotMetNamed};
+      e.why.count = needGet;
+      e.why.items = &promo.getNoun;
+    } else if (needGet == 0 || promo.buyNoun == promo.getNoun) {
+      e.why.items = &promo.buyNoun;
+    }
     return;
   }
   // The discounted units: cheapest (or dearest) get-eligible units, using at most (A+C − k·x) shared units so

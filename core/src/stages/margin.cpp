@@ -51,11 +51,25 @@ PartsPerMillion inclusiveTaxPpm(const Cart& cart, const VariantInfo& variant) {
   return sum;
 }
 
+/** What margin protection took back from one promotion, and where: the restated verdict says which limit and why. */
+struct GivenBack {
+  Minor byFloor = 0;
+  Minor byOrderCap = 0;
+  std::string_view floor;                  // the first floor that took from it
+  std::optional<std::size_t> flooredLine;  // the first line a floor clamped it on
+};
+
+/** Which limit a give-back serves: a line's floor (with its id and the line), or the order cap. */
+struct GiveBackCause {
+  const MarginFloor* floor = nullptr;  // nullptr: the order cap
+  std::size_t line = 0;
+};
+
 /**
  * Gives back `amount` of a line's promotion discounts, last-applied promotion first (it was the one that went too
  * far), and re-spreads the line's price evenly over its units.
  */
-void giveBackDiscount(LineState& line, Minor amount, std::map<std::string, Minor>& reducedByPromotion) {
+void giveBackDiscount(LineState& line, Minor amount, GiveBackCause cause, std::map<std::string, GivenBack>& reducedByPromotion) {
   Minor base = mulMoney(line.baseUnit, line.quantity());
   Minor target = addMoney(line.total(), amount);
   CARTCORE_ASSERT(amount >= 0 && target <= base);
@@ -64,7 +78,14 @@ void giveBackDiscount(LineState& line, Minor amount, std::map<std::string, Minor
     Minor take = std::min(amount, -it->amount);
     it->amount += take;
     amount -= take;
-    reducedByPromotion[it->id] = addMoney(reducedByPromotion[it->id], take, "/lines");
+    GivenBack& given = reducedByPromotion[it->id];
+    if (!cause.floor) {
+      given.byOrderCap = addMoney(given.byOrderCap, take, "/lines");
+      continue;
+    }
+    given.byFloor = addMoney(given.byFloor, take, "/lines");
+    if (given.floor.empty()) given.floor = cause.floor->id;
+    if (!given.flooredLine) given.flooredLine = cause.line;
   }
   CARTCORE_ASSERT(amount == 0);
   line.adjustments.erase(std::remove_if(line.adjustments.begin(), line.adjustments.end(),
@@ -73,6 +94,62 @@ void giveBackDiscount(LineState& line, Minor amount, std::map<std::string, Minor
   line.groups.clear();
   splitDiscountOverUnits(line.quantity(), line.baseUnit, base - target, line.groups);
   normalizeGroups(line.groups);
+}
+
+/**
+ * What a buy-x-get-y's units cost once a floor limited it (the line re-spreads its price evenly, so at most two unit
+ * prices), and why: a clamped "get one free" must not read as a free unit.
+ */
+Explanation unitPricesAfterFloor(const Cart& cart, const LineState& line, std::string_view floor) {
+  const bool internal = cart.store.margins->internal;
+  Minor dearest = line.groups.front().price, cheapest = line.groups.front().price;
+  for (const auto& g : line.groups) {
+    dearest = std::max(dearest, g.price);
+    cheapest = std::min(cheapest, g.price);
+  }
+  Explanation why{dearest == cheapest ? (internal ? Message::UnitPriceKeptByFloor : Message::UnitPriceKeptShopper)
+                                      : (internal ? Message::UnitPricesKeptByFloor : Message::UnitPricesKeptShopper)};
+  why.variant = &cart.store.variants[line.variant];
+  why.amount = dearest;
+  why.amount2 = cheapest;
+  why.name = floor;
+  return why;
+}
+
+/**
+ * Restates a promotion's verdict after margin protection took `given` from it. A promotion left with no saving did
+ * not apply (clamped, by the floor or the order cap, with the saving it would have given); one left with part of it
+ * applied, and says which limit took the rest.
+ */
+void restateVerdict(const Cart& cart, const Promotion& promo, const GivenBack& given, RuleVerdict& verdict) {
+  const MarginSettings& settings = *cart.store.margins;
+  const Minor before = verdict.amount;
+  verdict.amount -= given.byFloor + given.byOrderCap;
+  if (given.byFloor > 0 && promo.type == Promotion::Type::BuyXGetY) {
+    verdict.whyAfter = unitPricesAfterFloor(cart, cart.lines[*given.flooredLine], settings.internal ? given.floor : "");
+  }
+  if (verdict.amount > 0) {
+    // The sentence restates the saving rather than leave the unclamped figure in it.
+    verdict.limitedFrom = before;
+    verdict.limitedByFloor = given.byFloor;
+    verdict.limitedByOrderCap = given.byOrderCap;
+    return;
+  }
+  verdict.applied = false;
+  verdict.amount = 0;
+  Explanation why;
+  if (given.byFloor > 0) {
+    verdict.reason = Reason::ClampedByMarginFloor;
+    if (settings.internal) verdict.by = given.floor;
+    why = {settings.internal ? Message::ClampedByMarginFloor : Message::ClampedShopper};
+    why.name = settings.internal ? given.floor : "";
+  } else {
+    verdict.reason = Reason::ClampedByOrderCap;
+    why = {Message::ClampedByOrderCap};
+    why.name = settings.maxOrderDiscountText;
+  }
+  why.amount2 = before;
+  verdict.why = why;
 }
 
 }  // namespace
@@ -84,8 +161,9 @@ MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions
   MarginReport& report = out.report;
   report.internal = settings.internal;
   report.orderCapPpm = settings.maxOrderDiscount;
-  std::map<std::string, Minor> reduced;  // promotion id -> discount given back
-  for (auto& line : cart.lines) {
+  std::map<std::string, GivenBack> reduced;  // promotion id -> discount given back
+  for (std::size_t lineIndex = 0; lineIndex < cart.lines.size(); ++lineIndex) {
+    LineState& line = cart.lines[lineIndex];
     const VariantInfo& variant = store.variants[line.variant];
     const MarginFloor* floor = floorFor(cart, variant);
     if (!floor) continue;
@@ -132,7 +210,7 @@ MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions
     if (settings.internal) why.name = floor->id;
     for (auto it = line.adjustments.rbegin(); it != line.adjustments.rend() && clamp.promotion.empty(); ++it)
       if (it->source == "promotion") clamp.promotion = it->id;  // for reporting: the one that gives back first
-    giveBackDiscount(line, target - current, reduced);
+    giveBackDiscount(line, target - current, {floor, lineIndex}, reduced);
     report.clamps.push_back(std::move(clamp));
     out.clampsWhy.push_back(why);
   }
@@ -152,16 +230,14 @@ MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions
       report.orderDiscountAfter = cap;
       std::vector<Minor> giveBack = allocateProRata(discount - cap, lineDiscounts);
       for (std::size_t i = 0; i < cart.lines.size(); ++i) {
-        if (giveBack[i] > 0) giveBackDiscount(cart.lines[i], giveBack[i], reduced);
+        if (giveBack[i] > 0) giveBackDiscount(cart.lines[i], giveBack[i], {}, reduced);
       }
     }
   }
-  for (const auto& [id, amount] : reduced) {
+  for (const auto& [id, given] : reduced) {
     for (auto& verdict : promotions) {
       if (store.promotions[verdict.rule].id != id || !verdict.applied) continue;
-      // The sentence restates the saving rather than leave the unclamped figure in it.
-      verdict.limitedFrom = verdict.amount;
-      verdict.amount -= amount;
+      restateVerdict(cart, store.promotions[verdict.rule], given, verdict);
     }
   }
   return out;

@@ -110,6 +110,7 @@ Evaluation evaluatePromotion(const Cart& cart, const Promotion& promo, std::span
     e.quantityNeeded = *c.minQuantity - scope.quantity;
     e.why = {Message::MinQuantityNotMet};
     e.why.count = *e.quantityNeeded;
+    e.why.items = &promo.eligibleNoun;
     return e;
   }
   if (c.minSubtotal && scope.subtotal < cart.currency.amount(*c.minSubtotal)) {
@@ -117,6 +118,7 @@ Evaluation evaluatePromotion(const Cart& cart, const Promotion& promo, std::span
     e.amountNeeded = cart.currency.amount(*c.minSubtotal) - scope.subtotal;
     e.why = {Message::MinSubtotalNotMet};
     e.why.amount = *e.amountNeeded;
+    e.why.items = &promo.eligibleNoun;
     return e;
   }
   promotionKind(promo.type).evaluate(cart, promo, scope, e);
