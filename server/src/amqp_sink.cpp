@@ -44,9 +44,12 @@ std::string replyError(const amqp_rpc_reply_t& reply, const char* what) {
 
 std::string amqpRoutingKey(const OutboxEvent& event) {
   std::string key = event.type;
-  if (event.type.starts_with("stock.")) {
+  // Events about one variant (stock.*, hold.*) partition by it and carry its SKU; orders and configs do not.
+  if (event.type.starts_with("stock.") || event.type.starts_with("hold.")) {
     auto data = nlohmann::json::parse(event.payload, nullptr, false);
-    std::string sku = data.is_object() ? data.value("sku", event.partitionKey) : event.partitionKey;
+    std::string sku = data.is_object() && data.value("sku", nlohmann::json()).is_string() && !data["sku"].get<std::string>().empty()
+                          ? data["sku"].get<std::string>()
+                          : event.partitionKey;
     for (char& c : sku) c = c == '.' ? '_' : c;  // a topic key's words are dot-separated: a SKU is one word
     key += "." + sku;
   }

@@ -171,7 +171,10 @@ ApiResponse Shop::checkout(std::string_view body, const std::string& idempotency
 }
 
 ApiResponse Shop::checkoutRefusal(const CheckoutCheck& check) {
-  if (check.expiredNow) metrics_.holdsExpired.fetch_add(1);
+  if (check.expiredNow) {
+    metrics_.holdsExpired.fetch_add(1);
+    eventsWritten();
+  }
   switch (check.verdict) {
     case CheckoutVerdict::Replay:
       metrics_.idempotentReplays.fetch_add(1);

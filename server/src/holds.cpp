@@ -171,6 +171,7 @@ ApiResponse Shop::createHold(std::string_view body, const Client& client) {
   }
   if (!placed.placed) return holdRefused(placed, hold.demand, metrics_);
   metrics_.holdsCreated.fetch_add(1);
+  eventsWritten();  // hold.placed
   watchStock(*state, nullptr, variantsOf(placed.hold.allocations));  // the units just taken may cross a threshold
   return {201, R"({"hold":)" + holdJson(placed.hold).dump() + R"(,"ok":true,"quote":)" + placed.hold.quoteJson + "}"};
 }
@@ -178,7 +179,10 @@ ApiResponse Shop::createHold(std::string_view body, const Client& client) {
 ApiResponse Shop::getHold(const std::string& holdId) {
   HoldOutcome read = storage_.readHold(holdId);
   if (!read.found) return errorResponse(404, "hold_not_found", "No hold has this id.");
-  if (read.expiredNow) metrics_.holdsExpired.fetch_add(1);
+  if (read.expiredNow) {
+    metrics_.holdsExpired.fetch_add(1);
+    eventsWritten();
+  }
   return {200, R"({"hold":)" + holdJson(read.hold).dump() + R"(,"ok":true,"quote":)" + read.hold.quoteJson + "}"};
 }
 
@@ -191,6 +195,7 @@ ApiResponse Shop::extendHold(const std::string& holdId, std::string_view body) {
   if (!extended.found) return errorResponse(404, "hold_not_found", "No hold has this id.");
   if (extended.expiredNow) {
     metrics_.holdsExpired.fetch_add(1);
+    eventsWritten();
     return errorResponse(410, "hold_expired", "The hold expired and its stock was returned; hold the cart again.");
   }
   if (extended.overLimit) {
@@ -208,6 +213,7 @@ ApiResponse Shop::extendHold(const std::string& holdId, std::string_view body) {
 ApiResponse Shop::releaseHold(const std::string& holdId) {
   HoldOutcome released = storage_.releaseHold(holdId);
   if (!released.found) return errorResponse(404, "hold_not_found", "No hold has this id.");
+  if (released.expiredNow || released.changed) eventsWritten();
   if (released.expiredNow) metrics_.holdsExpired.fetch_add(1);
   if (released.changed) {
     metrics_.holdsReleased.fetch_add(1);
@@ -221,6 +227,7 @@ ApiResponse Shop::releaseHold(const std::string& holdId) {
 int Shop::expireDueHolds() {
   int expired = storage_.expireDueHolds();
   metrics_.holdsExpired.fetch_add(expired);
+  if (expired > 0) eventsWritten();
   if (expired > 0) watchStock(*catalog(), nullptr, {});  // returned units may turn guards back on
   return expired;
 }

@@ -80,45 +80,41 @@ bool Inventory::plan(const std::map<std::string, int64_t>& demand, const std::ve
   return shortages.empty();
 }
 
+void takeHeld(StockLevel& level, const Allocation& a) {
+  if (a.pool.empty())
+    level.heldGeneral += a.quantity;
+  else
+    level.tiers[a.pool].held += a.quantity;
+}
+
+void returnHeld(StockLevel& level, const Allocation& a) {
+  int64_t& held = a.pool.empty() ? level.heldGeneral : level.tiers[a.pool].held;
+  held = std::max<int64_t>(0, held - a.quantity);
+}
+
+void sellHeld(StockLevel& level, const Allocation& a) {
+  level.onHand -= a.quantity;
+  returnHeld(level, a);
+  if (a.pool.empty()) return;
+  TierPool& pool = level.tiers[a.pool];
+  pool.reserved = std::max<int64_t>(0, pool.reserved - a.quantity);
+  // Mirror the store, which deletes a reserve row once it reaches zero.
+  if (pool.reserved == 0 && pool.held == 0) level.tiers.erase(a.pool);
+}
+
 void Inventory::applyHold(const std::vector<Allocation>& allocations) {
   std::unique_lock lock(mutex_);
-  for (const auto& a : allocations) {
-    StockLevel& level = levels_[a.variant];
-    if (a.pool.empty())
-      level.heldGeneral += a.quantity;
-    else
-      level.tiers[a.pool].held += a.quantity;
-  }
+  for (const auto& a : allocations) takeHeld(levels_[a.variant], a);
 }
 
 void Inventory::applyRelease(const std::vector<Allocation>& allocations) {
   std::unique_lock lock(mutex_);
-  for (const auto& a : allocations) {
-    StockLevel& level = levels_[a.variant];
-    if (a.pool.empty()) {
-      level.heldGeneral = std::max<int64_t>(0, level.heldGeneral - a.quantity);
-    } else {
-      TierPool& pool = level.tiers[a.pool];
-      pool.held = std::max<int64_t>(0, pool.held - a.quantity);
-    }
-  }
+  for (const auto& a : allocations) returnHeld(levels_[a.variant], a);
 }
 
 void Inventory::applyCommit(const std::vector<Allocation>& allocations) {
   std::unique_lock lock(mutex_);
-  for (const auto& a : allocations) {
-    StockLevel& level = levels_[a.variant];
-    level.onHand -= a.quantity;
-    if (a.pool.empty()) {
-      level.heldGeneral = std::max<int64_t>(0, level.heldGeneral - a.quantity);
-    } else {
-      TierPool& pool = level.tiers[a.pool];
-      pool.held = std::max<int64_t>(0, pool.held - a.quantity);
-      pool.reserved = std::max<int64_t>(0, pool.reserved - a.quantity);
-      // Mirror the store, which deletes a reserve row once it reaches zero.
-      if (pool.reserved == 0 && pool.held == 0) level.tiers.erase(a.pool);
-    }
-  }
+  for (const auto& a : allocations) sellHeld(levels_[a.variant], a);
 }
 
 void Inventory::setLevel(const std::string& variant, const StockLevel& level) {

@@ -44,6 +44,11 @@ struct Allocation {
   int64_t quantity = 0;
 };
 
+/** What a hold's allocation does to a level: take its units, give them back, or sell them (checkout). */
+void takeHeld(StockLevel& level, const Allocation& allocation);
+void returnHeld(StockLevel& level, const Allocation& allocation);
+void sellHeld(StockLevel& level, const Allocation& allocation);
+
 struct Shortage {
   std::string variant;
   int64_t requested = 0;

@@ -85,7 +85,7 @@ constexpr const char* kUsage = R"(cartcore-server: the Cartcore HTTP server (see
   --webhook-retry-ms N      first retry delay; doubles per attempt (default 500)
   --webhook-retry-max-ms N  longest retry delay (default 60000)
   --sweep-ms N              how often expired holds are swept (default 1000)
-  --retention-days N        keep idempotency records and released/expired holds this long (default 30)
+  --retention-days N        keep idempotency records, released/expired holds and delivered events this long (default 30)
   --synchronous normal|full SQLite: both survive a process crash (kill -9); full also survives power loss, at one
                             fsync per commit. PostgreSQL: checkouts, stock and config changes are always flushed
                             before they answer; full flushes holds, releases and expiry too (default normal)

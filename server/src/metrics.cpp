@@ -47,7 +47,7 @@ void Metrics::observeRequest(Route route, int status, double seconds) {
 
 std::string Metrics::render() const {
   std::string out;
-  char buf[256];
+  char buf[512];  // one counter: its name four times and its help
   out += "# HELP cartcore_http_requests_total HTTP requests by route and status class.\n";
   out += "# TYPE cartcore_http_requests_total counter\n";
   static constexpr const char* kClassNames[] = {"2xx", "4xx", "5xx"};
@@ -114,7 +114,11 @@ std::string Metrics::render() const {
   counter("cartcore_woocommerce_webhooks_duplicate_total", "WooCommerce webhook deliveries seen before (by id).",
           wooWebhooksDuplicate);
   counter("cartcore_woocommerce_webhook_echoes_total",
-          "WooCommerce product updates that changed only stock fields (our own pushes coming back).", wooWebhookEchoes);
+          "WooCommerce product updates that only brought back stock we pushed (or changed only modification dates).",
+          wooWebhookEchoes);
+  counter("cartcore_woocommerce_stock_edits_applied_total",
+          "Stock quantities edited in WooCommerce, applied once as adjustments of the linked variant.",
+          wooStockEditsApplied);
   counter("cartcore_woocommerce_catalog_imports_total", "Config versions activated from WooCommerce webhooks.",
           wooCatalogImports);
   counter("cartcore_woocommerce_stock_pushed_total",

@@ -43,7 +43,8 @@ class Metrics {
   std::atomic<int64_t> wooWebhooksAccepted{0};   // WooCommerce webhooks verified and queued
   std::atomic<int64_t> wooWebhooksRefused{0};    // bad or missing signature, body not fitting its topic, queue full
   std::atomic<int64_t> wooWebhooksDuplicate{0};  // a delivery id seen before
-  std::atomic<int64_t> wooWebhookEchoes{0};      // product updates that changed only stock (our own pushes)
+  std::atomic<int64_t> wooWebhookEchoes{0};      // product updates whose stock was our own push coming back
+  std::atomic<int64_t> wooStockEditsApplied{0};  // stock edits made in WooCommerce, applied as adjustments
   std::atomic<int64_t> wooCatalogImports{0};     // config versions activated from webhooks
   std::atomic<int64_t> wooStockPushed{0};        // stock levels WooCommerce confirmed applied
   std::atomic<int64_t> wooStockStaleDropped{0};  // levels older than one already delivered for their SKU

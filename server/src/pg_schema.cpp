@@ -17,6 +17,8 @@
 #include <stdexcept>
 
 #include "pg_analytics.hpp"
+#include "pg_events_schema.hpp"
+#include "pg_woo_schema.hpp"
 
 namespace cartcore::server {
 
@@ -902,7 +904,8 @@ END $$;
 )sql";
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> list = {kMigration1, kMigration2, pgAnalyticsMigration(), kMigration4};
+  static const std::vector<const char*> list = {kMigration1, kMigration2, pgAnalyticsMigration(), kMigration4,
+                                                  pgEventsMigration(), pgWooSyncMigration()};
   return list;
 }
 

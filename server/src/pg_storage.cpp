@@ -145,10 +145,42 @@ int64_t PgStorage::activeConfigVersion() {
 
 ConfigRecord PgStorage::insertConfig(const std::string& json, const std::string& digest, int64_t now) {
   auto connection = pool_.acquire();
-  PgResult r = connection->query(
+  PgTransaction tx(*connection);
+  int64_t version = insertConfigLocked(*connection, json, digest, now);
+  tx.commit();
+  return ConfigRecord{version, json, digest, now};
+}
+
+int64_t PgStorage::insertConfigLocked(PgConnection& connection, const std::string& json, const std::string& digest,
+                                      int64_t now) {
+  PgResult r = connection.query(
       "INSERT INTO config_versions (config_json, config_digest, created_at) VALUES ($1, $2, $3) RETURNING version",
       PgParams().add(json).add(digest).add(now));
-  return ConfigRecord{r.int64(0, 0), json, digest, now};
+  int64_t version = r.int64(0, 0);
+  NewEvent event = configActivatedEvent(version, digest);
+  connection.query("SELECT cartcore_append_event($1, $2, $3, $4, $5)",
+                   PgParams().add(event.type).add(event.partitionKey).add(event.payload).add(now).addArray(endpoints_));
+  return version;
+}
+
+void PgStorage::recordVariantFacts(int64_t configVersion, const VariantFactsMap& facts) {
+  std::vector<std::string> variants, skus, products;
+  std::vector<std::optional<int64_t>> lows;
+  for (const auto& [variant, fact] : facts) {
+    variants.push_back(variant);
+    skus.push_back(fact.sku);
+    products.push_back(fact.productId);
+    lows.push_back(fact.lowStockLevel);
+  }
+  auto connection = pool_.acquire();
+  // Every instance records the version it runs; one that is behind changes nothing.
+  connection->query(
+      "INSERT INTO variant_facts AS f (variant, sku, product_id, low_stock_level, config_version) "
+      "SELECT u.v, u.s, u.p, u.l, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(v, s, p, l) "
+      "ON CONFLICT (variant) DO UPDATE SET sku = excluded.sku, product_id = excluded.product_id, "
+      "low_stock_level = excluded.low_stock_level, config_version = excluded.config_version "
+      "WHERE f.config_version < excluded.config_version",
+      PgParams().addArray(variants).addArray(skus).addArray(products).add(lowsLiteral(lows)).add(configVersion));
 }
 
 ConfigRecord PgStorage::ensureConfig(const std::string& json, const std::string& digest, int64_t now,
@@ -162,11 +194,9 @@ ConfigRecord PgStorage::ensureConfig(const std::string& json, const std::string&
   firstVersion = latest.rows() == 0;
   if (!firstVersion && latest.text(0, 2) == digest)
     return ConfigRecord{latest.int64(0, 0), latest.text(0, 1), latest.text(0, 2), latest.int64(0, 3)};
-  PgResult r = connection->query(
-      "INSERT INTO config_versions (config_json, config_digest, created_at) VALUES ($1, $2, $3) RETURNING version",
-      PgParams().add(json).add(digest).add(now));
+  int64_t version = insertConfigLocked(*connection, json, digest, now);
   tx.commit();
-  return ConfigRecord{r.int64(0, 0), json, digest, now};
+  return ConfigRecord{version, json, digest, now};
 }
 
 // ---- Stock ----
@@ -728,6 +758,11 @@ void PgStorage::recordDeliveries(const std::string& endpoint, const std::vector<
 
 int64_t PgStorage::resumeDeliveries() {
   auto connection = pool_.acquire();
+  // The endpoints the database's own functions write events for (holds, expiry by any instance's sweeper). Instances
+  // starting together write the same list: no statement here can conflict with another's.
+  connection->query("DELETE FROM event_endpoints WHERE NOT (endpoint = ANY ($1))", PgParams().addArray(endpoints_));
+  connection->query("INSERT INTO event_endpoints SELECT DISTINCT unnest($1::text[]) ON CONFLICT DO NOTHING",
+                    PgParams().addArray(endpoints_));
   connection->query("UPDATE pending_deliveries SET next_attempt_at = 0 WHERE next_attempt_at > 0");
   // Every instance must be configured with the same endpoints: one started without an endpoint retires its
   // deliveries for all of them.
@@ -741,6 +776,108 @@ int64_t PgStorage::resumeDeliveries() {
     retired += batch;
     if (batch < 1000) return retired;
   }
+}
+
+// ---- WooCommerce sync state ----
+
+std::map<std::string, int64_t> PgStorage::wooDeliveredSeqs(const std::string& endpoint,
+                                                           const std::vector<std::string>& variants) {
+  auto connection = pool_.acquire();
+  PgResult r = connection->query("SELECT variant, partition_seq FROM woo_delivered WHERE endpoint = $1 AND variant = ANY ($2)",
+                                 PgParams().add(endpoint).addArray(variants));
+  std::map<std::string, int64_t> seqs;
+  for (int i = 0; i < r.rows(); ++i) seqs[r.text(i, 0)] = r.int64(i, 1);
+  return seqs;
+}
+
+void PgStorage::noteWooSent(const std::vector<WooPush>& pushes) {
+  if (pushes.empty()) return;
+  std::vector<int64_t> products, variations, quantities;
+  for (const auto& push : pushes) {
+    products.push_back(push.productId);
+    variations.push_back(push.variationId.value_or(0));
+    quantities.push_back(push.quantity);
+  }
+  auto connection = pool_.acquire();
+  connection->query(
+      "INSERT INTO woo_pushed AS w (product_id, variation_id, quantity, pushed_at) "
+      "SELECT d.p, d.v, d.q, cartcore_now_ms($4) FROM (SELECT DISTINCT u.p, u.v, u.q FROM "
+      "unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(p, v, q) ORDER BY 1, 2, 3) d "  // one order: no deadlock
+      "ON CONFLICT (product_id, variation_id, quantity) DO UPDATE SET pushed_at = GREATEST(w.pushed_at, excluded.pushed_at)",
+      PgParams().addArray(products).addArray(variations).addArray(quantities).add(offset()));
+}
+
+void PgStorage::recordWooDelivered(const std::string& endpoint, const std::vector<WooPush>& pushes) {
+  if (pushes.empty()) return;
+  std::vector<std::string> variants;
+  std::vector<int64_t> seqs;
+  for (const auto& push : pushes) {
+    variants.push_back(push.variant);
+    seqs.push_back(push.partitionSeq);
+  }
+  auto connection = pool_.acquire();
+  connection->query(
+      "INSERT INTO woo_delivered AS d (endpoint, variant, partition_seq) SELECT $1, u.v, max(u.s) "
+      "FROM unnest($2::text[], $3::bigint[]) AS u(v, s) GROUP BY u.v "
+      "ON CONFLICT (endpoint, variant) DO UPDATE SET partition_seq = GREATEST(d.partition_seq, excluded.partition_seq)",
+      PgParams().add(endpoint).addArray(variants).addArray(seqs));
+}
+
+WooKnownStock PgStorage::wooKnownStock(int64_t productId, std::optional<int64_t> variationId, int64_t quantity,
+                                       int64_t since) {
+  auto connection = pool_.acquire();
+  PgResult r = connection->query(
+      "SELECT (SELECT quantity FROM woo_pushed WHERE product_id = $1 AND variation_id = $2 ORDER BY pushed_at DESC "
+      "LIMIT 1), EXISTS (SELECT 1 FROM woo_pushed WHERE product_id = $1 AND variation_id = $2 AND quantity = $3 "
+      "AND pushed_at >= $4)",
+      PgParams().add(productId).add(variationId.value_or(0)).add(quantity).add(since));
+  return {r.optionalInt64(0, 0), r.boolean(0, 1)};
+}
+
+StockAdjusted PgStorage::applyWooStockEdit(const WooStockEdit& edit, const VariantFactsMap& facts) {
+  VariantFacts fact = factsOf(facts, edit.variant);
+  auto connection = pool_.acquire();
+  bool applied = false;
+  {
+    PgTransaction tx(*connection);
+    bool fresh = connection
+                     ->query("INSERT INTO woo_stock_edits (edit_key, applied_at) VALUES ($1, cartcore_now_ms($2)) "
+                             "ON CONFLICT DO NOTHING",
+                             PgParams().add(edit.key).add(offset()))
+                     .changed() == 1;
+    if (fresh) {
+      connection->query(
+          "INSERT INTO woo_pushed AS w (product_id, variation_id, quantity, pushed_at) "
+          "VALUES ($1, $2, $3, cartcore_now_ms($4)) ON CONFLICT (product_id, variation_id, quantity) "
+          "DO UPDATE SET pushed_at = GREATEST(w.pushed_at, excluded.pushed_at)",
+          PgParams().add(edit.productId).add(edit.variationId.value_or(0)).add(edit.quantity).add(offset()));
+      // The merchant set WooCommerce's count; units sold here since stay sold, so the result is clamped at 0.
+      PgResult row = connection->query("SELECT on_hand FROM stock WHERE variant = $1 FOR UPDATE",
+                                       PgParams().add(edit.variant));
+      int64_t onHand = row.rows() ? row.int64(0, 0) : 0;
+      int64_t target = 0;
+      if (__builtin_add_overflow(onHand, edit.delta, &target)) target = edit.delta < 0 ? 0 : edit.maxOnHand;
+      target = std::clamp<int64_t>(target, 0, edit.maxOnHand);
+      applied = target == onHand ||
+                connection
+                    ->query("SELECT cartcore_adjust_stock($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                            PgParams()
+                                .add(edit.variant)
+                                .add(target - onHand)
+                                .add(edit.maxOnHand)
+                                .add(edit.reason)
+                                .add(fact.sku)
+                                .add(fact.productId)
+                                .add(fact.lowStockLevel)
+                                .addArray(endpoints_)
+                                .add(offset()))
+                    .boolean(0, 0);
+      if (applied) tx.commit();
+    }
+  }
+  if (applied) makeDurable(*connection);
+  auto levels = readLevels(*connection, {edit.variant});
+  return {applied, levels.count(edit.variant) ? levels[edit.variant] : StockLevel{}};
 }
 
 // ---- API keys ----
@@ -785,20 +922,26 @@ bool PgStorage::revokeApiKey(const std::string& id, int64_t now) {
 // ---- Housekeeping ----
 
 int64_t PgStorage::purgeBefore(int64_t cutoff) {
+  // Each deletes up to $2 rows last touched before $1, through an index on the age.
+  static constexpr const char* kPurges[] = {
+      "DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys "
+      "WHERE created_at < $1 ORDER BY created_at LIMIT $2)",
+      "DELETE FROM holds WHERE id IN (SELECT id FROM holds WHERE status IN ('released', 'expired') "
+      "AND updated_at < $1 ORDER BY updated_at LIMIT $2)",
+      "DELETE FROM woo_pushed WHERE ctid IN (SELECT ctid FROM woo_pushed WHERE pushed_at < $1 "
+      "ORDER BY pushed_at LIMIT $2)",
+      "DELETE FROM woo_stock_edits WHERE edit_key IN (SELECT edit_key FROM woo_stock_edits "
+      "WHERE applied_at < $1 ORDER BY applied_at LIMIT $2)",
+      // Events every endpoint has taken (outbox_partitions keeps the numbering).
+      "DELETE FROM outbox WHERE seq IN (SELECT o.seq FROM outbox o WHERE o.created_at < $1 "
+      "AND NOT EXISTS (SELECT 1 FROM pending_deliveries d WHERE d.seq = o.seq) ORDER BY o.created_at LIMIT $2)",
+  };
   auto connection = pool_.acquire();
   int64_t total = 0;
-  for (;;) {  // small batches by index, each its own short transaction
-    int64_t deleted =
-        connection
-            ->query("DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys "
-                    "WHERE created_at < $1 ORDER BY created_at LIMIT $2)",
-                    PgParams().add(cutoff).add(kPurgeBatch))
-            .changed();
-    deleted += connection
-                   ->query("DELETE FROM holds WHERE id IN (SELECT id FROM holds WHERE status IN ('released', 'expired') "
-                           "AND updated_at < $1 ORDER BY updated_at LIMIT $2)",
-                           PgParams().add(cutoff).add(kPurgeBatch))
-                   .changed();
+  for (;;) {  // small batches, each its own short transaction
+    int64_t deleted = 0;
+    for (const char* purge : kPurges)
+      deleted += connection->query(purge, PgParams().add(cutoff).add(kPurgeBatch)).changed();
     total += deleted;
     if (deleted == 0) return total;
   }

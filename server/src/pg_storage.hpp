@@ -41,6 +41,7 @@ class PgStorage final : public Storage {
   ConfigRecord insertConfig(const std::string& json, const std::string& digest, int64_t now) override;
   ConfigRecord ensureConfig(const std::string& json, const std::string& digest, int64_t now,
                             bool& firstVersion) override;
+  void recordVariantFacts(int64_t configVersion, const VariantFactsMap& facts) override;
 
   std::map<std::string, int64_t> availability(const std::vector<std::string>& variants,
                                               const std::vector<std::string>& segments,
@@ -70,6 +71,14 @@ class PgStorage final : public Storage {
   void recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) override;
   int64_t resumeDeliveries() override;
 
+  std::map<std::string, int64_t> wooDeliveredSeqs(const std::string& endpoint,
+                                                  const std::vector<std::string>& variants) override;
+  void noteWooSent(const std::vector<WooPush>& pushes) override;
+  void recordWooDelivered(const std::string& endpoint, const std::vector<WooPush>& pushes) override;
+  WooKnownStock wooKnownStock(int64_t productId, std::optional<int64_t> variationId, int64_t quantity,
+                              int64_t since) override;
+  StockAdjusted applyWooStockEdit(const WooStockEdit& edit, const VariantFactsMap& facts) override;
+
   void insertApiKey(const ApiKeyRecord& key) override;
   std::optional<ApiKeyRecord> findApiKey(const std::string& id) override;
   std::vector<ApiKeyRecord> listApiKeys() override;
@@ -96,6 +105,9 @@ class PgStorage final : public Storage {
   int64_t offset() const { return clock_.offsetMillis(); }
   /** Returns once every commit this connection made is on disk (see cartcore_flush). */
   static void makeDurable(PgConnection& connection);
+  /** Inserts a config version and its config.activated event in the caller's transaction; returns the version. */
+  int64_t insertConfigLocked(PgConnection& connection, const std::string& json, const std::string& digest,
+                             int64_t now);
   static std::optional<HoldRecord> loadHold(PgConnection& connection, const std::string& id);
   std::map<std::string, StockLevel> readLevels(PgConnection& connection, const std::vector<std::string>& variants);
   /** The verdict for a hold that is not (or no longer) active, as checkout reports it. */

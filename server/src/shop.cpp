@@ -134,6 +134,7 @@ std::string Shop::start(const std::string& configFileText, const std::string& se
     std::lock_guard catalogLock(catalogMutex_);
     catalog_ = state;
   }
+  storage_.recordVariantFacts(state->version, state->facts);
   if (seeding && !seedStockText.empty()) {
     try {
       json document = parseBody(seedStockText, cartcore::kMaxConfigBytes);
@@ -176,6 +177,8 @@ ApiResponse Shop::putConfig(std::string_view body) {
     std::lock_guard catalogLock(catalogMutex_);
     if (catalog_->version < state->version) catalog_ = state;  // another server's newer upload stays
   }
+  storage_.recordVariantFacts(state->version, state->facts);
+  eventsWritten();  // config.activated
   return {200, json{{"ok", true}, {"version", record.version}, {"configDigest", state->configDigest},
                     {"variants", state->variantIds.size()}, {"createdAt", isoTime(record.createdAt)}}
                    .dump()};
@@ -188,8 +191,11 @@ void Shop::followActiveConfig() {
   std::string error;
   auto state = buildCatalog(*record, error);
   if (!state) throw std::runtime_error("config version " + std::to_string(record->version) + " does not compile: " + error);
-  std::lock_guard catalogLock(catalogMutex_);
-  if (!catalog_ || catalog_->version < state->version) catalog_ = state;
+  {
+    std::lock_guard catalogLock(catalogMutex_);
+    if (!catalog_ || catalog_->version < state->version) catalog_ = state;
+  }
+  storage_.recordVariantFacts(state->version, state->facts);
 }
 
 ApiResponse Shop::getConfig() {

@@ -137,6 +137,15 @@ class Shop {
   ApiResponse putStock(const std::string& variant, std::string_view body);
   ApiResponse putStockBulk(std::string_view body);
   ApiResponse adjustStock(const std::string& variant, std::string_view body);
+  /**
+   * A managed stock quantity WooCommerce reported for one of its objects: our own push coming back (the quantity
+   * was sent to that object within the echo window) changes nothing; anything else is a merchant's edit in
+   * WooCommerce, applied once as an adjustment of the one variant linked to the object by the quantity's difference
+   * from what the object held. Returns the outcome for the log: "echo", "stock_edit_applied", "stock_edit_repeat",
+   * "stock_edit_unknown_before", "stock_edit_unlinked" or "stock_edit_shared" (several variants share the object).
+   */
+  std::string applyWooStockReport(int64_t productId, std::optional<int64_t> variationId,
+                                  std::optional<int64_t> previous, int64_t quantity, const std::string& modified);
 
   // Events (admin) and test clock (admin, only with --test-clock)
   ApiResponse listEvents(int64_t after, int limit);

@@ -72,6 +72,7 @@ ConfigRecord SqliteStorage::insertConfig(const std::string& json, const std::str
   WriteLock lock(*this);
   Transaction tx(store_.db());
   int64_t version = store_.insertConfig(json, digest, now);
+  appendEvents({configActivatedEvent(version, digest)}, now);
   tx.commit();
   return {version, json, digest, now};
 }
@@ -84,8 +85,16 @@ ConfigRecord SqliteStorage::ensureConfig(const std::string& json, const std::str
   if (latest && latest->configDigest == digest) return *latest;
   Transaction tx(store_.db());
   int64_t version = store_.insertConfig(json, digest, now);
+  appendEvents({configActivatedEvent(version, digest)}, now);
   tx.commit();
   return {version, json, digest, now};
+}
+
+void SqliteStorage::recordVariantFacts(int64_t configVersion, const VariantFactsMap& facts) {
+  WriteLock lock(*this);
+  if (configVersion < factsVersion_) return;
+  factsVersion_ = configVersion;
+  facts_ = facts;
 }
 
 // ---- Stock ----
@@ -111,7 +120,7 @@ std::map<std::string, StockLevel> SqliteStorage::writeLevelsLocked(const std::ve
   std::map<std::string, StockLevel> updated;
   for (const auto& update : updates) {
     StockLevel level = inventory_.level(update.variant);  // keeps the live held counts
-    int64_t previousOnHand = level.onHand;
+    const StockLevel before = level;
     if (update.onHand) level.onHand = *update.onHand;
     if (update.lowStockLevel) level.lowStockLevel = *update.lowStockLevel;
     if (update.wooProductId) level.wooProductId = *update.wooProductId;
@@ -122,7 +131,7 @@ std::map<std::string, StockLevel> SqliteStorage::writeLevelsLocked(const std::ve
       std::erase_if(level.tiers, [](const auto& entry) { return entry.second.reserved == 0 && entry.second.held == 0; });
     }
     store_.upsertStock(update.variant, level, now);
-    appendEvents(stockChangeEvents(update.variant, factsOf(facts, update.variant), level, previousOnHand, reason), now);
+    appendEvents(stockChangeEvents(update.variant, factsOf(facts, update.variant), before, level, reason), now);
     updated[update.variant] = level;
   }
   return updated;
@@ -191,8 +200,11 @@ HoldPlaced SqliteStorage::placeHold(const HoldRequest& request) {
   hold.updatedAt = now;
   hold.expiresAt = now + request.ttlMillis;
   hold.allocations = allocations;
+  std::map<std::string, StockLevel> levels;
+  std::vector<NewEvent> events = holdEventsLocked("hold.placed", hold, levels, true);
   Transaction tx(store_.db());
   store_.insertHold(hold);
+  appendEvents(events, now);
   tx.commit();
   inventory_.applyHold(allocations);
   activeHolds_.fetch_add(1);
@@ -238,12 +250,20 @@ bool SqliteStorage::refuseOverLimit(const HoldRequest& request, int64_t now, Hol
   return false;
 }
 
+std::vector<NewEvent> SqliteStorage::holdEventsLocked(const std::string& type, const HoldRecord& hold,
+                                                     std::map<std::string, StockLevel>& levels, bool take) {
+  for (const auto& a : hold.allocations) levels.try_emplace(a.variant, inventory_.level(a.variant));
+  return holdEvents(type, hold.id, hold.expiresAt, holdLineChanges(hold.allocations, levels, take), facts_);
+}
+
 bool SqliteStorage::expireLocked(const HoldRecord& hold, int64_t now) {
   Transaction tx(store_.db());
   // finishHold only moves an 'active' hold, so a hold's stock comes back exactly once however many
   // sweeps, reads or checkouts race to expire it.
   if (!store_.finishHold(hold.id, HoldStatus::Expired, now)) return false;
   SqliteAnalytics::insertHoldFate(store_.db(), hold.id, "expired", now, rolledUntil_);
+  std::map<std::string, StockLevel> levels;
+  appendEvents(holdEventsLocked("hold.expired", hold, levels, false), now);
   tx.commit();
   inventory_.applyRelease(hold.allocations);
   activeHolds_.fetch_sub(1);
@@ -311,6 +331,8 @@ HoldOutcome SqliteStorage::releaseHold(const std::string& id) {
   Transaction tx(store_.db());
   if (!store_.finishHold(id, HoldStatus::Released, now)) return outcome;
   SqliteAnalytics::insertHoldFate(store_.db(), id, "released", now, rolledUntil_);
+  std::map<std::string, StockLevel> levels;
+  appendEvents(holdEventsLocked("hold.released", outcome.hold, levels, false), now);
   tx.commit();
   inventory_.applyRelease(outcome.hold.allocations);
   activeHolds_.fetch_sub(1);
@@ -332,10 +354,12 @@ int SqliteStorage::expireDueHolds() {
       if (auto hold = store_.loadHold(id)) holds.push_back(std::move(*hold));
     Transaction tx(store_.db());
     std::vector<Allocation> returned;
+    std::map<std::string, StockLevel> levels;  // carried through the batch: each hold's events see the ones before
     int batch = 0;
     for (const auto& hold : holds) {
       if (!store_.finishHold(hold.id, HoldStatus::Expired, now)) continue;
       SqliteAnalytics::insertHoldFate(store_.db(), hold.id, "expired", now, rolledUntil_);
+      appendEvents(holdEventsLocked("hold.expired", hold, levels, false), now);
       returned.insert(returned.end(), hold.allocations.begin(), hold.allocations.end());
       ++batch;
     }
@@ -346,6 +370,59 @@ int SqliteStorage::expireDueHolds() {
     if (due.size() < kBatch) break;
   }
   return expired;
+}
+
+// ---- WooCommerce sync state ----
+
+std::map<std::string, int64_t> SqliteStorage::wooDeliveredSeqs(const std::string& endpoint,
+                                                               const std::vector<std::string>& variants) {
+  WriteLock lock(*this);
+  std::map<std::string, int64_t> seqs;
+  for (const auto& variant : variants)
+    if (auto seq = store_.wooDeliveredSeq(endpoint, variant)) seqs[variant] = *seq;
+  return seqs;
+}
+
+void SqliteStorage::noteWooSent(const std::vector<WooPush>& pushes) {
+  if (pushes.empty()) return;
+  WriteLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  Transaction tx(store_.db());
+  for (const auto& push : pushes) store_.recordWooKnown(push.productId, push.variationId, push.quantity, now);
+  tx.commit();
+}
+
+void SqliteStorage::recordWooDelivered(const std::string& endpoint, const std::vector<WooPush>& pushes) {
+  if (pushes.empty()) return;
+  WriteLock lock(*this);
+  Transaction tx(store_.db());
+  for (const auto& push : pushes) store_.recordWooDelivered(endpoint, push.variant, push.partitionSeq);
+  tx.commit();
+}
+
+WooKnownStock SqliteStorage::wooKnownStock(int64_t productId, std::optional<int64_t> variationId, int64_t quantity,
+                                           int64_t since) {
+  WriteLock lock(*this);
+  return store_.wooKnownStock(productId, variationId, quantity, since);
+}
+
+StockAdjusted SqliteStorage::applyWooStockEdit(const WooStockEdit& edit, const VariantFactsMap& facts) {
+  WriteLock lock(*this);
+  int64_t now = clock_.nowMillis();
+  StockLevel level = inventory_.level(edit.variant);
+  Transaction tx(store_.db());
+  if (!store_.insertWooStockEdit(edit.key, now)) return {false, level};
+  store_.recordWooKnown(edit.productId, edit.variationId, edit.quantity, now);
+  StockUpdate update;
+  update.variant = edit.variant;
+  // The merchant set WooCommerce's count; units sold here since stay sold, so the result is clamped at 0.
+  int64_t adjusted = 0;
+  if (__builtin_add_overflow(level.onHand, edit.delta, &adjusted)) adjusted = edit.delta < 0 ? 0 : edit.maxOnHand;
+  update.onHand = std::clamp<int64_t>(adjusted, 0, edit.maxOnHand);
+  auto updated = writeLevelsLocked({update}, edit.reason, facts, now);
+  tx.commit();
+  for (const auto& [id, after] : updated) inventory_.setLevel(id, after);
+  return {true, updated[edit.variant]};
 }
 
 // ---- API keys ----
@@ -448,13 +525,12 @@ CheckoutCheck SqliteStorage::commitCheckout(const CheckoutCommit& commit, const 
   if (commit.analytics.recorded)
     SqliteAnalytics::insertOrderFacts(store_.db(), commit.order.id, commit.order.createdAt, commit.analytics,
                                       rolledUntil_);
-  for (const auto& [variant, quantity] : sold) {
-    StockLevel after = before[variant];
-    after.onHand -= quantity;
-    appendEvents(stockChangeEvents(variant, factsOf(facts, variant), after, before[variant].onHand,
+  std::map<std::string, StockLevel> after = before;
+  for (const auto& a : hold.allocations) sellHeld(after[a.variant], a);
+  for (const auto& [variant, quantity] : sold)
+    appendEvents(stockChangeEvents(variant, factsOf(facts, variant), before[variant], after[variant],
                                    "order " + commit.order.id),
                  now);
-  }
   appendEvents({orderCommittedEvent(commit.order.orderJson)}, now);
   if (!commit.idempotencyKey.empty())
     store_.insertIdempotency(commit.idempotencyKey, {commit.requestHash, 200, commit.responseBody}, now);

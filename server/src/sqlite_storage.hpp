@@ -34,6 +34,7 @@ class SqliteStorage final : public Storage {
   ConfigRecord insertConfig(const std::string& json, const std::string& digest, int64_t now) override;
   ConfigRecord ensureConfig(const std::string& json, const std::string& digest, int64_t now,
                             bool& firstVersion) override;
+  void recordVariantFacts(int64_t configVersion, const VariantFactsMap& facts) override;
 
   std::map<std::string, int64_t> availability(const std::vector<std::string>& variants,
                                               const std::vector<std::string>& segments,
@@ -62,6 +63,14 @@ class SqliteStorage final : public Storage {
                                                int perPartition) override;
   void recordDeliveries(const std::string& endpoint, const std::vector<DeliveryResult>& results) override;
   int64_t resumeDeliveries() override;
+
+  std::map<std::string, int64_t> wooDeliveredSeqs(const std::string& endpoint,
+                                                  const std::vector<std::string>& variants) override;
+  void noteWooSent(const std::vector<WooPush>& pushes) override;
+  void recordWooDelivered(const std::string& endpoint, const std::vector<WooPush>& pushes) override;
+  WooKnownStock wooKnownStock(int64_t productId, std::optional<int64_t> variationId, int64_t quantity,
+                              int64_t since) override;
+  StockAdjusted applyWooStockEdit(const WooStockEdit& edit, const VariantFactsMap& facts) override;
 
   void insertApiKey(const ApiKeyRecord& key) override;
   std::optional<ApiKeyRecord> findApiKey(const std::string& id) override;
@@ -105,6 +114,9 @@ class SqliteStorage final : public Storage {
                                                       const std::string& reason, const VariantFactsMap& facts,
                                                       int64_t now);
   void appendEvents(const std::vector<NewEvent>& events, int64_t now);
+  /** Under the write lock: the hold's changes to the mirror's levels (not applied) and its events. */
+  std::vector<NewEvent> holdEventsLocked(const std::string& type, const HoldRecord& hold,
+                                         std::map<std::string, StockLevel>& levels, bool take);
   struct SharedAccess {};
   SqliteStorage(SharedAccess, const std::string& path, ServerClock& clock);
   /** Runs one analytics question on the reader connection (sqlite_storage_analytics.cpp). */
@@ -117,6 +129,8 @@ class SqliteStorage final : public Storage {
   ServerClock& clock_;
   std::vector<std::string> endpoints_;
   Inventory inventory_;
+  VariantFactsMap facts_;         // the active version's, for hold events; under the write lock
+  int64_t factsVersion_ = 0;
   std::atomic<int64_t> activeHolds_{0};  // kept with the mirror, so /metrics reads no table under the lock
   std::mutex writeMutex_;
   // The dispatcher's and the gauges' reads, on their own connection and lock: never behind a write.

@@ -149,6 +149,38 @@ CREATE TABLE IF NOT EXISTS api_keys (
 );
 )sql";
 
+// Migration 6 (every event kind on the stream): the outbox is purged by age like the rest of the history, which
+// asks per event whether a delivery still waits for it.
+constexpr const char* kMigration6 = R"sql(
+CREATE INDEX deliveries_by_seq ON webhook_deliveries (seq);
+CREATE INDEX outbox_by_age ON outbox (created_at);
+)sql";
+
+// Migration 7 (WooCommerce sync state shared across restarts): per SKU the newest level WooCommerce confirmed (so
+// an older one is never sent after a restart), per WooCommerce object the quantity it was last sent (so its echo
+// is told from a merchant's own edit), and the stock edits already applied (so a repeat applies nothing).
+constexpr const char* kMigration7 = R"sql(
+CREATE TABLE woo_delivered (
+  endpoint      TEXT NOT NULL,
+  variant       TEXT NOT NULL,
+  partition_seq INTEGER NOT NULL,
+  PRIMARY KEY (endpoint, variant)
+) WITHOUT ROWID;
+CREATE TABLE woo_pushed (
+  product_id   INTEGER NOT NULL,
+  variation_id INTEGER NOT NULL,  -- 0: the product itself
+  quantity     INTEGER NOT NULL,
+  pushed_at    INTEGER NOT NULL,
+  PRIMARY KEY (product_id, variation_id, quantity)
+) WITHOUT ROWID;
+CREATE INDEX woo_pushed_by_age ON woo_pushed (pushed_at);
+CREATE TABLE woo_stock_edits (
+  edit_key   TEXT PRIMARY KEY,
+  applied_at INTEGER NOT NULL
+);
+CREATE INDEX woo_stock_edits_by_age ON woo_stock_edits (applied_at);
+)sql";
+
 using Migration = void (*)(Database&);
 const Migration kMigrations[] = {
     [](Database& db) { db.exec(kMigration1); },
@@ -156,6 +188,8 @@ const Migration kMigrations[] = {
     migration3,
     [](Database& db) { db.exec(kMigration4); },
     SqliteAnalytics::migrate,  // 5: analytics facts, hold fates, stock switches, daily rollups (SQL next to its queries)
+    [](Database& db) { db.exec(kMigration6); },
+    [](Database& db) { db.exec(kMigration7); },
 };
 
 }  // namespace
@@ -395,6 +429,19 @@ int64_t SqliteStore::purgeBefore(int64_t cutoff, int limit) {
     db_.prepare("DELETE FROM hold_lines WHERE hold_id = ?1").bind(1, id).execute();
     deleted += db_.prepare("DELETE FROM holds WHERE id = ?1 AND status IN ('released', 'expired')").bind(1, id).execute();
   }
+  deleted += db_.prepare(
+                    "DELETE FROM woo_pushed WHERE (product_id, variation_id, quantity) IN (SELECT product_id, "
+                    "variation_id, quantity FROM woo_pushed WHERE pushed_at < ?1 ORDER BY pushed_at LIMIT ?2)")
+                 .bind(1, cutoff).bind(2, static_cast<int64_t>(limit)).execute();
+  deleted += db_.prepare(
+                    "DELETE FROM woo_stock_edits WHERE edit_key IN (SELECT edit_key FROM woo_stock_edits "
+                    "WHERE applied_at < ?1 ORDER BY applied_at LIMIT ?2)")
+                 .bind(1, cutoff).bind(2, static_cast<int64_t>(limit)).execute();
+  // Events every endpoint has taken; one still waiting for a delivery stays (outbox_partitions keeps the numbering).
+  deleted += db_.prepare(
+                    "DELETE FROM outbox WHERE seq IN (SELECT o.seq FROM outbox o WHERE o.created_at < ?1 "
+                    "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.seq = o.seq) ORDER BY o.created_at LIMIT ?2)")
+                 .bind(1, cutoff).bind(2, static_cast<int64_t>(limit)).execute();
   return deleted;
 }
 
@@ -488,7 +535,8 @@ int64_t SqliteStore::appendEvent(const NewEvent& event, int64_t now, const std::
       .execute();
   int64_t seq = db_.lastInsertRowId();
   for (const auto& endpoint : endpoints)
-    db_.prepare(
+    if (endpointWants(endpoint, event.type))
+      db_.prepare(
            "INSERT INTO webhook_deliveries (endpoint, seq, partition_key, next_attempt_at) VALUES (?1, ?2, ?3, 0)")
         .bind(1, endpoint).bind(2, seq).bind(3, event.partitionKey).execute();
   return seq;
@@ -526,6 +574,45 @@ int64_t SqliteStore::retireDeliveries(const std::vector<std::string>& keep, int 
              "DELETE FROM webhook_deliveries WHERE rowid IN (SELECT rowid FROM webhook_deliveries "
              "WHERE endpoint NOT IN (SELECT value FROM json_each(?1)) LIMIT ?2)")
       .bind(1, list + "]").bind(2, static_cast<int64_t>(limit)).execute();
+}
+
+std::optional<int64_t> SqliteStore::wooDeliveredSeq(const std::string& endpoint, const std::string& variant) {
+  auto& s = db_.prepare("SELECT partition_seq FROM woo_delivered WHERE endpoint = ?1 AND variant = ?2");
+  s.bind(1, endpoint).bind(2, variant);
+  return s.step() ? std::optional<int64_t>(s.int64(0)) : std::nullopt;
+}
+
+void SqliteStore::recordWooDelivered(const std::string& endpoint, const std::string& variant, int64_t partitionSeq) {
+  db_.prepare(
+         "INSERT INTO woo_delivered (endpoint, variant, partition_seq) VALUES (?1, ?2, ?3) "
+         "ON CONFLICT (endpoint, variant) DO UPDATE SET partition_seq = MAX(partition_seq, excluded.partition_seq)")
+      .bind(1, endpoint).bind(2, variant).bind(3, partitionSeq).execute();
+}
+
+WooKnownStock SqliteStore::wooKnownStock(int64_t productId, std::optional<int64_t> variationId, int64_t quantity,
+                                         int64_t since) {
+  WooKnownStock known;
+  auto& latest = db_.prepare(
+      "SELECT quantity FROM woo_pushed WHERE product_id = ?1 AND variation_id = ?2 ORDER BY pushed_at DESC LIMIT 1");
+  latest.bind(1, productId).bind(2, variationId.value_or(0));
+  if (latest.step()) known.latest = latest.int64(0);
+  auto& sent = db_.prepare(
+      "SELECT 1 FROM woo_pushed WHERE product_id = ?1 AND variation_id = ?2 AND quantity = ?3 AND pushed_at >= ?4");
+  sent.bind(1, productId).bind(2, variationId.value_or(0)).bind(3, quantity).bind(4, since);
+  known.sentRecently = sent.step();
+  return known;
+}
+
+void SqliteStore::recordWooKnown(int64_t productId, std::optional<int64_t> variationId, int64_t quantity, int64_t now) {
+  db_.prepare(
+         "INSERT INTO woo_pushed (product_id, variation_id, quantity, pushed_at) VALUES (?1, ?2, ?3, ?4) "
+         "ON CONFLICT (product_id, variation_id, quantity) DO UPDATE SET pushed_at = MAX(pushed_at, excluded.pushed_at)")
+      .bind(1, productId).bind(2, variationId.value_or(0)).bind(3, quantity).bind(4, now).execute();
+}
+
+bool SqliteStore::insertWooStockEdit(const std::string& key, int64_t now) {
+  return db_.prepare("INSERT INTO woo_stock_edits (edit_key, applied_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+             .bind(1, key).bind(2, now).execute() == 1;
 }
 
 int64_t SqliteStore::activeHoldCount() {

@@ -81,6 +81,15 @@ class SqliteStore {
   int64_t retireDeliveries(const std::vector<std::string>& keep, int limit);
   int64_t activeHoldCount();
 
+  // WooCommerce sync state (see Storage).
+  std::optional<int64_t> wooDeliveredSeq(const std::string& endpoint, const std::string& variant);
+  void recordWooDelivered(const std::string& endpoint, const std::string& variant, int64_t partitionSeq);
+  WooKnownStock wooKnownStock(int64_t productId, std::optional<int64_t> variationId, int64_t quantity, int64_t since);
+  /** Notes that WooCommerce holds `quantity` for this object as of `now` (sent by us, or a merchant's applied edit). */
+  void recordWooKnown(int64_t productId, std::optional<int64_t> variationId, int64_t quantity, int64_t now);
+  /** Records an applied stock edit's key; false if it was recorded before. */
+  bool insertWooStockEdit(const std::string& key, int64_t now);
+
   void insertApiKey(const ApiKeyRecord& key);
   std::optional<ApiKeyRecord> findApiKey(const std::string& id);
   std::vector<ApiKeyRecord> listApiKeys();

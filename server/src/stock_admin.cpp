@@ -120,6 +120,39 @@ ApiResponse Shop::adjustStock(const std::string& variant, std::string_view body)
   return {200, json{{"ok", true}, {"stock", stockJson(*state, variant, adjusted.level)}}.dump()};
 }
 
+std::string Shop::applyWooStockReport(int64_t productId, std::optional<int64_t> variationId,
+                                     std::optional<int64_t> previous, int64_t quantity, const std::string& modified) {
+  // How long after a push its webhook may still come back: WooCommerce sends webhooks from its background queue,
+  // usually within a minute. A merchant's edit back to a quantity pushed within this window reads as an echo.
+  constexpr int64_t kEchoWindowMillis = 15 * 60 * 1000;
+  WooKnownStock known = storage_.wooKnownStock(productId, variationId, quantity, clock_.nowMillis() - kEchoWindowMillis);
+  if (known.sentRecently) return "echo";
+  // What the object held before the edit: the quantity we last sent or applied, else the mirror's copy.
+  std::optional<int64_t> before = known.latest ? known.latest : previous;
+  if (!before) return "stock_edit_unknown_before";
+  auto state = catalog();
+  std::vector<std::string> linked;
+  for (const auto& [variant, level] : storage_.stockLevels())
+    if (level.wooProductId == productId && level.wooVariationId == variationId && state->engine->hasVariant(variant))
+      linked.push_back(variant);
+  if (linked.empty()) return "stock_edit_unlinked";
+  if (linked.size() > 1) return "stock_edit_shared";  // which variation's units moved is not said: left to Cartcore
+  WooStockEdit edit;
+  edit.key = std::to_string(productId) + "/" + std::to_string(variationId.value_or(0)) + "@" + modified + "=" +
+             std::to_string(quantity);
+  edit.variant = linked.front();
+  edit.delta = quantity - *before;
+  edit.maxOnHand = kMaxStockUnits;
+  edit.reason = "woocommerce stock edit";
+  edit.productId = productId;
+  edit.variationId = variationId;
+  edit.quantity = quantity;
+  StockAdjusted adjusted = storage_.applyWooStockEdit(edit, state->facts);
+  if (!adjusted.applied) return "stock_edit_repeat";
+  eventsWritten();
+  return "stock_edit_applied";
+}
+
 ApiResponse Shop::getStock(const std::string& variant) {
   auto state = catalog();
   if (!state->engine->hasVariant(variant))

@@ -212,6 +212,34 @@ struct StockAdjusted {
   StockLevel level;      // after (or as it stands when refused)
 };
 
+/** A stock level WooCommerce confirmed: the variant's per-SKU sequence number and what its object was sent. */
+struct WooPush {
+  std::string variant;
+  int64_t partitionSeq = 0;
+  int64_t productId = 0;
+  std::optional<int64_t> variationId;  // none: the product holds the stock
+  int64_t quantity = 0;                // the absolute stock_quantity sent
+};
+
+/** What we know a WooCommerce object holds: the quantity most recently sent to it or applied from it, and whether
+ *  the quantity asked about was sent (or applied) since the time asked about. */
+struct WooKnownStock {
+  std::optional<int64_t> latest;
+  bool sentRecently = false;
+};
+
+/** A merchant's stock edit made in WooCommerce, to apply to a variant's onHand once (see applyWooStockEdit). */
+struct WooStockEdit {
+  std::string key;      // identifies the edit (object, modification time, quantity): a repeat has the same key
+  std::string variant;
+  int64_t delta = 0;    // the edited quantity minus what the object held before
+  int64_t maxOnHand = 0;
+  std::string reason;
+  int64_t productId = 0;  // the object edited, and the quantity it now holds
+  std::optional<int64_t> variationId;
+  int64_t quantity = 0;
+};
+
 struct StorageGauges {
   int64_t activeHolds = 0;
   int64_t unitsHeld = 0;
@@ -244,6 +272,13 @@ class Storage {
    *  `firstVersion` tells the one caller that created the store's first version (and so seeds its stock). */
   virtual ConfigRecord ensureConfig(const std::string& json, const std::string& digest, int64_t now,
                                     bool& firstVersion) = 0;
+
+  /**
+   * The facts (SKU, product, low-stock level) of the active config version's variants, for the events a store
+   * writes without a caller to ask (holds, expiry by the sweeper). Called whenever a server starts on or switches
+   * to a version; a version older than the one recorded changes nothing.
+   */
+  virtual void recordVariantFacts(int64_t configVersion, const VariantFactsMap& facts) = 0;
 
   // ---- Stock ----
   /** What shoppers in `segments` can hold of each variant now, counting `ownHold` as available (for quotes). */
@@ -299,6 +334,23 @@ class Storage {
   /** At start: makes every pending delivery due now (a restart is often what fixed the receiver) and retires the
    *  deliveries to endpoints this server no longer has. Returns how many were retired. */
   virtual int64_t resumeDeliveries() = 0;
+
+  // ---- WooCommerce sync state (shared by every instance, kept across restarts) ----
+  /** The newest partitionSeq WooCommerce confirmed per variant for this endpoint; variants never pushed are absent. */
+  virtual std::map<std::string, int64_t> wooDeliveredSeqs(const std::string& endpoint,
+                                                          const std::vector<std::string>& variants) = 0;
+  /** Notes the quantities about to be sent to their objects, before the request: WooCommerce may send the webhook
+   *  of a save before its answer reaches us, and that webhook must read as our echo. */
+  virtual void noteWooSent(const std::vector<WooPush>& pushes) = 0;
+  /** Records the pushes WooCommerce confirmed: per variant the sequence number only moves forward. */
+  virtual void recordWooDelivered(const std::string& endpoint, const std::vector<WooPush>& pushes) = 0;
+  /** What this WooCommerce object is known to hold, and whether `quantity` was sent to it since `since`. */
+  virtual WooKnownStock wooKnownStock(int64_t productId, std::optional<int64_t> variationId, int64_t quantity,
+                                      int64_t since) = 0;
+  /** Adds the edit's delta to onHand (clamped to [0, maxOnHand], with its stock events), records its key and the
+   *  object's new quantity, in one transaction; an edit whose key was applied before changes nothing (`applied`
+   *  false, the level as it stands). */
+  virtual StockAdjusted applyWooStockEdit(const WooStockEdit& edit, const VariantFactsMap& facts) = 0;
 
   // ---- API keys (managed from the CLI: cartcore-server keys …) ----
   virtual void insertApiKey(const ApiKeyRecord& key) = 0;

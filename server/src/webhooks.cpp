@@ -34,7 +34,7 @@ WebhookDispatcher::WebhookDispatcher(std::vector<WebhookEndpoint> endpoints, Sto
   for (std::size_t i = 0; i < std::max<std::size_t>(1, senders); ++i) posters_.push_back(std::make_unique<HttpPoster>());
   for (const auto& endpoint : endpoints_) {
     if (endpoint.format == WebhookFormat::WooCommerce)
-      sinks_.push_back(std::make_unique<WooStockDelivery>(endpoint.url, endpoint.authorization,
+      sinks_.push_back(std::make_unique<WooStockDelivery>(endpoint.key(), endpoint.url, endpoint.authorization,
                                                           TlsTrust{endpoint.caFile}, storage_, metrics_));
     else if (endpoint.format == WebhookFormat::Amqp)
       sinks_.push_back(std::make_unique<AmqpSink>(AmqpOptions{endpoint.url, endpoint.exchange}, metrics_));

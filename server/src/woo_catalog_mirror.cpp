@@ -36,6 +36,28 @@ std::string modifiedOf(const json& object) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::optional<int64_t> quantityOf(const json& object) {
+  auto it = object.find("stock_quantity");
+  return it != object.end() && it->is_number_integer() ? std::optional<int64_t>(it->get<int64_t>()) : std::nullopt;
+}
+
+/** The delivered object's own managed quantity, when it moved (manage_stock "parent" keeps it on the parent). */
+std::optional<WooStockChange> managedStockChange(const json& existing, const json& delivered) {
+  auto manage = delivered.find("manage_stock");
+  std::optional<int64_t> quantity = quantityOf(delivered);
+  if (manage == delivered.end() || *manage != true || !quantity || quantity == quantityOf(existing)) return std::nullopt;
+  WooStockChange change;
+  auto parent = delivered.find("parent_id");
+  bool variation = delivered.value("type", std::string()) == "variation" && parent != delivered.end() &&
+                   parent->is_number_integer() && parent->get<int64_t>() > 0;
+  change.productId = variation ? parent->get<int64_t>() : idOf(delivered);
+  if (variation) change.variationId = idOf(delivered);
+  change.previous = quantityOf(existing);
+  change.quantity = *quantity;
+  change.modified = modifiedOf(delivered);
+  return change;
+}
+
 }  // namespace
 
 const char* mirrorChangeName(MirrorChange change) {
@@ -81,6 +103,7 @@ MirrorChange WooCatalogMirror::upsert(const std::string& file, const json& objec
     std::string had = modifiedOf(existing), got = modifiedOf(object);
     if (!had.empty() && !got.empty() && got < had) return MirrorChange::Stale;
     bool echo = withoutVolatileFields(existing) == withoutVolatileFields(object);
+    stockChange_ = managedStockChange(existing, object);
     existing = object;  // keep the newest stock fields too: a later import's stock file reads them
     dirty_.insert(file);
     return echo ? MirrorChange::Echo : MirrorChange::Applied;
@@ -126,6 +149,7 @@ MirrorChange WooCatalogMirror::erase(int64_t id, const std::string& resource) {
 }
 
 MirrorChange WooCatalogMirror::apply(const WooDelivery& delivery) {
+  stockChange_.reset();
   const json& body = delivery.body;
   const int64_t id = idOf(body);
   if (id <= 0 || (delivery.resource != "product" && delivery.resource != "coupon")) return MirrorChange::Ignored;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -17,12 +18,21 @@ namespace cartcore::server {
 /** What a webhook delivery did to the mirror. */
 enum class MirrorChange {
   Applied,    // an object was added, replaced or removed: the catalog must be imported again
-  Echo,       // only stock fields and modification dates differ (our own stock push coming back): nothing to do
+  Echo,       // only stock fields and modification dates differ: no catalog change (see stockChange() for the stock)
   Unchanged,  // the object is already as delivered (a repeated delivery)
   Stale,      // older than the copy we have (date_modified_gmt): a late or repeated delivery, ignored
   Ignored,    // a resource or event the catalog does not use (e.g. order.created), or a deletion of nothing
 };
 const char* mirrorChangeName(MirrorChange change);
+
+/** A managed stock_quantity that a delivery changed on an object the mirror already had. */
+struct WooStockChange {
+  int64_t productId = 0;                // the object holding the stock: a product, or a variation's parent
+  std::optional<int64_t> variationId;   // the variation, when the stock is its own
+  std::optional<int64_t> previous;      // the mirror's copy's quantity, if it had one
+  int64_t quantity = 0;
+  std::string modified;                 // date_modified_gmt of the delivered object
+};
 
 /** A delivery as WooCommerce sends it: the topic's resource and event, and the body as parsed JSON. */
 struct WooDelivery {
@@ -42,6 +52,8 @@ class WooCatalogMirror {
   explicit WooCatalogMirror(std::filesystem::path directory);
 
   MirrorChange apply(const WooDelivery& delivery);
+  /** The stock change of the last apply() (Applied or Echo on an object already in the mirror), if any. */
+  const std::optional<WooStockChange>& stockChange() const { return stockChange_; }
   /** Writes the files changed since the last save. */
   void save();
   const std::filesystem::path& directory() const { return directory_; }
@@ -54,6 +66,7 @@ class WooCatalogMirror {
   std::filesystem::path directory_;
   std::map<std::string, nlohmann::json> lists_;  // relative file path -> JSON array, loaded on first use
   std::set<std::string> dirty_;
+  std::optional<WooStockChange> stockChange_;
 };
 
 }  // namespace cartcore::server

@@ -17,9 +17,13 @@ std::optional<int64_t> idIn(const json& data, const char* key) {
 
 }  // namespace
 
-WooStockDelivery::WooStockDelivery(std::string baseUrl, std::string authorization, const TlsTrust& trust,
-                                   Storage& storage, Metrics& metrics)
-    : http_(trust), client_(std::move(baseUrl), std::move(authorization), http_), storage_(storage), metrics_(metrics) {}
+WooStockDelivery::WooStockDelivery(std::string endpointKey, std::string baseUrl, std::string authorization,
+                                   const TlsTrust& trust, Storage& storage, Metrics& metrics)
+    : http_(trust),
+      client_(std::move(baseUrl), std::move(authorization), http_),
+      storage_(storage),
+      metrics_(metrics),
+      endpointKey_(std::move(endpointKey)) {}
 
 std::vector<DeliveryResult> WooStockDelivery::deliver(const std::vector<PendingDelivery>& due, int64_t retryBaseMillis,
                                                       int64_t retryMaxMillis) {
@@ -40,6 +44,9 @@ std::vector<DeliveryResult> WooStockDelivery::deliver(const std::vector<PendingD
     }
     runs.back().last = i + 1;
   }
+  std::vector<std::string> partitions;
+  for (const Run& run : runs) partitions.push_back(due[run.first].event.partitionKey);
+  const std::map<std::string, int64_t> deliveredSeq = storage_.wooDeliveredSeqs(endpointKey_, partitions);
   bool productTargets = false;
   for (Run& run : runs) {
     const std::string& partition = due[run.first].event.partitionKey;
@@ -57,8 +64,8 @@ std::vector<DeliveryResult> WooStockDelivery::deliver(const std::vector<PendingD
       run.onHand = data.value("onHand", int64_t{0});
       run.newestSeq = event.partitionSeq;
     }
-    auto delivered = deliveredSeq_.find(partition);
-    if (run.target && delivered != deliveredSeq_.end() && run.newestSeq <= delivered->second) {
+    auto delivered = deliveredSeq.find(partition);
+    if (run.target && delivered != deliveredSeq.end() && run.newestSeq <= delivered->second) {
       run.target.reset();  // older than a level already in WooCommerce: sending it would move stock backwards
       metrics_.wooStockStaleDropped.fetch_add(1);
     }
@@ -82,9 +89,16 @@ std::vector<DeliveryResult> WooStockDelivery::deliver(const std::vector<PendingD
     run.push = pushes.size();
     pushes.push_back({*run.target, quantity});
   }
+  std::vector<WooPush> sent;
+  for (const Run& run : runs)
+    if (run.target)
+      sent.push_back({due[run.first].event.partitionKey, run.newestSeq, run.target->productId, run.target->variationId,
+                      pushes[run.push].quantity});
+  storage_.noteWooSent(sent);
   std::vector<WooPushOutcome> outcomes = client_.push(pushes);
 
   std::vector<DeliveryResult> results;
+  std::vector<WooPush> confirmed;
   results.reserve(due.size());
   for (const Run& run : runs) {
     if (run.target && !outcomes[run.push].applied) {
@@ -93,8 +107,8 @@ std::vector<DeliveryResult> WooStockDelivery::deliver(const std::vector<PendingD
       continue;  // the partition's later events wait behind its first
     }
     if (run.target) {
-      int64_t& seq = deliveredSeq_[due[run.first].event.partitionKey];
-      seq = std::max(seq, run.newestSeq);
+      confirmed.push_back({due[run.first].event.partitionKey, run.newestSeq, run.target->productId,
+                           run.target->variationId, pushes[run.push].quantity});
       metrics_.wooStockPushed.fetch_add(1);
     }
     for (std::size_t i = run.first; i < run.last; ++i) {
@@ -102,6 +116,9 @@ std::vector<DeliveryResult> WooStockDelivery::deliver(const std::vector<PendingD
       metrics_.webhookDeliveries.fetch_add(1);
     }
   }
+  // Recorded before the round's events are acknowledged: a failure here leaves them pending, and the next round
+  // pushes the same levels again, which WooCommerce applies idempotently (levels are absolute).
+  storage_.recordWooDelivered(endpointKey_, confirmed);
   return results;
 }
 

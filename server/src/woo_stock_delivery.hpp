@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -19,8 +18,10 @@ namespace cartcore::server {
 /**
  * Delivers one endpoint's claimed rounds (pending deliveries grouped by partition, each partition in order).
  * Per partition (a variant) only its newest `stock.changed` level is pushed: levels are absolute, so the newest
- * one supersedes the rest of the run, and a level whose per-SKU sequence number is not above the last one this
- * process delivered for the SKU is dropped unsent (acknowledged). Events of other types, and variants with no
+ * one supersedes the rest of the run, and a level whose per-SKU sequence number is not above the last one
+ * WooCommerce confirmed for the SKU (kept in storage: across restarts and instances) is dropped unsent
+ * (acknowledged). Each confirmed level is recorded with the quantity its object was sent, which is how the
+ * webhook receiver tells our own push coming back from a merchant's stock edit. Events of other types, and variants with no
  * WooCommerce id, are acknowledged without a request (WooCommerce takes stock levels only).
  *
  * A variant linked to a product with no variation id is either a simple product or one of the variations whose
@@ -33,8 +34,9 @@ namespace cartcore::server {
  */
 class WooStockDelivery : public OutboxSink {
  public:
-  WooStockDelivery(std::string baseUrl, std::string authorization, const TlsTrust& trust, Storage& storage,
-                   Metrics& metrics);
+  /** `endpointKey`: WebhookEndpoint::key(), under which the delivered levels are recorded. */
+  WooStockDelivery(std::string endpointKey, std::string baseUrl, std::string authorization, const TlsTrust& trust,
+                   Storage& storage, Metrics& metrics);
 
   std::vector<DeliveryResult> deliver(const std::vector<PendingDelivery>& due, int64_t retryBaseMillis,
                                       int64_t retryMaxMillis) override;
@@ -44,7 +46,7 @@ class WooStockDelivery : public OutboxSink {
   WooStockClient client_;
   Storage& storage_;
   Metrics& metrics_;
-  std::map<std::string, int64_t> deliveredSeq_;  // per partition (variant): the newest partitionSeq pushed
+  std::string endpointKey_;
 };
 
 }  // namespace cartcore::server

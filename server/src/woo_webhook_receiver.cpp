@@ -236,10 +236,22 @@ void WooWebhookReceiver::drainQueue() {
       change = mirror.apply({entry.value("resource", ""), entry.value("event", ""), entry["body"]});
     }
     changed |= change == MirrorChange::Applied;
-    if (change == MirrorChange::Echo) metrics_.wooWebhookEchoes.fetch_add(1);
-    logLine({{"outcome", mirrorChangeName(change)},
-             {"topic", entry.value("topic", "")},
-             {"deliveryId", entry.value("deliveryId", "")}});
+    json line = {{"outcome", mirrorChangeName(change)},
+                 {"topic", entry.value("topic", "")},
+                 {"deliveryId", entry.value("deliveryId", "")}};
+    // A moved stock quantity is ours coming back or the merchant's edit (applied before the mirror is saved: a
+    // crash in between replays the delivery, and the edit's key makes it apply once).
+    if (const auto& stock = mirror.stockChange()) {
+      std::string outcome =
+          shop_.applyWooStockReport(stock->productId, stock->variationId, stock->previous, stock->quantity, stock->modified);
+      line["stock"] = outcome;
+      if (change == MirrorChange::Echo && outcome != "echo") line["outcome"] = "stock_edit";
+      if (outcome == "echo") metrics_.wooWebhookEchoes.fetch_add(1);
+      if (outcome == "stock_edit_applied") metrics_.wooStockEditsApplied.fetch_add(1);
+    } else if (change == MirrorChange::Echo) {
+      metrics_.wooWebhookEchoes.fetch_add(1);
+    }
+    logLine(line);
   }
   mirror.save();
   if (changed) importAndActivate();

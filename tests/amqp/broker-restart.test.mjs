@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The --amqp sink against a real rabbitmq-server (support/rabbitmq.mjs, one throwaway node for this file), killed
-// with SIGKILL and started again mid-stream: the consumer's durable queue gets every outbox event, persistent, with
-// the event id as message id and a routing key of type and SKU, in order per SKU, with no gaps.
+// with SIGKILL and started again mid-stream while shoppers hold, release, check out and let holds expire, stock is
+// set and configs are activated: the consumer's durable queue gets every outbox event of every kind, persistent,
+// with the event id as message id and a routing key of type and SKU, in order per SKU, with no gaps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -29,20 +30,46 @@ async function waitFor(predicate, what, timeoutMs = 60000) {
 
 const metric = async (server, name) => metricValue(await (await fetch(server.base + '/metrics')).text(), name);
 
-test('amqp: a broker killed and restarted mid-stream loses nothing; order per SKU; persistent, ids, routing keys', async (t) => {
+/** Every event kind the stream carries (server/README.md, "Events and webhooks"). */
+const KINDS = ['stock.changed', 'stock.low', 'stock.out', 'stock.back_in_stock', 'hold.placed', 'hold.released',
+  'hold.expired', 'order.committed', 'config.activated'];
+
+test('amqp: a broker killed and restarted mid-stream loses nothing; every kind, order per SKU; persistent, ids, routing keys', async (t) => {
   const tmp = tempDir();
   // The consumer's durable queue exists before any event: what no queue takes is returned and retried, not lost.
   const broker = await startBroker(join(tmp.dir, 'rabbit'), declare);
   const server = await startServer({
     db: tmp.db,
-    args: ['--amqp', broker.url, '--webhook-retry-ms', '50', '--webhook-retry-max-ms', '500'],
+    args: ['--amqp', broker.url, '--webhook-retry-ms', '50', '--webhook-retry-max-ms', '500', '--test-clock',
+      '--sweep-ms', '3600000'],
   });
   try {
     let level = 0;
-    /** One stock change for every variant (5 events of stock.changed, plus low/out/back-in-stock crossings). */
+    let rounds = 0;
+    const { config } = (await call(server, 'GET', '/v1/admin/config', { admin: true })).body;
+    const holdOf = async (variant) => {
+      const r = await call(server, 'POST', '/v1/holds', { body: { cart: { lines: [{ variant, quantity: 2 }] }, ttlSeconds: 60 } });
+      return r.status === 201 ? r.body.hold : null;
+    };
+    /** Stock set for every variant (stock.changed and the low/out/back-in-stock crossings), a hold on each: one
+     *  released, one checked out, the rest left to expire by the sweep; every fifth round a new config version. */
     const round = async () => {
+      rounds += 1;
       level = (level + 7) % 23;
       await setStock(server, Object.fromEntries(VARIANTS.map((v, i) => [v, { onHand: (level + i) % 23 }])));
+      const holds = [];
+      for (const variant of VARIANTS) holds.push(await holdOf(variant));
+      const [released, sold] = holds.filter(Boolean);
+      if (released) assert.equal((await call(server, 'DELETE', `/v1/holds/${released.id}`)).status, 200);
+      if (sold) {
+        await call(server, 'POST', '/v1/checkout', { body: { holdId: sold.id, quoteDigest: sold.quoteDigest } });
+      }
+      const sweep = await call(server, 'POST', '/v1/admin/test/clock', { admin: true, body: { advanceMs: 61_000 } });
+      assert.equal(sweep.status, 200);
+      if (rounds % 5 === 0) {
+        const renamed = { ...config, store: { ...config.store, name: `${config.store.name} ${rounds}` } };
+        assert.equal((await call(server, 'PUT', '/v1/admin/config', { admin: true, body: renamed })).status, 200);
+      }
     };
     for (let i = 0; i < 20; i++) await round();
     await waitFor(async () => (await metric(server, 'cartcore_amqp_published_total')) > 0, 'first confirms');
@@ -66,7 +93,8 @@ test('amqp: a broker killed and restarted mid-stream loses nothing; order per SK
       assert.equal(m.contentType, 'application/json');
       assert.equal(m.messageId, String(bodies[i].id));
       assert.equal(m.type, bodies[i].type);
-      const expectedKey = bodies[i].type.startsWith('stock.') ? `${bodies[i].type}.${bodies[i].data.sku}` : bodies[i].type;
+      const perSku = bodies[i].type.startsWith('stock.') || bodies[i].type.startsWith('hold.');
+      const expectedKey = perSku ? `${bodies[i].type}.${bodies[i].data.sku.replaceAll('.', '_')}` : bodies[i].type;
       assert.equal(m.routingKey, expectedKey);
     }
     // Nothing lost: every outbox event arrived (at least once).
@@ -74,6 +102,16 @@ test('amqp: a broker killed and restarted mid-stream loses nothing; order per SK
     const missing = events.filter((e) => !ids.has(e.id)).map((e) => e.id);
     assert.deepEqual(missing, [], 'every event reached the queue');
     assert.ok(events.length >= 300, `a real stream (${events.length} events)`);
+    // Every kind of event, each in the outbox and on the queue (the sweep's expiries too).
+    for (const kind of KINDS) {
+      assert.ok(events.some((e) => e.type === kind), `the outbox has ${kind}`);
+      assert.ok(bodies.some((b) => b.type === kind), `the queue got ${kind}`);
+    }
+    // Hold events carry their SKU and partition by the variant, so they are ordered with its stock events.
+    for (const b of bodies.filter((b) => b.type.startsWith('hold.'))) {
+      assert.equal(b.partitionKey, b.data.variant);
+      assert.ok(b.data.holdId && b.data.quantity === 2 && typeof b.data.available === 'number', JSON.stringify(b));
+    }
     // In order per SKU, no gaps: dropping repeats (at-least-once), each partition's events come in outbox order.
     const seen = new Set();
     const byPartition = new Map();

@@ -129,6 +129,22 @@ test('checkEvents: each order has one order.committed event; stock.changed event
   ]);
 });
 
+test('checkEvents: each hold\'s variant is placed once, then released or expired at most once, never once ordered', () => {
+  const orders = [order('o1', 'h1', [['hot', 1]])];
+  const hold = (id, type, holdId) => ({ id, type, partitionKey: 'hot', partitionSeq: id, data: { holdId, variant: 'hot' } });
+  const committed = { id: 9, type: 'order.committed', partitionKey: 'orders', partitionSeq: 1, data: { id: 'o1' } };
+  const good = [hold(1, 'hold.placed', 'h1'), hold(2, 'hold.placed', 'h2'), hold(3, 'hold.expired', 'h2'), committed];
+  const ack = (events) => events.map((e) => ({ id: e.id, partitionKey: e.partitionKey, status: 200 }));
+  assert.deepEqual(checkEvents({ events: good, attempts: ack(good), orders, stock: {} }).violations, []);
+  const bad = [hold(1, 'hold.placed', 'h1'), hold(2, 'hold.expired', 'h1'), hold(3, 'hold.placed', 'h2'),
+    hold(4, 'hold.released', 'h2'), hold(5, 'hold.expired', 'h2'), hold(6, 'hold.released', 'h3'), committed];
+  assert.deepEqual(checkEvents({ events: bad, attempts: ack(bad), orders, stock: {} }).violations, [
+    'events: hold h1 hot has hold.placed, hold.expired',
+    'events: hold h2 hot has hold.placed, hold.released, hold.expired',
+    'events: hold h3 hot has hold.released',
+  ]);
+});
+
 test('faultSchedule: the same seed gives the same schedule, every kind appears, one instance down at a time', () => {
   const a = faultSchedule({ seed: 7, durationMs: 60000, instances: 3 });
   assert.deepEqual(a, faultSchedule({ seed: 7, durationMs: 60000, instances: 3 }));

@@ -23,9 +23,9 @@ test('bad input: each request is refused with a 4xx JSON error and changes nothi
   const server = await startServer({ db: tmp.db, args: ['--max-body-bytes', '65536', '--max-lines', '50'] });
   try {
     await setStock(server, { 'tee-black-m': { onHand: 10 } });
-    const before = await snapshot(server);
     const validHold = await call(server, 'POST', '/v1/holds', { body: { cart: { lines: [{ variant: 'tee-black-m', quantity: 1 }] } } });
-    await call(server, 'DELETE', `/v1/holds/${validHold.body.hold.id}`);
+    await call(server, 'DELETE', `/v1/holds/${validHold.body.hold.id}`);  // hold.placed and hold.released, before
+    const before = await snapshot(server);
     const huge = JSON.stringify({ lines: [{ variant: 'tee-black-m', quantity: 1 }], pad: 'x'.repeat(2 << 20) });
     const tooManyLines = { lines: Array.from({ length: 51 }, (_, i) => ({ id: `l${i}`, variant: 'tee-black-m', quantity: 1 })) };
     const cases = [

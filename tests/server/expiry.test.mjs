@@ -2,7 +2,7 @@
 // Holds expire exactly once, driven by the injected test clock rather than sleeps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDir, startServer, call, setStock, stockOf, metricValue } from './helpers.mjs';
+import { tempDir, startServer, call, setStock, stockOf, metricValue, allEvents } from './helpers.mjs';
 
 const advance = (server, ms) => call(server, 'POST', '/v1/admin/test/clock', { admin: true, body: { advanceMs: ms } });
 const hold = (server, quantity, ttlSeconds = 60) =>
@@ -110,8 +110,12 @@ test('retention: old idempotency records and dead holds are purged; orders and s
 
     assert.equal((await advance(server, 29 * 86_400_000)).body.purged, 0, 'nothing is purged inside the retention');
     assert.deepEqual((await confirm()).body, order.body, 'still replayed on day 29');
+    const events = (await allEvents(server)).length;
+    assert.ok(events > 0);
     const purge = await advance(server, 2 * 86_400_000);
-    assert.equal(purge.body.purged, 2, 'the idempotency record and the released hold');
+    // No endpoint is configured, so every event has been delivered: the outbox goes with the rest of the history.
+    assert.equal(purge.body.purged, 2 + events, 'the idempotency record, the released hold and the old events');
+    assert.deepEqual(await allEvents(server), []);
     assert.equal((await call(server, 'GET', `/v1/holds/${released.id}`)).status, 404);
     // Without its record a retry is refused by the hold's state: still never a second order.
     const late = await confirm();

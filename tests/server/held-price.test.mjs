@@ -205,12 +205,15 @@ test('held price: a schema-3 PostgreSQL database takes migration 4 and keeps hel
   const database = /^postgresql:\/\/[^/]*\/([^?]+)/.exec(tmp.db)[1];
   let server = await startServer({ db: tmp.db });
   await server.stop();
-  // Back to the schema main shipped before this migration: versions 1-3, without the priced-hold function.
-  testCluster().psql('DELETE FROM cartcore_schema WHERE version = 4; DROP FUNCTION cartcore_place_priced_hold', database);
+  // Back to the schema main shipped before this migration: versions 1-3, without the priced-hold function. (The
+  // later migrations' objects stay; those migrations run again over them, as each can.)
+  const latest = testCluster().psql('SELECT max(version) FROM cartcore_schema', database).trim();
+  testCluster().psql('DELETE FROM cartcore_schema WHERE version >= 4; DROP FUNCTION cartcore_place_priced_hold', database);
   assert.equal(testCluster().psql('SELECT max(version) FROM cartcore_schema', database).trim(), '3');
   server = await startServer({ db: tmp.db });
   try {
-    assert.equal(testCluster().psql('SELECT max(version) FROM cartcore_schema', database).trim(), '4');
+    assert.equal(testCluster().psql('SELECT max(version) FROM cartcore_schema', database).trim(), latest);
+    assert.ok(Number(latest) >= 4);
     await putConfig(server, flashStore());
     await setStock(server, { 'skillet-12': { onHand: 7 } });
     const hold = await call(server, 'POST', '/v1/holds', { body: { cart: skilletCart } });

@@ -130,6 +130,15 @@ test('scale: holds expire exactly once, on the database clock, with skewed insta
     for (const server of servers) expired += await metric(server, 'cartcore_holds_expired_total');
     assert.equal(expired, 30, 'each hold expired once across the three sweepers');
     assert.equal((await stockOf(servers[0], 'mug')).onHand, 100);
+    // Each hold's hold.placed and hold.expired events exist exactly once, written by whichever sweeper expired it,
+    // numbered in the mug's partition in commit order.
+    const events = (await allEvents(servers[0])).filter((e) => e.type.startsWith('hold.'));
+    for (const type of ['hold.placed', 'hold.expired']) {
+      const ids = events.filter((e) => e.type === type).map((e) => e.data.holdId).sort();
+      assert.deepEqual(ids, holds.map((h) => h.id).sort(), `one ${type} per hold`);
+    }
+    const seqs = events.map((e) => e.partitionSeq);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'partition numbers follow commit order');
   } finally {
     await stop();
   }

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 
 const RABBITMQ_SERVER = process.env.RABBITMQ_SERVER_BIN ?? '/usr/lib/rabbitmq/bin/rabbitmq-server';
 
-async function freePort() {
+/** A loopback TCP port free at the moment of asking. */
+export async function freePort() {
   const server = createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address();

@@ -126,8 +126,9 @@ export function checkHolds({ holds, stored, orders, mayBeLost = () => false, rel
 
 /**
  * Checks the outbox and the receiver: every event delivered in order per partition (checkDeliveries), each order
- * has exactly one order.committed event, and each variant's stock.changed events chain (each previousOnHand is the
- * last onHand) from the first one to the final onHand. `events`: every outbox event [{id, type, partitionKey,
+ * has exactly one order.committed event, each variant's stock.changed events chain (each previousOnHand is the
+ * last onHand) from the first one to the final onHand, and each hold's variant has one hold.placed and then at most
+ * one hold.released or hold.expired (none when the hold became an order). `events`: every outbox event [{id, type, partitionKey,
  * partitionSeq?, data}]; `attempts`: the receiver's; `stock`: {variant: {onHand}}.
  */
 export function checkEvents({ events, attempts, orders, stock }) {
@@ -155,6 +156,20 @@ export function checkEvents({ events, attempts, orders, stock }) {
   for (const [variant, onHand] of last)
     if (stock[variant] && stock[variant].onHand !== onHand)
       violations.push(`events: ${variant}'s last stock.changed says ${onHand}, the store ${stock[variant].onHand}`);
+  // Each hold's variant: one hold.placed, then at most one of hold.released / hold.expired (none once ordered).
+  const holdEvents = new Map();
+  for (const event of [...events].sort((a, b) => a.id - b.id)) {
+    if (!event.type.startsWith('hold.')) continue;
+    const key = `${event.data.holdId} ${event.data.variant}`;
+    holdEvents.set(key, [...(holdEvents.get(key) ?? []), event.type]);
+  }
+  const ordered = new Set(orders.map((o) => o.holdId));
+  for (const [key, types] of holdEvents) {
+    const [placed, ...ends] = types;
+    if (placed !== 'hold.placed' || ends.length > 1 || ends.includes('hold.placed') ||
+        (ends.length > 0 && ordered.has(key.split(' ')[0])))
+      violations.push(`events: hold ${key} has ${types.join(', ')}`);
+  }
   return { violations, duplicates: delivery.duplicates, failedAttempts: delivery.failedAttempts,
     acknowledged: delivery.acknowledged };
 }
