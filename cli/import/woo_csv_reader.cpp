@@ -182,7 +182,9 @@ void readProductCsv(const std::string& path, const ReadOptions& options, WooStor
       }
       p.cost = costFromMeta(meta);
     }
-    for (const auto& [n, cols] : attributeColumns) {
+    for (const auto& [n, attributeCols] : attributeColumns) {
+      // Clang 14 cannot capture a structured binding in a lambda (C++20 allows it; Clang 16 implements it).
+      const auto& cols = attributeCols;
       auto get = [&](const char* k) {
         auto it = cols.find(k);
         return it == cols.end() || it->second >= record.fields.size() ? std::string() : unescapeCell(trim(record.fields[it->second]));

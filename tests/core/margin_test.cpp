@@ -233,7 +233,7 @@ BOOST_AUTO_TEST_CASE(bad_floor_config_names_the_field) {
 
 BOOST_AUTO_TEST_CASE(stage_gives_back_discount_and_restates_the_verdict) {
   using namespace cartcore;
-  StageFixture f(flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")}), cart({{"tee-black-m", 1}}));
+  StageFixture f(flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), json::array({percentOff("half", "50")})), cart({{"tee-black-m", 1}}));
   Cart c = f.cart();
   std::vector<RuleVerdict> promotions = applyPromotions(c);
   BOOST_TEST(c.lines[0].total() == 1000);
@@ -254,7 +254,7 @@ BOOST_AUTO_TEST_CASE(stage_gives_back_discount_and_restates_the_verdict) {
 
 BOOST_AUTO_TEST_CASE(stage_skipped_floor_warns_with_one_explanation_per_warning) {
   using namespace cartcore;
-  json store = flooredStore({floor("base", {{"minMarginPercent", "40"}})}, {percentOff("half", "50")}, {{"missingCost", "skip"}});
+  json store = flooredStore(json::array({floor("base", {{"minMarginPercent", "40"}})}), json::array({percentOff("half", "50")}), {{"missingCost", "skip"}});
   StageFixture f(store, cart({{"hoodie-m", 1}}));
   Cart c = f.cart();
   std::vector<RuleVerdict> promotions = applyPromotions(c);

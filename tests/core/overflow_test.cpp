@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(stacked_savings_past_int64_are_amount_overflow) {
   json store = hugeStore(json::array(), {allOff("black-free", "tee-black-m"), allOff("white-free", "tee-white-m")});
   BOOST_TEST((errorOf(store, hugeCart()) == std::pair<std::string, std::string>{"amount_overflow", "/lines"}));
   // One of them alone is a valid quote at the edge of the range.
-  json one = hugeStore(json::array(), {allOff("black-free", "tee-black-m")});
+  json one = hugeStore(json::array(), json::array({allOff("black-free", "tee-black-m")}));
   json q = quote(one, cart({{"tee-black-m", kHugeQuantity}}));
   BOOST_TEST(q["totals"]["total"] == "0.00");
   BOOST_TEST(q["totals"]["promotionSavings"] == "90000000000000000.00");
@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(a_price_rule_tally_past_int64_is_amount_overflow) {
   // One member price making both huge lines free: its tally of savings over the lines cannot be held.
   json rule = {{"id", "staff"}, {"type", "memberPrice"}, {"selector", {{"products", {"tee"}}}}, {"segments", {"staff"}}, {"percentOff", "100"}};
   json request = hugeCart({{"customer", {{"segments", {"staff"}}}}});
-  BOOST_TEST((errorOf(hugeStore({rule}), request) == std::pair<std::string, std::string>{"amount_overflow", "/lines"}));
+  BOOST_TEST((errorOf(hugeStore(json::array({rule})), request) == std::pair<std::string, std::string>{"amount_overflow", "/lines"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_line_taxed_past_int64_is_amount_overflow_at_that_line) {

@@ -39,7 +39,7 @@ const RuleVerdict& verdictOf(const StageFixture& f, const std::vector<RuleVerdic
 BOOST_AUTO_TEST_SUITE(price_rules)
 
 BOOST_AUTO_TEST_CASE(the_winner_sets_the_base_price_and_records_one_adjustment) {
-  StageFixture f(teeStore({bulk(false)}), test::cart({{"tee-black-m", 3}, {"tee-white-m", 2}}));
+  StageFixture f(teeStore(json::array({bulk(false)})), test::cart({{"tee-black-m", 3}, {"tee-white-m", 2}}));
   Cart c = f.cart();
   std::vector<RuleVerdict> verdicts = applyPriceRules(c);
   const LineState& black = line(c, "tee-black-m");
@@ -60,7 +60,7 @@ BOOST_AUTO_TEST_CASE(the_winner_sets_the_base_price_and_records_one_adjustment) 
 }
 
 BOOST_AUTO_TEST_CASE(mix_and_match_counts_every_matching_line) {
-  StageFixture f(teeStore({bulk(true)}), test::cart({{"tee-black-m", 3}, {"tee-white-m", 2}}));
+  StageFixture f(teeStore(json::array({bulk(true)})), test::cart({{"tee-black-m", 3}, {"tee-white-m", 2}}));
   Cart c = f.cart();
   std::vector<RuleVerdict> verdicts = applyPriceRules(c);
   BOOST_TEST(line(c, "tee-black-m").baseUnit == 1500);
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(mix_and_match_counts_every_matching_line) {
   BOOST_TEST(verdicts[0].amount == 2500);
   BOOST_TEST(verdicts[0].why.count == 2);
 
-  StageFixture few(teeStore({bulk(true)}), test::cart({{"tee-black-m", 1}, {"tee-white-m", 1}}));
+  StageFixture few(teeStore(json::array({bulk(true)})), test::cart({{"tee-black-m", 1}, {"tee-white-m", 1}}));
   Cart d = few.cart();
   verdicts = applyPriceRules(d);
   BOOST_TEST(verdicts[0].why.message == Message::TierNotReachedInRange);
@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(mix_and_match_counts_every_matching_line) {
 }
 
 BOOST_AUTO_TEST_CASE(a_missed_tier_reports_the_smallest_shortfall_of_any_line) {
-  StageFixture f(teeStore({bulk(false)}), test::cart({{"tee-black-m", 1}, {"tee-white-m", 2}}));
+  StageFixture f(teeStore(json::array({bulk(false)})), test::cart({{"tee-black-m", 1}, {"tee-white-m", 2}}));
   Cart c = f.cart();
   std::vector<RuleVerdict> verdicts = applyPriceRules(c);
   BOOST_REQUIRE(verdicts.size() == 1u);
@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(each_reason_a_rule_can_miss_for) {
   BOOST_TEST(member.reason == Reason::SegmentNotEligible);
   BOOST_TEST(member.why.segments == &f.store.priceRules[member.rule].segments);
 
-  StageFixture during(teeStore({flash("25.00")}), test::cart({{"tee-black-m", 1}}));
+  StageFixture during(teeStore(json::array({flash("25.00")})), test::cart({{"tee-black-m", 1}}));
   Cart d = during.cart();
   verdicts = applyPriceRules(d);
   BOOST_TEST(verdicts[0].reason == Reason::NoSaving);  // 25.00 is not below the 20.00 list price
