@@ -2,6 +2,7 @@
 // Merchant analytics over HTTP: strict query parameters in, one SQL aggregate per question, exact decimals out.
 #include "analytics_api.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
@@ -333,7 +334,11 @@ ApiResponse AnalyticsApi::exportOrders(std::string_view query) {
     if (versionsWritten.insert(order.configVersion).second) {
       auto config = storage_.configVersion(order.configVersion);
       if (!config) throw std::runtime_error("config version of an order is missing");
-      body += R"({"config":)" + config->configJson + R"(,"configDigest":)" + json(config->configDigest).dump() +
+      // Stored as the merchant sent it, perhaps pretty-printed: a raw line break in JSON text is only ever
+      // whitespace (inside a string it must be escaped), so blanking them keeps the config and its NDJSON line one.
+      std::string configText = config->configJson;
+      std::replace_if(configText.begin(), configText.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+      body += R"({"config":)" + configText + R"(,"configDigest":)" + json(config->configDigest).dump() +
               R"(,"type":"config","version":)" + std::to_string(config->version) + "}\n";
     }
     json fields = {{"configVersion", order.configVersion},

@@ -327,9 +327,10 @@ std::vector<StockSwitch> pgRecordSwitches(PgConnection& connection, const std::v
       "INSERT INTO analytics_switches (at, kind, subject, state, variant, available, threshold, config_version) "
       "SELECT $4::bigint, $1::text, $2::text, $3::text, $5::text, $6::bigint, $7::bigint, $8::bigint FROM changed "
       "WHERE NOT (changed.first AND $3::text IN ('on', 'ok')) RETURNING id";
+  const PgPrepared upsert = connection.prepare(sql);  // once per batch
   std::vector<StockSwitch> recorded;
   for (const auto& sw : switches) {
-    PgResult r = connection.query(sql, PgParams()
+    PgResult r = connection.query(upsert, PgParams()
                                            .add(sw.kind)
                                            .add(sw.subject)
                                            .add(sw.state)

@@ -132,7 +132,7 @@ void PgConnection::exec(const std::string& sql) {
   PQclear(result);
 }
 
-PgResult PgConnection::query(const std::string& sql, const PgParams& params) {
+const std::string& PgConnection::preparedName(const std::string& sql) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size());
@@ -141,11 +141,25 @@ PgResult PgConnection::query(const std::string& sql, const PgParams& params) {
     PQclear(prepared);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
+  return it->second;
+}
+
+PgResult PgConnection::execPrepared(const std::string& name, const PgParams& params, std::string_view sql) {
   std::vector<const char*> values = params.pointers();
-  PGresult* result = PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0);
+  PGresult* result = PQexecPrepared(conn_, name.c_str(), params.size(), values.data(), nullptr, nullptr, 0);
   ExecStatusType status = PQresultStatus(result);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, sql.substr(0, 120));
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, std::string(sql.substr(0, 120)));
   return PgResult(result);
+}
+
+PgResult PgConnection::query(const std::string& sql, const PgParams& params) {
+  return execPrepared(preparedName(sql), params, sql);
+}
+
+PgPrepared PgConnection::prepare(const std::string& sql) { return {preparedName(sql), sql}; }
+
+PgResult PgConnection::query(const PgPrepared& statement, const PgParams& params) {
+  return execPrepared(statement.name, params, statement.sql);
 }
 
 void PgConnection::reset() {

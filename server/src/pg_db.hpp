@@ -72,6 +72,12 @@ class PgResult {
   std::unique_ptr<PGresult, void (*)(PGresult*)> result_;
 };
 
+/** A statement prepared on one connection (PgConnection::prepare), to run many times without looking it up. */
+struct PgPrepared {
+  std::string name;
+  std::string sql;  // for error messages
+};
+
 /**
  * One libpq connection. Statements are prepared once per connection (named by their text) and run with bound
  * text parameters: no SQL is ever built from values. Not thread-safe: one user at a time (see PgPool).
@@ -87,6 +93,10 @@ class PgConnection {
   void exec(const std::string& sql);
   /** Runs one statement with parameters through a cached prepared statement. */
   PgResult query(const std::string& sql, const PgParams& params = {});
+  /** The cached prepared statement for this SQL (prepared now if new): for a loop that runs it once per item.
+   *  Valid until reset(). */
+  PgPrepared prepare(const std::string& sql);
+  PgResult query(const PgPrepared& statement, const PgParams& params);
   bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
   /** Reconnects after a broken connection; prepared statements are prepared again on next use. */
   void reset();
@@ -94,6 +104,8 @@ class PgConnection {
 
  private:
   [[noreturn]] void fail(PGresult* result, const std::string& context);
+  const std::string& preparedName(const std::string& sql);
+  PgResult execPrepared(const std::string& name, const PgParams& params, std::string_view sql);
   PGconn* conn_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 };

@@ -189,12 +189,14 @@ void SqliteAnalytics::insertOrderFacts(Database& db, const std::string& orderId,
       .bind(17, orderLinesJson(f))
       .bind(18, orderCouponsJson(f))
       .execute();
+  // Each row statement is looked up once per order, not once per row.
+  Statement& insertPromotion = db.prepare(
+      "INSERT INTO analytics_promotions (created_at, order_id, promotion, config_version, currency, "
+      "applied, reason, lost_to, discount, units, list_amount, revenue, costed_revenue, cost, units_without_cost, "
+      "clamps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+      "ON CONFLICT DO NOTHING");
   for (const auto& p : f.promotions)
-    db.prepare(
-          "INSERT INTO analytics_promotions (created_at, order_id, promotion, config_version, currency, "
-          "applied, reason, lost_to, discount, units, list_amount, revenue, costed_revenue, cost, units_without_cost, "
-          "clamps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
-          "ON CONFLICT DO NOTHING")
+    insertPromotion.reset()
         .bind(1, createdAt)
         .bind(2, orderId)
         .bind(3, p.promotion)
@@ -212,14 +214,15 @@ void SqliteAnalytics::insertOrderFacts(Database& db, const std::string& orderId,
         .bind(15, p.unitsWithoutCost)
         .bind(16, p.clamps)
         .execute();
+  Statement& insertClamp = db.prepare(
+      "INSERT INTO analytics_clamps (created_at, order_id, clamp, category, primary_row, config_version, currency, "
+      "line_id, variant, floor, promotion, discount_before, discount_after) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING");
   for (std::size_t i = 0; i < f.clamps.size(); ++i) {
     const auto& c = f.clamps[i];
     std::vector<std::string> categories = c.categories.empty() ? std::vector<std::string>{""} : c.categories;
     for (std::size_t k = 0; k < categories.size(); ++k)
-      db.prepare(
-            "INSERT INTO analytics_clamps (created_at, order_id, clamp, category, primary_row, "
-            "config_version, currency, line_id, variant, floor, promotion, discount_before, discount_after) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING")
+      insertClamp.reset()
           .bind(1, createdAt)
           .bind(2, orderId)
           .bind(3, static_cast<int64_t>(i))
@@ -256,28 +259,26 @@ void SqliteAnalytics::insertHoldFate(Database& db, const std::string& holdId, co
 }
 
 std::vector<StockSwitch> SqliteAnalytics::recordSwitches(Database& db, const std::vector<StockSwitch>& switches) {
+  // Looked up once per batch; each use below resets the statement before binding.
+  Statement& current = db.prepare("SELECT state FROM analytics_switch_state WHERE kind = ?1 AND subject = ?2");
+  Statement& setState = db.prepare(
+      "INSERT INTO analytics_switch_state (kind, subject, state, at) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (kind, subject) DO UPDATE SET state = excluded.state, at = excluded.at");
+  Statement& insertSwitch = db.prepare(
+      "INSERT INTO analytics_switches (at, kind, subject, state, variant, available, threshold, config_version) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   std::vector<StockSwitch> recorded;
   for (const auto& sw : switches) {
-    auto& current = db.prepare("SELECT state FROM analytics_switch_state WHERE kind = ?1 AND subject = ?2");
-    current.bind(1, sw.kind).bind(2, sw.subject);
+    current.reset().bind(1, sw.kind).bind(2, sw.subject);
     std::optional<std::string> previous;
     if (current.step()) previous = current.text(0);
     current.reset();
     if (previous == sw.state) continue;
-    db.prepare(
-          "INSERT INTO analytics_switch_state (kind, subject, state, at) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT (kind, subject) DO UPDATE SET state = excluded.state, at = excluded.at")
-        .bind(1, sw.kind)
-        .bind(2, sw.subject)
-        .bind(3, sw.state)
-        .bind(4, sw.at)
-        .execute();
+    setState.reset().bind(1, sw.kind).bind(2, sw.subject).bind(3, sw.state).bind(4, sw.at).execute();
     // A subject's first state is a switch only when it is not the normal one: a promotion found on, or a variant
     // found in stock, has not crossed anything.
     if (!previous && (sw.state == "on" || sw.state == "ok")) continue;
-    db.prepare(
-          "INSERT INTO analytics_switches (at, kind, subject, state, variant, available, threshold, config_version) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+    insertSwitch.reset()
         .bind(1, sw.at)
         .bind(2, sw.kind)
         .bind(3, sw.subject)

@@ -109,7 +109,8 @@ export async function seedHistory(server) {
   await setStock(server, { skillet: { onHand: 5 } });
   const o6 = await order(server, '2026-11-04T09:00:00.000Z', [{ variant: 'skillet', quantity: 1 }]);
   await setClock(server, '2026-11-04T10:00:00.000Z');
-  const v2 = await call(server, 'PUT', '/v1/admin/config', { admin: true, body: ANALYTICS_STORE_V2 });
+  // Pretty-printed, as merchants send configs: the orders export must still write it as one NDJSON line.
+  const v2 = await call(server, 'PUT', '/v1/admin/config', { admin: true, raw: JSON.stringify(ANALYTICS_STORE_V2, null, 2) });
   if (v2.status !== 200) throw new Error(`config v2: ${JSON.stringify(v2.body)}`);
   await setStock(server, { skillet: { onHand: 20 } });
   const o7 = await order(server, '2026-11-04T11:00:00.000Z', [{ variant: 'skillet', quantity: 1 }]);
