@@ -233,6 +233,57 @@ std::string orderLinesJson(const analytics::OrderFacts& facts) {
   return lines.dump();
 }
 
+OrderFactRows orderFactRows(const OrderAnalytics& analytics) {
+  const analytics::OrderFacts& f = analytics.facts;
+  OrderFactRows rows;
+  FactValue bucket = std::monostate{};  // NULL when no line has a cost
+  if (auto margin = marginBucket(f)) bucket = *margin;
+  rows.order = {{"config_version", analytics.configVersion},
+                {"currency", f.currency},
+                {"units", f.units},
+                {"list_amount", f.listAmount},
+                {"subtotal", f.subtotal},
+                {"discount", f.discount},
+                {"revenue", f.revenue},
+                {"costed_revenue", f.costedRevenue},
+                {"cost", f.cost},
+                {"units_without_cost", f.unitsWithoutCost},
+                {"margin_bucket", bucket},
+                {"combination", analytics::combinationKey(f.combination)},
+                {"stock_json", analytics.stockJson},
+                {"segments_json", analytics.segmentsJson},
+                {"lines_json", orderLinesJson(f)},
+                {"coupons_json", orderCouponsJson(f)}};
+  for (const auto& p : f.promotions)
+    rows.promotions.push_back({{"promotion", p.promotion},
+                               {"applied", int64_t{p.applied}},
+                               {"reason", p.reason},
+                               {"lost_to", p.by},
+                               {"discount", p.discount},
+                               {"units", p.units},
+                               {"list_amount", p.listAmount},
+                               {"revenue", p.revenue},
+                               {"costed_revenue", p.costedRevenue},
+                               {"cost", p.cost},
+                               {"units_without_cost", p.unitsWithoutCost},
+                               {"clamps", p.clamps}});
+  for (std::size_t i = 0; i < f.clamps.size(); ++i) {
+    const auto& c = f.clamps[i];
+    std::vector<std::string> categories = c.categories.empty() ? std::vector<std::string>{""} : c.categories;
+    for (std::size_t k = 0; k < categories.size(); ++k)
+      rows.clamps.push_back({{"clamp", static_cast<int64_t>(i)},
+                             {"category", categories[k]},
+                             {"primary_row", int64_t{k == 0}},
+                             {"line_id", c.line},
+                             {"variant", c.variant},
+                             {"floor", c.floor},
+                             {"promotion", c.promotion},
+                             {"discount_before", c.discountBefore},
+                             {"discount_after", c.discountAfter}});
+  }
+  return rows;
+}
+
 std::string orderCouponsJson(const analytics::OrderFacts& facts) {
   nlohmann::json coupons = nlohmann::json::array();
   for (const auto& c : facts.coupons)

@@ -79,6 +79,27 @@ std::string orderLinesJson(const analytics::OrderFacts& facts);
 /** The coupons entered, as one JSON array [{"code","applied","promotion","reason"}] (one column, as the lines). */
 std::string orderCouponsJson(const analytics::OrderFacts& facts);
 
+/** One column of an order's facts: its name in the analytics tables and its value (std::monostate: NULL). */
+using FactValue = std::variant<std::monostate, int64_t, std::string>;
+struct FactColumn {
+  const char* name;
+  FactValue value;
+};
+using FactRow = std::vector<FactColumn>;
+
+/**
+ * An order's facts as both backends store them, named after the columns: the analytics_orders row (from
+ * config_version on), one analytics_promotions row per promotion and one analytics_clamps row per clamp and
+ * category (the first carries the clamp for totals and floors). The writer adds created_at and order_id, and the
+ * order's config_version and currency to the other rows. SQLite binds them; PostgreSQL sends them as one jsonb.
+ */
+struct OrderFactRows {
+  FactRow order;
+  std::vector<FactRow> promotions;
+  std::vector<FactRow> clamps;
+};
+OrderFactRows orderFactRows(const OrderAnalytics& analytics);
+
 /** The margin bucket of an order: floor of its margin % over lines with a cost, -101 below -100 % (or no revenue
  *  with a cost), nothing when no line has a cost. "Below a whole target T" is exactly "bucket < T". */
 std::optional<int64_t> marginBucket(const analytics::OrderFacts& facts);

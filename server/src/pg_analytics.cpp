@@ -2,6 +2,7 @@
 #include "pg_analytics.hpp"
 
 #include <cctype>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 
 namespace cartcore::server {
@@ -136,17 +137,19 @@ CREATE TABLE analytics_daily_holds (
   day bigint NOT NULL, fate text COLLATE "C" NOT NULL, holds bigint NOT NULL,
   PRIMARY KEY (day, fate)
 );
+)sql";
 
+constexpr const char* kFunctions = R"sql(
 -- A fact at p_at is being committed: wait out a running rollup, and if p_at is behind the watermark, move the
 -- watermark back to its day (rolled again later; questions read it raw meanwhile).
-CREATE FUNCTION cartcore_analytics_late(p_at bigint) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION cartcore_analytics_late(p_at bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(hashtext('cartcore analytics rollup'));
   UPDATE analytics_rollup SET rolled_until = p_at - p_at % 86400000 WHERE id = 1 AND rolled_until > p_at;
 END $$;
 
 -- An order's facts, from the jsonb pgOrderFactsJson builds (keys named after the columns).
-CREATE FUNCTION cartcore_record_order_facts(p_order_id text, p_created_at bigint, p_facts jsonb)
+CREATE OR REPLACE FUNCTION cartcore_record_order_facts(p_order_id text, p_created_at bigint, p_facts jsonb)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   v_version bigint := (p_facts -> 'order' ->> 'config_version')::bigint;
@@ -183,7 +186,7 @@ END $$;
 
 -- cartcore_checkout, and when it committed, the order's facts: one statement, so one transaction. (Keep its
 -- parameters in step with cartcore_checkout's.)
-CREATE FUNCTION cartcore_checkout_recorded(p_hold_id text, p_key text, p_request_hash text, p_response text,
+CREATE OR REPLACE FUNCTION cartcore_checkout_recorded(p_hold_id text, p_key text, p_request_hash text, p_response text,
                                            p_order_id text, p_currency text, p_total bigint, p_digest text,
                                            p_quote text, p_order_json text, p_created_at bigint,
                                            p_line_ids text[], p_line_variants text[], p_line_skus text[],
@@ -209,14 +212,14 @@ END $$;
 
 -- Every way a hold ends other than checkout (release, expiry by read, sweep or a late checkout) sets its status
 -- from 'active'; the fate is recorded in that transaction.
-CREATE FUNCTION cartcore_record_hold_fate() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION cartcore_record_hold_fate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO analytics_hold_fates (at, hold_id, fate) VALUES (NEW.updated_at, NEW.id, NEW.status)
     ON CONFLICT DO NOTHING;
   PERFORM cartcore_analytics_late(NEW.updated_at);
   RETURN NULL;
 END $$;
-CREATE TRIGGER holds_record_fate AFTER UPDATE OF status ON holds FOR EACH ROW
+CREATE OR REPLACE TRIGGER holds_record_fate AFTER UPDATE OF status ON holds FOR EACH ROW
   WHEN (OLD.status = 'active' AND NEW.status IN ('expired', 'released'))
   EXECUTE FUNCTION cartcore_record_hold_fate();
 )sql";
@@ -256,56 +259,28 @@ class PgRow final : public SqlRow {
 
 const char* pgAnalyticsMigration() { return kMigration3; }
 
+const char* pgAnalyticsFunctions() { return kFunctions; }
+
 std::string pgOrderFactsJson(const OrderAnalytics& analytics) {
   using nlohmann::json;
-  const analytics::OrderFacts& f = analytics.facts;
-  json order = {{"config_version", analytics.configVersion},
-                {"currency", f.currency},
-                {"units", f.units},
-                {"list_amount", f.listAmount},
-                {"subtotal", f.subtotal},
-                {"discount", f.discount},
-                {"revenue", f.revenue},
-                {"costed_revenue", f.costedRevenue},
-                {"cost", f.cost},
-                {"units_without_cost", f.unitsWithoutCost},
-                {"margin_bucket", nullptr},
-                {"combination", analytics::combinationKey(f.combination)},
-                {"stock_json", analytics.stockJson},
-                {"segments_json", analytics.segmentsJson},
-                {"lines_json", orderLinesJson(f)},
-                {"coupons_json", orderCouponsJson(f)}};
-  if (auto bucket = marginBucket(f)) order["margin_bucket"] = *bucket;
+  auto object = [](const FactRow& row) {
+    json out = json::object();
+    for (const FactColumn& column : row)
+      std::visit(
+          [&](const auto& value) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::monostate>)
+              out[column.name] = nullptr;
+            else
+              out[column.name] = value;
+          },
+          column.value);
+    return out;
+  };
+  const OrderFactRows rows = orderFactRows(analytics);
   json promotions = json::array(), clamps = json::array();
-  for (const auto& p : f.promotions)
-    promotions.push_back({{"promotion", p.promotion},
-                          {"applied", p.applied ? 1 : 0},
-                          {"reason", p.reason},
-                          {"lost_to", p.by},
-                          {"discount", p.discount},
-                          {"units", p.units},
-                          {"list_amount", p.listAmount},
-                          {"revenue", p.revenue},
-                          {"costed_revenue", p.costedRevenue},
-                          {"cost", p.cost},
-                          {"units_without_cost", p.unitsWithoutCost},
-                          {"clamps", p.clamps}});
-  for (std::size_t i = 0; i < f.clamps.size(); ++i) {
-    const auto& c = f.clamps[i];
-    // One row per category (one with "" when it has none); the first carries the clamp for totals and floors.
-    std::vector<std::string> categories = c.categories.empty() ? std::vector<std::string>{""} : c.categories;
-    for (std::size_t k = 0; k < categories.size(); ++k)
-      clamps.push_back({{"clamp", i},
-                        {"category", categories[k]},
-                        {"primary_row", k == 0 ? 1 : 0},
-                        {"line_id", c.line},
-                        {"variant", c.variant},
-                        {"floor", c.floor},
-                        {"promotion", c.promotion},
-                        {"discount_before", c.discountBefore},
-                        {"discount_after", c.discountAfter}});
-  }
-  return json{{"order", order}, {"promotions", promotions}, {"clamps", clamps}}.dump();
+  for (const FactRow& row : rows.promotions) promotions.push_back(object(row));
+  for (const FactRow& row : rows.clamps) clamps.push_back(object(row));
+  return json{{"order", object(rows.order)}, {"promotions", promotions}, {"clamps", clamps}}.dump();
 }
 
 void PgSqlSession::query(const std::string& sql, const std::vector<Value>& params,

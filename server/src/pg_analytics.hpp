@@ -12,12 +12,15 @@
 
 namespace cartcore::server {
 
-/**
- * PostgreSQL schema migration 3: the analytics tables (text columns COLLATE "C", so every ordering is by bytes, as
- * on SQLite), cartcore_checkout_recorded (the checkout plus the order's facts, one statement and one transaction),
- * and a trigger on holds that records each hold's fate in the transaction that ends it.
- */
+/** PostgreSQL schema migration 3: the analytics tables (text columns COLLATE "C", so every ordering is by bytes, as on SQLite). */
 const char* pgAnalyticsMigration();
+
+/**
+ * The analytics functions, CREATE OR REPLACE (see pg_schema.cpp): cartcore_checkout_recorded (the checkout plus the
+ * order's facts, one statement and one transaction), and a trigger on holds that records each hold's fate in the
+ * transaction that ends it.
+ */
+const char* pgAnalyticsFunctions();
 
 /** The order's facts as the jsonb cartcore_record_order_facts reads (keys named after the columns). */
 std::string pgOrderFactsJson(const OrderAnalytics& analytics);

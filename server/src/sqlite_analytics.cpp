@@ -2,6 +2,7 @@
 // The analytics tables on SQLite and the writes that go with an order or a hold; the questions are analytics_sql.cpp.
 #include "sqlite_analytics.hpp"
 
+#include <type_traits>
 #include <variant>
 
 
@@ -143,6 +144,38 @@ class SqliteRow final : public SqlRow {
   const Statement& statement_;
 };
 
+/** Binds the leading columns, then the row's, to ?1, ?2, ... in that order. */
+Statement& bindRow(Statement& statement, const FactRow& leading, const FactRow& row) {
+  int index = 0;
+  for (const FactRow* part : {&leading, &row})
+    for (const FactColumn& column : *part) {
+      ++index;
+      std::visit(
+          [&](const auto& value) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::monostate>)
+              statement.bindNull(index);
+            else
+              statement.bind(index, value);
+          },
+          column.value);
+    }
+  return statement;
+}
+
+/** The INSERT of the leading columns and the row's columns into `table`; a fact written twice is kept once. */
+Statement& prepareInsert(Database& db, const char* table, const FactRow& leading, const FactRow& row) {
+  std::string names, slots;
+  int index = 0;
+  for (const FactRow* part : {&leading, &row})
+    for (const FactColumn& column : *part) {
+      names += (index ? ", " : "") + std::string(column.name);
+      slots += (index ? ", ?" : "?") + std::to_string(index + 1);
+      ++index;
+    }
+  return db.prepare("INSERT INTO " + std::string(table) + " (" + names + ") VALUES (" + slots +
+                    ") ON CONFLICT DO NOTHING");
+}
+
 }  // namespace
 
 void SqliteSession::query(const std::string& sql, const std::vector<Value>& params,
@@ -163,80 +196,20 @@ void SqliteAnalytics::migrate(Database& db) { db.exec(kAnalyticsSchema); }
 
 void SqliteAnalytics::insertOrderFacts(Database& db, const std::string& orderId, int64_t createdAt,
                                        const OrderAnalytics& analytics, int64_t rolledUntil) {
-  const analytics::OrderFacts& f = analytics.facts;
-  const int64_t version = analytics.configVersion;
-  db.prepare(
-        "INSERT INTO analytics_orders (created_at, order_id, config_version, currency, units, list_amount, subtotal, "
-        "discount, revenue, costed_revenue, cost, units_without_cost, margin_bucket, combination, stock_json, "
-        "segments_json, lines_json, coupons_json) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)")
-      .bind(1, createdAt)
-      .bind(2, orderId)
-      .bind(3, version)
-      .bind(4, f.currency)
-      .bind(5, f.units)
-      .bind(6, f.listAmount)
-      .bind(7, f.subtotal)
-      .bind(8, f.discount)
-      .bind(9, f.revenue)
-      .bind(10, f.costedRevenue)
-      .bind(11, f.cost)
-      .bind(12, f.unitsWithoutCost)
-      .bind(13, marginBucket(f))
-      .bind(14, analytics::combinationKey(f.combination))
-      .bind(15, analytics.stockJson)
-      .bind(16, analytics.segmentsJson)
-      .bind(17, orderLinesJson(f))
-      .bind(18, orderCouponsJson(f))
-      .execute();
+  const OrderFactRows rows = orderFactRows(analytics);
+  const FactRow key = {{"created_at", createdAt}, {"order_id", orderId}};
+  FactRow keyAndOrder = key;
+  keyAndOrder.push_back({"config_version", analytics.configVersion});
+  keyAndOrder.push_back({"currency", analytics.facts.currency});
+  bindRow(prepareInsert(db, "analytics_orders", key, rows.order), key, rows.order).execute();
   // Each row statement is looked up once per order, not once per row.
-  Statement& insertPromotion = db.prepare(
-      "INSERT INTO analytics_promotions (created_at, order_id, promotion, config_version, currency, "
-      "applied, reason, lost_to, discount, units, list_amount, revenue, costed_revenue, cost, units_without_cost, "
-      "clamps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
-      "ON CONFLICT DO NOTHING");
-  for (const auto& p : f.promotions)
-    insertPromotion.reset()
-        .bind(1, createdAt)
-        .bind(2, orderId)
-        .bind(3, p.promotion)
-        .bind(4, version)
-        .bind(5, f.currency)
-        .bind(6, int64_t{p.applied})
-        .bind(7, p.reason)
-        .bind(8, p.by)
-        .bind(9, p.discount)
-        .bind(10, p.units)
-        .bind(11, p.listAmount)
-        .bind(12, p.revenue)
-        .bind(13, p.costedRevenue)
-        .bind(14, p.cost)
-        .bind(15, p.unitsWithoutCost)
-        .bind(16, p.clamps)
-        .execute();
-  Statement& insertClamp = db.prepare(
-      "INSERT INTO analytics_clamps (created_at, order_id, clamp, category, primary_row, config_version, currency, "
-      "line_id, variant, floor, promotion, discount_before, discount_after) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING");
-  for (std::size_t i = 0; i < f.clamps.size(); ++i) {
-    const auto& c = f.clamps[i];
-    std::vector<std::string> categories = c.categories.empty() ? std::vector<std::string>{""} : c.categories;
-    for (std::size_t k = 0; k < categories.size(); ++k)
-      insertClamp.reset()
-          .bind(1, createdAt)
-          .bind(2, orderId)
-          .bind(3, static_cast<int64_t>(i))
-          .bind(4, categories[k])
-          .bind(5, int64_t{k == 0})
-          .bind(6, version)
-          .bind(7, f.currency)
-          .bind(8, c.line)
-          .bind(9, c.variant)
-          .bind(10, c.floor)
-          .bind(11, c.promotion)
-          .bind(12, c.discountBefore)
-          .bind(13, c.discountAfter)
-          .execute();
+  if (!rows.promotions.empty()) {
+    Statement& insertPromotion = prepareInsert(db, "analytics_promotions", keyAndOrder, rows.promotions.front());
+    for (const FactRow& row : rows.promotions) bindRow(insertPromotion.reset(), keyAndOrder, row).execute();
+  }
+  if (!rows.clamps.empty()) {
+    Statement& insertClamp = prepareInsert(db, "analytics_clamps", keyAndOrder, rows.clamps.front());
+    for (const FactRow& row : rows.clamps) bindRow(insertClamp.reset(), keyAndOrder, row).execute();
   }
   // Behind the watermark the day is already summed: add this order to its rollups in the same transaction.
   if (createdAt < rolledUntil) {

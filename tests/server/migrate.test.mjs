@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 // A store written by an older server opens with the current one: versioned migrations run once, history is kept,
 // delivered rows are purged, pending deliveries still arrive (in order, numbered per partition), and deliveries to
-// an endpoint that is no longer configured are retired.
+// an endpoint that is no longer configured are retired. On PostgreSQL, the server-side functions are applied whole,
+// again whenever the text a database last received differs from the server's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BACKEND, tempDir, startServer, call, allEvents, allOrders, metricValue } from './helpers.mjs';
+import { BACKEND, tempDir, startServer, call, setStock, allEvents, allOrders, metricValue } from './helpers.mjs';
+import { testCluster } from './support/postgres.mjs';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'store-0.1.0.db');
 
@@ -93,6 +95,36 @@ test('migrations: deliveries to an endpoint that is no longer configured are ret
   } finally {
     await server.stop();
     await hook.close();
+    tmp.cleanup();
+  }
+});
+
+test('migrations: a PostgreSQL database gets the current functions back when its copy drifted', { skip: BACKEND !== 'postgresql' }, async () => {
+  const tmp = tempDir();
+  const database = /^postgresql:\/\/[^/]*\/([^?]+)/.exec(tmp.db)[1];
+  const psql = (sql) => testCluster().psql(sql, database).trim();
+  let server = await startServer({ db: tmp.db });
+  await server.stop();
+  const digest = psql('SELECT digest FROM cartcore_functions WHERE id = 1');
+  assert.match(digest, /^[0-9a-f]{64}$/);
+  // The same text is not applied again: a function dropped behind the server's back stays dropped...
+  psql('DROP FUNCTION cartcore_extend_hold(text, bigint, bigint, bigint)');
+  server = await startServer({ db: tmp.db });
+  await server.stop();
+  assert.equal(psql("SELECT count(*) FROM pg_proc WHERE proname = 'cartcore_extend_hold'"), '0');
+  // ...until the recorded text differs (as after an upgrade that changed a function): then every function returns.
+  psql("UPDATE cartcore_functions SET digest = 'an older server' WHERE id = 1");
+  server = await startServer({ db: tmp.db });
+  try {
+    assert.equal(psql("SELECT count(*) FROM pg_proc WHERE proname = 'cartcore_extend_hold'"), '1');
+    assert.equal(psql('SELECT digest FROM cartcore_functions WHERE id = 1'), digest);
+    await setStock(server, { 'tee-black-m': { onHand: 5 } });
+    const hold = await call(server, 'POST', '/v1/holds', { body: { cart: { lines: [{ variant: 'tee-black-m', quantity: 1 }] } } });
+    assert.equal(hold.status, 201, JSON.stringify(hold.body));
+    const extended = await call(server, 'POST', `/v1/holds/${hold.body.hold.id}/extend`, { body: { ttlSeconds: 600 } });
+    assert.equal(extended.status, 200, JSON.stringify(extended.body));
+  } finally {
+    await server.stop();
     tmp.cleanup();
   }
 });
