@@ -2,14 +2,13 @@
 // The cartcore command-line tool: the JSON facade over files, for scripts, goldens and parity checks.
 #include <cartcore/engine.hpp>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include "breakdown.hpp"
 #include "exit_codes.hpp"
 #include "replay_command.hpp"
+#include "whole_file.hpp"
 #include "woo_import.hpp"
 
 namespace {
@@ -27,15 +26,6 @@ const char* kUsage =
     "                                                           a WooCommerce store to a config (import woocommerce --help)\n"
     "  cartcore replay   --orders export.ndjson --draft draft.json  replay committed orders under a draft config\n"
     "  cartcore version\n";
-
-bool readFile(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  out = buffer.str();
-  return true;
-}
 
 int exitCodeFor(const std::string& responseJson) {
   auto response = nlohmann::json::parse(responseJson);
@@ -85,7 +75,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   std::string config, cart;
-  if (configPath.empty() || !readFile(configPath, config)) {
+  if (configPath.empty() || !readWholeFile(configPath, config)) {
     std::cerr << "cannot read --config " << configPath << "\n" << kUsage;
     return kExitUsage;
   }
@@ -98,7 +88,7 @@ int main(int argc, char** argv) {
     std::cerr << "unknown command: " << command << "\n" << kUsage;
     return kExitUsage;
   }
-  if (cartPath.empty() || !readFile(cartPath, cart)) {
+  if (cartPath.empty() || !readWholeFile(cartPath, cart)) {
     std::cerr << "cannot read --cart " << cartPath << "\n" << kUsage;
     return kExitUsage;
   }

@@ -5,10 +5,11 @@
 #include <cartcore/replay.hpp>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "whole_file.hpp"
 
 namespace cartcore::cli {
 
@@ -18,15 +19,6 @@ constexpr const char* kReplayUsage =
     "usage: cartcore replay --orders export.ndjson [--orders more.ndjson] --draft draft.json [--top N] [--threads N]\n"
     "  export.ndjson: pages of GET /v1/admin/orders/export (config lines, order lines, end lines), concatenated\n";
 constexpr std::size_t kBatch = 4096;  // orders priced per batch: memory stays bounded whatever the file size
-
-bool readWhole(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  out = buffer.str();
-  return true;
-}
 
 bool parseCount(const char* text, long min, long max, long& out) {
   try {
@@ -61,7 +53,7 @@ int runReplay(int argc, char** argv) {
     }
   }
   std::string draftText;
-  if (orderFiles.empty() || draftPath.empty() || !readWhole(draftPath, draftText)) {
+  if (orderFiles.empty() || draftPath.empty() || !readWholeFile(draftPath, draftText)) {
     std::cerr << "replay needs --orders and a readable --draft\n" << kReplayUsage;
     return 2;
   }
