@@ -61,7 +61,13 @@ class Sentences {
    * protection limited it), then any sentence that follows it (what a clamped buy-x-get-y's units cost).
    */
   std::string promotion(const RuleVerdict& verdict) const {
-    std::string text = sentence(verdict.why);
+    std::string text;
+    appendPromotion(text, verdict);
+    return text;
+  }
+
+  void appendPromotion(std::string& text, const RuleVerdict& verdict) const {
+    appendMessage(text, verdict.why, format_);
     if (verdict.applied && (verdict.amount > 0 || verdict.limitedFrom)) {
       Explanation saving{Message::YouSave};
       saving.amount = verdict.amount;
@@ -73,8 +79,9 @@ class Sentences {
       appendMessage(text, saving, format_);
     }
     if (verdict.whyAfter.message != Message::None) appendMessage(text, verdict.whyAfter, format_);
-    return text;
   }
+
+  const LocaleFormat& format() const { return format_; }
 
  private:
   /** Which limit a restated saving names: the order cap is named to everyone, margin floors only internally. */
@@ -89,22 +96,26 @@ class Sentences {
   LocaleFormat format_;
 };
 
-RuleOutcome publicOutcome(const RuleVerdict& verdict, const char* kind, const std::string& id, const std::string& name,
-                          std::string message) {
-  RuleOutcome out;
+/** Fills a listed outcome's facts; its sentence is written into `out.message` by the caller, in place. */
+void fillOutcome(RuleOutcome& out, const RuleVerdict& verdict, const char* kind, const std::string& id, const std::string& name) {
   out.kind = kind;
   out.id = id;
   out.name = name;
   out.applied = verdict.applied;
   out.amount = verdict.amount;
   out.reason = reasonCode(verdict.reason);
-  out.message = std::move(message);
   out.amountNeeded = verdict.amountNeeded;
   out.quantityNeeded = verdict.quantityNeeded;
   out.by = verdict.by;
   out.coupon = verdict.coupon;
   out.missing = verdict.missing;
-  return out;
+}
+
+/** How many verdicts the level lists, so the outcome list is allocated once. */
+std::size_t countShown(const std::vector<RuleVerdict>& verdicts, ExplainLevel level) {
+  std::size_t shown = 0;
+  for (const auto& verdict : verdicts) shown += explainShows(level, verdict.applied) ? 1 : 0;
+  return shown;
 }
 
 }  // namespace
@@ -113,15 +124,21 @@ void explain(const CompiledStore& store, PricedCart& priced, Language language, 
   Quote& quote = priced.quote;
   const Sentences words(store, language, quote);
   quote.explain = level;
+  quote.priceRules.reserve(countShown(priced.priceRules, level));
   for (const auto& verdict : priced.priceRules) {
     if (!explainShows(level, verdict.applied)) continue;
     const PriceRule& rule = store.priceRules[verdict.rule];
-    quote.priceRules.push_back(publicOutcome(verdict, "priceRule", rule.id, rule.name, words.sentence(verdict.why)));
+    RuleOutcome& out = quote.priceRules.emplace_back();
+    fillOutcome(out, verdict, "priceRule", rule.id, rule.name);
+    appendMessage(out.message, verdict.why, words.format());
   }
+  quote.promotions.reserve(countShown(priced.promotions, level));
   for (const auto& verdict : priced.promotions) {
     if (!explainShows(level, verdict.applied)) continue;
     const Promotion& promo = store.promotions[verdict.rule];
-    quote.promotions.push_back(publicOutcome(verdict, "promotion", promo.id, promo.name, words.promotion(verdict)));
+    RuleOutcome& out = quote.promotions.emplace_back();
+    fillOutcome(out, verdict, "promotion", promo.id, promo.name);
+    words.appendPromotion(out.message, verdict);
   }
   quote.coupons.reserve(priced.coupons.size());
   for (const auto& c : priced.coupons) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "locale.hpp"
 
+#include <charconv>
+
 #include "input_error.hpp"
 #include "timestamp.hpp"
 
@@ -93,14 +95,14 @@ void LocaleFormat::groupedDigits(std::string& out, std::string_view digits) cons
 }
 
 void LocaleFormat::money(std::string& out, Minor amount) const {
-  const std::string plain = formatMoney(amount, exponent_);
   if (language_ == Language::En) {
-    out.append(plain);
+    appendMoney(out, amount, exponent_);
     out.push_back(' ');
     out.append(currency_);
     return;
   }
-  std::string_view digits = plain;
+  char buffer[kMaxMoneyChars];
+  std::string_view digits = moneyChars(buffer, amount, exponent_);
   if (!digits.empty() && digits.front() == '-') {
     out.push_back('-');
     digits.remove_prefix(1);
@@ -116,7 +118,8 @@ void LocaleFormat::money(std::string& out, Minor amount) const {
 }
 
 void LocaleFormat::number(std::string& out, int64_t n) const {
-  const std::string digits = std::to_string(n);
+  char buffer[20];
+  const std::string_view digits(buffer, static_cast<std::size_t>(std::to_chars(buffer, buffer + sizeof buffer, n).ptr - buffer));
   if (language_ == Language::En || n < 0) {
     out.append(digits);
     return;
@@ -126,7 +129,7 @@ void LocaleFormat::number(std::string& out, int64_t n) const {
 
 void LocaleFormat::dateTime(std::string& out, EpochMillis t) const {
   if (language_ == Language::En) {
-    out.append(formatTimestamp(t));
+    appendTimestamp(out, t);
     return;
   }
   const CivilTime c = civilTime(t);
@@ -135,7 +138,8 @@ void LocaleFormat::dateTime(std::string& out, EpochMillis t) const {
   out.push_back(dateSeparator);
   appendTwoDigits(out, c.month);
   out.push_back(dateSeparator);
-  out.append(std::to_string(c.year));
+  char year[20];
+  out.append(year, std::to_chars(year, year + sizeof year, c.year).ptr);
   switch (language_) {
     case Language::De: out.append(" um "); break;
     case Language::Fr: out.append(" à "); break;

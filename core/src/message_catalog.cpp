@@ -33,14 +33,39 @@ static_assert(rowsInEnumOrder());
 
 enum class Field { Amount, Amount2, Count, Count2, Count3, Time, Name, Name2, Variant, Sku, VariantId, Segments, Items, SpendItems, Unknown };
 
+/** The field a placeholder names: dispatched on its first letter, as render() asks for one per placeholder. */
 Field fieldNamed(std::string_view name) {
-  static constexpr std::pair<std::string_view, Field> kFields[] = {
-      {"amount", Field::Amount}, {"amount2", Field::Amount2}, {"count", Field::Count},     {"count2", Field::Count2},
-      {"count3", Field::Count3}, {"time", Field::Time},       {"name", Field::Name},       {"name2", Field::Name2},
-      {"variant", Field::Variant}, {"sku", Field::Sku},     {"variantId", Field::VariantId}, {"segments", Field::Segments},
-      {"items", Field::Items}, {"spendItems", Field::SpendItems}};
-  for (const auto& [text, field] : kFields) {
-    if (text == name) return field;
+  if (name.empty()) return Field::Unknown;
+  switch (name[0]) {
+    case 'a':
+      if (name == "amount") return Field::Amount;
+      if (name == "amount2") return Field::Amount2;
+      break;
+    case 'c':
+      if (name == "count") return Field::Count;
+      if (name == "count2") return Field::Count2;
+      if (name == "count3") return Field::Count3;
+      break;
+    case 't':
+      if (name == "time") return Field::Time;
+      break;
+    case 'n':
+      if (name == "name") return Field::Name;
+      if (name == "name2") return Field::Name2;
+      break;
+    case 'v':
+      if (name == "variant") return Field::Variant;
+      if (name == "variantId") return Field::VariantId;
+      break;
+    case 's':
+      if (name == "sku") return Field::Sku;
+      if (name == "segments") return Field::Segments;
+      if (name == "spendItems") return Field::SpendItems;
+      break;
+    case 'i':
+      if (name == "items") return Field::Items;
+      break;
+    default: break;
   }
   return Field::Unknown;
 }
@@ -117,12 +142,12 @@ void appendField(std::string& out, Field field, const Explanation& why, const Lo
 
 /** Writes `text` with its placeholders filled; `hash` is the number '#' stands for inside a plural form. */
 void render(std::string& out, std::string_view text, const Explanation& why, const LocaleFormat& format, const int64_t* hash) {
-  std::size_t run = 0;  // plain text is appended a run at a time
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c != '{' && !(c == '#' && hash)) continue;
+  std::size_t run = 0;  // plain text is appended a run at a time, found with memchr rather than byte by byte
+  for (;;) {
+    const std::size_t i = hash ? text.find_first_of("{#", run) : text.find('{', run);
+    if (i == std::string_view::npos) break;
     out.append(text.data() + run, i - run);
-    if (c == '#') {
+    if (text[i] == '#') {
       format.number(out, *hash);
       run = i + 1;
       continue;
@@ -138,7 +163,6 @@ void render(std::string& out, std::string_view text, const Explanation& why, con
       const std::size_t split = topLevelBar(forms);
       render(out, format.singular(n) ? forms.substr(0, split) : forms.substr(split + 1), why, format, &n);
     }
-    i = close;
     run = close + 1;
   }
   out.append(text.data() + run, text.size() - run);

@@ -57,13 +57,12 @@ PartsPerMillion parsePercent(std::string_view text, const std::string& pointer) 
   return hundredths;  // 4 decimals of a percent = millionths of the whole
 }
 
-void appendMoney(std::string& out, Minor amount, int exponent) {
-  CARTCORE_ASSERT(exponent >= 0 && exponent <= 18);  // so the digits and the point fit the buffer below
+std::string_view moneyChars(char (&buffer)[kMaxMoneyChars], Minor amount, int exponent) {
+  CARTCORE_ASSERT(exponent >= 0 && exponent <= 18);  // so the digits and the point fit the buffer
   const bool negative = amount < 0;
   // Work in unsigned so INT64_MIN formats correctly; digits are written backwards, the point after `exponent` of them.
   uint64_t magnitude = negative ? uint64_t(0) - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
-  char buffer[24];
-  char* const end = buffer + sizeof buffer;
+  char* const end = buffer + kMaxMoneyChars;
   char* first = end;
   int written = 0;
   do {
@@ -73,7 +72,12 @@ void appendMoney(std::string& out, Minor amount, int exponent) {
     ++written;
   } while (magnitude != 0 || written <= exponent);
   if (negative) *--first = '-';
-  out.append(first, static_cast<std::size_t>(end - first));
+  return {first, static_cast<std::size_t>(end - first)};
+}
+
+void appendMoney(std::string& out, Minor amount, int exponent) {
+  char buffer[kMaxMoneyChars];
+  out.append(moneyChars(buffer, amount, exponent));
 }
 
 std::string formatMoney(Minor amount, int exponent) {

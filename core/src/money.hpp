@@ -25,6 +25,10 @@ PartsPerMillion parsePercent(std::string_view text, const std::string& pointer);
 std::string formatMoney(Minor amount, int exponent);
 /** formatMoney() appended to `out`, without a string of its own. */
 void appendMoney(std::string& out, Minor amount, int exponent);
+/** Room for any formatMoney() text: 20 digits, a point and a sign (exponent at most 18). */
+inline constexpr std::size_t kMaxMoneyChars = 24;
+/** formatMoney() written into the end of `buffer`; the view points into it. */
+std::string_view moneyChars(char (&buffer)[kMaxMoneyChars], Minor amount, int exponent);
 
 /**
  * Checked arithmetic for every sum, difference and product of money, quantities and times: throws

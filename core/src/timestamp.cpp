@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "timestamp.hpp"
 
+#include <charconv>
+
 #include "input_error.hpp"
 
 namespace cartcore {
@@ -76,14 +78,41 @@ CivilTime civilTime(EpochMillis millis) {
   return t;
 }
 
-std::string formatTimestamp(EpochMillis millis) {
+namespace {
+
+/** `value` in decimal, zero-padded on the left to `width` characters (a sign counts as one, as it always has). */
+void appendPadded(std::string& out, int64_t value, std::size_t width) {
+  char digits[20];
+  const std::size_t length = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, value).ptr - digits);
+  if (length < width) out.append(width - length, '0');
+  out.append(digits, length);
+}
+
+}  // namespace
+
+void appendTimestamp(std::string& out, EpochMillis millis) {
   const CivilTime t = civilTime(millis);
-  auto padded = [](int64_t value, std::size_t width) {
-    std::string digits = std::to_string(value);
-    return std::string(digits.size() < width ? width - digits.size() : 0, '0') + digits;
-  };
-  return padded(t.year, 4) + "-" + padded(t.month, 2) + "-" + padded(t.day, 2) + "T" + padded(t.hour, 2) + ":" +
-         padded(t.minute, 2) + ":" + padded(t.second, 2) + "." + padded(t.millis, 3) + "Z";
+  appendPadded(out, t.year, 4);
+  out.push_back('-');
+  appendPadded(out, t.month, 2);
+  out.push_back('-');
+  appendPadded(out, t.day, 2);
+  out.push_back('T');
+  appendPadded(out, t.hour, 2);
+  out.push_back(':');
+  appendPadded(out, t.minute, 2);
+  out.push_back(':');
+  appendPadded(out, t.second, 2);
+  out.push_back('.');
+  appendPadded(out, t.millis, 3);
+  out.push_back('Z');
+}
+
+std::string formatTimestamp(EpochMillis millis) {
+  std::string text;
+  text.reserve(24);
+  appendTimestamp(text, millis);
+  return text;
 }
 
 }  // namespace cartcore

@@ -17,6 +17,8 @@ EpochMillis parseTimestamp(std::string_view text, const std::string& pointer);
 
 /** Formats epoch milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 std::string formatTimestamp(EpochMillis millis);
+/** formatTimestamp() appended to `out`, without a string of its own. */
+void appendTimestamp(std::string& out, EpochMillis millis);
 
 /** A UTC instant as calendar fields (proleptic Gregorian). */
 struct CivilTime {

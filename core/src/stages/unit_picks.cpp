@@ -27,12 +27,14 @@ std::vector<UnitPick> byLineDearestFirst(std::vector<UnitPick> picks) {
   std::sort(picks.begin(), picks.end(), [](const UnitPick& a, const UnitPick& b) {
     return a.line != b.line ? a.line < b.line : a.price > b.price;
   });
-  std::vector<UnitPick> merged;
+  // Merged in place: `kept` picks stay at the front, each later pick joins the last kept one or follows it.
+  std::size_t kept = 0;
   for (const auto& p : picks) {
-    if (!merged.empty() && merged.back().line == p.line && merged.back().price == p.price) merged.back().count += p.count;
-    else merged.push_back(p);
+    if (kept > 0 && picks[kept - 1].line == p.line && picks[kept - 1].price == p.price) picks[kept - 1].count += p.count;
+    else picks[kept++] = p;
   }
-  return merged;
+  picks.resize(kept);
+  return picks;
 }
 
 /**
@@ -70,13 +72,13 @@ std::vector<LineChange> changePicks(std::span<const LineState> lines, const std:
 
 void normalizeGroups(std::vector<UnitGroup>& groups) {
   std::sort(groups.begin(), groups.end(), [](const UnitGroup& a, const UnitGroup& b) { return a.price > b.price; });
-  std::vector<UnitGroup> merged;
+  std::size_t kept = 0;  // merged in place, as byLineDearestFirst does
   for (const auto& g : groups) {
     if (g.count == 0) continue;
-    if (!merged.empty() && merged.back().price == g.price) merged.back().count += g.count;
-    else merged.push_back(g);
+    if (kept > 0 && groups[kept - 1].price == g.price) groups[kept - 1].count += g.count;
+    else groups[kept++] = g;
   }
-  groups = std::move(merged);
+  groups.resize(kept);
 }
 
 Minor changedUnitPrice(Minor price, const PriceChange& change) {
@@ -97,7 +99,10 @@ void splitDiscountOverUnits(int64_t count, Minor price, Minor discount, std::vec
 }
 
 std::vector<UnitPick> allUnits(std::span<const LineState> lines, std::span<const std::size_t> lineIndexes) {
+  std::size_t groups = 0;
+  for (std::size_t i : lineIndexes) groups += lines[i].groups.size();
   std::vector<UnitPick> picks;
+  picks.reserve(groups);
   for (std::size_t i : lineIndexes) {
     for (const auto& g : lines[i].groups) picks.push_back({i, g.price, g.count});
   }
