@@ -8,6 +8,7 @@
 #include "locale.hpp"
 #include "pricing.hpp"
 #include "quote_json.hpp"
+#include "request_fast_path.hpp"
 #include "request_parser.hpp"
 #include "store.hpp"
 #include "timestamp.hpp"
@@ -44,7 +45,11 @@ Result<Engine> Engine::compile(std::string_view configJson) {
 }
 
 Result<QuoteRequest> Engine::parseRequest(std::string_view requestJson) const {
-  return guarded([&] { return parseQuoteRequest(*store_, parseJsonDocument(requestJson, {kMaxRequestBytes})); });
+  return guarded([&] {
+    // Most requests are plain: read them without a DOM. Anything else, and every error, takes the strict reader.
+    if (auto everyday = readEverydayRequest(*store_, requestJson)) return std::move(*everyday);
+    return parseQuoteRequest(*store_, parseJsonDocument(requestJson, {kMaxRequestBytes}));
+  });
 }
 
 Result<Quote> Engine::quote(const QuoteRequest& request) const {
