@@ -111,6 +111,9 @@ void fillOutcome(RuleOutcome& out, const RuleVerdict& verdict, const char* kind,
   out.missing = verdict.missing;
 }
 
+/** Room for most sentences with their saving, so one is written with one allocation rather than three or four. */
+constexpr std::size_t kSentenceReserve = 160;
+
 /** How many verdicts the level lists, so the outcome list is allocated once. */
 std::size_t countShown(const std::vector<RuleVerdict>& verdicts, ExplainLevel level) {
   std::size_t shown = 0;
@@ -130,6 +133,7 @@ void explain(const CompiledStore& store, PricedCart& priced, Language language, 
     const PriceRule& rule = store.priceRules[verdict.rule];
     RuleOutcome& out = quote.priceRules.emplace_back();
     fillOutcome(out, verdict, "priceRule", rule.id, rule.name);
+    out.message.reserve(kSentenceReserve);
     appendMessage(out.message, verdict.why, words.format());
   }
   quote.promotions.reserve(countShown(priced.promotions, level));
@@ -138,6 +142,7 @@ void explain(const CompiledStore& store, PricedCart& priced, Language language, 
     const Promotion& promo = store.promotions[verdict.rule];
     RuleOutcome& out = quote.promotions.emplace_back();
     fillOutcome(out, verdict, "promotion", promo.id, promo.name);
+    out.message.reserve(kSentenceReserve);
     words.appendPromotion(out.message, verdict);
   }
   quote.coupons.reserve(priced.coupons.size());

@@ -13,6 +13,9 @@ namespace cartcore {
 /** Streaming SHA-256: feed bytes with update(), then read hexDigest() once. */
 class Sha256 {
  public:
+  /** A hash that always runs the portable compression, for tests that compare it with the CPU's SHA extensions. */
+  static Sha256 portable();
+
   void update(std::string_view data);
   /** Lower-case hex digest; finishes the hash, so call it once. */
   std::string hexDigest();
@@ -22,7 +25,11 @@ class Sha256 {
   unsigned char buffer_[64] = {};
   std::size_t buffered_ = 0;
   uint64_t length_ = 0;
+  bool portable_ = false;
 };
+
+/** True when this machine's SHA-256 runs on the CPU's SHA extensions (x86 SHA-NI) rather than portable code. */
+bool sha256UsesCpuExtensions();
 
 /** Lower-case hex SHA-256 of `data`. */
 std::string sha256Hex(std::string_view data);
