@@ -54,9 +54,12 @@ class PlainJson {
     if (negative) ++at_;
     const char* start = at_;
     int64_t value = 0;
-    while (at_ != end_ && *at_ >= '0' && *at_ <= '9') value = value * 10 + (*at_++ - '0');
+    for (; at_ != end_ && *at_ >= '0' && *at_ <= '9'; ++at_) {
+      if (at_ - start == 18) return false;  // a 19th digit could overflow: the strict reader's
+      value = value * 10 + (*at_ - '0');
+    }
     const std::size_t digits = static_cast<std::size_t>(at_ - start);
-    if (digits == 0 || digits > 18 || (digits > 1 && *start == '0')) return false;  // 18 digits cannot overflow
+    if (digits == 0 || (digits > 1 && *start == '0')) return false;
     if (at_ != end_ && (*at_ == '.' || *at_ == 'e' || *at_ == 'E')) return false;   // a fraction or an exponent
     out = negative ? -value : value;
     return true;
