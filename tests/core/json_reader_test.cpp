@@ -59,7 +59,9 @@ BOOST_AUTO_TEST_CASE(repeated_keys_are_refused_at_their_pointer) {
   BOOST_TEST((errorOfText(R"({"a":{"a":{"a":1}}})") == Expected{"ok", ""}));  // the same key at different levels
   BOOST_TEST((errorOfText(R"([{"a":1},{"a":2}])") == Expected{"ok", ""}));    // and in sibling objects
   // The first violation in text order wins: here the repeat comes before the syntax error.
-  BOOST_TEST((errorOfText(R"({"a":1,"a":2,)") == Expected{"duplicate_id", "/a"}));
+  BOOST_TEST((errorOfText(R"({"a":1,"a":2,]})") == Expected{"duplicate_id", "/a"}));
+  // Except that a document never closed is refused as such before it is read (see unclosed_documents_...).
+  BOOST_TEST((errorOfText(R"({"a":1,"a":2,)") == Expected{"malformed_json", ""}));
 }
 
 BOOST_AUTO_TEST_CASE(many_distinct_keys_are_accepted) {
@@ -99,6 +101,43 @@ BOOST_AUTO_TEST_CASE(nesting_is_limited_and_named) {
   for (int i = 0; i < 80000; ++i) deepObjects += "{\"k\":";
   BOOST_TEST(errorOfText(deepObjects).first == "invalid_value");
   BOOST_TEST(errorOfText(deepObjects).second.size() == 64 * 2);  // "/k" sixty-four times
+}
+
+BOOST_AUTO_TEST_CASE(unclosed_documents_are_refused_before_parsing) {
+  // Brackets and braces inside strings are text, closed or not.
+  BOOST_TEST((errorOfText(R"({"a":"[[[{{{"})") == Expected{"ok", ""}));
+  BOOST_TEST((errorOfText(R"(["]]]}}}"])") == Expected{"ok", ""}));
+  BOOST_TEST((errorOfText(R"({"a":"]"})") == Expected{"ok", ""}));
+  BOOST_TEST((errorOfText(R"({"a":"[")") == Expected{"malformed_json", ""}));
+  // An escaped quote does not end a string, an escaped backslash does not escape the quote after it.
+  BOOST_TEST((errorOfText(R"({"a":"\"]"})") == Expected{"ok", ""}));
+  BOOST_TEST((errorOfText(R"({"a":"\\"})") == Expected{"ok", ""}));
+  BOOST_TEST((errorOfText(R"({"a":"\\\"[\\"})") == Expected{"ok", ""}));
+  BOOST_TEST((errorOfText(R"({"a":"\"})") == Expected{"malformed_json", ""}));  // the string never ends
+  BOOST_TEST((errorOfText(R"({"a":"x\)") == Expected{"malformed_json", ""}));   // ends on a lone backslash
+  BOOST_TEST((errorOfText(R"({"\u005b":"\u005d"})") == Expected{"ok", ""}));
+  // Closed against unclosed, at every level up to the limit and just past it.
+  for (std::size_t depth : {std::size_t{1}, std::size_t{2}, std::size_t{63}, std::size_t{64}}) {
+    BOOST_TEST_CONTEXT("depth " << depth) {
+      BOOST_TEST((errorOfText(nestedArrays(depth)) == Expected{"ok", ""}));
+      BOOST_TEST((errorOfText(nestedArrays(depth).substr(0, 2 * depth - 1)) == Expected{"malformed_json", ""}));
+      BOOST_TEST((errorOfText(std::string(depth, '[')) == Expected{"malformed_json", ""}));
+    }
+  }
+  // Past the limit the parser still names the first deeper container, closed or not.
+  BOOST_TEST((errorOfText(nestedArrays(65)) == Expected{"invalid_value", zerosPointer(64)}));
+  BOOST_TEST((errorOfText(std::string(65, '[')) == Expected{"invalid_value", zerosPointer(64)}));
+  BOOST_TEST((errorOfText("[[[]]", 2) == Expected{"invalid_value", "/0/0"}));
+  // Stray closers are left to the parser; so is text whose brackets balance but do not match.
+  BOOST_TEST((errorOfText("[]]") == Expected{"malformed_json", ""}));
+  BOOST_TEST((errorOfText("]") == Expected{"malformed_json", ""}));
+  BOOST_TEST((errorOfText("[}") == Expected{"malformed_json", ""}));
+  BOOST_TEST((errorOfText(R"({"a":1,"a":2}])") == Expected{"duplicate_id", "/a"}));
+  // The worst case: a 1 MiB request of `[],` never closed holds far fewer than the value limit, and is refused.
+  std::string unclosed = "[";
+  while (unclosed.size() < (1u << 20) - 8) unclosed += "[],";
+  BOOST_TEST((errorOfText(unclosed) == Expected{"malformed_json", ""}));
+  BOOST_TEST((errorOfText(unclosed + "[]]") == Expected{"ok", ""}));
 }
 
 BOOST_AUTO_TEST_CASE(engine_requests_and_configs_use_the_same_rules) {

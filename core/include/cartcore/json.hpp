@@ -30,7 +30,9 @@ struct JsonLimits {
  * - a key repeated within one object: duplicate_id at that key's pointer (never "last one wins");
  * - a container nested deeper than `limits.maxDepth`: invalid_value at its pointer;
  * - more than `limits.maxValues` values: payload_too_large (pointer "").
- * Parsing stops at the first violation, in text order. Cost: time linear in the text (times log of an object's key
+ * A document that ends inside a string or with a bracket still open is malformed_json before anything else in it
+ * is judged (one pass that builds nothing: a truncated or hostile never-closed document costs no DOM), unless it
+ * nests deeper than `limits.maxDepth`. Otherwise parsing stops at the first violation, in text order. Cost: time linear in the text (times log of an object's key
  * count); memory at most about 35 bytes per input byte (an array of empty objects, measured) and about 80 bytes per
  * value plus the strings' bytes; no recursion, so the stack stays flat whatever the input. The returned DOM nests
  * at most `maxDepth` deep, so walking, copying or dumping it recursively is bounded too.
