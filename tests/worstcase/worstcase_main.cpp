@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <ctime>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -33,6 +34,14 @@ constexpr int64_t kCompileBudgetBytes = int64_t{1} << 30;
 constexpr double kMaxGrowth = 3.5;
 constexpr double kGrowthFloorMillis = 5;
 constexpr unsigned kDeadlineSeconds = 60;
+// How the check stays honest on a loaded machine (a 2-core box running several builds measured stacking-pairs-max-cart
+// at 97 ms, twice its idle time): time is the thread's CPU time, so waiting for a core costs nothing; each figure is
+// the fastest of several repetitions, so one preempted or cache-cold run does not count; and a case over its budget
+// or growth limit is measured again, in fresh children, up to kMeasurements times, judging the fastest. Load inflates
+// CPU time only by slowing the shared caches and cores, which comes and goes between tries; a real regression (work
+// that grew) is over on every try. The budgets and the growth limit themselves are unchanged.
+constexpr int kMeasurements = 3;
+constexpr int kQuoteRepetitions = 5;
 constexpr int64_t kAddressSpaceCap = int64_t{6} << 30;
 
 std::string outcomeOfResponse(const std::string& response) {
@@ -44,12 +53,12 @@ std::string outcomeOfResponse(const std::string& response) {
 }
 
 /**
- * CPU time of this (single-threaded) process: on a machine shared with other builds, wall-clock time measures the
+ * CPU time of the thread running the operation: on a machine shared with other builds, wall-clock time measures the
  * neighbours as much as the engine, while CPU time stays close to what the operation costs on an idle machine.
  */
 double cpuMillis() {
   timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
 }
 
@@ -92,6 +101,25 @@ Measurement measure(const Case& c, int64_t scale, int repetitions) {
   return runIsolated([&] { return measureInProcess(c, scale, repetitions); }, kDeadlineSeconds, kAddressSpaceCap);
 }
 
+/** The fastest of `tries` measurements in fresh children (a timeout or crash is final: it says what it says). */
+Measurement fastestOf(const Case& c, int64_t scale, int repetitions, int tries) {
+  Measurement best = measure(c, scale, repetitions);
+  for (int t = 1; t < tries && !best.timedOut && !best.crashed; ++t) {
+    Measurement again = measure(c, scale, repetitions);
+    if (again.timedOut || again.crashed) return again;
+    if (again.millis < best.millis) best = again;
+  }
+  return best;
+}
+
+std::string loadAverage() {
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) != 3) return "?";
+  char text[48];
+  std::snprintf(text, sizeof text, "%.2f %.2f %.2f", load[0], load[1], load[2]);
+  return text;
+}
+
 std::string megabytes(int64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / (1 << 20));
@@ -109,14 +137,19 @@ std::string jsonString(const std::string& s) {
 
 int check(const std::vector<Case>& cases, const std::vector<std::string>& only, double margin) {
   int failures = 0;
+  std::printf("load average at start: %s (time: thread CPU, fastest of the repetitions; over budget: measured again, "
+              "up to %d times)\n", loadAverage().c_str(), kMeasurements);
   std::printf("%-24s %10s %-16s %10s %10s %8s  %s\n", "case", "n", "outcome", "ms", "heap MB", "growth", "verdict");
   for (const Case& c : cases) {
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
     const double budgetMillis = margin * (c.compileOnly ? kCompileBudgetMillis : kQuoteBudgetMillis);
     const auto budgetBytes = static_cast<int64_t>(margin * static_cast<double>(c.compileOnly ? kCompileBudgetBytes : kQuoteBudgetBytes));
     // A compile case repeated would outlast the child's deadline on a loaded machine; one run of each is enough.
-    const int repetitions = c.compileOnly ? 1 : 3;
+    const int repetitions = c.compileOnly ? 1 : kQuoteRepetitions;
     Measurement full = measure(c, c.fullScale, repetitions);
+    if (!full.timedOut && !full.crashed && full.millis > budgetMillis) {
+      full = fastestOf(c, c.fullScale, repetitions, kMeasurements);
+    }
     std::string verdict;
     if (full.outcome != c.expected) verdict += " outcome is not " + c.expected + ";";
     if (full.millis > budgetMillis) verdict += " over the time budget;";
@@ -126,8 +159,8 @@ int check(const std::vector<Case>& cases, const std::vector<std::string>& only, 
       Measurement half = measure(c, c.fullScale / 2, repetitions);
       double ratio = full.millis / std::max(half.millis, 1e-3);
       // A burst of load on a shared machine can inflate one measurement; faster-than-n-log-n growth shows on every
-      // try, so judge the smallest ratio of up to three pairs.
-      for (int retry = 0; retry < 2 && full.millis >= kGrowthFloorMillis && ratio > kMaxGrowth; ++retry) {
+      // try, so judge the smallest ratio of up to kMeasurements pairs.
+      for (int retry = 1; retry < kMeasurements && full.millis >= kGrowthFloorMillis && ratio > kMaxGrowth; ++retry) {
         const Measurement again = measure(c, c.fullScale, repetitions);
         const Measurement againHalf = measure(c, c.fullScale / 2, repetitions);
         ratio = std::min(ratio, again.millis / std::max(againHalf.millis, 1e-3));
@@ -142,7 +175,7 @@ int check(const std::vector<Case>& cases, const std::vector<std::string>& only, 
                 full.millis, megabytes(full.peakHeapBytes).c_str(), growth.c_str(), verdict.empty() ? "ok" : verdict.c_str());
     std::fflush(stdout);
   }
-  std::printf("%d case(s) outside their budget\n", failures);
+  std::printf("%d case(s) outside their budget (load average at end: %s)\n", failures, loadAverage().c_str());
   return failures == 0 ? 0 : 1;
 }
 
