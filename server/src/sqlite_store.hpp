@@ -113,6 +113,8 @@ class SqliteDeliveryReader {
   std::vector<PendingDelivery> run(const std::string& endpoint, const std::string& partition, int64_t now, int limit);
   /** Pending (event, endpoint) pairs and the creation time of the oldest event among them (0 if none). */
   std::pair<int64_t, int64_t> backlog();
+  /** The connection (tests count the work of its statements). */
+  Database& db() { return db_; }
 
  private:
   Database db_;
