@@ -12,14 +12,14 @@
 // servers on port 0; load comes from wrk (one wrk per instance, the connections split evenly). Prints Markdown and,
 // unless --no-write, replaces the "Scale" block of bench/RESULTS.md (and the "scale-quotes" block, when quotes ran).
 // Env: CARTCORE_SERVER_BIN.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { startPostgresSync } from '../tests/server/support/postgres.mjs';
 import { option, replaceResultsSection } from './results-section.mjs';
+import { HOLD_CHECKOUT, QUOTES, TOKEN, metric, runWrk, startBenchServer, ticksOf } from './server-harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const serverBin = process.env.CARTCORE_SERVER_BIN ?? resolve(here, '../build/native/server/cartcore-server');
@@ -30,17 +30,10 @@ const write = !process.argv.includes('--no-write');
 const serverArgs = option('server-args', '').split(' ').filter(Boolean);  // added to every instance's options
 const only = option('only', '');  // a comma-separated subset of: throughput, holds, staleness, history, profile, quotes
 const SPREAD = 200;  // variants in the spread workload
-const TOKEN = 'bench-token';
-const NO_LIMITS = ['--max-holds-per-client', '0', '--max-held-units-per-client', '0', '--hold-rate-per-ip', '0',
-  '--max-extension-per-client', '0'];
 
 if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed (scripts/setup installs it)');
 const work = mkdtempSync(join(tmpdir(), 'cartcore-scale-bench-'));
-const children = new Set();
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-  rmSync(work, { recursive: true, force: true });
-});
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 /** A store of SPREAD one-variant products at 10.00 and a probe variant whose quotes always show what is left. */
 function benchConfig() {
@@ -57,28 +50,8 @@ function benchConfig() {
 const configFile = join(work, 'bench-config.json');
 writeFileSync(configFile, JSON.stringify(benchConfig()));
 
-async function startServer(database, args = []) {
-  const dbArgs = database.startsWith('postgresql://') ? ['--database', database] : ['--db', database];
-  const proc = spawn(serverBin, [...dbArgs, '--port', '0', '--admin-token', TOKEN, '--config', configFile, '--no-seed',
-    ...NO_LIMITS, ...serverArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(proc);
-  let stderr = '';
-  proc.stderr.on('data', (d) => (stderr += d));
-  const ready = await new Promise((resolveReady, reject) => {
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-    createInterface({ input: proc.stdout }).once('line', (line) => resolveReady(JSON.parse(line)));
-  });
-  const exited = new Promise((r) => proc.once('exit', r));
-  return {
-    base: `http://127.0.0.1:${ready.port}`,
-    threads: ready.threads,
-    cpuTicks: () => ticksOf(proc.pid),
-    async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-      children.delete(proc);
-    },
-  };
+function startServer(database, args = []) {
+  return startBenchServer(serverBin, database, ['--config', configFile, '--no-seed', ...serverArgs, ...args]);
 }
 
 async function request(server, method, path, body) {
@@ -90,61 +63,11 @@ async function request(server, method, path, body) {
   return { status: response.status, body: await response.json() };
 }
 
-async function metric(server, name) {
-  const text = await (await fetch(server.base + '/metrics')).text();
-  const line = text.split('\n').find((l) => l.startsWith(name + ' '));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
-
 async function stockAll(server, onHand) {
   const levels = { probe: { onHand: 900000 } };
   for (let i = 0; i < SPREAD; i++) levels[`bench-${i}`] = { onHand };
   const r = await request(server, 'PUT', '/v1/admin/stock', { levels });
   if (r.status !== 200) throw new Error(`stock: ${JSON.stringify(r.body)}`);
-}
-
-/** Milliseconds from wrk's latency text ("1.23ms", "850.00us", "1.02s"). */
-function millis(text) {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(text ?? '');
-  if (!m) return NaN;
-  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
-}
-
-/** What wrk sends: hold + checkout (the default), or quotes. */
-const HOLD_CHECKOUT = { script: 'scale-hold-checkout.lua', path: '/v1/holds' };
-const QUOTES = { script: 'scale-quote.lua', path: '/v1/quote' };
-
-function runWrk(server, conns, seconds, env, workload = HOLD_CHECKOUT) {
-  return new Promise((resolveRun) => {
-    const proc = spawn('wrk', ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', '-s',
-      join(here, 'server', workload.script), server.base + workload.path],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(proc);
-    let out = '';
-    let errors = 0;
-    proc.stdout.on('data', (d) => (out += d));
-    proc.stderr.on('data', (d) => (errors += String(d).split('\n').filter((l) => l.includes('failed')).length));
-    proc.on('exit', () => {
-      children.delete(proc);
-      const grab = (re) => (re.exec(out) ?? [])[1];
-      resolveRun({
-        requests: Number(grab(/(\d+) requests in/)),
-        p50: millis(grab(/\n\s+50%\s+(\S+)/)),
-        p99: millis(grab(/\n\s+99%\s+(\S+)/)),
-        errors,
-      });
-    });
-  });
-}
-
-/** CPU ticks (user + system) of a process, or 0 once it is gone. */
-function ticksOf(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13)
-      .reduce((a, b) => a + Number(b), 0);
-  } catch {
-    return 0;
-  }
 }
 
 /** CPU ticks of the PostgreSQL cluster: the postmaster and every backend and helper it runs. */

@@ -3,8 +3,12 @@
 // benchmarks. Every order is a real cart priced by the engine under the given config, with the stock it saw; its
 // hold, order and analytics facts go through the server's own SQLite statements (sqlite_store, sqlite_analytics),
 // so the tables hold exactly what checkouts would have written, only faster (10,000 orders per transaction).
+// With --delivered-to KEY, each order also leaves what its checkout leaves in the event history (for the write
+// latency benchmark, bench/history-bench.mjs): its order.committed event in the outbox, queued for the endpoint KEY
+// and then delivered (the delivery row deleted, as the dispatcher does), and the checkout's idempotency record.
 //
 // usage: cartcore-history --db FILE --config store.json --orders N [--days D] [--end ISO] [--seed S]
+//                         [--delivered-to ENDPOINT-KEY]
 #include <cartcore/engine.hpp>
 #include <cartcore/order_facts.hpp>
 #include <nlohmann/json.hpp>
@@ -16,6 +20,7 @@
 #include <random>
 #include <sstream>
 
+#include "outbox.hpp"
 #include "sqlite_analytics.hpp"
 #include "sqlite_store.hpp"
 
@@ -44,7 +49,7 @@ std::vector<std::string> couponCodes(const json& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string db, configPath, end = "2026-11-27T00:00:00Z";
+  std::string db, configPath, end = "2026-11-27T00:00:00Z", deliveredTo;
   int64_t orders = 0, days = 365;
   unsigned seed = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -61,6 +66,8 @@ int main(int argc, char** argv) {
       end = value;
     else if (arg == "--seed")
       seed = static_cast<unsigned>(std::stoul(value));
+    else if (arg == "--delivered-to")
+      deliveredTo = value;
     else {
       std::cerr << "unknown option " << arg << "\n";
       return 2;
@@ -68,7 +75,8 @@ int main(int argc, char** argv) {
   }
   auto endMillis = parseUtcTimestamp(end);
   if (db.empty() || configPath.empty() || orders <= 0 || days <= 0 || !endMillis) {
-    std::cerr << "usage: cartcore-history --db FILE --config store.json --orders N [--days D] [--end ISO] [--seed S]\n";
+    std::cerr << "usage: cartcore-history --db FILE --config store.json --orders N [--days D] [--end ISO] [--seed S] "
+                 "[--delivered-to ENDPOINT-KEY]\n";
     return 2;
   }
   try {
@@ -144,11 +152,17 @@ int main(int argc, char** argv) {
         order.quoteJson = quoteText;
         order.createdAt = now;
         order.orderJson = json{{"id", order.id}, {"holdId", hold.id}, {"status", "committed"}}.dump();
+        if (!deliveredTo.empty()) order.idempotencyKey = std::string("checkout-gen") + suffix;
         for (const auto& line : quote.lines)
           order.lines.push_back({line.id, line.variant, line.sku, line.quantity, line.total});
         store.insertHold(hold);
         store.finishHold(hold.id, HoldStatus::Committed, now, order.id);
         store.insertOrder(order);
+        if (!deliveredTo.empty()) {
+          const int64_t seq = store.appendEvent(orderCommittedEvent(order.orderJson), now, {deliveredTo});
+          store.deleteDelivery(deliveredTo, seq);
+          store.insertIdempotency(*order.idempotencyKey, {"sha256:gen", 200, order.orderJson}, now);
+        }
         OrderAnalytics analytics{true, version, stock.dump(), json(typed.segments).dump(),
                                  analytics::orderFacts(quote, catalog.value())};
         SqliteAnalytics::insertOrderFacts(store.db(), order.id, now, analytics, 0);
