@@ -143,10 +143,16 @@ CREATE TABLE delivery_leases (
 );
 )sql";
 
+// Migration 7: the newest level WooCommerce was sent for an object is one index read, not a sort of every level it
+// was sent within the retention (SQLite's migration 8; tests/server/sqlite_history_test.cpp found it there).
+constexpr const char* kMigration7 = R"sql(
+CREATE INDEX IF NOT EXISTS woo_pushed_latest ON woo_pushed (product_id, variation_id, pushed_at);
+)sql";
+
 const std::vector<const char*>& migrations() {
   // nullptr: a migration that only changed functions (see the top of this file); its number stays.
   static const std::vector<const char*> list = {kMigration1,         nullptr, pgAnalyticsMigration(), nullptr,
-                                                  pgEventsMigration(), pgWooSyncMigration()};
+                                                  pgEventsMigration(), pgWooSyncMigration(), kMigration7};
   return list;
 }
 
