@@ -25,30 +25,72 @@ bool isSubset(const std::vector<std::string>& small, const std::vector<std::stri
   return std::includes(large.begin(), large.end(), small.begin(), small.end());
 }
 
+/** What one code can add to a subset's savings (minor units): through its stacking promotions, and alone. */
+struct CodeBound {
+  Minor stacking = 0;   // its promotions that are not exclusive, each evaluated alone on the list-price cart, summed
+  Minor exclusive = 0;  // the largest of its exclusive promotions, evaluated the same way
+};
+
 /**
- * For each set of promotions, an upper bound on what they can save together on this cart in any combination:
- * each evaluated alone on the cart as price rules left it. Promotions only lower prices, and every kind saves at
- * most that much on a cheaper cart (a percentage of a lower price, the cheapest units' lower prices, a lower
- * spend tier), which makes this a sound bound for the best-deal search as long as no promotion
- * stops later ones (a stop rule that stops applying would let blocked promotions in).
+ * Lower bounds on what any subset of the codes can pay, when the shopper pays the item total (no shipping, tax or
+ * margin floors: `bounded` in bestDealCart).
+ *
+ * Why they are admissible (never above a subset's real total), whatever the codes do to each other:
+ * 1. Every run of the pipeline starts from the cart as price rules left it (the "list" cart, total `listTotal`),
+ *    and promotions only lower unit prices, so every cart a promotion is judged on is, unit by unit, no dearer
+ *    than the list cart. Every kind saves no more on a cheaper cart (a percentage of a lower price, the cheapest
+ *    units' lower prices, a lower spend tier, a minimum that a cheaper cart can only miss), so a promotion saves
+ *    at most its bound b(p), its saving evaluated alone on the list cart, in any run, in any order, after any other
+ *    promotion. A promotion that cannot apply there (b = 0, or a reason no code changes) applies in no run.
+ * 2. A run's total is listTotal minus the savings of the promotions it applies. It applies either one exclusive
+ *    promotion alone, or only promotions that are not exclusive (a stacking combination, a stop rule or an
+ *    exclusion group can only leave some out; a promotion whose stacksWhen fails applies alone, which its own b
+ *    bounds as well). Under conditional stacking the quote is the cheapest of several such runs, each from the
+ *    list cart. So a subset S with unlocked promotions P(S), and A the promotions no code needs, pays at least
+ *        listTotal - max( max over exclusive p in A+P(S) of b(p),  sum over other p in A+P(S) of b(p) ).
+ * 3. Summing per code counts a promotion two codes unlock twice, and a bound only has to be at least the saving;
+ *    saturating at the int64 edge keeps it one without overflow.
+ * Unlike "the total without codes minus each code's saving alone", this holds when a code changes what the
+ * promotions no code needs do: a code that wins an exclusion group can keep a price high enough to unlock one,
+ * a code can satisfy another promotion's stacksWhen, or end a stop rule's reach.
  */
-std::vector<Minor> savingsBounds(const CompiledStore& store, const QuoteRequest& request,
-                                 const std::vector<std::vector<uint32_t>>& promotionSets, int64_t& work) {
+struct SavingsBounds {
+  Minor listTotal = 0;
+  Minor alwaysStacking = 0;   // the promotions no code needs, not exclusive: summed
+  Minor alwaysExclusive = 0;  // the largest exclusive one among them
+  std::vector<CodeBound> codes;
+};
+
+SavingsBounds savingsBounds(const CompiledStore& store, const QuoteRequest& request, const std::vector<std::string>& codes,
+                            const std::set<uint32_t>& deadPromotions, int64_t& work) {
   Cart cart = buildCart(store, request);
   applyPriceRules(cart);
   const RelevantPromotions relevant(cart);
-  std::vector<Minor> bounds;
-  for (const auto& set : promotionSets) {
-    Minor bound = 0;
-    for (uint32_t p : set) {
-      if (!relevant.contains(p)) continue;
-      // A bound only has to be at least the saving: clamping at the int64 edge keeps it one, without overflow.
-      bound = addSaturating(bound, evaluatePromotion(cart, store.promotions[p], relevant.linesAt(relevant.position(p))).savings);
+  SavingsBounds out;
+  for (const auto& line : cart.lines) out.listTotal = addMoney(out.listTotal, line.total(), "/lines");
+  auto bound = [&](uint32_t p) -> Minor {
+    if (deadPromotions.count(p) || !relevant.contains(p)) return 0;
+    Evaluation e = evaluatePromotion(cart, store.promotions[p], relevant.linesAt(relevant.position(p)));
+    return e.applies ? std::max<Minor>(e.savings, 0) : 0;
+  };
+  auto exclusive = [&](uint32_t p) { return store.promotions[p].stacking == Promotion::Stacking::Exclusive; };
+  for (uint32_t p : relevant.promotions()) {
+    if (!store.promotions[p].coupons.empty()) continue;
+    Minor b = bound(p);
+    if (exclusive(p)) out.alwaysExclusive = std::max(out.alwaysExclusive, b);
+    else out.alwaysStacking = addSaturating(out.alwaysStacking, b);
+  }
+  for (const auto& code : codes) {
+    CodeBound c;
+    for (uint32_t p : store.promotionsByCoupon.at(code)) {
+      Minor b = bound(p);
+      if (exclusive(p)) c.exclusive = std::max(c.exclusive, b);
+      else c.stacking = addSaturating(c.stacking, b);
     }
-    bounds.push_back(bound);
+    out.codes.push_back(c);
   }
   work += cart.meter.spent();
-  return bounds;
+  return out;
 }
 
 /**
@@ -97,45 +139,52 @@ class ShownDeals {
 
 /**
  * Depth-first over the subsets of the candidate codes (in bound order), pricing each with the full pipeline and,
- * when `bounded`, skipping branches whose savings bounds cannot reach the four best totals found so far. It stops
- * at kMaxBestDealSubsets pricings or kQuoteWorkBudget units of work, whichever comes first (`stopped`).
+ * when `bounded`, skipping branches whose lower bounds (SavingsBounds) cannot reach the four best totals found so
+ * far. It stops at kMaxBestDealSubsets pricings or kQuoteWorkBudget units of work, whichever comes first (`stopped`).
  */
 struct DealSearch {
   DealSearch(const CompiledStore& store, const QuoteRequest& probe, const std::vector<std::string>& candidates,
-             const std::vector<Minor>& bounds, std::size_t maxCodes, bool bounded, int64_t work)
-      : store(store), probe(probe), candidates(candidates), bounds(bounds), maxCodes(maxCodes), bounded(bounded), work(work) {}
+             const SavingsBounds& bounds, std::size_t maxCodes, bool bounded, int64_t work)
+      : store(store), probe(probe), candidates(candidates), bounds(bounds), maxCodes(maxCodes), bounded(bounded), work(work) {
+    // From each candidate on: the largest exclusive bound (later candidates can only reach less).
+    exclusiveFrom.assign(candidates.size() + 1, 0);
+    for (std::size_t i = candidates.size(); i-- > 0;) exclusiveFrom[i] = std::max(exclusiveFrom[i + 1], bounds.codes[i].exclusive);
+  }
 
   const CompiledStore& store;
   const QuoteRequest& probe;
   const std::vector<std::string>& candidates;
-  const std::vector<Minor>& bounds;  // per candidate, largest first when bounded
+  const SavingsBounds& bounds;  // codes[i] for candidates[i]; by stacking bound, largest first, when bounded
   std::size_t maxCodes;
   bool bounded;
   int64_t work;  // units spent so far, the probes' included
+  std::vector<Minor> exclusiveFrom;
 
   ShownDeals shown;
   int64_t subsetsPriced = 0;
   bool stopped = false;
   std::map<std::string, StockFact> stockRead;  // every run's, for a hold to keep
   std::vector<std::string> subset;
-  std::optional<Minor> noCodeTotal;
   // The fourth shown total as the search last saw it (kept when later pricings leave fewer than four shown, as the
   // search always has): a branch that cannot beat it cannot change what is shown.
   std::optional<Minor> fourthShown;
 
-  void visit(std::size_t next, Minor boundSoFar) {
+  /** `stacking` and `exclusive`: the subset's bounds so far, the promotions no code needs included. */
+  void visit(std::size_t next, Minor stacking, Minor exclusive) {
     price();
     if (subset.size() == maxCodes) return;
     for (std::size_t i = next; i < candidates.size() && !stopped; ++i) {
       if (bounded && fourthShown) {
-        // The most any extension through candidate i can save: its bound plus the largest bounds after it, clamped
-        // at the int64 edge (a bound only has to be at least the saving).
-        Minor reach = boundSoFar;
-        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach = addSaturating(reach, bounds[k]);
-        if (*noCodeTotal > addSaturating(*fourthShown, reach)) break;  // bounds are sorted: later candidates reach less
+        // The most any extension through candidate i can save: the subset's stacking bound plus the largest
+        // stacking bounds from i on (sorted: the next ones) that the code limit leaves room for, or the largest
+        // exclusive bound it can hold. Both only shrink as i grows, so no later candidate reaches more.
+        Minor reach = stacking;
+        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach = addSaturating(reach, bounds.codes[k].stacking);
+        reach = std::max({reach, exclusive, exclusiveFrom[i]});
+        if (bounds.listTotal > addSaturating(*fourthShown, reach)) break;
       }
       subset.push_back(candidates[i]);
-      visit(i + 1, addSaturating(boundSoFar, bounds[i]));
+      visit(i + 1, addSaturating(stacking, bounds.codes[i].stacking), std::max(exclusive, bounds.codes[i].exclusive));
       subset.pop_back();
     }
   }
@@ -152,7 +201,6 @@ struct DealSearch {
     work += run.work;
     mergeStockFacts(stockRead, run.stockRead);
     Minor total = payable(run.quote);
-    if (!noCodeTotal) noCodeTotal = total;
     ++subsetsPriced;
     shown.add({r.coupons, total});
     if (bounded && shown.fourthTotal() && (!fourthShown || total <= *fourthShown)) fourthShown = shown.fourthTotal();
@@ -165,7 +213,8 @@ struct DealSearch {
  * The exact best subset of the held codes. Pruning never changes the answer: a code is dropped only when it is
  * unknown, or when every promotion it unlocks fails for a reason no other code can change (time window, segment,
  * currency, stock guard, nothing eligible in the cart), and codes unlocking the same live promotions collapse into
- * one. Every remaining subset within maxCodesPerOrder is priced by the full pipeline (floors, shipping, tax).
+ * one; a code a stacksWhen names is always kept. Every remaining subset within maxCodesPerOrder is priced by the
+ * full pipeline (floors, shipping, tax), except branches SavingsBounds proves cannot change what is shown.
  */
 PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request) {
   if (request.coupons.size() > kMaxBestDealCodes) {
@@ -183,14 +232,27 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
                                       Reason::StockBelowThreshold, Reason::StockUnknown, Reason::NoEligibleItems};
   std::set<uint32_t> deadPromotions;
   for (const auto& verdict : all.promotions) {
-    if (std::find(std::begin(kFixedReasons), std::end(kFixedReasons), verdict.reason) != std::end(kFixedReasons)) {
-      deadPromotions.insert(verdict.rule);
+    if (std::find(std::begin(kFixedReasons), std::end(kFixedReasons), verdict.reason) == std::end(kFixedReasons)) continue;
+    // A member of an exclusion group with nothing eligible still passes its static conditions, and the group is
+    // decided where its first such member comes in priority order: entering its code can move the group earlier.
+    if (verdict.reason == Reason::NoEligibleItems && !store.promotions[verdict.rule].exclusionGroup.empty()) continue;
+    deadPromotions.insert(verdict.rule);
+  }
+  // A code a stacksWhen names changes what that promotion does even when nothing it unlocks is live: never dropped.
+  std::set<std::string> conditionCodes;
+  if (store.conditionalStacking) {
+    for (const Promotion& promo : store.promotions) {
+      if (promo.stackingRules.stacksWhen) conditionCodes.insert(promo.stackingRules.stacksWhen->coupons.begin(), promo.stackingRules.stacksWhen->coupons.end());
     }
   }
   BestDeal deal;
   std::vector<std::string> candidates;
   std::set<std::vector<uint32_t>> seenUnlocks;
   for (const auto& code : held) {
+    if (conditionCodes.count(code)) {
+      candidates.push_back(code);
+      continue;
+    }
     auto it = store.promotionsByCoupon.find(code);
     std::vector<uint32_t> live;
     if (it != store.promotionsByCoupon.end()) {
@@ -202,30 +264,33 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
     else candidates.push_back(code);
   }
   const std::size_t maxCodes = store.maxCodesPerOrder > 0 ? static_cast<std::size_t>(store.maxCodesPerOrder) : candidates.size();
-  // Branch and bound, when the total is the item total alone: no subset can pay less than the total without codes
-  // minus the savings bounds of its codes. Shipping bands, tax rounding and margin clamps break that argument, so
-  // stores using them price every subset.
-  const bool bounded = store.shippingMethods.empty() && !store.tax && !store.margins && !store.hasStopAfter;
-  std::vector<Minor> bounds(candidates.size(), 0);
+  // Branch and bound, when the shopper pays the item total: no subset pays less than SavingsBounds says. Shipping
+  // bands, tax rounding and margin clamps are outside that argument, so stores using them price every subset.
+  const bool bounded = store.shippingMethods.empty() && !store.tax && !store.margins;
+  SavingsBounds bounds;
+  bounds.codes.resize(candidates.size());
   if (bounded) {
-    std::vector<std::vector<uint32_t>> sets;
-    for (const auto& code : candidates) sets.push_back(store.promotionsByCoupon.at(code));
-    bounds = savingsBounds(store, probe, sets, work);
-    // Largest bounds first, so the first paths find a good total and later ones prune early.
+    bounds = savingsBounds(store, probe, candidates, deadPromotions, work);
+    // Largest stacking bounds first (then exclusive ones), so the first paths find a good total and later ones
+    // prune early; the reach in DealSearch::visit relies on this order.
     std::vector<std::size_t> order(candidates.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bounds[a] > bounds[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const CodeBound& x = bounds.codes[a];
+      const CodeBound& y = bounds.codes[b];
+      return x.stacking != y.stacking ? x.stacking > y.stacking : x.exclusive > y.exclusive;
+    });
     std::vector<std::string> sortedCodes;
-    std::vector<Minor> sortedBounds;
+    std::vector<CodeBound> sortedBounds;
     for (std::size_t i : order) {
       sortedCodes.push_back(candidates[i]);
-      sortedBounds.push_back(bounds[i]);
+      sortedBounds.push_back(bounds.codes[i]);
     }
     candidates = std::move(sortedCodes);
-    bounds = std::move(sortedBounds);
+    bounds.codes = std::move(sortedBounds);
   }
   DealSearch search(store, probe, candidates, bounds, maxCodes, bounded, work);
-  search.visit(0, 0);
+  search.visit(0, bounds.alwaysStacking, bounds.alwaysExclusive);
   mergeStockFacts(stockRead, search.stockRead);
   deal.subsetsPriced = search.subsetsPriced;
   deal.exhaustive = !search.stopped;

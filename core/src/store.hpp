@@ -250,7 +250,6 @@ struct CompiledStore {
   std::vector<ShippingMethod> shippingMethods;  // sorted by id; empty = shipping not configured
   std::optional<MarginSettings> margins;
   int64_t maxCodesPerOrder = 0;  // 0 = no limit
-  bool hasStopAfter = false;     // some promotion uses stacking "stopAfter" (the best-deal search cannot bound then)
   bool honorEndedWindows = true; // holds.honorEndedWindows: a window open when a hold was quoted stays open for it
   std::vector<std::string> stackingTags;  // every promotion tag, sorted: StackingRules names them by index
   bool conditionalStacking = false;       // some promotion restricts what it stacks with (StackingRules::restricts)

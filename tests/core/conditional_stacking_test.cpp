@@ -305,7 +305,6 @@ BOOST_AUTO_TEST_CASE(promotions_that_cannot_apply_never_keep_others_out) {
 // their own), each priced as a plain store holding only it, with the rules written out again here from the config.
 BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
   RandomStores random(20261201);
-  const char* classNames[] = {"product", "order", "shipping"};
   int cases = 0;
   int conflicted = 0;
   for (int iteration = 0; iteration < 250; ++iteration) {
@@ -314,47 +313,11 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
     for (int i = 0; i < count; ++i) {
       json p = random.promotion("p" + std::to_string(i), iteration % 3 == 0);
       if (random.pick(4) == 0) p["coupons"] = {"C" + std::to_string(random.pick(2))};
-      if (random.pick(2) == 0) p["tags"] = random.pick(2) ? json{"t1"} : json{"t1", "t2"};
-      if (random.pick(3) == 0) {
-        json classes = json::array();
-        for (const char* c : classNames) {
-          if (random.pick(2)) classes.push_back(c);
-        }
-        p["combinesWith"] = classes;
-      }
-      if (random.pick(4) == 0) {
-        switch (random.pick(3)) {
-          case 0: p["stacksWhen"] = {{"segments", {"vip"}}}; break;
-          case 1: p["stacksWhen"] = {{"minSubtotal", std::to_string(30 + random.pick(90)) + ".00"}}; break;
-          default: p["stacksWhen"] = {{"coupons", {"C0"}}}; break;
-        }
-      }
-      if (random.pick(5) == 0) p["priorityBySegment"] = {{"vip", random.pick(5)}};
+      random.stackingRules(p, "C0");
       promotions.push_back(p);
     }
-    // Pairs, once every promotion's tags are known: only names that exist, never the promotion itself.
-    auto hasTag = [&](const json& p, const std::string& tag) {
-      return p.contains("tags") && std::find(p["tags"].begin(), p["tags"].end(), tag) != p["tags"].end();
-    };
-    bool codeC0 = false;
-    for (const auto& p : promotions) codeC0 = codeC0 || (p.contains("coupons") && p["coupons"][0] == "C0");
-    for (int i = 0; i < count; ++i) {
-      json& p = promotions[i];
-      if (p.contains("stacksWhen") && p["stacksWhen"].contains("coupons") && !codeC0) p.erase("stacksWhen");
-      const std::string other = "p" + std::to_string((i + 1 + random.pick(count - 1)) % count);
-      const bool t1Elsewhere = std::any_of(promotions.begin(), promotions.end(), [&](const json& q) { return q["id"] != p["id"] && hasTag(q, "t1"); });
-      switch (random.pick(5)) {
-        case 0: p["notWith"] = {{"promotions", {other}}}; break;
-        case 1:
-          if (t1Elsewhere && !hasTag(p, "t1")) p["notWith"] = {{"tags", {"t1"}}};
-          break;
-        case 2: p["onlyWith"] = {{"promotions", {other}}}; break;
-        case 3:
-          if (t1Elsewhere || hasTag(p, "t1")) p["onlyWith"] = {{"tags", {"t1"}}};
-          break;
-        default: break;
-      }
-    }
+    random.pairRules(promotions, "C0");
+    auto hasTag = RandomStores::hasTag;
     json store = teeStore(json::array(), promotions);
     if (iteration % 2 == 0) store["shipping"] = {{"methods", {{{"id", "std"}, {"flat", "6.50"}}}}};
     const auto lines = random.lines();

@@ -3,6 +3,7 @@
 // same cases, and built from the tee shop (test_support.hpp) so totals stay easy to read in a failure.
 #pragma once
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <utility>
@@ -40,6 +41,62 @@ class RandomStores {
     }
     if (pick(5) == 0) p["conditions"] = {{"minSubtotal", std::to_string(10 + pick(60)) + ".00"}};
     return p;
+  }
+
+  /**
+   * Conditional-stacking rules on one promotion, each with some chance: tags, combinesWith, stacksWhen (segment
+   * "vip", a minimum, or the code `code` entered) and priorityBySegment. pairRules adds the pairs once all are known.
+   */
+  void stackingRules(json& p, const std::string& code) {
+    static const char* classNames[] = {"product", "order", "shipping"};
+    if (pick(2) == 0) p["tags"] = pick(2) ? json{"t1"} : json{"t1", "t2"};
+    if (pick(3) == 0) {
+      json classes = json::array();
+      for (const char* c : classNames) {
+        if (pick(2)) classes.push_back(c);
+      }
+      p["combinesWith"] = classes;
+    }
+    if (pick(4) == 0) {
+      switch (pick(3)) {
+        case 0: p["stacksWhen"] = {{"segments", {"vip"}}}; break;
+        case 1: p["stacksWhen"] = {{"minSubtotal", std::to_string(30 + pick(90)) + ".00"}}; break;
+        default: p["stacksWhen"] = {{"coupons", {code}}}; break;
+      }
+    }
+    if (pick(5) == 0) p["priorityBySegment"] = {{"vip", pick(5)}};
+  }
+
+  /**
+   * notWith / onlyWith pairs among promotions "p0".."p<n-1>" (by id or by tag "t1"), naming only what exists and
+   * never the promotion itself; drops a stacksWhen on `code` when no promotion unlocks with that code.
+   */
+  void pairRules(json& promotions, const std::string& code) {
+    const int count = static_cast<int>(promotions.size());
+    bool codeExists = false;
+    for (const auto& p : promotions) codeExists = codeExists || (p.contains("coupons") && p["coupons"][0] == code);
+    for (int i = 0; i < count; ++i) {
+      json& p = promotions[i];
+      if (p.contains("stacksWhen") && p["stacksWhen"].contains("coupons") && !codeExists) p.erase("stacksWhen");
+      if (count < 2) continue;  // no other promotion to name
+      const std::string other = "p" + std::to_string((i + 1 + pick(count - 1)) % count);
+      const bool t1Elsewhere = std::any_of(promotions.begin(), promotions.end(), [&](const json& q) { return q["id"] != p["id"] && hasTag(q, "t1"); });
+      switch (pick(5)) {
+        case 0: p["notWith"] = {{"promotions", {other}}}; break;
+        case 1:
+          if (t1Elsewhere && !hasTag(p, "t1")) p["notWith"] = {{"tags", {"t1"}}};
+          break;
+        case 2: p["onlyWith"] = {{"promotions", {other}}}; break;
+        case 3:
+          if (t1Elsewhere || hasTag(p, "t1")) p["onlyWith"] = {{"tags", {"t1"}}};
+          break;
+        default: break;
+      }
+    }
+  }
+
+  static bool hasTag(const json& p, const std::string& tag) {
+    return p.contains("tags") && std::find(p["tags"].begin(), p["tags"].end(), tag) != p["tags"].end();
   }
 
   /** Some of the tee shop's variants, 1 to 3 units each; never empty. */
