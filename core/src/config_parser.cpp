@@ -996,15 +996,23 @@ class ConfigCompiler {
   void buildIndexes() {
     int64_t entries = 0;
     store_.priceRulesByVariant.assign(store_.variants.size(), {});
+    store_.memberPricesByVariant.assign(store_.variants.size(), {});
     store_.promotionsByVariant.assign(store_.variants.size(), {});
     for (uint32_t r = 0; r < store_.priceRules.size(); ++r) {
-      const VariantSet& targets = store_.priceRules[r].targets;
+      const PriceRule& rule = store_.priceRules[r];
+      const bool memberPrice = rule.type == PriceRule::Type::MemberPrice;
+      if (memberPrice) {
+        for (const auto& segment : rule.segments) store_.memberPricesBySegment[segment].push_back(r);  // unique segments
+      }
+      const VariantSet& targets = rule.targets;
       if (targets.isBroad()) {
-        store_.broadPriceRules.push_back(r);  // not repeated under each of the catalog's variants
+        // Not repeated under each of the catalog's variants.
+        (memberPrice ? store_.broadMemberPrices : store_.broadPriceRules).push_back(r);
         continue;
       }
-      chargeIndex(entries, targets, "/priceRules", store_.priceRules[r].id);
-      for (uint32_t v : targets) store_.priceRulesByVariant[v].push_back(r);
+      chargeIndex(entries, targets, "/priceRules", rule.id);
+      auto& byVariant = memberPrice ? store_.memberPricesByVariant : store_.priceRulesByVariant;
+      for (uint32_t v : targets) byVariant[v].push_back(r);
     }
     for (uint32_t p = 0; p < store_.promotions.size(); ++p) {
       const Promotion& promo = store_.promotions[p];

@@ -241,6 +241,11 @@ struct CompiledStore {
   // listed once and checked against each line, instead of under each of the catalog's variants.
   std::vector<std::vector<uint32_t>> priceRulesByVariant;   // variant -> sorted price-rule indexes (not the broad ones)
   std::vector<uint32_t> broadPriceRules;                    // sorted
+  // Member prices are listed apart, so a quote judges line by line only those its shopper's segments unlock; the
+  // others touching the cart get one segment_not_eligible verdict each.
+  std::vector<std::vector<uint32_t>> memberPricesByVariant;  // variant -> sorted member-price indexes (not the broad ones)
+  std::vector<uint32_t> broadMemberPrices;                   // sorted
+  std::map<std::string, std::vector<uint32_t>> memberPricesBySegment;  // segment -> sorted member-price indexes
   std::vector<std::vector<uint32_t>> promotionsByVariant;   // variant -> sorted promotion indexes (not broad or cart-wide)
   std::vector<uint32_t> cartWidePromotions;                 // sorted: no selector, or every variant: touch every line
   std::vector<uint32_t> broadPromotions;                    // sorted: most of the catalog; checked line by line

@@ -134,4 +134,45 @@ BOOST_AUTO_TEST_CASE(rules_for_other_variants_get_no_verdict) {
   BOOST_TEST(applyPriceRules(c).empty());
 }
 
+// Member prices are indexed by segment: the shopper's own are judged line by line, every other one touching the cart
+// gets one segment_not_eligible verdict (none for those on items not in the cart), and the work does not grow with
+// member prices for segments the shopper is not in.
+BOOST_AUTO_TEST_CASE(member_prices_are_judged_per_line_only_for_the_shoppers_segments) {
+  auto store = [](int others) {
+    json rules = json::array();
+    rules.push_back({{"id", "m-vip"}, {"type", "memberPrice"}, {"selector", {{"products", {"tee"}}}}, {"segments", {"vip"}}, {"percentOff", "20"}});
+    rules.push_back({{"id", "m-vip-all"}, {"type", "memberPrice"}, {"selector", {{"everything", true}}}, {"segments", {"staff", "vip"}}, {"percentOff", "10"}});
+    rules.push_back({{"id", "m-hoodie"}, {"type", "memberPrice"}, {"selector", {{"products", {"hoodie"}}}}, {"segments", {"gold"}}, {"percentOff", "30"}});
+    for (int i = 0; i < others; ++i) {
+      rules.push_back({{"id", "o" + std::to_string(1000 + i)}, {"type", "memberPrice"}, {"selector", {{"everything", true}}},
+                       {"segments", {"s" + std::to_string(i)}}, {"percentOff", "50"}});
+    }
+    return teeStore(rules);
+  };
+  const json request = test::cart({{"tee-black-m", 2}, {"cap", 1}}, {{"customer", {{"segments", {"vip"}}}}});
+  StageFixture few(store(1), request);
+  Cart fewCart = few.cart();
+  std::vector<RuleVerdict> verdicts = applyPriceRules(fewCart);
+  BOOST_TEST(verdictOf(few, verdicts, "m-vip").applied);
+  BOOST_TEST(line(fewCart, "tee-black-m").baseUnit == 1600);  // 20 % beats 10 %
+  const RuleVerdict& everything = verdictOf(few, verdicts, "m-vip-all");
+  BOOST_TEST(everything.applied);  // the cap's only price rule
+  BOOST_TEST(line(fewCart, "cap").baseUnit == 1350);
+  const RuleVerdict& other = verdictOf(few, verdicts, "o1000");
+  BOOST_TEST(!other.applied);
+  BOOST_TEST(other.reason == Reason::SegmentNotEligible);
+  BOOST_TEST(other.why.message == Message::PriceForSegments);
+  BOOST_TEST(other.why.segments == &few.store.priceRules[other.rule].segments);
+  BOOST_TEST(verdicts.size() == 3u);  // m-hoodie touches no line: no verdict
+  for (std::size_t i = 1; i < verdicts.size(); ++i) BOOST_TEST(verdicts[i - 1].rule < verdicts[i].rule);
+
+  StageFixture many(store(400), request);
+  Cart manyCart = many.cart();
+  std::vector<RuleVerdict> manyVerdicts = applyPriceRules(manyCart);
+  BOOST_TEST(manyVerdicts.size() == 402u);
+  BOOST_TEST(line(manyCart, "tee-black-m").baseUnit == 1600);
+  // Each locked member price costs one check however many lines the cart has, not one per line (twice).
+  BOOST_TEST(manyCart.meter.spent() - fewCart.meter.spent() <= 400);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -18,8 +18,36 @@ struct PriceRuleTally {
   std::optional<RuleVerdict> failure;  // the first reason it did not apply, by line id
 };
 
-/** The price rules that can price a variant, ascending (= rule id order): those listed under it and the broad ones. */
-void candidateRules(const CompiledStore& store, uint32_t variant, std::vector<uint32_t>& out) {
+/** The member prices the shopper's segments unlock, ascending: the union of the segment index's lists. */
+std::vector<uint32_t> unlockedMemberPrices(const Cart& cart) {
+  const CompiledStore& store = cart.store;
+  std::vector<uint32_t> unlocked;
+  for (const auto& segment : cart.request.segments) {  // at most kMaxSegments
+    auto it = store.memberPricesBySegment.find(segment);
+    if (it == store.memberPricesBySegment.end()) continue;
+    cart.meter.spend(static_cast<int64_t>(it->second.size()));  // before the copy, so a huge union stops first
+    unlocked.insert(unlocked.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(unlocked.begin(), unlocked.end());
+  unlocked.erase(std::unique(unlocked.begin(), unlocked.end()), unlocked.end());
+  return unlocked;
+}
+
+/** Why a member price does not apply: the shopper has none of its segments (the same on every line). */
+RuleVerdict segmentMiss(const CompiledStore& store, uint32_t r) {
+  RuleVerdict miss{r};
+  miss.reason = Reason::SegmentNotEligible;
+  miss.why = {Message::PriceForSegments};
+  miss.why.segments = &store.priceRules[r].segments;
+  return miss;
+}
+
+/**
+ * The price rules that can price a variant, ascending (= rule id order): those listed under it and the broad ones,
+ * and of the member prices only those the shopper's segments unlock (`unlocked`, of which `unlockedBroad` are broad).
+ */
+void candidateRules(const CompiledStore& store, uint32_t variant, const std::vector<uint32_t>& unlocked,
+                    const std::vector<uint32_t>& unlockedBroad, std::vector<uint32_t>& out) {
   const auto& own = store.priceRulesByVariant[variant];
   out.clear();
   auto broad = store.broadPriceRules.begin();
@@ -31,6 +59,17 @@ void candidateRules(const CompiledStore& store, uint32_t variant, std::vector<ui
   }
   for (; broad != store.broadPriceRules.end(); ++broad) {
     if (contains(store.priceRules[*broad].targets, variant)) out.push_back(*broad);
+  }
+  const std::size_t plain = out.size();
+  for (uint32_t r : store.memberPricesByVariant[variant]) {
+    if (std::binary_search(unlocked.begin(), unlocked.end(), r)) out.push_back(r);
+  }
+  for (uint32_t r : unlockedBroad) {
+    if (contains(store.priceRules[r].targets, variant)) out.push_back(r);
+  }
+  if (out.size() > plain) {
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(plain), out.end());
+    std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(plain), out.end());
   }
 }
 
@@ -52,11 +91,9 @@ std::optional<Minor> proposePrice(const Cart& cart, const PriceRule& rule, const
       return std::nullopt;
     }
     case PriceRule::Type::MemberPrice:
-      if (cart.customerHasSegment(rule.segments)) return changedUnitPrice(line.listUnit, cart.currency.change(rule.change));
-      miss.reason = Reason::SegmentNotEligible;
-      miss.why = {Message::PriceForSegments};
-      miss.why.segments = &rule.segments;
-      return std::nullopt;
+      // candidateRules offers only the member prices the shopper's segments unlock.
+      CARTCORE_ASSERT(cart.customerHasSegment(rule.segments));
+      return changedUnitPrice(line.listUnit, cart.currency.change(rule.change));
     case PriceRule::Type::FlashSale:
       if (cart.windowOpen(*rule.window)) return changedUnitPrice(line.listUnit, cart.currency.change(rule.change));
       miss.reason = Reason::OutsideWindow;
@@ -78,27 +115,61 @@ std::vector<RuleVerdict> applyPriceRules(Cart& cart) {
   std::vector<PriceRuleTally> tallies;   // per slot
   std::vector<int64_t> mixQuantities;    // per slot: a mix-and-match rule's units over every line it matches
   std::vector<uint32_t> proposers, candidates;
+  auto slotFor = [&](uint32_t r) {
+    if (slotOf[r] == kNoSlot) {
+      slotOf[r] = static_cast<uint32_t>(ruleOf.size());
+      ruleOf.push_back(r);
+      tallies.emplace_back();
+      mixQuantities.push_back(0);
+    }
+    return slotOf[r];
+  };
+  // Member prices: those the shopper's segments unlock are judged line by line; each other one touching the cart
+  // gets its segment_not_eligible verdict once, so a store of member prices for many segments costs per line only
+  // what this shopper can have.
+  const std::vector<uint32_t> unlocked = unlockedMemberPrices(cart);
+  std::vector<uint32_t> unlockedBroad;
+  std::set_intersection(store.broadMemberPrices.begin(), store.broadMemberPrices.end(), unlocked.begin(), unlocked.end(),
+                        std::back_inserter(unlockedBroad));
+  auto lockedTouches = [&](uint32_t r) {
+    PriceRuleTally& tally = tallies[slotFor(r)];
+    if (!tally.failure) tally.failure = segmentMiss(store, r);
+  };
+  auto lineCost = [&](const LineState& line) {
+    return static_cast<int64_t>(store.priceRulesByVariant[line.variant].size() + store.broadPriceRules.size() +
+                                store.memberPricesByVariant[line.variant].size() + unlockedBroad.size());
+  };
   // Every rule a line can meet gets its slot here, and every mix-and-match rule its quantity, in one pass:
   // O(line-rule pairs), where counting it again for each line was O(rules × lines²).
   for (const auto& line : cart.lines) {
-    cart.meter.spend(static_cast<int64_t>(store.priceRulesByVariant[line.variant].size() + store.broadPriceRules.size()));
-    candidateRules(store, line.variant, candidates);
+    cart.meter.spend(lineCost(line));
+    candidateRules(store, line.variant, unlocked, unlockedBroad, candidates);
     for (uint32_t r : candidates) {
-      if (slotOf[r] == kNoSlot) {
-        slotOf[r] = static_cast<uint32_t>(ruleOf.size());
-        ruleOf.push_back(r);
-        tallies.emplace_back();
-        mixQuantities.push_back(0);
+      const uint32_t slot = slotFor(r);
+      if (store.priceRules[r].mixAndMatch) mixQuantities[slot] += line.quantity();  // <= 500 lines x 100,000 units
+    }
+    for (uint32_t r : store.memberPricesByVariant[line.variant]) {
+      if (!std::binary_search(unlocked.begin(), unlocked.end(), r)) lockedTouches(r);
+    }
+  }
+  // A broad member price the shopper cannot have: found on the first line it covers (broad rules cover most of the
+  // catalog, so that is usually the first line).
+  for (uint32_t r : store.broadMemberPrices) {
+    if (std::binary_search(unlocked.begin(), unlocked.end(), r)) continue;
+    for (const auto& line : cart.lines) {
+      cart.meter.spend(1);
+      if (contains(store.priceRules[r].targets, line.variant)) {
+        lockedTouches(r);
+        break;
       }
-      if (store.priceRules[r].mixAndMatch) mixQuantities[slotOf[r]] += line.quantity();  // <= 500 lines x 100,000 units
     }
   }
   for (auto& line : cart.lines) {
     std::optional<uint32_t> winner;
     Minor best = line.listUnit;
     proposers.clear();
-    cart.meter.spend(static_cast<int64_t>(store.priceRulesByVariant[line.variant].size() + store.broadPriceRules.size()));
-    candidateRules(store, line.variant, candidates);
+    cart.meter.spend(lineCost(line));
+    candidateRules(store, line.variant, unlocked, unlockedBroad, candidates);
     for (uint32_t r : candidates) {
       PriceRuleTally& tally = tallies[slotOf[r]];
       RuleVerdict miss;
