@@ -43,10 +43,14 @@ class CanonicalWriter {
     CARTCORE_ASSERT(level.firstItem || name > level.lastKey);
     level.lastKey = name;
     separate();
-    // Keys are this file's own identifiers, never user text, so they need no escaping.
-    out_.push_back('"');
-    out_.append(name);
-    out_.append("\":", 2);
+    // Keys are this file's own identifiers, never user text, so they need no escaping; written in one append.
+    char quoted[64];
+    CARTCORE_ASSERT(name.size() + 3 <= sizeof quoted);
+    quoted[0] = '"';
+    std::memcpy(quoted + 1, name.data(), name.size());
+    quoted[name.size() + 1] = '"';
+    quoted[name.size() + 2] = ':';
+    out_.append(quoted, name.size() + 3);
     afterKey_ = true;
   }
 

@@ -2,6 +2,7 @@
 #include "sha256.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
@@ -148,7 +149,7 @@ void Sha256::update(std::string_view data) {
   length_ += size;
   if (buffered_ > 0) {
     std::size_t take = std::min(size, 64 - buffered_);
-    for (std::size_t i = 0; i < take; ++i) buffer_[buffered_ + i] = bytes[i];
+    std::memcpy(buffer_ + buffered_, bytes, take);  // the digest feeds many small pieces: no byte loop
     buffered_ += take;
     bytes += take;
     size -= take;
@@ -157,7 +158,7 @@ void Sha256::update(std::string_view data) {
     buffered_ = 0;
   }
   for (; size >= 64; bytes += 64, size -= 64) compressBlock(state_, bytes, portable_);
-  for (std::size_t i = 0; i < size; ++i) buffer_[i] = bytes[i];
+  if (size > 0) std::memcpy(buffer_, bytes, size);
   buffered_ = size;
 }
 

@@ -42,18 +42,20 @@ std::optional<int64_t> Cart::availableStock(const VariantInfo& variant, int64_t 
     else if (exactBelow) fact.band = {*fact.units, *fact.units};
     else fact.band.atMost = threshold - 1;
   }
-  mergeStockFacts(stockRead, {{variant.id, fact}});
+  mergeStockFact(stockRead, variant.id, fact);
   return fact.units;
 }
 
+void mergeStockFact(std::map<std::string, StockFact>& into, const std::string& variant, const StockFact& fact) {
+  auto [it, inserted] = into.try_emplace(variant, fact);
+  if (inserted) return;
+  StockBand& band = it->second.band;
+  band.atLeast = std::max(band.atLeast, fact.band.atLeast);
+  band.atMost = std::min(band.atMost, fact.band.atMost);
+}
+
 void mergeStockFacts(std::map<std::string, StockFact>& into, const std::map<std::string, StockFact>& from) {
-  for (const auto& [variant, fact] : from) {
-    auto [it, inserted] = into.emplace(variant, fact);
-    if (inserted) continue;
-    StockBand& band = it->second.band;
-    band.atLeast = std::max(band.atLeast, fact.band.atLeast);
-    band.atMost = std::min(band.atMost, fact.band.atMost);
-  }
+  for (const auto& [variant, fact] : from) mergeStockFact(into, variant, fact);
 }
 
 bool Cart::windowOpen(const TimeWindow& window) const {
@@ -146,7 +148,10 @@ Cart buildCart(const CompiledStore& store, const QuoteRequest& request) {
     state.listUnit = cart.currency.shelfPrice(store.variants[state.variant]);
     state.baseUnit = state.listUnit;
     // Reject a line whose total cannot be held up front, naming it.
-    mulMoney(state.listUnit, line->quantity, lineQuantityPointer(request, *line));
+    Minor listTotal;
+    if (__builtin_mul_overflow(state.listUnit, line->quantity, &listTotal)) {
+      mulMoney(state.listUnit, line->quantity, lineQuantityPointer(request, *line));  // throws, naming the line
+    }
     state.groups.push_back({line->quantity, state.listUnit});
     cart.lines.push_back(std::move(state));
   }

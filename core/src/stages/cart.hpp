@@ -74,6 +74,8 @@ struct StockFact {
 
 /** Folds one run's stock facts into another's: the union of variants, the intersection of bands. */
 void mergeStockFacts(std::map<std::string, StockFact>& into, const std::map<std::string, StockFact>& from);
+/** Folds one variant's fact in, the same way (no map of one entry built for it). */
+void mergeStockFact(std::map<std::string, StockFact>& into, const std::string& variant, const StockFact& fact);
 
 /** The cart every stage reads and narrows. Stages take the parts they need; nothing here is output yet. */
 struct Cart {
