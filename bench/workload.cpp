@@ -158,7 +158,7 @@ std::vector<std::string> makeCheckoutCarts(int count, unsigned seed) {
   return carts;
 }
 
-std::pair<std::string, std::string> makeBestDealCase(int codes, int maxCodesPerOrder) {
+std::pair<std::string, std::string> makeBestDealCase(int codes, int maxCodesPerOrder, bool grouped) {
   json store = json::parse(makeStore(0));
   Lcg rng{7};
   json promotions = json::array();
@@ -170,12 +170,19 @@ std::pair<std::string, std::string> makeBestDealCase(int codes, int maxCodesPerO
     held.push_back(code);
     json promo = {{"id", "deal" + std::to_string(c)}, {"coupons", {code}}, {"priority", rng.below(5)}};
     json selector = {{"products", {productId(rng.below(10)), productId(rng.below(10)), productId(rng.below(10))}}};
+    if (grouped) {  // group (c + c / 4) % 4: the cart's products p with p % 4 == group, so each group mixes kinds
+      selector = {{"products", json::array()}};
+      for (int p = (c + c / 4) % 4; p < 10; p += 4) selector["products"].push_back(productId(p));
+    }
     switch (c % 4) {
       case 0: promo.update({{"type", "itemDiscount"}, {"selector", selector}, {"discount", {{"percentOff", std::to_string(10 + rng.below(30))}}}}); break;
-      case 1: promo.update({{"type", "spendThreshold"}, {"tiers", {{{"minSubtotal", money(10000 + 100 * rng.below(200))}, {"amountOff", money(500 + rng.below(2000))}}}}}); break;
+      case 1:
+        promo.update({{"type", "spendThreshold"}, {"tiers", {{{"minSubtotal", money((grouped ? 3000 : 10000) + 100 * rng.below(200))}, {"amountOff", money(500 + rng.below(2000))}}}}});
+        if (grouped) promo["selector"] = selector;
+        break;
       case 2: promo.update({{"type", "buyXGetY"}, {"buy", {{"selector", selector}, {"quantity", 1}}}, {"get", {{"selector", selector}, {"quantity", 1}, {"discount", {{"percentOff", "50"}}}}}}); break;
       default: promo.update({{"type", "itemDiscount"}, {"selector", selector}, {"discount", {{"amountOff", money(200 + rng.below(800))}}},
-                             {"stacking", rng.below(2) ? "exclusive" : "stackable"}}); break;
+                             {"stacking", rng.below(2) && !grouped ? "exclusive" : "stackable"}}); break;
     }
     promotions.push_back(promo);
   }

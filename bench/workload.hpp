@@ -24,7 +24,11 @@ std::string makeCheckoutStore(int ruleCount, unsigned seed = 1);
 /** makeCarts shipping to DE, as the checkout store needs a destination for tax. */
 std::vector<std::string> makeCheckoutCarts(int count, unsigned seed = 2);
 
-/** A store with `codes` coupon promotions of mixed kinds and a 10-line cart holding all of them, for the best-deal search. */
-std::pair<std::string, std::string> makeBestDealCase(int codes, int maxCodesPerOrder);
+/**
+ * A store with `codes` coupon promotions of mixed kinds and a 10-line cart holding all of them, for the best-deal
+ * search. `grouped`: the same kinds and draws, but each code's selector is one of four disjoint sets of the cart's
+ * products, spend thresholds count only that set and nothing is exclusive, so the codes split into four groups.
+ */
+std::pair<std::string, std::string> makeBestDealCase(int codes, int maxCodesPerOrder, bool grouped = false);
 
 }  // namespace cartcore::bench

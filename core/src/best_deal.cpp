@@ -61,11 +61,9 @@ struct SavingsBounds {
   std::vector<CodeBound> codes;
 };
 
-SavingsBounds savingsBounds(const CompiledStore& store, const QuoteRequest& request, const std::vector<std::string>& codes,
-                            const std::set<uint32_t>& deadPromotions, int64_t& work) {
-  Cart cart = buildCart(store, request);
-  applyPriceRules(cart);
-  const RelevantPromotions relevant(cart);
+SavingsBounds savingsBounds(const Cart& cart, const RelevantPromotions& relevant, const std::vector<std::string>& codes,
+                            const std::set<uint32_t>& deadPromotions) {
+  const CompiledStore& store = cart.store;
   SavingsBounds out;
   for (const auto& line : cart.lines) out.listTotal = addMoney(out.listTotal, line.total(), "/lines");
   auto bound = [&](uint32_t p) -> Minor {
@@ -89,8 +87,85 @@ SavingsBounds savingsBounds(const CompiledStore& store, const QuoteRequest& requ
     }
     out.codes.push_back(c);
   }
-  work += cart.meter.spent();
   return out;
+}
+
+/**
+ * The candidates (indexes) split into groups that can be searched one at a time, or one group when they cannot.
+ *
+ * Why a split is exact. It is only tried with no code limit, no shipping, tax, margin floors or conditional
+ * stacking, and when every live promotion that can matter is stackable (an exclusive one is weighed against
+ * everything else, a stop rule blocks everything after it). Then the stacking stage applies, in priority order,
+ * each live promotion or each exclusion group's winner, judged on the lines it can touch (its conditions, tiers and
+ * unit choices read only those lines) and changing only those. Promotions sharing a line or an exclusion group are
+ * joined, and each code joins its promotions: in any run, a group's lines change only through its own promotions
+ * (the others touch other lines, so how they interleave in priority order changes nothing), so the item total is
+ * the total without codes plus one change per group, each depending only on that group's codes entered:
+ *     total(S) = total({}) + sum over groups g of (total(S within g) - total({})).
+ * A spend threshold over the whole cart, or a promotion on every item, touches every line and joins everything.
+ * What the quote shows then follows group by group: a subset is shown only when each of its strict subsets costs
+ * more (ShownDeals), which holds for a union exactly when it holds for each part; and a part outside its group's
+ * four best shown deals has four better ones there, each giving a better shown union. So the four best unions of
+ * the groups' four best deals (combineGroups) are what the search over every subset would show.
+ */
+std::vector<std::vector<std::size_t>> independentGroups(const Cart& cart, const RelevantPromotions& relevant,
+                                                        const std::vector<std::string>& candidates,
+                                                        const std::set<uint32_t>& deadPromotions) {
+  const CompiledStore& store = cart.store;
+  std::vector<std::size_t> every(candidates.size());
+  std::iota(every.begin(), every.end(), std::size_t{0});
+  const std::vector<std::vector<std::size_t>> joint = {every};
+  if (candidates.size() < 2) return joint;
+  // Union-find over the cart's lines, then one node per exclusion group met: at most lines + promotions nodes.
+  std::vector<std::size_t> parent(cart.lines.size());
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  auto find = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  auto unite = [&](std::size_t a, std::size_t b) {
+    a = find(a);
+    b = find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+    return std::min(a, b);
+  };
+  std::map<std::string_view, std::size_t> groupNodes;
+  bool coupled = false;
+  // The node of a live promotion once its lines and exclusion group are joined; nullopt when it touches neither.
+  auto join = [&](uint32_t p) -> std::optional<std::size_t> {
+    const Promotion& promo = store.promotions[p];
+    if (promo.stacking != Promotion::Stacking::Stackable) coupled = true;
+    std::optional<std::size_t> node;
+    for (std::size_t line : relevant.linesAt(relevant.position(p))) node = node ? unite(*node, line) : line;
+    if (!promo.exclusionGroup.empty()) {
+      auto [it, added] = groupNodes.try_emplace(promo.exclusionGroup, parent.size());
+      if (added) parent.push_back(parent.size());
+      node = node ? unite(*node, it->second) : it->second;
+    }
+    return node;
+  };
+  for (uint32_t p : relevant.promotions()) {
+    if (store.promotions[p].coupons.empty() && !deadPromotions.count(p)) join(p);
+  }
+  std::vector<std::optional<std::size_t>> codeNodes;
+  for (const auto& code : candidates) {
+    std::optional<std::size_t> node;
+    for (uint32_t p : store.promotionsByCoupon.at(code)) {
+      if (deadPromotions.count(p) || !relevant.contains(p)) continue;
+      if (auto joined = join(p)) node = node ? unite(*node, *joined) : *joined;
+    }
+    if (!node) coupled = true;  // not expected for a kept code; the joint search is always exact
+    codeNodes.push_back(node);
+  }
+  if (coupled) return joint;
+  std::vector<std::vector<std::size_t>> groups;
+  std::map<std::size_t, std::size_t> groupOfRoot;
+  for (std::size_t c = 0; c < candidates.size(); ++c) {
+    auto [it, added] = groupOfRoot.try_emplace(find(*codeNodes[c]), groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(c);
+  }
+  return groups;
 }
 
 /**
@@ -165,6 +240,7 @@ struct DealSearch {
   bool stopped = false;
   std::map<std::string, StockFact> stockRead;  // every run's, for a hold to keep
   std::vector<std::string> subset;
+  std::optional<Minor> emptyTotal;  // the total without codes, once priced
   // The fourth shown total as the search last saw it (kept when later pricings leave fewer than four shown, as the
   // search always has): a branch that cannot beat it cannot change what is shown.
   std::optional<Minor> fourthShown;
@@ -190,7 +266,12 @@ struct DealSearch {
   }
 
   void price() {
-    if (subsetsPriced >= static_cast<int64_t>(kMaxBestDealSubsets) || work >= kQuoteWorkBudget) {
+    if (subset.empty() && emptyTotal) {  // priced by an earlier group's search
+      record({}, *emptyTotal);
+      return;
+    }
+    // The subset without codes is priced whatever the limits, so there is always a choice, never dearer than it.
+    if (!subset.empty() && (subsetsPriced >= static_cast<int64_t>(kMaxBestDealSubsets) || work >= kQuoteWorkBudget)) {
       stopped = true;
       return;
     }
@@ -202,10 +283,38 @@ struct DealSearch {
     mergeStockFacts(stockRead, run.stockRead);
     Minor total = payable(run.quote);
     ++subsetsPriced;
-    shown.add({r.coupons, total});
+    if (subset.empty()) emptyTotal = total;
+    record(std::move(r.coupons), total);
+  }
+
+  void record(std::vector<std::string> codes, Minor total) {
+    shown.add({std::move(codes), total});
     if (bounded && shown.fourthTotal() && (!fourthShown || total <= *fourthShown)) fourthShown = shown.fourthTotal();
   }
 };
+
+/**
+ * The four best unions of one deal per group (each group's list best first, with {} in it whenever {} is shown),
+ * totals added as changes from the total without codes: what the joint search would show (independentGroups).
+ */
+std::vector<DealChoice> combineGroups(const std::vector<std::vector<DealChoice>>& groups, Minor emptyTotal) {
+  std::vector<DealChoice> best = {{{}, emptyTotal}};
+  for (const auto& group : groups) {
+    std::vector<DealChoice> unions;  // at most 4 x 4
+    for (const DealChoice& a : best) {
+      for (const DealChoice& b : group) {
+        DealChoice u;
+        std::merge(a.codes.begin(), a.codes.end(), b.codes.begin(), b.codes.end(), std::back_inserter(u.codes));
+        u.total = addMoney(a.total, subMoney(b.total, emptyTotal, "/lines"), "/lines");
+        unions.push_back(std::move(u));
+      }
+    }
+    std::sort(unions.begin(), unions.end(), betterDeal);
+    if (unions.size() > 4) unions.resize(4);
+    best = std::move(unions);
+  }
+  return best;
+}
 
 }  // namespace
 
@@ -269,33 +378,48 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
   const bool bounded = store.shippingMethods.empty() && !store.tax && !store.margins;
   SavingsBounds bounds;
   bounds.codes.resize(candidates.size());
+  std::vector<std::vector<std::size_t>> groups = {std::vector<std::size_t>(candidates.size())};
+  std::iota(groups[0].begin(), groups[0].end(), std::size_t{0});
   if (bounded) {
-    bounds = savingsBounds(store, probe, candidates, deadPromotions, work);
-    // Largest stacking bounds first (then exclusive ones), so the first paths find a good total and later ones
-    // prune early; the reach in DealSearch::visit relies on this order.
-    std::vector<std::size_t> order(candidates.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const CodeBound& x = bounds.codes[a];
-      const CodeBound& y = bounds.codes[b];
-      return x.stacking != y.stacking ? x.stacking > y.stacking : x.exclusive > y.exclusive;
-    });
-    std::vector<std::string> sortedCodes;
-    std::vector<CodeBound> sortedBounds;
-    for (std::size_t i : order) {
-      sortedCodes.push_back(candidates[i]);
-      sortedBounds.push_back(bounds.codes[i]);
-    }
-    candidates = std::move(sortedCodes);
-    bounds.codes = std::move(sortedBounds);
+    Cart listCart = buildCart(store, probe);
+    applyPriceRules(listCart);
+    const RelevantPromotions relevant(listCart);
+    bounds = savingsBounds(listCart, relevant, candidates, deadPromotions);
+    if (maxCodes >= candidates.size() && !store.conditionalStacking) groups = independentGroups(listCart, relevant, candidates, deadPromotions);
+    work += listCart.meter.spent();
   }
-  DealSearch search(store, probe, candidates, bounds, maxCodes, bounded, work);
-  search.visit(0, bounds.alwaysStacking, bounds.alwaysExclusive);
-  mergeStockFacts(stockRead, search.stockRead);
-  deal.subsetsPriced = search.subsetsPriced;
-  deal.exhaustive = !search.stopped;
+  // Each group's codes with the largest stacking bounds first (then exclusive ones), so the first paths find a good
+  // total and later ones prune early; the reach in DealSearch::visit relies on this order.
+  auto byBound = [&](std::size_t a, std::size_t b) {
+    const CodeBound& x = bounds.codes[a];
+    const CodeBound& y = bounds.codes[b];
+    return x.stacking != y.stacking ? x.stacking > y.stacking : x.exclusive > y.exclusive;
+  };
+  std::vector<std::vector<DealChoice>> shownPerGroup;
+  std::optional<Minor> emptyTotal;
+  deal.exhaustive = true;
+  for (auto& group : groups) {
+    if (bounded) std::stable_sort(group.begin(), group.end(), byBound);
+    std::vector<std::string> codes;
+    SavingsBounds groupBounds = bounds;
+    groupBounds.codes.clear();
+    for (std::size_t c : group) {
+      codes.push_back(candidates[c]);
+      groupBounds.codes.push_back(bounds.codes[c]);
+    }
+    DealSearch search(store, probe, codes, groupBounds, maxCodes, bounded, work);
+    search.emptyTotal = emptyTotal;
+    search.subsetsPriced = deal.subsetsPriced;  // the groups share kMaxBestDealSubsets, as they share the budget
+    search.visit(0, bounds.alwaysStacking, bounds.alwaysExclusive);
+    mergeStockFacts(stockRead, search.stockRead);
+    work = search.work;
+    emptyTotal = search.emptyTotal;
+    deal.subsetsPriced = search.subsetsPriced;
+    deal.exhaustive = deal.exhaustive && !search.stopped;
+    shownPerGroup.push_back(search.shown.shown());
+  }
   // The choice, and runners-up that are real alternatives: not the choice plus codes that add nothing.
-  std::vector<DealChoice> best = search.shown.shown();
+  std::vector<DealChoice> best = groups.size() == 1 ? shownPerGroup.front() : combineGroups(shownPerGroup, *emptyTotal);
   deal.chosen = best.front();
   deal.alternatives.assign(best.begin() + 1, best.end());
   QuoteRequest finalRequest = probe;

@@ -158,7 +158,10 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_with_interacting_codes) {
   int conflicted = 0;
   constexpr int kStores = 400;
   for (int iteration = 0; iteration < kStores; ++iteration) {
-    const bool stopRules = iteration % 3 == 0;
+    // One store in eight has only stackable promotions, each on one product, no shipping and no code limit, so its
+    // codes can split into groups on disjoint items (searched one group at a time).
+    const bool split = iteration % 8 == 4;
+    const bool stopRules = iteration % 3 == 0 && !split;
     const bool conditional = iteration % 4 >= 2;
     const int codeCount = 1 + pick(8);
     const int alwaysOn = pick(4);
@@ -167,6 +170,13 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_with_interacting_codes) {
     for (int i = 0; i < codeCount + alwaysOn; ++i) {
       json p = random.promotion("p" + std::to_string(i), stopRules);
       if (pick(3) == 0) p["exclusionGroup"] = pick(2) ? "g" : "h";
+      if (split) {
+        static const char* products[] = {"tee", "cap", "hoodie"};
+        const json one = {{"products", {products[pick(3)]}}};
+        p["stacking"] = "stackable";
+        if (p["type"] == "buyXGetY") p["buy"]["selector"] = p["get"]["selector"] = one;
+        else if (p["type"] != "freeShipping") p["selector"] = one;
+      }
       if (i < codeCount) {
         codes.push_back("C" + std::to_string(i));
         p["coupons"] = {codes.back()};
@@ -177,7 +187,7 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_with_interacting_codes) {
     if (conditional) random.pairRules(promotions, "C0");
     json store = teeStore(json::array(), promotions);
     if (iteration % 2 == 1) store["shipping"] = {{"methods", {{{"id", "std"}, {"flat", "6.50"}}}}};
-    const int maxCodes = pick(4);  // 0: no limit
+    const int maxCodes = split ? 0 : pick(4);  // 0: no limit
     if (maxCodes > 0) store["store"]["maxCodesPerOrder"] = maxCodes;
     auto engine = cartcore::Engine::compile(store.dump());
     BOOST_REQUIRE_MESSAGE(engine, "store " << store.dump());
@@ -241,6 +251,47 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_with_interacting_codes) {
   // stores, and the stacking rules conflicted in the chosen quote of many.
   BOOST_TEST(pruned > kStores / 10);
   BOOST_TEST(conflicted > kStores / 20);
+}
+
+// Codes on disjoint items (tees, the cap, the hoodie), with no spend threshold over the whole cart and nothing
+// exclusive, split into three groups searched one at a time: the choice and the runners-up are those of every subset.
+BOOST_AUTO_TEST_CASE(codes_on_disjoint_items_are_searched_group_by_group) {
+  auto off = [](const char* id, const char* product, json discount) {
+    return coupon(id, id, {{"type", "itemDiscount"}, {"selector", {{"products", {product}}}}, {"discount", discount}});
+  };
+  json promotions = {off("T10", "tee", {{"percentOff", "10"}}), off("T3", "tee", {{"amountOff", "3.00"}}),
+                     off("C5", "cap", {{"amountOff", "5.00"}}), off("H20", "hoodie", {{"percentOff", "20"}}),
+                     // A threshold on tees only stays within their group.
+                     coupon("TSPEND", "TSPEND", {{"type", "spendThreshold"}, {"selector", {{"products", {"tee"}}}},
+                                                 {"tiers", {{{"minSubtotal", "30.00"}, {"amountOff", "4.00"}}}}})};
+  json store = teeStore(json::array(), promotions);
+  const std::vector<std::pair<std::string, int64_t>> lines = {{"tee-black-m", 2}, {"cap", 1}, {"hoodie-m", 1}};
+  const json codes = {"T10", "T3", "C5", "H20", "TSPEND"};
+  // Every subset, ranked as the quote ranks deals.
+  std::vector<std::pair<int64_t, std::vector<std::string>>> all;
+  for (unsigned mask = 0; mask < 32; ++mask) {
+    std::vector<std::string> subset;
+    for (unsigned c = 0; c < 5; ++c) {
+      if (mask & (1u << c)) subset.push_back(codes[c]);
+    }
+    std::sort(subset.begin(), subset.end());
+    all.push_back({minor(quote(store, cart(lines, {{"coupons", subset}}))["totals"]["total"]), subset});
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.size() != b.second.size() ? a.second.size() < b.second.size() : a.second < b.second;
+  });
+  json q = quote(store, cart(lines, {{"coupons", codes}, {"bestDeal", true}}));
+  BOOST_TEST(q["bestDeal"]["chosen"]["codes"] == json(all[0].second));
+  BOOST_TEST(minor(q["bestDeal"]["chosen"]["total"]) == all[0].first);
+  BOOST_TEST(q["bestDeal"]["chosen"]["codes"].size() == 5u);  // every code saves something here
+  // Runners-up (two of them tie at 84.00) as pricing every subset ranks them.
+  BOOST_TEST(q["bestDeal"]["alternatives"].size() == 3u);
+  for (std::size_t i = 0; i < q["bestDeal"]["alternatives"].size(); ++i) {
+    BOOST_TEST(q["bestDeal"]["alternatives"][i]["codes"] == json(all[i + 1].second));
+    BOOST_TEST(minor(q["bestDeal"]["alternatives"][i]["total"]) == all[i + 1].first);
+  }
+  // Groups {T10, T3, TSPEND}, {C5}, {H20}: at most 8 + 1 + 1 subsets priced, where one search would price up to 32.
+  BOOST_TEST(q["bestDeal"]["subsetsPriced"].get<int>() <= 10);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
