@@ -189,7 +189,7 @@ export interface Quote {
   bestDeal?: { chosen: DealChoice; alternatives: DealChoice[]; ignoredCodes: string[]; subsetsPriced: number };
   /** When the request set `forHold`: the stock facts this quote read, for a hold to keep and hand back at checkout. */
   heldFacts?: HeldFacts;
-  /** When the store's stacking rules made promotions conflict: combinations priced; exhaustive false past the bound. */
+  /** When the store's stacking rules made promotions conflict or exclusive promotions competed: alternatives priced; exhaustive false past the bound. */
   stacking?: { combinations: number; exhaustive?: false };
   /** E.g. stale_rates, missing_cost, unknown_locale. */
   warnings?: { code: string; line?: string; pointer?: string; message: string }[];

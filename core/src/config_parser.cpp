@@ -1016,6 +1016,7 @@ class ConfigCompiler {
     }
     for (uint32_t p = 0; p < store_.promotions.size(); ++p) {
       const Promotion& promo = store_.promotions[p];
+      if (promo.stacking == Promotion::Stacking::Exclusive) store_.hasExclusive = true;
       for (const auto& code : promo.coupons) store_.promotionsByCoupon[code].push_back(p);
       if (promo.cartWide || promo.eligible.isAll()) {
         // Relevant to every cart and touching every line: listed once, not under each of the catalog's variants.

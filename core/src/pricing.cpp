@@ -56,10 +56,11 @@ PricedCart priceFromPromotions(Cart cart, const StackingPlan* plan) {
 PricedCart runPipeline(const CompiledStore& store, const QuoteRequest& request) {
   Cart cart = buildCart(store, request);                   // 1. the lines at list price, the codes entered
   std::vector<RuleVerdict> priceRules = applyPriceRules(cart);  // 2. price rules: the lowest unit price wins
-  // 3-9 once; or, when stacking rules make promotions conflict, once per combination they allow, keeping the one
-  // the shopper pays least for (stacking_choice.hpp).
-  PricedCart priced = store.conditionalStacking ? priceBestCombination(cart, priceFromPromotions)
-                                                : priceFromPromotions(std::move(cart), nullptr);
+  // 3-9 once; or, when stacking rules make promotions conflict or an exclusive promotion applies, once per
+  // alternative (a combination the rules allow, an exclusive promotion alone), keeping the one the shopper pays
+  // least for (stacking_choice.hpp).
+  PricedCart priced = store.conditionalStacking || store.hasExclusive ? priceBestCombination(cart, priceFromPromotions)
+                                                                      : priceFromPromotions(std::move(cart), nullptr);
   priced.priceRules = std::move(priceRules);
   return priced;
 }

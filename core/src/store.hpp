@@ -255,6 +255,7 @@ struct CompiledStore {
   std::vector<ShippingMethod> shippingMethods;  // sorted by id; empty = shipping not configured
   std::optional<MarginSettings> margins;
   int64_t maxCodesPerOrder = 0;  // 0 = no limit
+  bool hasExclusive = false;     // some promotion uses stacking "exclusive" (priced alone as an alternative)
   bool honorEndedWindows = true; // holds.honorEndedWindows: a window open when a hold was quoted stays open for it
   std::vector<std::string> stackingTags;  // every promotion tag, sorted: StackingRules names them by index
   bool conditionalStacking = false;       // some promotion restricts what it stacks with (StackingRules::restricts)

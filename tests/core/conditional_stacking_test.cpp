@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "random_store.hpp"
@@ -307,6 +308,8 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
   RandomStores random(20261201);
   int cases = 0;
   int conflicted = 0;
+  int exclusiveCases = 0;
+  int exclusiveWins = 0;
   for (int iteration = 0; iteration < 250; ++iteration) {
     const int count = 2 + random.pick(5);
     json promotions = json::array();
@@ -377,18 +380,23 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
       s["promotions"] = list;
       return s;
     };
-    // Vertices: the promotions that apply on their own (as stackable, so an exclusive is judged by its saving alone).
+    // Vertices: the non-exclusive promotions that apply on their own. An exclusive promotion that applies on its own
+    // (judged as stackable, alone) is an alternative of its own instead: the store holding only it.
     std::vector<int> vertices;
+    std::vector<int> exclusives;
     for (int i = 0; i < count; ++i) {
       json alone = stripped(promotions[i]);
       alone["stacking"] = "stackable";
       json q = quote(storeWith(json::array({alone})), request);
-      if (!q["promotions"]["applied"].empty()) vertices.push_back(i);
+      if (q["promotions"]["applied"].empty()) continue;
+      (promotions[i]["stacking"] == "exclusive" ? exclusives : vertices).push_back(i);
     }
-    std::sort(vertices.begin(), vertices.end(), [&](int a, int b) {
+    auto inApplicationOrder = [&](int a, int b) {
       int ea = effective(promotions[a]), eb = effective(promotions[b]);
       return ea != eb ? ea > eb : promotions[a]["id"] < promotions[b]["id"];
-    });
+    };
+    std::sort(vertices.begin(), vertices.end(), inApplicationOrder);
+    std::sort(exclusives.begin(), exclusives.end(), inApplicationOrder);
     const std::size_t n = vertices.size();
     auto conflict = [&](std::size_t i, std::size_t j) {
       const json& p = promotions[vertices[i]];
@@ -416,6 +424,7 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
       ++valid;
       json list = json::array();
       for (int k = 0; k < count; ++k) {
+        if (promotions[k]["stacking"] == "exclusive") continue;
         auto at = std::find(vertices.begin(), vertices.end(), k);
         if (at != vertices.end() && !(mask & (1u << (at - vertices.begin())))) continue;
         list.push_back(stripped(promotions[k]));
@@ -428,19 +437,43 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
         bestMask = mask;
       }
     }
+    // Each exclusive alone; a tie keeps the combination, then the exclusive first in application order.
+    std::optional<int> winner;
+    for (int x : exclusives) {
+      json alone = stripped(promotions[x]);
+      alone["stacking"] = "stackable";
+      int64_t total = minor(payable(quote(storeWith(json::array({alone})), request)));
+      if (total < best) {
+        best = total;
+        winner = x;
+      }
+    }
     std::set<std::string> expectedLeftOut;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < n && !winner; ++i) {
       if (!(bestMask & (1u << i))) expectedLeftOut.insert(promotions[vertices[i]]["id"]);
     }
     json q = quote(store, request);
     BOOST_TEST_CONTEXT("iteration " << iteration << " request " << request.dump() << " store " << store["promotions"].dump()) {
       BOOST_TEST(minor(payable(q)) == best);
       BOOST_TEST(leftOut(q) == expectedLeftOut);
-      if (anyConflict) {
-        BOOST_TEST(q["stacking"] == json({{"combinations", valid}}));
-        ++conflicted;
+      if (anyConflict || !exclusives.empty()) {
+        BOOST_TEST(q["stacking"] == json({{"combinations", valid + static_cast<int>(exclusives.size())}}));
+        conflicted += anyConflict ? 1 : 0;
+        exclusiveCases += exclusives.empty() ? 0 : 1;
       } else {
         BOOST_TEST(!q.contains("stacking"));
+      }
+      if (winner) {
+        const std::string id = promotions[*winner]["id"];
+        BOOST_TEST(promotionOutcome(q, id)["reason"] == "applied");
+        BOOST_TEST(q["promotions"]["applied"].size() == 1u);
+        // Every other promotion either failed for its own reason in the stack, or is blocked by the winner.
+        for (const auto& o : q["promotions"]["notApplied"]) {
+          if (o["reason"] == "blocked_by_exclusive") BOOST_TEST(o["by"] == id);
+        }
+        ++exclusiveWins;
+      } else {
+        for (int x : exclusives) BOOST_TEST(promotionOutcome(q, promotions[x]["id"])["reason"] == "lost_to_better_combination");
       }
       // Whatever applies respects every rule, also for promotions the search never weighed (those that cannot apply
       // alone): no two applied promotions conflict.
@@ -464,6 +497,8 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_on_random_small_stores) {
   }
   BOOST_TEST(cases == 250);
   BOOST_TEST(conflicted > 50);  // the generator really makes rules conflict
+  BOOST_TEST(exclusiveCases > 30);  // and exclusive promotions compete
+  BOOST_TEST(exclusiveWins > 5);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

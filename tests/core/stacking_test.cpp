@@ -2,7 +2,10 @@
 // Priority, exclusive, stop-after, exclusion groups and percentage bases, on hand-computed carts.
 #include <boost/test/unit_test.hpp>
 
+#include <string>
+
 #include "stage_support.hpp"
+#include "stages/promotions.hpp"
 #include "stages/stacking.hpp"
 
 using namespace cartcore::test;
@@ -16,6 +19,11 @@ json percentOff(const std::string& id, const std::string& percent, int priority,
                 {"priority", priority}};
   for (auto& [k, v] : extra.items()) promo[k] = v;
   return promo;
+}
+
+json withShipping(json store, const std::string& flat) {
+  store["shipping"] = {{"methods", {{{"id", "std"}, {"name", "Standard"}, {"flat", flat}}}}};
+  return store;
 }
 }  // namespace
 
@@ -137,6 +145,135 @@ BOOST_AUTO_TEST_CASE(bogo_then_percent_stacks_on_discounted_units) {
   BOOST_TEST(q["totals"]["total"] == "18.00");
 }
 
+// "Never dearer" by what the shopper pays: an exclusive promotion is an alternative priced alone by the whole
+// pipeline (shipping, tax, margins), compared by the grand total.
+
+BOOST_AUTO_TEST_CASE(an_exclusive_code_never_displaces_free_shipping_worth_more) {
+  // The reported break: 15% off a 20.00 tee saves 3.00 but brings back 10.00 shipping (27.00 against 20.00).
+  json ship = {{"id", "ship"}, {"type", "freeShipping"}, {"priority", 1}};
+  json code = percentOff("save15", "15", 5, {{"stacking", "exclusive"}, {"coupons", {"SAVE15"}}});
+  json store = withShipping(teeStore(json::array(), {ship, code}), "10.00");
+  json q = quote(store, cart({{"tee-black-m", 1}}, {{"coupons", {"SAVE15"}}}));
+  BOOST_TEST(q["totals"]["grandTotal"] == "20.00");
+  BOOST_TEST(q["freeShipping"]["promotion"] == "ship");
+  BOOST_TEST(promotionOutcome(q, "save15")["reason"] == "lost_to_better_combination");
+  BOOST_TEST(promotionOutcome(q, "save15")["message"] == "Not applied: it cannot be combined, and you pay less without it (20.00 USD against 27.00 USD).");
+  BOOST_TEST(q["coupons"][0]["status"] == "not_applied");
+  BOOST_TEST(q["stacking"] == json({{"combinations", 2}}));
+  // Without the code the shopper pays the same: entering it never makes the cart dearer.
+  BOOST_TEST(quote(store, cart({{"tee-black-m", 1}}))["totals"]["grandTotal"] == "20.00");
+  // On a hoodie (8.25 off, still less than shipping) the same; on three hoodies (24.75 off) the code wins.
+  q = quote(store, cart({{"hoodie-m", 1}}, {{"coupons", {"SAVE15"}}}));
+  BOOST_TEST(q["totals"]["grandTotal"] == "55.00");
+  q = quote(store, cart({{"hoodie-m", 3}}, {{"coupons", {"SAVE15"}}}));
+  BOOST_TEST(q["totals"]["grandTotal"] == "150.25");
+  BOOST_TEST(promotionOutcome(q, "ship")["reason"] == "blocked_by_exclusive");
+  BOOST_TEST(promotionOutcome(q, "ship")["by"] == "save15");
+}
+
+BOOST_AUTO_TEST_CASE(an_exclusive_free_shipping_applies_when_the_shopper_pays_least_with_it) {
+  json ship = {{"id", "ship"}, {"type", "freeShipping"}, {"priority", 1}, {"stacking", "exclusive"}};
+  json store = withShipping(teeStore(json::array(), {percentOff("sale", "5", 5), ship}), "6.50");
+  // 55.00 with free shipping against 52.25 + 6.50 = 58.75 with the sale.
+  json q = quote(store, cart({{"hoodie-m", 1}}));
+  BOOST_TEST(q["totals"]["grandTotal"] == "55.00");
+  BOOST_TEST(q["freeShipping"]["promotion"] == "ship");
+  BOOST_TEST(promotionOutcome(q, "sale")["reason"] == "blocked_by_exclusive");
+  // Alone in the store it applies too (it used to compare a saving of 0 with 0 and never apply).
+  q = quote(withShipping(teeStore(json::array(), json::array({ship})), "6.50"), cart({{"cap", 1}}));
+  BOOST_TEST(q["totals"]["grandTotal"] == "15.00");
+  BOOST_TEST(promotionOutcome(q, "ship")["reason"] == "applied");
+  // On three hoodies the sale saves 8.25 > 6.50: the sale wins and free shipping says so.
+  q = quote(store, cart({{"hoodie-m", 3}}));
+  BOOST_TEST(q["totals"]["grandTotal"] == "163.25");  // 156.75 + 6.50
+  BOOST_TEST(promotionOutcome(q, "ship")["reason"] == "lost_to_better_combination");
+  // Where shipping costs nothing anyway, it changes nothing: a tie keeps the (empty) combination.
+  q = quote(withShipping(teeStore(json::array(), json::array({ship})), "0.00"), cart({{"cap", 1}}));
+  BOOST_TEST(promotionOutcome(q, "ship")["reason"] == "lost_to_better_combination");
+  BOOST_TEST(promotionOutcome(q, "ship")["message"] == "Not applied: it cannot be combined, and it would not lower your price (15.00 USD).");
+}
+
+BOOST_AUTO_TEST_CASE(ties_keep_the_combination_then_the_first_exclusive_in_application_order) {
+  json a = percentOff("a", "10", 2, {{"stacking", "exclusive"}});
+  json b = {{"id", "b"}, {"type", "itemDiscount"}, {"priority", 3}, {"stacking", "exclusive"}, {"selector", {{"everything", true}}},
+            {"discount", {{"amountOff", "5.50"}}}};
+  json site = {{"id", "site"}, {"type", "itemDiscount"}, {"priority", 1}, {"selector", {{"everything", true}}}, {"discount", {{"amountOff", "5.50"}}}};
+  json q = quote(teeStore(json::array(), {a, b, site}), cart({{"hoodie-m", 1}}));  // 49.50 every way
+  BOOST_TEST(promotionOutcome(q, "site")["reason"] == "applied");
+  BOOST_TEST(promotionOutcome(q, "a")["reason"] == "lost_to_better_combination");
+  BOOST_TEST(promotionOutcome(q, "b")["reason"] == "lost_to_better_combination");
+  q = quote(teeStore(json::array(), {a, b}), cart({{"hoodie-m", 1}}));
+  BOOST_TEST(promotionOutcome(q, "b")["reason"] == "applied");  // priority 3 comes first
+  BOOST_TEST(promotionOutcome(q, "a")["reason"] == "blocked_by_exclusive");
+  BOOST_TEST(promotionOutcome(q, "a")["by"] == "b");
+  BOOST_TEST(promotionOutcome(q, "a")["message"] == "Not applied: \"b\" also applies only on its own, costs you the same (49.50 USD) and comes first.");
+  b["priority"] = 1;  // now a comes first
+  q = quote(teeStore(json::array(), {a, b}), cart({{"hoodie-m", 1}}));
+  BOOST_TEST(promotionOutcome(q, "a")["reason"] == "applied");
+  BOOST_TEST(promotionOutcome(q, "b")["by"] == "a");
+}
+
+BOOST_AUTO_TEST_CASE(exclusive_against_the_stack_after_margin_floors_and_tax) {
+  // The tee (cost 8.00) has a 40% floor (at least 13.34): half off tees (10.00) is clamped to 6.66. Half off the cap
+  // (7.50, exclusive, no floor) saves less than the stack did before the clamp but more after it, so with 19% tax on
+  // top the shopper pays less with the exclusive.
+  json capOff = {{"id", "x"}, {"type", "itemDiscount"}, {"priority", 1}, {"stacking", "exclusive"}, {"selector", {{"products", {"cap"}}}},
+                 {"discount", {{"percentOff", "50"}}}};
+  json halfTees = {{"id", "half"}, {"type", "itemDiscount"}, {"priority", 5}, {"selector", {{"products", {"tee"}}}},
+                   {"discount", {{"percentOff", "50"}}}};
+  auto storeWith = [](json promotions) {
+    json store = teeStore(json::array(), std::move(promotions));
+    store["marginFloors"] = {{"floors", {{{"id", "tees"}, {"categories", {"tees"}}, {"minMarginPercent", "40"}}}}};
+    store["tax"] = {{"pricesIncludeTax", false},
+                    {"rates", {{{"id", "vat"}, {"name", "VAT"}, {"country", "DE"}, {"taxClasses", {"standard"}}, {"percent", "19"}}}}};
+    return store;
+  };
+  const json request = cart({{"tee-black-m", 1}, {"cap", 1}}, {{"destination", {{"country", "DE"}}}});
+  const json stackOnly = quote(storeWith(json::array({halfTees})), request);
+  BOOST_TEST(stackOnly["totals"]["total"] == "28.34");  // 13.34 + 15.00 after the clamp
+  const json exclusiveOnly = quote(storeWith(json::array({capOff})), request);
+  BOOST_TEST(exclusiveOnly["totals"]["total"] == "27.50");  // 20.00 + 7.50
+  json q = quote(storeWith({halfTees, capOff}), request);
+  BOOST_TEST(promotionOutcome(q, "x")["reason"] == "applied");
+  BOOST_TEST(q["totals"]["grandTotal"] == exclusiveOnly["totals"]["grandTotal"]);
+  BOOST_TEST(promotionOutcome(q, "half")["reason"] == "blocked_by_exclusive");
+  BOOST_TEST(promotionOutcome(q, "half")["message"] ==
+             "Not combined: \"x\" applies on its own, and you pay less with it (" + exclusiveOnly["totals"]["grandTotal"].get<std::string>() +
+                 " USD against " + stackOnly["totals"]["grandTotal"].get<std::string>() + " USD).");
+  // 40% off the cap (6.00: 29.00 before tax) loses to the clamped stack.
+  capOff["discount"]["percentOff"] = "40";
+  q = quote(storeWith({halfTees, capOff}), request);
+  BOOST_TEST(q["totals"]["grandTotal"] == stackOnly["totals"]["grandTotal"]);
+  BOOST_TEST(promotionOutcome(q, "x")["reason"] == "lost_to_better_combination");
+}
+
+BOOST_AUTO_TEST_CASE(many_exclusives_stop_at_the_bound_and_say_so) {
+  // 1,100 exclusive promotions, each a cent more off than the last: more alternatives than one quote prices.
+  json promotions = json::array();
+  for (int i = 0; i < 1100; ++i) {
+    const std::string cents = std::to_string(100 + (i + 1) % 100).substr(1);
+    const std::string amount = std::to_string((i + 1) / 100) + "." + cents;
+    const std::string number = std::to_string(i);
+    const std::string id = "x" + std::string(4 - number.size(), '0') + number;
+    promotions.push_back({{"id", id}, {"type", "itemDiscount"}, {"stacking", "exclusive"}, {"selector", {{"everything", true}}},
+                          {"discount", {{"amountOff", amount}}}});
+  }
+  json q = quote(teeStore(json::array(), promotions), cart({{"hoodie-m", 1}}));
+  BOOST_TEST(q["stacking"]["exhaustive"] == false);
+  const int64_t priced = q["stacking"]["combinations"];
+  BOOST_TEST(priced > 100);
+  BOOST_TEST(priced <= 1024);
+  // Priced in application order (equal priorities: by id), the cheapest priced is the last one priced.
+  BOOST_TEST(q["promotions"]["applied"].size() == 1u);
+  const std::string last = std::to_string(priced - 2);  // the combination, then x0000 … x(priced - 2)
+  BOOST_TEST(q["promotions"]["applied"][0]["id"] == "x" + std::string(4 - last.size(), '0') + last);
+  int notCompared = 0;
+  for (const auto& o : q["promotions"]["notApplied"]) {
+    if (o["message"] == "Not applied: it applies only on its own, and comparing it too would take this quote past its work limit.") ++notCompared;
+  }
+  BOOST_TEST(notCompared == 1100 - (priced - 1));
+}
+
 // The stage alone: applyPromotions over a built cart.
 
 BOOST_AUTO_TEST_CASE(stage_lists_verdicts_in_priority_order_and_hides_codes_not_entered) {
@@ -153,24 +290,41 @@ BOOST_AUTO_TEST_CASE(stage_lists_verdicts_in_priority_order_and_hides_codes_not_
   BOOST_TEST(c.lines[0].adjustments.size() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(stage_exclusive_win_restores_the_cart_and_blocks_what_would_have_applied) {
+BOOST_AUTO_TEST_CASE(stage_stacked_run_never_applies_an_exclusive_and_the_alone_run_blocks_what_would_have_applied) {
   json ship = {{"id", "ship"}, {"type", "freeShipping"}};
   json too = percentOff("too-small", "10", 1, {{"conditions", {{"minSubtotal", "100.00"}}}});
   StageFixture f(teeStore(json::array(), {percentOff("site", "10", 5), ship, too, percentOff("vip", "30", 1, {{"stacking", "exclusive"}})}),
                  cart({{"hoodie-m", 1}}));
-  Cart c = f.cart();
-  std::vector<RuleVerdict> verdicts = applyPromotions(c);
-  BOOST_TEST(c.freeShipping.empty());  // free shipping was in the stack the exclusive replaced
-  BOOST_TEST(c.lines[0].total() == 3850);
-  BOOST_REQUIRE(c.lines[0].adjustments.size() == 1u);
-  BOOST_TEST(c.lines[0].adjustments[0].id == "vip");
-  for (const auto& v : verdicts) {
+  Cart stacked = f.cart();
+  const std::vector<RuleVerdict> stackedVerdicts = applyPromotions(stacked);
+  BOOST_TEST(stacked.lines[0].total() == 4950);  // site only: the exclusive waits for the choice
+  BOOST_TEST(!stacked.freeShipping.empty());
+  for (const auto& v : stackedVerdicts) {
+    if (f.store.promotions[v.rule].id == "vip") BOOST_TEST((v.reason == Reason::LostToBetterCombination && !v.applied));
+  }
+
+  Cart alone = f.cart();
+  const cartcore::RelevantPromotions relevant(alone);
+  uint32_t vip = 0;
+  while (f.store.promotions[vip].id != "vip") ++vip;
+  cartcore::StackingPlan plan;
+  plan.exclusive = vip;
+  plan.exclusiveLines = relevant.linesAt(relevant.position(vip));
+  plan.stackedVerdicts = &stackedVerdicts;
+  std::vector<RuleVerdict> verdicts = applyPromotions(alone, &plan);
+  BOOST_TEST(alone.freeShipping.empty());  // free shipping was in the stack the exclusive replaces
+  BOOST_TEST(alone.lines[0].total() == 3850);
+  BOOST_REQUIRE(alone.lines[0].adjustments.size() == 1u);
+  BOOST_TEST(alone.lines[0].adjustments[0].id == "vip");
+  BOOST_REQUIRE(verdicts.size() == stackedVerdicts.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    const RuleVerdict& v = verdicts[i];
+    BOOST_TEST(v.rule == stackedVerdicts[i].rule);  // the same promotions, in the same order
     const std::string& id = f.store.promotions[v.rule].id;
-    if (id == "vip") BOOST_TEST(v.applied);
+    if (id == "vip") BOOST_TEST((v.applied && v.amount == 1650));
     if (id == "site" || id == "ship") {
       BOOST_TEST(v.reason == Reason::BlockedByExclusive);
       BOOST_TEST(v.by == "vip");
-      BOOST_TEST(v.why.amount == 1650);
     }
     if (id == "too-small") BOOST_TEST(v.reason == Reason::MinSubtotalNotMet);  // its own reason still holds
   }

@@ -151,6 +151,26 @@ std::vector<Case> adversarialCases() {
                      return Inputs{store(catalog(20), "[]", promotions), request(20, 3)};
                    }});
 
+  // ---- exclusive promotions ------------------------------------------------------------------------------------------
+  // Every exclusive promotion that applies is an alternative priced alone by the whole pipeline (shipping and tax on
+  // here); each takes a different amount off, so no two alternatives tie. The search stops at 1,024 alternatives or
+  // before another run would pass the work budget.
+  auto exclusiveStore = [](int64_t exclusives, int64_t variants) {
+    std::string promotions = array(exclusives, [](int64_t i) {
+      return "{\"id\":\"x" + std::to_string(i) + "\",\"type\":\"itemDiscount\",\"stacking\":\"exclusive\",\"selector\":{\"everything\":true}," +
+             "\"discount\":{\"amountOff\":\"" + money(1 + i % 500) + "\"}}";
+    });
+    const std::string checkout = R"(,"shipping":{"methods":[{"id":"std","name":"Standard","flat":"6.50"}]},)"
+                                 R"("tax":{"pricesIncludeTax":false,"rates":[{"id":"vat","name":"VAT","country":"DE","taxClasses":["standard"],"percent":"19"}]})";
+    return store(catalog(variants), "[]", promotions, checkout);
+  };
+  const std::string toGermany = R"(,"destination":{"country":"DE"})";
+  cases.push_back({"exclusives-compete", "1,000 exclusive promotions on everything, each priced alone (shipping, tax), 20 lines", false, 1000,
+                   "promotions", false, "ok", [=](int64_t n) { return Inputs{exclusiveStore(n, 20), request(20, 3, toGermany)}; }});
+  cases.push_back({"exclusives-max-cart", "64 exclusive promotions on everything, each priced alone (shipping, tax), 500 lines × 100,000 units",
+                   false, kMaxLines, "lines", false, "ok",
+                   [=](int64_t n) { return Inputs{exclusiveStore(64, kMaxLines), request(n, kMaxLineQuantity, toGermany)}; }});
+
   // ---- promotions against maximal carts ----------------------------------------------------------------------------
   cases.push_back({"bundle-max-cart", "one bundle (2 + 3 units of anything, 10M applications) on 500 lines × 100,000 units", false, kMaxLines,
                    "lines", true, "ok", [=](int64_t n) {

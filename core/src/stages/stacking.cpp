@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "input_error.hpp"
 #include "stages/conditions.hpp"
 #include "stages/promotions.hpp"
 
@@ -55,7 +56,68 @@ std::vector<uint32_t> livePromotions(const Cart& cart, const std::vector<uint32_
   return live;
 }
 
+namespace {
+
+/** True when a stacked run's verdict says the promotion would apply but for stacking (it is blocked, not failing). */
+bool wouldApplyButForStacking(const RuleVerdict& verdict) {
+  switch (verdict.reason) {
+    case Reason::Applied:
+    case Reason::LostToBetterInGroup:
+    case Reason::BlockedByStopRule:
+    case Reason::LostToBetterCombination:
+    case Reason::NotCombinableWith:
+    case Reason::StackingConditionNotMet:
+    case Reason::ClampedByMarginFloor:
+    case Reason::ClampedByOrderCap:
+      return true;
+    default:
+      return verdict.applied;
+  }
+}
+
+/** Writes an evaluation into a promotion's verdict. */
+void record(RuleVerdict& verdict, const Evaluation& e) {
+  verdict.applied = e.applies;
+  verdict.amount = e.applies ? e.savings : 0;
+  verdict.reason = *e.reason;
+  verdict.why = e.why;
+  verdict.amountNeeded = e.amountNeeded;
+  verdict.quantityNeeded = e.quantityNeeded;
+}
+
+/** A run where the plan's exclusive promotion applies alone: the stacked run's verdicts, every promotion that would
+    have applied there now blocked by it. O(listed promotions), charged to the work budget. */
+std::vector<RuleVerdict> applyExclusiveAlone(Cart& cart, const StackingPlan& plan) {
+  CARTCORE_ASSERT(plan.stackedVerdicts != nullptr);
+  const Promotion& winner = cart.store.promotions[*plan.exclusive];
+  std::vector<RuleVerdict> verdicts = *plan.stackedVerdicts;
+  cart.meter.spend(static_cast<int64_t>(verdicts.size()));
+  Evaluation e = evaluatePromotion(cart, winner, plan.exclusiveLines);
+  for (RuleVerdict& verdict : verdicts) {
+    if (verdict.rule == *plan.exclusive) {
+      std::string_view coupon = verdict.coupon;
+      verdict = RuleVerdict(verdict.rule);
+      verdict.coupon = coupon;
+      record(verdict, e);
+      continue;
+    }
+    if (!wouldApplyButForStacking(verdict)) continue;  // it failed for its own reason, and that reason still holds
+    std::string_view coupon = verdict.coupon;
+    verdict = RuleVerdict(verdict.rule);
+    verdict.coupon = coupon;
+    verdict.reason = Reason::BlockedByExclusive;
+    verdict.by = winner.id;
+    verdict.why = {Message::BlockedByExclusive};  // the amounts compared are the choice's (stacking_choice.cpp)
+    verdict.why.name = winner.name;
+  }
+  if (e.applies) applyPromotion(cart, winner, e);
+  return verdicts;
+}
+
+}  // namespace
+
 std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
+  if (plan && plan->exclusive) return applyExclusiveAlone(cart, *plan);
   const CompiledStore& store = cart.store;
   const RelevantPromotions relevant(cart);
   const std::vector<uint32_t>& candidates = relevant.promotions();
@@ -85,15 +147,7 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
   }
   sortByEffectivePriority(cart, live);
 
-  auto record = [&](uint32_t p, const Evaluation& e) {
-    RuleVerdict& verdict = verdictOf(p);
-    verdict.applied = e.applies;
-    verdict.amount = e.applies ? e.savings : 0;
-    verdict.reason = *e.reason;
-    verdict.why = e.why;
-    verdict.amountNeeded = e.amountNeeded;
-    verdict.quantityNeeded = e.quantityNeeded;
-  };
+  auto recordOf = [&](uint32_t p, const Evaluation& e) { record(verdictOf(p), e); };
   auto block = [&](uint32_t p, Reason reason, const Promotion& by, const Explanation& why) {
     RuleVerdict& verdict = verdictOf(p);
     verdict.applied = false;
@@ -103,18 +157,19 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
     verdict.why = why;
   };
 
-  // Exclusive promotions are judged alone on the cart as price rules left it, before anything stacks on it.
-  const std::vector<LineState> pricedLines = cart.lines;
-  std::optional<uint32_t> bestExclusive;
-  Evaluation bestExclusiveEval;
+  // Exclusive promotions are judged alone on the cart as price rules left it. None applies in this stacked run: one
+  // that would is an alternative the choice prices alone (stacking_choice.cpp), so here it has lost to the
+  // combination until the choice says otherwise, and the choice writes the totals into its sentence.
   for (uint32_t p : live) {
     if (store.promotions[p].stacking != Promotion::Stacking::Exclusive) continue;
     Evaluation e = evaluate(p);
-    record(p, e);
-    if (e.applies && (!bestExclusive || e.savings > bestExclusiveEval.savings)) {
-      bestExclusive = p;
-      bestExclusiveEval = std::move(e);
-    }
+    recordOf(p, e);
+    if (!e.applies) continue;
+    RuleVerdict& verdict = verdictOf(p);
+    verdict.applied = false;
+    verdict.amount = 0;
+    verdict.reason = Reason::LostToBetterCombination;
+    verdict.why = {Message::LostToBetterCombination};
   }
 
   // Everything else in priority order, with exclusion groups and stop rules. Each group's live members are listed
@@ -124,7 +179,9 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
     const Promotion& promo = store.promotions[p];
     if (!promo.exclusionGroup.empty() && promo.stacking != Promotion::Stacking::Exclusive) groupMembers[promo.exclusionGroup].push_back(p);
   }
-  Minor stackSavings = 0;
+  // The stack's savings must fit the range: past it the quote is amount_overflow at /lines, before later stages sum
+  // the lines.
+  [[maybe_unused]] Minor stackSavings = 0;
   std::set<std::string> decidedGroups;
   const Promotion* stopper = nullptr;
   for (uint32_t p : live) {
@@ -138,7 +195,7 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
     }
     if (promo.exclusionGroup.empty()) {
       Evaluation e = evaluate(p);
-      record(p, e);
+      recordOf(p, e);
       if (e.applies) {
         applyPromotion(cart, promo, e);
         stackSavings = addMoney(stackSavings, e.savings, "/lines");
@@ -153,7 +210,7 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
     std::vector<std::pair<uint32_t, Evaluation>> members;
     for (uint32_t m : groupMembers[promo.exclusionGroup]) {
       Evaluation e = evaluate(m);
-      record(m, e);
+      recordOf(m, e);
       if (e.applies && (!best || e.savings > bestEval.savings || (e.savings == bestEval.savings && e.freeShipping && !bestEval.freeShipping))) {
         best = m;
         bestEval = e;
@@ -176,37 +233,6 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
     if (winner.stacking == Promotion::Stacking::StopAfter) stopper = &winner;
   }
 
-  // An exclusive promotion applies alone, and only when it saves the shopper more than everything else combined
-  // (as the leading platforms do), so entering a code never makes a cart dearer. A tie keeps the combination.
-  if (bestExclusive && bestExclusiveEval.savings > stackSavings) {
-    const Promotion& winner = store.promotions[*bestExclusive];
-    cart.lines = pricedLines;
-    cart.freeShipping.clear();
-    applyPromotion(cart, winner, bestExclusiveEval);
-    for (uint32_t other : live) {
-      if (other == *bestExclusive) continue;
-      RuleVerdict& verdict = verdictOf(other);
-      bool wouldHaveApplied =
-          verdict.applied || verdict.reason == Reason::LostToBetterInGroup || verdict.reason == Reason::BlockedByStopRule;
-      if (!wouldHaveApplied) continue;  // it failed for its own reason, and that reason still holds
-      Explanation why{Message::BlockedByExclusive};
-      why.name = winner.name;
-      why.amount = bestExclusiveEval.savings;
-      block(other, Reason::BlockedByExclusive, winner, why);
-    }
-  } else if (bestExclusive) {
-    for (uint32_t p : live) {
-      RuleVerdict& verdict = verdictOf(p);
-      if (store.promotions[p].stacking != Promotion::Stacking::Exclusive || !verdict.applied) continue;
-      Minor alone = verdict.amount;
-      verdict.applied = false;
-      verdict.amount = 0;
-      verdict.reason = Reason::LostToBetterCombination;
-      verdict.why = {Message::LostToBetterCombination};
-      verdict.why.amount = stackSavings;
-      verdict.why.amount2 = alone;
-    }
-  }
   if (plan) {
     for (const LeftOutPromotion& left : plan->leftOut) {
       if (!relevant.contains(left.promotion)) continue;

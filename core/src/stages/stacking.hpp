@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Pipeline stage "stacking policy": promotions apply in priority order (higher first), each on the cart as the previous
 // ones left it; in an exclusion group only the member that saves most applies; a stopAfter promotion blocks everything
-// below it; an exclusive promotion applies alone, and only if it saves more than the combination.
+// below it. An exclusive promotion never applies in a stacked run: it is an alternative of its own, priced alone by
+// the whole pipeline (stacking_choice.hpp), and applies only when the shopper pays less with it.
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -24,10 +26,17 @@ struct LeftOutPromotion {
   std::string_view missing;           // the stacksWhen field that fails: "segments", "minSubtotal" or "coupons"
 };
 
-/** What conditional stacking decided before the promotions apply: who sits this combination out. */
+/** What the choice among combinations (stacking_choice.hpp) decided before the promotions apply. */
 struct StackingPlan {
-  std::vector<LeftOutPromotion> leftOut;  // sorted by promotion index
+  std::vector<LeftOutPromotion> leftOut;  // sorted by promotion index: who sits this combination out
+  /** The exclusive promotion this run applies alone; unset: no exclusive promotion applies (a stacked run). */
+  std::optional<uint32_t> exclusive;
+  /** With `exclusive`: the lines it can touch (RelevantPromotions of the same cart). */
+  std::span<const std::size_t> exclusiveLines;
+  /** With `exclusive`: the verdicts of the priority-order stacked run, which say who would have applied. */
+  const std::vector<RuleVerdict>* stackedVerdicts = nullptr;
 };
+
 
 /** A promotion's priority for this customer: the highest priorityBySegment entry among their segments, else priority. */
 int64_t effectivePriority(const Promotion& promo, const QuoteRequest& request);
@@ -36,7 +45,9 @@ int64_t effectivePriority(const Promotion& promo, const QuoteRequest& request);
  * Applies the cart's promotions under the stacking policy (lines and Cart::freeShipping change) and returns one
  * verdict per promotion the quote lists: every relevant one, except those needing a code the shopper has not
  * entered. Verdicts are in application order: effective priority (higher first), then id. With a plan, the
- * promotions it leaves out do not apply and carry its reasons.
+ * promotions it leaves out do not apply and carry its reasons. Without a plan's `exclusive`, an exclusive promotion
+ * that applies alone is reported lost_to_better_combination (the choice fills in the sentence's amounts); with it,
+ * that promotion alone applies and every other one that would have applied is blocked_by_exclusive.
  */
 std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan = nullptr);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <optional>
 
 #include "stages/promotions.hpp"
@@ -76,10 +77,49 @@ class CombinationSearch {
 
   PricedCart run() {
     const CompiledStore& store = cart_.store;
+    if (store.conditionalStacking) findConflicts();
+    if (conflicting_.empty() && !store.hasExclusive) return rest_(cart_, nullptr);
+
+    baseWork_ = work_ = cart_.meter.spent();
+    std::vector<bool> greedy(conflicting_.size(), false);  // the priority-order combination: the first to price
+    std::vector<std::size_t> position(vertices_.size(), 0);  // vertex -> index in conflicting_
+    for (std::size_t c = 0; c < conflicting_.size(); ++c) position[conflicting_[c]] = c;
+    position_ = std::move(position);
+    for (std::size_t c = 0; c < conflicting_.size(); ++c) {
+      greedy[c] = std::none_of(neighbours_[conflicting_[c]].begin(), neighbours_[conflicting_[c]].end(),
+                               [&](std::size_t v) { return greedy[position_[v]]; });
+    }
+    price(greedy, std::nullopt);
+    const bool exclusivesCompete = priceExclusives();
+    if (conflicting_.empty() && !exclusivesCompete) return std::move(best_->priced);  // nothing competed
+    if (conflicting_.size() > kMaxStackingConflicts) {
+      stopped_ = true;  // too many to search: the priority-order combination stands
+    } else if (!conflicting_.empty()) {
+      const std::size_t m = conflicting_.size();
+      adjacency_.assign(m, 0);
+      for (std::size_t c = 0; c < m; ++c) {
+        for (std::size_t v : neighbours_[conflicting_[c]]) adjacency_[c] |= uint64_t{1} << position_[v];
+      }
+      greedyMask_ = toMask(greedy);
+      const uint64_t all = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
+      expand(0, all, 0);
+    }
+    explainExclusives();
+    PricedCart priced = std::move(best_->priced);
+    priced.quote.stacking = StackingSearch{combinations_, !stopped_};
+    priced.work = work_;
+    return priced;
+  }
+
+  /** The conflict graph over the non-exclusive promotions that can apply (exclusive ones are alternatives of their
+      own, priceExclusives). */
+  void findConflicts() {
+    const CompiledStore& store = cart_.store;
     const RelevantPromotions relevant(cart_);
     // Only promotions that apply on their own can conflict: every kind saves no more on a cheaper cart (the argument
     // the best-deal bounds rest on), so one that does not apply alone never applies and never keeps another out.
     for (uint32_t p : livePromotions(cart_, relevant.promotions())) {
+      if (store.promotions[p].stacking == Promotion::Stacking::Exclusive) continue;
       if (evaluatePromotion(cart_, store.promotions[p], relevant.linesAt(relevant.position(p))).applies) vertices_.push_back(p);
     }
     Minor itemsTotal = 0;
@@ -111,34 +151,61 @@ class CombinationSearch {
       std::sort(neighbours_[i].begin(), neighbours_[i].end());  // application order: `by` names the first
       if (!neighbours_[i].empty()) conflicting_.push_back(i);
     }
-    if (conflicting_.empty()) return rest_(cart_, nullptr);
+  }
 
-    baseWork_ = work_ = cart_.meter.spent();
-    std::vector<bool> greedy(conflicting_.size(), false);  // the priority-order combination: the first to price
-    std::vector<std::size_t> position(n, 0);                // vertex -> index in conflicting_
-    for (std::size_t c = 0; c < conflicting_.size(); ++c) position[conflicting_[c]] = c;
-    position_ = std::move(position);
-    for (std::size_t c = 0; c < conflicting_.size(); ++c) {
-      greedy[c] = std::none_of(neighbours_[conflicting_[c]].begin(), neighbours_[conflicting_[c]].end(),
-                               [&](std::size_t v) { return greedy[position_[v]]; });
-    }
-    price(greedy);
-    if (conflicting_.size() <= kMaxStackingConflicts) {
-      const std::size_t m = conflicting_.size();
-      adjacency_.assign(m, 0);
-      for (std::size_t c = 0; c < m; ++c) {
-        for (std::size_t v : neighbours_[conflicting_[c]]) adjacency_[c] |= uint64_t{1} << position_[v];
+  /**
+   * Prices each exclusive promotion that applies alone (the priority-order run reports it lost_to_better_combination)
+   * as an alternative of its own, in application order. Returns whether any competed.
+   */
+  bool priceExclusives() {
+    const CompiledStore& store = cart_.store;
+    stackedVerdicts_ = best_->priced.promotions;  // the priority-order combination's
+    std::vector<uint32_t> competing;
+    for (const RuleVerdict& verdict : stackedVerdicts_) {
+      if (store.promotions[verdict.rule].stacking == Promotion::Stacking::Exclusive &&
+          verdict.reason == Reason::LostToBetterCombination) {
+        competing.push_back(verdict.rule);
       }
-      greedyMask_ = toMask(greedy);
-      const uint64_t all = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
-      expand(0, all, 0);
-    } else {
-      stopped_ = true;  // too many to search: the priority-order combination stands
     }
-    PricedCart priced = std::move(best_->priced);
-    priced.quote.stacking = StackingSearch{combinations_, !stopped_};
-    priced.work = work_;
-    return priced;
+    if (competing.empty()) return false;
+    const RelevantPromotions relevant(cart_);
+    for (uint32_t p : competing) {
+      StackingPlan plan;
+      plan.exclusive = p;
+      plan.exclusiveLines = relevant.linesAt(relevant.position(p));
+      plan.stackedVerdicts = &stackedVerdicts_;
+      if (!price(std::vector<bool>(conflicting_.size(), false), plan)) break;
+    }
+    return true;
+  }
+
+  /** Writes what the choice compared into the sentences of the exclusive promotions and of those one blocked. */
+  void explainExclusives() {
+    const CompiledStore& store = cart_.store;
+    std::sort(exclusiveTotals_.begin(), exclusiveTotals_.end());
+    auto paidWith = [&](uint32_t p) -> std::optional<Minor> {
+      auto it = std::lower_bound(exclusiveTotals_.begin(), exclusiveTotals_.end(), std::pair<uint32_t, Minor>{p, INT64_MIN});
+      return it != exclusiveTotals_.end() && it->first == p ? std::optional<Minor>(it->second) : std::nullopt;
+    };
+    const Minor chosen = best_->payable;
+    for (RuleVerdict& verdict : best_->priced.promotions) {
+      const bool exclusive = store.promotions[verdict.rule].stacking == Promotion::Stacking::Exclusive;
+      if (verdict.reason == Reason::LostToBetterCombination && exclusive) {
+        const std::optional<Minor> alone = paidWith(verdict.rule);
+        verdict.why = {!alone ? Message::ExclusiveNotCompared
+                              : *alone == chosen ? Message::LostTieToCombination : Message::LostToBetterCombination};
+        verdict.why.amount = chosen;
+        verdict.why.amount2 = alone.value_or(0);
+      } else if (verdict.reason == Reason::BlockedByExclusive) {
+        const std::optional<Minor> instead = exclusive ? paidWith(verdict.rule) : bestStacked_;
+        const std::string_view winner = verdict.why.name;
+        verdict.why = {!instead ? Message::ExclusiveNotCompared
+                                : *instead == chosen ? Message::BlockedByExclusiveTie : Message::BlockedByExclusive};
+        verdict.why.name = winner;
+        verdict.why.amount = chosen;
+        verdict.why.amount2 = instead.value_or(0);
+      }
+    }
   }
 
  private:
@@ -146,6 +213,7 @@ class CombinationSearch {
     PricedCart priced;
     Minor payable = 0;
     std::vector<bool> chosen;
+    std::optional<uint32_t> exclusive;  // the exclusive promotion applied alone, if this is such an alternative
   };
 
   static uint64_t toMask(const std::vector<bool>& chosen) {
@@ -167,7 +235,7 @@ class CombinationSearch {
       if (r != greedyMask_) {
         std::vector<bool> chosen(conflicting_.size());
         for (std::size_t c = 0; c < chosen.size(); ++c) chosen[c] = (r >> c) & 1;
-        price(chosen);
+        price(chosen, std::nullopt);
       }
       return;
     }
@@ -217,23 +285,44 @@ class CombinationSearch {
     return plan;
   }
 
-  /** Prices one combination with the rest of the pipeline and keeps it if the shopper pays least with it. */
-  void price(const std::vector<bool>& chosen) {
+  /**
+   * Prices one alternative with the rest of the pipeline (a combination of `chosen`, or the exclusive promotion of
+   * `exclusivePlan` alone) and keeps it if the shopper pays least with it. Returns false when the search has stopped.
+   */
+  bool price(const std::vector<bool>& chosen, const std::optional<StackingPlan>& exclusivePlan) {
     // The next run is about as dear as the last (the same cart, similar promotions): stop before it would take the
     // search past one quote's work budget, so the whole search costs about one quote.
     if (best_ && (combinations_ >= static_cast<int64_t>(kMaxStackingCombinations) ||
                   addSaturating(work_, lastRunWork_) > kQuoteWorkBudget)) {
       stopped_ = true;
-      return;
+      return false;
     }
-    StackingPlan plan = planFor(chosen);
+    StackingPlan plan = exclusivePlan ? *exclusivePlan : planFor(chosen);
     PricedCart priced = rest_(cart_, &plan);
     lastRunWork_ = priced.work - baseWork_;
     work_ = addSaturating(work_, lastRunWork_);
     ++combinations_;
     const Minor total = payable(priced.quote);
-    if (best_ && (total > best_->payable || (total == best_->payable && !firstInOrder(chosen, best_->chosen)))) return;
-    best_ = Choice{std::move(priced), total, chosen};
+    if (exclusivePlan) {
+      exclusiveTotals_.emplace_back(*exclusivePlan->exclusive, total);
+    } else if (!bestStacked_ || total < *bestStacked_) {
+      bestStacked_ = total;
+    }
+    Choice candidate{std::move(priced), total, chosen, exclusivePlan ? exclusivePlan->exclusive : std::nullopt};
+    if (!best_ || better(candidate, *best_)) best_ = std::move(candidate);
+    return true;
+  }
+
+  /**
+   * The shopper pays less; on a tie a combination beats an exclusive promotion alone (the shopper keeps every offer
+   * that stacks), and otherwise the earlier in application order wins: the combination holding the promotion first
+   * in application order where the two differ, or the exclusive promotion priced first.
+   */
+  static bool better(const Choice& a, const Choice& b) {
+    if (a.payable != b.payable) return a.payable < b.payable;
+    if (a.exclusive.has_value() != b.exclusive.has_value()) return !a.exclusive;
+    if (a.exclusive) return false;  // priced in application order: the earlier one is already kept
+    return firstInOrder(a.chosen, b.chosen);
   }
 
   /** Ties go to the combination holding the promotion first in application order where the two differ. */
@@ -254,6 +343,9 @@ class CombinationSearch {
   std::vector<uint64_t> adjacency_;                         // per conflicting index, as bits (at most 64 of them)
   uint64_t greedyMask_ = 0;
   std::optional<Choice> best_;
+  std::optional<Minor> bestStacked_;                         // the least the shopper pays with a combination
+  std::vector<std::pair<uint32_t, Minor>> exclusiveTotals_;  // what they pay with each exclusive promotion alone
+  std::vector<RuleVerdict> stackedVerdicts_;                 // the priority-order combination's verdicts
   int64_t combinations_ = 0;
   int64_t steps_ = 0;
   int64_t work_ = 0;         // the price rules, the conflict graph and every run so far
