@@ -211,7 +211,7 @@ std::string readString(const Json& value, const std::string& pointer) {
 std::string readId(const Json& value, const std::string& pointer) {
   std::string id = readString(value, pointer);
   if (id.empty()) fail(ErrorCode::InvalidValue, pointer, "an id must not be empty");
-  if (id.size() > 200) fail(ErrorCode::OutOfRange, pointer, "an id must be at most 200 bytes");
+  if (id.size() > kMaxIdBytes) fail(ErrorCode::OutOfRange, pointer, "an id must be at most 200 bytes");
   return id;
 }
 

@@ -25,7 +25,10 @@ std::string childPointer(const std::string& parent, std::string_view key);
 std::string childPointer(const std::string& parent, std::size_t index);
 
 std::string readString(const Json& value, const std::string& pointer);
-/** A non-empty identifier of at most 200 bytes. */
+/** The longest identifier, in bytes. */
+inline constexpr std::size_t kMaxIdBytes = 200;
+
+/** A non-empty identifier of at most kMaxIdBytes. */
 std::string readId(const Json& value, const std::string& pointer);
 int64_t readInteger(const Json& value, const std::string& pointer, int64_t min, int64_t max);
 bool readBool(const Json& value, const std::string& pointer);

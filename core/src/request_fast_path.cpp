@@ -5,6 +5,7 @@
 
 #include "currency.hpp"
 #include "input_error.hpp"
+#include "json_reader.hpp"
 #include "locale.hpp"
 #include "request_parser.hpp"
 #include "timestamp.hpp"
@@ -124,13 +125,8 @@ bool firstTime(uint32_t& seen, unsigned bit) {
   return true;
 }
 
-/** readId's rule: non-empty, at most 200 bytes. */
-bool isId(std::string_view text) { return !text.empty() && text.size() <= 200; }
-
-/** readCountry's rule: two capital letters. */
-bool isCountry(std::string_view text) {
-  return text.size() == 2 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'A' && text[1] <= 'Z';
-}
+/** readId's rule: non-empty, at most kMaxIdBytes. */
+bool isId(std::string_view text) { return !text.empty() && text.size() <= kMaxIdBytes; }
 
 bool readLine(PlainJson& json, const CompiledStore& store, CartLine& line) {
   uint32_t seen = 0;
@@ -180,13 +176,13 @@ bool readRequest(const CompiledStore& store, std::string_view text, QuoteRequest
         int64_t version = 0;
         return json.integer(version) && version == 1;
       }
-      case kCountry: return json.string(country) && isCountry(country);
+      case kCountry: return json.string(country) && isCountryCode(country);
       case kCurrency: return json.string(currency);
       case kDestination: {
         uint32_t inner = 0;
         hasDestination = true;
         return json.object([&](std::string_view k) {
-          if (k == "country") return firstTime(inner, 0) && json.string(destinationCountry) && isCountry(destinationCountry);
+          if (k == "country") return firstTime(inner, 0) && json.string(destinationCountry) && isCountryCode(destinationCountry);
           if (k == "region") return firstTime(inner, 1) && json.string(destinationRegion) && isId(destinationRegion);
           return false;
         });
@@ -229,8 +225,7 @@ bool readRequest(const CompiledStore& store, std::string_view text, QuoteRequest
   if (seen & (1u << kCurrency)) {
     request.currency = currency;
   } else if (!request.country.empty()) {
-    auto mapped = store.currencies.countries.find(request.country);
-    request.currency = mapped != store.currencies.countries.end() ? mapped->second : store.currency;
+    request.currency = currencyForCountry(store, request.country);
   } else {
     return false;
   }
@@ -244,17 +239,14 @@ bool readRequest(const CompiledStore& store, std::string_view text, QuoteRequest
     request.destinationCountry = request.country;
   }
   if (seen & (1u << kShippingMethod)) {
-    bool known = false;
-    for (const auto& m : store.shippingMethods) known = known || m.id == shippingMethod;
-    if (!known) return false;
+    if (!isShippingMethod(store, shippingMethod)) return false;
     request.shippingMethod = shippingMethod;
   }
   request.locale = locale;
   if (seen & (1u << kExplain)) {
-    if (explain == "all") request.explain = ExplainLevel::All;
-    else if (explain == "applied") request.explain = ExplainLevel::Applied;
-    else if (explain == "none") request.explain = ExplainLevel::None;
-    else return false;
+    const auto level = explainLevelNamed(explain);
+    if (!level) return false;
+    request.explain = *level;
   }
   request.now = parseTimestamp(now, "/now");
   return !firstRepeatedLineId(request.lines);

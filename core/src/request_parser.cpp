@@ -15,7 +15,7 @@ namespace {
 
 std::string readCountry(const Json& value, const std::string& pointer) {
   std::string code = readString(value, pointer);
-  if (code.size() != 2 || !(code[0] >= 'A' && code[0] <= 'Z') || !(code[1] >= 'A' && code[1] <= 'Z')) {
+  if (!isCountryCode(code)) {
     fail(ErrorCode::InvalidValue, pointer, "a country is an ISO 3166-1 alpha-2 code in capitals, e.g. \"DE\"");
   }
   return code;
@@ -58,6 +58,26 @@ HeldFacts readHeldFacts(const CompiledStore& store, const Json& value, EpochMill
 
 }  // namespace
 
+bool isCountryCode(std::string_view text) {
+  return text.size() == 2 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'A' && text[1] <= 'Z';
+}
+
+const std::string& currencyForCountry(const CompiledStore& store, const std::string& country) {
+  auto mapped = store.currencies.countries.find(country);
+  return mapped != store.currencies.countries.end() ? mapped->second : store.currency;
+}
+
+bool isShippingMethod(const CompiledStore& store, std::string_view id) {
+  return std::any_of(store.shippingMethods.begin(), store.shippingMethods.end(), [&](const auto& m) { return m.id == id; });
+}
+
+std::optional<ExplainLevel> explainLevelNamed(std::string_view name) {
+  if (name == "all") return ExplainLevel::All;
+  if (name == "applied") return ExplainLevel::Applied;
+  if (name == "none") return ExplainLevel::None;
+  return std::nullopt;
+}
+
 std::optional<std::size_t> firstRepeatedLineId(const std::vector<CartLine>& lines) {
   std::vector<std::pair<std::string_view, std::size_t>> ids;  // sorted (id, position): repeats sit side by side
   ids.reserve(lines.size());
@@ -84,8 +104,7 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
   if (const Json* currency = root.optional("currency")) {
     request.currency = readString(*currency, "/currency");
   } else if (!request.country.empty()) {
-    auto mapped = store.currencies.countries.find(request.country);
-    request.currency = mapped != store.currencies.countries.end() ? mapped->second : store.currency;
+    request.currency = currencyForCountry(store, request.country);
   } else {
     fail(ErrorCode::MissingField, "/currency", "give a currency, or a country the store maps to one");
   }
@@ -103,9 +122,7 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
   }
   if (const Json* method = root.optional("shippingMethod")) {
     request.shippingMethod = readId(*method, "/shippingMethod");
-    bool known = false;
-    for (const auto& m : store.shippingMethods) known = known || m.id == request.shippingMethod;
-    if (!known) fail(ErrorCode::UnknownReference, "/shippingMethod", "no shipping method \"" + request.shippingMethod + "\"");
+    if (!isShippingMethod(store, request.shippingMethod)) fail(ErrorCode::UnknownReference, "/shippingMethod", "no shipping method \"" + request.shippingMethod + "\"");
   }
   if (const Json* best = root.optional("bestDeal")) request.bestDeal = readBool(*best, "/bestDeal");
   if (const Json* nudges = root.optional("nudges")) request.nudges = readBool(*nudges, "/nudges");
@@ -114,11 +131,9 @@ QuoteRequest parseQuoteRequest(const CompiledStore& store, const Json& document)
     checkLocaleTag(request.locale, "/locale");
   }
   if (const Json* explain = root.optional("explain")) {
-    const std::string level = readString(*explain, "/explain");
-    if (level == "all") request.explain = ExplainLevel::All;
-    else if (level == "applied") request.explain = ExplainLevel::Applied;
-    else if (level == "none") request.explain = ExplainLevel::None;
-    else fail(ErrorCode::InvalidValue, "/explain", "explain is \"all\", \"applied\" or \"none\"");
+    const auto level = explainLevelNamed(readString(*explain, "/explain"));
+    if (!level) fail(ErrorCode::InvalidValue, "/explain", "explain is \"all\", \"applied\" or \"none\"");
+    request.explain = *level;
   }
   request.now = parseTimestamp(readString(root.required("now"), "/now"), "/now");
   if (const Json* customer = root.optional("customer")) {
