@@ -52,32 +52,40 @@ Result<QuoteRequest> Engine::parseRequest(std::string_view requestJson) const {
   });
 }
 
+namespace {
+
+/** The typed API may be called with hand-built requests, so it re-checks what the JSON readers check: every bound
+    the pipeline's arithmetic relies on. */
+void checkTypedRequest(const CompiledStore& store, const QuoteRequest& request) {
+  checkCurrency(store, request.currency, "/currency");  // currency_mismatch or missing_rate
+  if (request.now < kEarliestTimestamp || request.now > kLatestTimestamp) {
+    fail(ErrorCode::OutOfRange, "/now", "now must lie between the years 0000 and 9999");
+  }
+  if (request.coupons.size() > kMaxCouponsPerCart) fail(ErrorCode::TooManyItems, "/coupons", "too many coupons");
+  if (request.segments.size() > kMaxSegments) fail(ErrorCode::TooManyItems, "/customer/segments", "too many segments");
+  if (request.stock.size() > store.variants.size()) fail(ErrorCode::TooManyItems, "/stock", "more stock entries than catalog variants");
+  for (const auto& [variant, units] : request.stock) {
+    if (units < 0 || units > kMaxStockUnits) fail(ErrorCode::OutOfRange, "/stock", "stock of \"" + variant + "\" out of range");
+  }
+  if (request.lines.size() > kMaxCartLines) fail(ErrorCode::TooManyItems, "/lines", "too many lines");
+  for (std::size_t i = 0; i < request.lines.size(); ++i) {
+    const CartLine& line = request.lines[i];
+    std::string ptr = "/lines/" + std::to_string(i);
+    if (!store.variantIndex.count(line.variant)) fail(ErrorCode::UnknownReference, ptr + "/variant", "no variant \"" + line.variant + "\"");
+    if (line.quantity < 1 || line.quantity > kMaxLineQuantity) fail(ErrorCode::OutOfRange, ptr + "/quantity", "quantity out of range");
+  }
+  if (auto repeat = firstRepeatedLineId(request.lines)) {
+    const std::string& id = request.lines[*repeat].id;
+    fail(ErrorCode::DuplicateId, "/lines/" + std::to_string(*repeat) + "/id", "line \"" + id + "\" appears twice");
+  }
+  if (!request.locale.empty()) checkLocaleTag(request.locale, "/locale");
+}
+
+}  // namespace
+
 Result<Quote> Engine::quote(const QuoteRequest& request) const {
   return guarded([&] {
-    // The typed API may be called with hand-built requests, so re-check what the JSON parser would have: every
-    // bound the pipeline's arithmetic relies on.
-    checkCurrency(*store_, request.currency, "/currency");  // currency_mismatch or missing_rate
-    if (request.now < kEarliestTimestamp || request.now > kLatestTimestamp) {
-      fail(ErrorCode::OutOfRange, "/now", "now must lie between the years 0000 and 9999");
-    }
-    if (request.coupons.size() > kMaxCouponsPerCart) fail(ErrorCode::TooManyItems, "/coupons", "too many coupons");
-    if (request.segments.size() > kMaxSegments) fail(ErrorCode::TooManyItems, "/customer/segments", "too many segments");
-    if (request.stock.size() > store_->variants.size()) fail(ErrorCode::TooManyItems, "/stock", "more stock entries than catalog variants");
-    for (const auto& [variant, units] : request.stock) {
-      if (units < 0 || units > kMaxStockUnits) fail(ErrorCode::OutOfRange, "/stock", "stock of \"" + variant + "\" out of range");
-    }
-    if (request.lines.size() > kMaxCartLines) fail(ErrorCode::TooManyItems, "/lines", "too many lines");
-    for (std::size_t i = 0; i < request.lines.size(); ++i) {
-      const CartLine& line = request.lines[i];
-      std::string ptr = "/lines/" + std::to_string(i);
-      if (!store_->variantIndex.count(line.variant)) fail(ErrorCode::UnknownReference, ptr + "/variant", "no variant \"" + line.variant + "\"");
-      if (line.quantity < 1 || line.quantity > kMaxLineQuantity) fail(ErrorCode::OutOfRange, ptr + "/quantity", "quantity out of range");
-    }
-    if (auto repeat = firstRepeatedLineId(request.lines)) {
-      const std::string& id = request.lines[*repeat].id;
-      fail(ErrorCode::DuplicateId, "/lines/" + std::to_string(*repeat) + "/id", "line \"" + id + "\" appears twice");
-    }
-    if (!request.locale.empty()) checkLocaleTag(request.locale, "/locale");
+    checkTypedRequest(*store_, request);
     return priceCart(*store_, request);
   });
 }
@@ -95,9 +103,10 @@ std::string Engine::quoteJson(std::string_view requestJson) const {
   try {
     auto request = parseRequest(requestJson);
     if (!request) return renderError(request.error());
-    auto priced = quote(request.value());
-    if (!priced) return renderError(priced.error());
-    return renderQuote(priced.value());
+    // The readers checked everything checkTypedRequest would; the quote is written straight from its verdicts.
+    auto rendered = guarded([&] { return priceCartJson(*store_, request.value()); });
+    if (!rendered) return renderError(rendered.error());
+    return std::move(rendered).value();
   } catch (...) {
     return renderError(Error{ErrorCode::Internal, "", "internal error while rendering the quote"});
   }

@@ -42,59 +42,43 @@ bool explainShows(ExplainLevel level, bool applied) {
   return level == ExplainLevel::All || (level == ExplainLevel::Applied && applied);
 }
 
-namespace {
+void OutcomeSentences::priceRule(std::string& out, const RuleVerdict& verdict) const { appendMessage(out, verdict.why, format_); }
 
-/** Sentences for one quote: in its language, with amounts in the quote's currency (not necessarily the store's). */
-class Sentences {
- public:
-  Sentences(const CompiledStore& store, Language language, const Quote& quote)
-      : store_(store), format_(language, quote.currency, quote.exponent) {}
-
-  std::string sentence(const Explanation& why) const {
-    std::string text;
-    appendMessage(text, why, format_);
-    return text;
-  }
-
-  /**
-   * A promotion's sentence, with the saving stated when it applied (restated, naming the limit, when margin
-   * protection limited it), then any sentence that follows it (what a clamped buy-x-get-y's units cost).
-   */
-  std::string promotion(const RuleVerdict& verdict) const {
-    std::string text;
-    appendPromotion(text, verdict);
-    return text;
-  }
-
-  void appendPromotion(std::string& text, const RuleVerdict& verdict) const {
-    appendMessage(text, verdict.why, format_);
-    if (verdict.applied && (verdict.amount > 0 || verdict.limitedFrom)) {
-      Explanation saving{Message::YouSave};
-      saving.amount = verdict.amount;
-      if (verdict.limitedFrom) {
-        saving.message = limitedSaving(verdict);
-        saving.amount2 = *verdict.limitedFrom;
-        if (store_.margins) saving.name = store_.margins->maxOrderDiscountText;
-      }
-      appendMessage(text, saving, format_);
+void OutcomeSentences::promotion(std::string& out, const RuleVerdict& verdict) const {
+  appendMessage(out, verdict.why, format_);
+  if (verdict.applied && (verdict.amount > 0 || verdict.limitedFrom)) {
+    Explanation saving{Message::YouSave};
+    saving.amount = verdict.amount;
+    if (verdict.limitedFrom) {
+      saving.message = limitedSaving(verdict);
+      saving.amount2 = *verdict.limitedFrom;
+      if (store_.margins) saving.name = store_.margins->maxOrderDiscountText;
     }
-    if (verdict.whyAfter.message != Message::None) appendMessage(text, verdict.whyAfter, format_);
+    appendMessage(out, saving, format_);
   }
+  if (verdict.whyAfter.message != Message::None) appendMessage(out, verdict.whyAfter, format_);
+}
 
-  const LocaleFormat& format() const { return format_; }
-
- private:
-  /** Which limit a restated saving names: the order cap is named to everyone, margin floors only internally. */
-  Message limitedSaving(const RuleVerdict& verdict) const {
-    const bool internal = store_.margins && store_.margins->internal;
-    if (verdict.limitedByOrderCap == 0) return internal ? Message::YouSaveLimitedByMargin : Message::YouSaveLimited;
-    if (verdict.limitedByFloor == 0) return Message::YouSaveLimitedByOrderCap;
-    return internal ? Message::YouSaveLimitedByMarginAndOrderCap : Message::YouSaveLimited;
+void OutcomeSentences::coupon(std::string& out, const CouponVerdict& code, const std::vector<RuleVerdict>& promotions) const {
+  if (code.promotion) {
+    promotion(out, promotions[*code.promotion]);
+    return;
   }
+  Explanation why{code.reason == Reason::NotInBestDeal ? Message::NotInBestDeal : Message::UnknownCoupon};
+  why.name = code.code;
+  appendMessage(out, why, format_);
+}
 
-  const CompiledStore& store_;
-  LocaleFormat format_;
-};
+void OutcomeSentences::other(std::string& out, const Explanation& why) const { appendMessage(out, why, format_); }
+
+Message OutcomeSentences::limitedSaving(const RuleVerdict& verdict) const {
+  const bool internal = store_.margins && store_.margins->internal;
+  if (verdict.limitedByOrderCap == 0) return internal ? Message::YouSaveLimitedByMargin : Message::YouSaveLimited;
+  if (verdict.limitedByFloor == 0) return Message::YouSaveLimitedByOrderCap;
+  return internal ? Message::YouSaveLimitedByMarginAndOrderCap : Message::YouSaveLimited;
+}
+
+namespace {
 
 /** Fills a listed outcome's facts; its sentence is written into `out.message` by the caller, in place. */
 void fillOutcome(RuleOutcome& out, const RuleVerdict& verdict, const char* kind, const std::string& id, const std::string& name) {
@@ -121,12 +105,8 @@ std::size_t countShown(const std::vector<RuleVerdict>& verdicts, ExplainLevel le
   return shown;
 }
 
-}  // namespace
-
-void explain(const CompiledStore& store, PricedCart& priced, Language language, ExplainLevel level) {
-  Quote& quote = priced.quote;
-  const Sentences words(store, language, quote);
-  quote.explain = level;
+/** The typed API's outcome lists: a RuleOutcome with its own sentence per listed verdict. */
+void listOutcomes(const CompiledStore& store, const PricedCart& priced, const OutcomeSentences& words, ExplainLevel level, Quote& quote) {
   quote.priceRules.reserve(countShown(priced.priceRules, level));
   for (const auto& verdict : priced.priceRules) {
     if (!explainShows(level, verdict.applied)) continue;
@@ -134,7 +114,7 @@ void explain(const CompiledStore& store, PricedCart& priced, Language language, 
     RuleOutcome& out = quote.priceRules.emplace_back();
     fillOutcome(out, verdict, "priceRule", rule.id, rule.name);
     out.message.reserve(kSentenceReserve);
-    appendMessage(out.message, verdict.why, words.format());
+    words.priceRule(out.message, verdict);
   }
   quote.promotions.reserve(countShown(priced.promotions, level));
   for (const auto& verdict : priced.promotions) {
@@ -143,8 +123,23 @@ void explain(const CompiledStore& store, PricedCart& priced, Language language, 
     RuleOutcome& out = quote.promotions.emplace_back();
     fillOutcome(out, verdict, "promotion", promo.id, promo.name);
     out.message.reserve(kSentenceReserve);
-    words.appendPromotion(out.message, verdict);
+    words.promotion(out.message, verdict);
   }
+}
+
+std::string sentence(const OutcomeSentences& words, const Explanation& why) {
+  std::string text;
+  words.other(text, why);
+  return text;
+}
+
+}  // namespace
+
+void explain(const CompiledStore& store, PricedCart& priced, Language language, ExplainLevel level, OutcomeLists lists) {
+  Quote& quote = priced.quote;
+  const OutcomeSentences words(store, language, quote);
+  quote.explain = level;
+  if (lists == OutcomeLists::InQuote) listOutcomes(store, priced, words, level, quote);
   quote.coupons.reserve(priced.coupons.size());
   for (const auto& c : priced.coupons) {
     CouponOutcome out;
@@ -152,23 +147,15 @@ void explain(const CompiledStore& store, PricedCart& priced, Language language, 
     out.status = c.status;
     out.reason = reasonCode(c.reason);
     if (c.promotion) out.promotion = store.promotions[priced.promotions[*c.promotion].rule].id;
-    if (explainShows(level, c.status == "applied")) {
-      if (c.promotion) {
-        out.message = words.promotion(priced.promotions[*c.promotion]);
-      } else {
-        Explanation why{c.reason == Reason::NotInBestDeal ? Message::NotInBestDeal : Message::UnknownCoupon};
-        why.name = c.code;
-        out.message = words.sentence(why);
-      }
-    }
+    if (lists == OutcomeLists::InQuote && explainShows(level, c.status == "applied")) words.coupon(out.message, c, priced.promotions);
     quote.coupons.push_back(std::move(out));
   }
-  for (std::size_t i = 0; i < priced.nudges.size(); ++i) priced.nudges[i].message = words.sentence(priced.nudgesWhy[i]);
+  for (std::size_t i = 0; i < priced.nudges.size(); ++i) priced.nudges[i].message = sentence(words, priced.nudgesWhy[i]);
   quote.nudges = std::move(priced.nudges);
   if (quote.margin) {
-    for (std::size_t i = 0; i < quote.margin->clamps.size(); ++i) quote.margin->clamps[i].message = words.sentence(priced.clampsWhy[i]);
+    for (std::size_t i = 0; i < quote.margin->clamps.size(); ++i) quote.margin->clamps[i].message = sentence(words, priced.clampsWhy[i]);
   }
-  for (std::size_t i = 0; i < quote.warnings.size(); ++i) quote.warnings[i].message = words.sentence(priced.warningsWhy[i]);
+  for (std::size_t i = 0; i < quote.warnings.size(); ++i) quote.warnings[i].message = sentence(words, priced.warningsWhy[i]);
 }
 
 }  // namespace cartcore

@@ -96,9 +96,15 @@ void nameOverflowingLine(const CompiledStore& store, const QuoteRequest& request
   error.message = "the order's amounts exceed the supported range; this line weighs most in them";
 }
 
+/** A priced and explained request: the quote with its digest, and the verdicts and language its sentences come from. */
+struct ExplainedCart {
+  PricedCart priced;
+  Language language = Language::En;
+};
+
 /** Prices a validated request: the currency, then the pipeline (or the best-deal search over it), nudges, facts for a
- * hold, explanations. */
-Quote priceRequest(const CompiledStore& base, const QuoteRequest& request) {
+ * hold, explanations (the outcome lists as `lists` says), the digest. */
+ExplainedCart priceRequest(const CompiledStore& base, const QuoteRequest& request, OutcomeLists lists) {
   std::vector<QuoteWarning> warnings;
   std::vector<Explanation> warningsWhy;
   checkRates(base, request, warnings, warningsWhy);
@@ -119,7 +125,8 @@ Quote priceRequest(const CompiledStore& base, const QuoteRequest& request) {
     fail(ErrorCode::TooManyItems, "/coupons", "this store accepts at most " + std::to_string(base.maxCodesPerOrder) +
                                                   " codes per order; ask for bestDeal to choose among more");
   }
-  PricedCart priced = request.bestDeal ? bestDealCart(store, request) : runPipeline(store, request);
+  ExplainedCart explained{request.bestDeal ? bestDealCart(store, request) : runPipeline(store, request), language};
+  PricedCart& priced = explained.priced;
   if (request.nudges && request.explain != ExplainLevel::None) collectNudges(store, priced);
   if (request.forHold) {
     // A hold keeps what this quote read, so its checkout sees the same guards and "N left"; a re-priced hold keeps
@@ -133,25 +140,42 @@ Quote priceRequest(const CompiledStore& base, const QuoteRequest& request) {
   }
   priced.quote.warnings.insert(priced.quote.warnings.begin(), warnings.begin(), warnings.end());
   priced.warningsWhy.insert(priced.warningsWhy.begin(), warningsWhy.begin(), warningsWhy.end());
-  explain(store, priced, language, request.explain);
+  explain(store, priced, language, request.explain, lists);
   Quote& quote = priced.quote;
   if (!request.locale.empty()) quote.locale = languageCode(language);
   quote.digest = quoteDigest(quote);  // over every code entered, whatever the explain level shows
-  std::erase_if(quote.coupons, [&](const CouponOutcome& c) { return !explainShows(request.explain, c.status == "applied"); });
-  return std::move(quote);
+  return explained;
 }
 
-}  // namespace
-
-Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
+/** The overflow's pointer names the line that weighs most when no single field holds the figure. */
+template <class F>
+auto namingOverflow(const CompiledStore& base, const QuoteRequest& request, F&& body) {
   try {
-    return priceRequest(base, request);
+    return body();
   } catch (InputError& e) {
     if (e.error.code == ErrorCode::AmountOverflow && e.error.pointer.empty()) {
       nameOverflowingLine(base, request, e.error);
     }
     throw;
   }
+}
+
+}  // namespace
+
+Quote priceCart(const CompiledStore& base, const QuoteRequest& request) {
+  return namingOverflow(base, request, [&] {
+    Quote quote = std::move(priceRequest(base, request, OutcomeLists::InQuote).priced.quote);
+    std::erase_if(quote.coupons, [&](const CouponOutcome& c) { return !explainShows(request.explain, c.status == "applied"); });
+    return quote;
+  });
+}
+
+std::string priceCartJson(const CompiledStore& base, const QuoteRequest& request) {
+  return namingOverflow(base, request, [&] {
+    const ExplainedCart explained = priceRequest(base, request, OutcomeLists::FromVerdicts);
+    const OutcomeSentences sentences(base, explained.language, explained.priced.quote);
+    return renderQuoteJson(explained.priced.quote, VerdictOutcomes{base, explained.priced, sentences});
+  });
 }
 
 }  // namespace cartcore

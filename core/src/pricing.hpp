@@ -39,4 +39,11 @@ Minor payable(const Quote& quote);
  */
 Quote priceCart(const CompiledStore& store, const QuoteRequest& request);
 
+/**
+ * The same, rendered as the JSON facade's `{"ok":true,"quote":…}`: byte for byte renderQuoteJson(priceCart(…)),
+ * with each listed outcome and its sentence written straight from its verdict into the text (no RuleOutcome, no
+ * sentence string of its own). Errors throw InputError as priceCart's do.
+ */
+std::string priceCartJson(const CompiledStore& store, const QuoteRequest& request);
+
 }  // namespace cartcore

@@ -7,6 +7,7 @@
 #include "input_error.hpp"
 #include "money.hpp"
 #include "sha256.hpp"
+#include "store.hpp"
 #include "timestamp.hpp"
 
 namespace cartcore {
@@ -90,6 +91,25 @@ class CanonicalWriter {
     out_.push_back('"');
   }
 
+  /**
+   * A string value that `append(std::string&)` writes straight into the output (a sentence from the catalog),
+   * escaped afterwards in the rare case it holds a byte that needs it, so no string is built only to be copied.
+   */
+  template <class Append>
+  void stringInPlace(Append&& append) {
+    separate();
+    out_.push_back('"');
+    const std::size_t start = out_.size();
+    append(out_);
+    if (needsEscape(std::string_view(out_).substr(start))) {
+      const std::string raw = out_.substr(start);
+      out_.resize(start - 1);
+      quoted(raw);
+      return;
+    }
+    out_.push_back('"');
+  }
+
   // key + value in one call: the common case.
   void field(std::string_view name, std::string_view value) {
     key(name);
@@ -129,6 +149,19 @@ class CanonicalWriter {
     if (levels_.empty()) return;
     if (!levels_.back().firstItem) out_.push_back(',');
     levels_.back().firstItem = false;
+  }
+  static bool needsEscape(std::string_view text) {
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if (anyByteToEscape(word)) return true;
+    }
+    for (; i < text.size(); ++i) {
+      auto byte = static_cast<unsigned char>(text[i]);
+      if (byte < 0x20 || byte == '"' || byte == '\\') return true;
+    }
+    return false;
   }
   void quoted(std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -170,14 +203,39 @@ class CanonicalWriter {
   bool afterKey_ = false;
 };
 
-void writeOutcome(CanonicalWriter& w, const RuleOutcome& o, int exponent) {
+/** One listed outcome's fields, whether the typed Quote holds it (RuleOutcome) or it is still a verdict. */
+struct OutcomeFields {
+  bool applied = false;
+  Minor amount = 0;
+  std::optional<Minor> amountNeeded;
+  std::optional<int64_t> quantityNeeded;
+  std::string_view by;
+  std::string_view coupon;
+  std::string_view id;
+  std::string_view missing;
+  std::string_view name;
+  std::string_view reason;
+};
+
+OutcomeFields fieldsOf(const RuleOutcome& o) {
+  return {o.applied, o.amount, o.amountNeeded, o.quantityNeeded, o.by, o.coupon, o.id, o.missing, o.name, o.reason};
+}
+
+OutcomeFields fieldsOf(const RuleVerdict& v, const std::string& id, const std::string& name) {
+  return {v.applied, v.amount, v.amountNeeded, v.quantityNeeded, v.by, v.coupon, id, v.missing, name, reasonCode(v.reason)};
+}
+
+/** `message(w)` writes the sentence's value. */
+template <class Message>
+void writeOutcome(CanonicalWriter& w, const OutcomeFields& o, int exponent, Message&& message) {
   w.beginObject();
   if (o.applied) w.moneyField("amount", o.amount, exponent);
   if (o.amountNeeded) w.moneyField("amountNeeded", *o.amountNeeded, exponent);
   if (!o.by.empty()) w.field("by", o.by);
   if (!o.coupon.empty()) w.field("coupon", o.coupon);
   w.field("id", o.id);
-  w.field("message", o.message);
+  w.key("message");
+  message(w);
   if (!o.missing.empty()) w.field("missing", o.missing);
   w.field("name", o.name);
   if (o.quantityNeeded) w.numberField("quantityNeeded", *o.quantityNeeded);
@@ -185,18 +243,77 @@ void writeOutcome(CanonicalWriter& w, const RuleOutcome& o, int exponent) {
   w.endObject();
 }
 
-void writeOutcomes(CanonicalWriter& w, const std::vector<RuleOutcome>& outcomes, int exponent, ExplainLevel level) {
+/** `{"applied":[…],"notApplied":[…]}` over RuleOutcomes or verdicts; `write(w, outcome)` writes one. */
+template <class Outcome, class Write>
+void writeOutcomes(CanonicalWriter& w, const std::vector<Outcome>& outcomes, ExplainLevel level, Write&& write) {
   w.beginObject();
   for (bool applied : {true, false}) {
     if (!applied && level == ExplainLevel::Applied) continue;  // only what changed the price was explained
     w.key(applied ? "applied" : "notApplied");
     w.beginArray();
     for (const auto& o : outcomes) {
-      if (o.applied == applied) writeOutcome(w, o, exponent);
+      if (o.applied == applied) write(w, o);
     }
     w.endArray();
   }
   w.endObject();
+}
+
+void writeOutcomes(CanonicalWriter& w, const std::vector<RuleOutcome>& outcomes, int exponent, ExplainLevel level) {
+  writeOutcomes(w, outcomes, level, [&](CanonicalWriter& out, const RuleOutcome& o) {
+    writeOutcome(out, fieldsOf(o), exponent, [&](CanonicalWriter& m) { m.string(o.message); });
+  });
+}
+
+template <class Message>
+void writeCoupon(CanonicalWriter& w, const CouponOutcome& c, Message&& message) {
+  w.beginObject();
+  w.field("code", c.code);
+  w.key("message");
+  message(w);
+  if (!c.promotion.empty()) {
+    w.field("promotion", c.promotion);
+  }
+  w.field("reason", c.reason);
+  w.field("status", c.status);
+  w.endObject();
+}
+
+/** The outcome lists and codes of a typed Quote, or (with `verdicts`) of a quote whose lists are still verdicts. */
+void writeCoupons(CanonicalWriter& w, const Quote& q, const VerdictOutcomes* verdicts) {
+  w.beginArray();
+  for (std::size_t i = 0; i < q.coupons.size(); ++i) {
+    const CouponOutcome& c = q.coupons[i];
+    if (!verdicts) {
+      writeCoupon(w, c, [&](CanonicalWriter& m) { m.string(c.message); });
+      continue;
+    }
+    if (!explainShows(q.explain, c.status == "applied")) continue;  // the digest took every code; the level shows these
+    writeCoupon(w, c, [&](CanonicalWriter& m) {
+      m.stringInPlace([&](std::string& out) { verdicts->sentences.coupon(out, verdicts->priced.coupons[i], verdicts->priced.promotions); });
+    });
+  }
+  w.endArray();
+}
+
+void writePriceRules(CanonicalWriter& w, const Quote& q, const VerdictOutcomes* verdicts) {
+  if (!verdicts) return writeOutcomes(w, q.priceRules, q.exponent, q.explain);
+  writeOutcomes(w, verdicts->priced.priceRules, q.explain, [&](CanonicalWriter& out, const RuleVerdict& v) {
+    const PriceRule& rule = verdicts->store.priceRules[v.rule];
+    writeOutcome(out, fieldsOf(v, rule.id, rule.name), q.exponent, [&](CanonicalWriter& m) {
+      m.stringInPlace([&](std::string& text) { verdicts->sentences.priceRule(text, v); });
+    });
+  });
+}
+
+void writePromotions(CanonicalWriter& w, const Quote& q, const VerdictOutcomes* verdicts) {
+  if (!verdicts) return writeOutcomes(w, q.promotions, q.exponent, q.explain);
+  writeOutcomes(w, verdicts->priced.promotions, q.explain, [&](CanonicalWriter& out, const RuleVerdict& v) {
+    const Promotion& promo = verdicts->store.promotions[v.rule];
+    writeOutcome(out, fieldsOf(v, promo.id, promo.name), q.exponent, [&](CanonicalWriter& m) {
+      m.stringInPlace([&](std::string& text) { verdicts->sentences.promotion(text, v); });
+    });
+  });
 }
 
 void writeLine(CanonicalWriter& w, const QuotedLine& l, int exponent) {
@@ -476,8 +593,12 @@ std::string quoteDigest(const Quote& q) {
   return d.finish();
 }
 
-std::string renderQuoteJson(const Quote& q) {
-  CanonicalWriter w(1024 + 512 * (q.lines.size() + q.promotions.size() + q.priceRules.size()));
+namespace {
+
+std::string renderQuote(const Quote& q, const VerdictOutcomes* verdicts) {
+  const std::size_t outcomes = verdicts ? verdicts->priced.promotions.size() + verdicts->priced.priceRules.size()
+                                        : q.promotions.size() + q.priceRules.size();
+  CanonicalWriter w(1024 + 512 * (q.lines.size() + outcomes));
   const int e = q.exponent;
   w.beginObject();
   w.key("ok");
@@ -492,19 +613,7 @@ std::string renderQuoteJson(const Quote& q) {
   const bool outcomesListed = q.explain != ExplainLevel::None;
   if (outcomesListed) {
     w.key("coupons");
-    w.beginArray();
-    for (const auto& c : q.coupons) {
-      w.beginObject();
-      w.field("code", c.code);
-      w.field("message", c.message);
-      if (!c.promotion.empty()) {
-        w.field("promotion", c.promotion);
-      }
-      w.field("reason", c.reason);
-      w.field("status", c.status);
-      w.endObject();
-    }
-    w.endArray();
+    writeCoupons(w, q, verdicts);
   }
   w.field("currency", q.currency);
   w.field("digest", q.digest);
@@ -536,9 +645,9 @@ std::string renderQuoteJson(const Quote& q) {
   }
   if (outcomesListed) {
     w.key("priceRules");
-    writeOutcomes(w, q.priceRules, e, q.explain);
+    writePriceRules(w, q, verdicts);
     w.key("promotions");
-    writeOutcomes(w, q.promotions, e, q.explain);
+    writePromotions(w, q, verdicts);
   }
   if (q.shipping) {
     w.key("shipping");
@@ -600,5 +709,11 @@ std::string renderQuoteJson(const Quote& q) {
   w.endObject();
   return w.take();
 }
+
+}  // namespace
+
+std::string renderQuoteJson(const Quote& q) { return renderQuote(q, nullptr); }
+
+std::string renderQuoteJson(const Quote& q, const VerdictOutcomes& outcomes) { return renderQuote(q, &outcomes); }
 
 }  // namespace cartcore

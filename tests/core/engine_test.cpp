@@ -118,6 +118,36 @@ BOOST_AUTO_TEST_CASE(writer_output_is_canonical_nlohmann_json) {
   BOOST_TEST(out.find("\xf0\x9f\x8e\x81") != std::string::npos);  // UTF-8 passes through unescaped
 }
 
+// The JSON facade writes outcome lists and code sentences straight from the verdicts (no RuleOutcome, sentences
+// escaped in place): the bytes must be those of the typed quote rendered, at every level, with names that need
+// escaping inside the sentences.
+BOOST_AUTO_TEST_CASE(the_json_path_writes_the_bytes_of_the_typed_quote_rendered) {
+  json tenth = {{"id", "tenth"}, {"name", "Ten \"off\"\\ now\n"}, {"type", "itemDiscount"}, {"selector", {{"everything", true}}},
+                {"discount", {{"percentOff", "10"}}}, {"coupons", {"SAVE"}}};
+  json spend = {{"id", "spend"}, {"name", "Big \"spender\""}, {"type", "spendThreshold"},
+                {"tiers", {{{"minSubtotal", "500.00"}, {"amountOff", "7.77"}}}}};
+  json bulk = {{"id", "bulk"}, {"name", "Bulk\ttees"}, {"type", "tiered"}, {"selector", {{"categories", {"tees"}}}},
+               {"tiers", {{{"minQuantity", 2}, {"percentOff", "5"}}}}};
+  auto engine = cartcore::Engine::compile(teeStore({bulk}, {tenth, spend}).dump());
+  BOOST_REQUIRE(engine.ok());
+  for (const char* level : {"all", "applied", "none"}) {
+    for (const char* locale : {"en", "fr"}) {
+      json request = cart({{"cap", 1}, {"tee-black-m", 3}}, {{"coupons", {"save", "no\"pe"}}, {"explain", level}, {"locale", locale}});
+      auto parsed = engine.value().parseRequest(request.dump());
+      BOOST_REQUIRE(parsed.ok());
+      auto typed = engine.value().quote(parsed.value());
+      BOOST_REQUIRE(typed.ok());
+      const std::string out = engine.value().quoteJson(request.dump());
+      BOOST_TEST_CONTEXT("explain " << level << ", locale " << locale) {
+        BOOST_TEST(out == cartcore::renderQuote(typed.value()));
+        BOOST_TEST(json::parse(out).dump() == out);
+        // An unknown code's sentence names it: its quote is escaped in place.
+        BOOST_TEST((level != std::string("all") || locale != std::string("en") || out.find("NO\\\"PE is not valid") != std::string::npos));
+      }
+    }
+  }
+}
+
 // The writer passes plain text eight bytes at a time: a byte to escape at any offset of any length of string (and
 // next to the highest plain bytes) comes out as nlohmann writes it.
 BOOST_AUTO_TEST_CASE(escapes_at_every_offset_are_written_like_nlohmann) {
