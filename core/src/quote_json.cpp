@@ -39,27 +39,25 @@ class CanonicalWriter {
   void endArray() { close(']'); }
 
   void key(std::string_view name) {
-    Level& level = levels_.back();
-    // Canonical output needs sorted keys; callers write them in order and this keeps them honest.
-    CARTCORE_ASSERT(level.firstItem || name > level.lastKey);
-    level.lastKey = name;
-    separate();
-    // Keys are this file's own identifiers, never user text, so they need no escaping; written in one append.
+    checkKeyOrder(name);
+    // Keys are this file's own identifiers, never user text, so they need no escaping; written with the comma that
+    // separates them from the previous item in one append.
     char quoted[64];
-    CARTCORE_ASSERT(name.size() + 3 <= sizeof quoted);
-    quoted[0] = '"';
-    std::memcpy(quoted + 1, name.data(), name.size());
-    quoted[name.size() + 1] = '"';
-    quoted[name.size() + 2] = ':';
-    out_.append(quoted, name.size() + 3);
+    CARTCORE_ASSERT(name.size() + 4 <= sizeof quoted);
+    std::size_t n = 0;
+    if (needsComma()) quoted[n++] = ',';
+    quoted[n++] = '"';
+    std::memcpy(quoted + n, name.data(), name.size());
+    n += name.size();
+    quoted[n++] = '"';
+    quoted[n++] = ':';
+    out_.append(quoted, n);
     afterKey_ = true;
   }
 
   /** A key that is user text (e.g. a variant id as a map key): sorted like any key, escaped like a value. */
   void textKey(std::string_view name) {
-    Level& level = levels_.back();
-    CARTCORE_ASSERT(level.firstItem || name > level.lastKey);
-    level.lastKey = name;
+    checkKeyOrder(name);
     separate();
     quoted(name);
     out_.push_back(':');
@@ -86,9 +84,13 @@ class CanonicalWriter {
   }
   void money(Minor amount, int exponent) {
     separate();
-    out_.push_back('"');  // digits, '-' and '.' need no escaping
-    appendMoney(out_, amount, exponent);
-    out_.push_back('"');
+    char buffer[kMaxMoneyChars];
+    const std::string_view digits = moneyChars(buffer, amount, exponent);
+    char quoted[kMaxMoneyChars + 2];  // digits, '-' and '.' need no escaping: one append with the quotes
+    quoted[0] = '"';
+    std::memcpy(quoted + 1, digits.data(), digits.size());
+    quoted[digits.size() + 1] = '"';
+    out_.append(quoted, digits.size() + 2);
   }
 
   /**
@@ -129,8 +131,23 @@ class CanonicalWriter {
  private:
   struct Level {
     bool firstItem = true;
+#ifndef NDEBUG
     std::string_view lastKey;
+#endif
   };
+
+  /**
+   * Canonical output needs sorted keys; callers write them in order. Checked in debug builds only: per key it was a
+   * measurable share of a quote, and tests/core/golden_test.cpp compares every golden output with its nlohmann
+   * (sorted) rendering, so a key out of order fails there in every build.
+   */
+  void checkKeyOrder([[maybe_unused]] std::string_view name) {
+#ifndef NDEBUG
+    Level& level = levels_.back();
+    CARTCORE_ASSERT(level.firstItem || name > level.lastKey);
+    level.lastKey = name;
+#endif
+  }
 
   void open(char bracket) {
     separate();
@@ -141,14 +158,20 @@ class CanonicalWriter {
     out_.push_back(bracket);
     levels_.pop_back();
   }
-  void separate() {
+  /** Whether the next item needs a comma before it (and marks its level as holding one); not after a key. */
+  bool needsComma() {
     if (afterKey_) {
       afterKey_ = false;
-      return;
+      return false;
     }
-    if (levels_.empty()) return;
-    if (!levels_.back().firstItem) out_.push_back(',');
-    levels_.back().firstItem = false;
+    if (levels_.empty()) return false;
+    Level& level = levels_.back();
+    const bool comma = !level.firstItem;
+    level.firstItem = false;
+    return comma;
+  }
+  void separate() {
+    if (needsComma()) out_.push_back(',');
   }
   static bool needsEscape(std::string_view text) {
     std::size_t i = 0;
@@ -164,18 +187,16 @@ class CanonicalWriter {
     return false;
   }
   void quoted(std::string_view text) {
+    if (!needsEscape(text)) {  // nearly always: ids, names and sentences rarely hold a byte to escape
+      out_.push_back('"');
+      out_.append(text);
+      out_.push_back('"');
+      return;
+    }
     static constexpr char kHex[] = "0123456789abcdef";
     out_.push_back('"');
     std::size_t runStart = 0;  // plain bytes are appended a run at a time; only escapes go one by one
     for (std::size_t i = 0; i < text.size(); ++i) {
-      if (i + 8 <= text.size()) {  // eight plain bytes at a time: sentences are long and rarely need an escape
-        uint64_t word;
-        std::memcpy(&word, text.data() + i, sizeof word);
-        if (!anyByteToEscape(word)) {
-          i += 7;
-          continue;
-        }
-      }
       auto byte = static_cast<unsigned char>(text[i]);
       if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
       out_.append(text.data() + runStart, i - runStart);
@@ -511,27 +532,46 @@ void writeNudges(CanonicalWriter& w, const std::vector<Nudge>& nudges, int e) {
 
 namespace {
 
-/** Feeds a hash with an unambiguous, compact encoding: zigzag varint numbers, length-prefixed strings. */
+/**
+ * Feeds a hash with an unambiguous, compact encoding: zigzag varint numbers, length-prefixed strings. The pieces are
+ * small (a quote's digest takes ~130 of them), so they are gathered in a buffer and hashed a block's worth at a time.
+ */
 class DigestWriter {
  public:
   void text(std::string_view value) {
     number(static_cast<int64_t>(value.size()));
-    hash_.update(value);
+    if (value.size() > sizeof buffer_ - used_) {
+      flush();
+      if (value.size() > sizeof buffer_) {
+        hash_.update(value);
+        return;
+      }
+    }
+    std::memcpy(buffer_ + used_, value.data(), value.size());
+    used_ += value.size();
   }
   void number(int64_t value) {
+    if (sizeof buffer_ - used_ < 10) flush();
     uint64_t zigzag = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-    char bytes[10];
-    std::size_t n = 0;
     do {
-      bytes[n++] = static_cast<char>((zigzag & 0x7f) | (zigzag > 0x7f ? 0x80 : 0));
+      buffer_[used_++] = static_cast<char>((zigzag & 0x7f) | (zigzag > 0x7f ? 0x80 : 0));
       zigzag >>= 7;
     } while (zigzag != 0);
-    hash_.update(std::string_view(bytes, n));
   }
-  std::string finish() { return "sha256:" + hash_.hexDigest(); }
+  std::string finish() {
+    flush();
+    return "sha256:" + hash_.hexDigest();
+  }
 
  private:
+  void flush() {
+    hash_.update(std::string_view(buffer_, used_));
+    used_ = 0;
+  }
+
   Sha256 hash_;
+  char buffer_[512];
+  std::size_t used_ = 0;
 };
 
 }  // namespace
