@@ -39,19 +39,8 @@ class CanonicalWriter {
   void endArray() { close(']'); }
 
   void key(std::string_view name) {
-    checkKeyOrder(name);
-    // Keys are this file's own identifiers, never user text, so they need no escaping; written with the comma that
-    // separates them from the previous item in one append.
-    char quoted[64];
-    CARTCORE_ASSERT(name.size() + 4 <= sizeof quoted);
-    std::size_t n = 0;
-    if (needsComma()) quoted[n++] = ',';
-    quoted[n++] = '"';
-    std::memcpy(quoted + n, name.data(), name.size());
-    n += name.size();
-    quoted[n++] = '"';
-    quoted[n++] = ':';
-    out_.append(quoted, n);
+    char chunk[kMaxKeyChars];
+    out_.append(chunk, keyChars(chunk, name));
     afterKey_ = true;
   }
 
@@ -112,18 +101,37 @@ class CanonicalWriter {
     out_.push_back('"');
   }
 
-  // key + value in one call: the common case.
+  // key + value in one call, the common case: the comma, the key and a plain value go out in one append.
   void field(std::string_view name, std::string_view value) {
-    key(name);
-    string(value);
+    if (value.size() > kMaxPlainValueChars || needsEscape(value)) {
+      key(name);
+      string(value);
+      return;
+    }
+    char chunk[kMaxKeyChars + kMaxPlainValueChars + 2];
+    std::size_t n = keyChars(chunk, name);
+    chunk[n++] = '"';
+    std::memcpy(chunk + n, value.data(), value.size());
+    n += value.size();
+    chunk[n++] = '"';
+    out_.append(chunk, n);
   }
   void numberField(std::string_view name, int64_t value) {
-    key(name);
-    number(value);
+    char chunk[kMaxKeyChars + 20];
+    std::size_t n = keyChars(chunk, name);
+    n = static_cast<std::size_t>(std::to_chars(chunk + n, chunk + sizeof chunk, value).ptr - chunk);
+    out_.append(chunk, n);
   }
   void moneyField(std::string_view name, Minor amount, int exponent) {
-    key(name);
-    money(amount, exponent);
+    char digits[kMaxMoneyChars];
+    const std::string_view text = moneyChars(digits, amount, exponent);  // digits, '-' and '.' need no escaping
+    char chunk[kMaxKeyChars + kMaxMoneyChars + 2];
+    std::size_t n = keyChars(chunk, name);
+    chunk[n++] = '"';
+    std::memcpy(chunk + n, text.data(), text.size());
+    n += text.size();
+    chunk[n++] = '"';
+    out_.append(chunk, n);
   }
 
   std::string take() { return std::move(out_); }
@@ -135,6 +143,28 @@ class CanonicalWriter {
     std::string_view lastKey;
 #endif
   };
+
+  /** Room for `,"key":` of this file's longest key. */
+  static constexpr std::size_t kMaxKeyChars = 64;
+  /** Values up to this long go out with their key in one append. */
+  static constexpr std::size_t kMaxPlainValueChars = 192;
+
+  /**
+   * Writes `,"name":` (the comma only when an item precedes it) at `chunk` and returns its length. Keys are this
+   * file's own identifiers, never user text, so they need no escaping.
+   */
+  std::size_t keyChars(char* chunk, std::string_view name) {
+    checkKeyOrder(name);
+    CARTCORE_ASSERT(name.size() + 4 <= kMaxKeyChars);
+    std::size_t n = 0;
+    if (needsComma()) chunk[n++] = ',';
+    chunk[n++] = '"';
+    std::memcpy(chunk + n, name.data(), name.size());
+    n += name.size();
+    chunk[n++] = '"';
+    chunk[n++] = ':';
+    return n;
+  }
 
   /**
    * Canonical output needs sorted keys; callers write them in order. Checked in debug builds only: per key it was a
