@@ -87,16 +87,23 @@ class ComponentFlow {
   int64_t augment() {
     const std::size_t components = quantities_.size();
     int64_t scanned = 1;
-    std::vector<std::size_t> componentFrom(components, kNone), kindFrom(kindLinks_.size(), kNone);  // link indexes
-    std::vector<bool> componentSeen(components, false), kindSeen(kindLinks_.size(), false);
-    std::vector<std::size_t> queue;  // components
+    // The search's state lives in members, reset here: a fill runs many searches, and each used to allocate seven
+    // vectors.
+    Search& s = search_;
+    s.componentFrom.assign(components, kNone);
+    s.kindFrom.assign(kindLinks_.size(), kNone);
+    s.componentSeen.assign(components, false);
+    s.kindSeen.assign(kindLinks_.size(), false);
+    s.queue.clear();
     for (std::size_t c = 0; c < components; ++c) {
       if (need_[c] > 0) {
-        componentSeen[c] = true;
-        queue.push_back(c);
+        s.componentSeen[c] = true;
+        s.queue.push_back(c);
       }
     }
-    std::vector<std::size_t> kindVia(kindLinks_.size(), 0), componentVia(components, 0);
+    s.kindVia.assign(kindLinks_.size(), 0);
+    s.componentVia.assign(components, 0);
+    auto& [componentFrom, kindFrom, componentSeen, kindSeen, queue, kindVia, componentVia] = s;
     std::size_t end = kNone;
     for (std::size_t head = 0; head < queue.size() && end == kNone; ++head) {
       const std::size_t c = queue[head];
@@ -122,7 +129,7 @@ class ComponentFlow {
     }
     meter_.spend(scanned);
     if (end == kNone) {
-      reached_ = std::move(kindSeen);
+      reached_ = kindSeen;
       unreachableValid_ = true;
       return 0;
     }
@@ -151,8 +158,17 @@ class ComponentFlow {
     return pushed;
   }
 
+  /** One augmenting-path search's state (augment()), kept between searches for its capacity. */
+  struct Search {
+    std::vector<std::size_t> componentFrom, kindFrom;  // link indexes
+    std::vector<bool> componentSeen, kindSeen;
+    std::vector<std::size_t> queue;  // components
+    std::vector<std::size_t> kindVia, componentVia;
+  };
+
   std::span<const int64_t> quantities_;
   WorkMeter& meter_;
+  Search search_;
   std::vector<std::vector<Link>> componentLinks_;
   std::vector<std::vector<Link>> kindLinks_;
   std::size_t links_ = 0;
@@ -181,12 +197,16 @@ class Filler {
    * kind that did not fit once never fit later, so such kinds are skipped, and neighbouring slots of one kind are
    * offered together.
    */
-  BundleFilling fill(int64_t bundles) {
+  const BundleFilling& fill(int64_t bundles) {
     flow_.reset(bundles);
-    BundleFilling out;
+    BundleFilling& out = filling_;  // reused: the searches below run a handful of fills and keep at most one
     out.bundles = bundles;
+    out.value = 0;
+    out.saving = 0;
+    out.missing.clear();
     out.used.assign(slots_.size(), 0);
-    std::vector<bool> full(kinds_.size(), false);
+    std::vector<bool>& full = full_;  // kept between fills for its capacity
+    full.assign(kinds_.size(), false);
     int64_t stillNeeded = 0;
     for (int64_t q : quantities_) stillNeeded += bundles * q;
     for (std::size_t s = 0; s < slots_.size() && stillNeeded > 0;) {
@@ -226,6 +246,8 @@ class Filler {
   std::vector<uint64_t> kinds_;  // distinct sets of accepting components, sorted (before flow_ is built)
   std::vector<std::size_t> kindOf_;
   ComponentFlow flow_;
+  BundleFilling filling_;   // the last fill
+  std::vector<bool> full_;  // per kind: fill()'s "offered units that did not all fit"
 };
 
 }  // namespace
@@ -243,12 +265,11 @@ BundleFilling fillBundles(std::span<const int64_t> quantities, std::span<const B
     }
     upper = std::min(upper, accepted / quantities[c]);
   }
-  BundleFilling one = filler.fill(1);
-  if (!one.missing.empty()) {  // not even one bundle: what it lacks, per component
-    one.bundles = 0;
-    one.used.assign(slots.size(), 0);
-    one.value = 0;
-    return one;
+  if (const BundleFilling& one = filler.fill(1); !one.missing.empty()) {  // not even one bundle: what it lacks
+    BundleFilling none;
+    none.used.assign(slots.size(), 0);
+    none.missing = one.missing;  // per component
+    return none;
   }
   // The most bundles the units complete: completing k sets is monotone in k (binary search, O(log upper) fills;
   // one when the bound is reached, as when the components do not overlap).
@@ -295,7 +316,7 @@ BundleFilling fillBundles(std::span<const int64_t> quantities, std::span<const B
     none.used.assign(slots.size(), 0);
     return none;
   }
-  BundleFilling out = filler.fill(chosen);
+  BundleFilling out = filler.fill(chosen);  // a copy, as above
   out.saving = savingOf(chosen, out.value);
   return out;
 }

@@ -35,10 +35,15 @@ RelevantPromotions::RelevantPromotions(const Cart& cart) {
   constexpr std::size_t kAllLines = SIZE_MAX - 1;
   std::vector<std::pair<uint32_t, std::size_t>> touches;
   // Spent before each list is copied, so a store whose lists would not fit the budget stops before allocating them.
-  for (std::size_t l = 0; l < cart.lines.size(); ++l) {
-    const auto& indexed = store.promotionsByVariant[cart.lines[l].variant];
+  std::size_t indexedTouches = 0;
+  for (const auto& line : cart.lines) {
+    const auto& indexed = store.promotionsByVariant[line.variant];
     cart.meter.spend(static_cast<int64_t>(indexed.size()));
-    for (uint32_t p : indexed) touches.emplace_back(p, l);
+    indexedTouches += indexed.size();
+  }
+  touches.reserve(indexedTouches + store.cartWidePromotions.size());  // one allocation in the everyday case
+  for (std::size_t l = 0; l < cart.lines.size(); ++l) {
+    for (uint32_t p : store.promotionsByVariant[cart.lines[l].variant]) touches.emplace_back(p, l);
   }
   if (!cart.lines.empty()) {
     cart.meter.spend(static_cast<int64_t>(store.cartWidePromotions.size()));
@@ -57,6 +62,9 @@ RelevantPromotions::RelevantPromotions(const Cart& cart) {
     for (uint32_t p : it->second) touches.emplace_back(p, kNoLine);
   }
   std::sort(touches.begin(), touches.end());
+  relevant_.reserve(touches.size());
+  runs_.reserve(touches.size());
+  lineIndexes_.reserve(cart.lines.size() + touches.size());
   lineIndexes_.resize(cart.lines.size());
   std::iota(lineIndexes_.begin(), lineIndexes_.end(), std::size_t{0});  // [0, n): the all-lines run
   for (const auto& [p, l] : touches) {

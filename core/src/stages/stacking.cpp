@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <set>
 #include <string_view>
 
 #include "input_error.hpp"
@@ -174,15 +173,18 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
 
   // Everything else in priority order, with exclusion groups and stop rules. Each group's live members are listed
   // once (in priority order), where scanning every live promotion per group was O(groups × live).
-  std::map<std::string_view, std::vector<uint32_t>> groupMembers;
+  struct Group {
+    std::vector<uint32_t> members;
+    bool decided = false;
+  };
+  std::map<std::string_view, Group> groups;
   for (uint32_t p : live) {
     const Promotion& promo = store.promotions[p];
-    if (!promo.exclusionGroup.empty() && promo.stacking != Promotion::Stacking::Exclusive) groupMembers[promo.exclusionGroup].push_back(p);
+    if (!promo.exclusionGroup.empty() && promo.stacking != Promotion::Stacking::Exclusive) groups[promo.exclusionGroup].members.push_back(p);
   }
   // The stack's savings must fit the range: past it the quote is amount_overflow at /lines, before later stages sum
   // the lines.
   [[maybe_unused]] Minor stackSavings = 0;
-  std::set<std::string> decidedGroups;
   const Promotion* stopper = nullptr;
   for (uint32_t p : live) {
     const Promotion& promo = store.promotions[p];
@@ -203,12 +205,14 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
       }
       continue;
     }
-    if (!decidedGroups.insert(promo.exclusionGroup).second) continue;
+    Group& group = groups[promo.exclusionGroup];
+    if (group.decided) continue;
+    group.decided = true;
     // Every live member of the group competes on the same cart; the biggest saving wins (ties: priority, id).
     std::optional<uint32_t> best;
     Evaluation bestEval;
     std::vector<std::pair<uint32_t, Evaluation>> members;
-    for (uint32_t m : groupMembers[promo.exclusionGroup]) {
+    for (uint32_t m : group.members) {
       Evaluation e = evaluate(m);
       recordOf(m, e);
       if (e.applies && (!best || e.savings > bestEval.savings || (e.savings == bestEval.savings && e.freeShipping && !bestEval.freeShipping))) {
