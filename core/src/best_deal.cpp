@@ -14,6 +14,8 @@
 namespace cartcore {
 namespace {
 
+__extension__ typedef __int128 Wide;  // a line's value times (1,000,000 - a percentage), before dividing back
+
 /** Ranks deals: cheaper first, then fewer codes, then the codes' sorted order, so the choice is deterministic. */
 bool betterDeal(const DealChoice& a, const DealChoice& b) {
   if (a.total != b.total) return a.total < b.total;
@@ -29,6 +31,10 @@ bool isSubset(const std::vector<std::string>& small, const std::vector<std::stri
 struct CodeBound {
   Minor stacking = 0;   // its promotions that are not exclusive, each evaluated alone on the list-price cart, summed
   Minor exclusive = 0;  // the largest of its exclusive promotions, evaluated the same way
+  Minor fixed = 0;      // `stacking` less its percentages' bounds, plus their rounding slack (SavingsBounds, 4.)
+  /** Every live promotion it unlocks is exclusive and no stacksWhen names it: entering it only adds alternatives
+      (DealSearch::visit). */
+  bool alternativesOnly = false;
 };
 
 /**
@@ -47,45 +53,138 @@ struct CodeBound {
  *    exclusion group can only leave some out; a promotion whose stacksWhen fails applies alone, which its own b
  *    bounds as well). Under conditional stacking the quote is the cheapest of several such runs, each from the
  *    list cart. So a subset S with unlocked promotions P(S), and A the promotions no code needs, pays at least
- *        listTotal - max( max over exclusive p in A+P(S) of b(p),  sum over other p in A+P(S) of b(p) ).
- * 3. Summing per code counts a promotion two codes unlock twice, and a bound only has to be at least the saving;
- *    saturating at the int64 edge keeps it one without overflow.
+ *        listTotal - max( max over exclusive p in A+P(S) of b(p),  stack(A+P(S)) )
+ *    for any stack(Q) at least what a run applying only promotions of Q (not exclusive) saves; 3. and 4. give two.
+ * 3. The sum of b(p) over Q. Summing per code counts a promotion two codes unlock twice, and a bound only has to be
+ *    at least the saving; saturating at the int64 edge keeps it one without overflow.
+ * 4. Percentages multiply. Call a promotion "a percentage" when it is an itemDiscount of percentOff on the current
+ *    price: it takes, from every unit group of each line it can touch, the percentage of the group's current price
+ *    rounded half away from zero, so a line worth v before it is worth at least v(1 - r) - g/2 after it (g groups,
+ *    at most the line's quantity). Give each line l the weight M(l) = product of (1 - r) over the percentages of Q
+ *    on l not yet applied in the run, and let Phi = sum over lines of (l's current value) x M(l). At the start
+ *    Phi = sum of V(l) x prod(1 - r), V(l) the list value; at the end Phi <= the total (weights <= 1, values >= 0).
+ *    A percentage applied to l removes its factor from M(l) while multiplying the value by at least (1 - r), so Phi
+ *    falls by at most its rounding slack; any other promotion p lowers values by its saving (<= b(p), by 1.) times
+ *    weights <= 1, so Phi falls by at most b(p). A promotion not applied changes nothing. Hence
+ *        stack(Q) = sum over lines of (V(l) - V(l) x prod over percentages of Q on l of (1 - r))
+ *                   + sum over the other p in Q of b(p) + the percentages' rounding slack,
+ *    with each product rounded down (which only raises the bound). It is far below 3. when several percentages
+ *    discount the same lines: two of 35 % and 34 % save at most 57.1 % of a line, not 69 %.
  * Unlike "the total without codes minus each code's saving alone", this holds when a code changes what the
  * promotions no code needs do: a code that wins an exclusion group can keep a price high enough to unlock one,
  * a code can satisfy another promotion's stacksWhen, or end a stop rule's reach.
  */
 struct SavingsBounds {
+  /** A code's percentage on one line (4.). */
+  struct Percentage {
+    std::size_t code = 0;  // index into codes
+    PartsPerMillion percent = 0;
+  };
+  /** A line some code's percentage discounts: its value after the percentages no code needs, and the codes' ones. */
+  struct DiscountedLine {
+    Minor value = 0;
+    std::vector<Percentage> percentages;
+  };
+
   Minor listTotal = 0;
-  Minor alwaysStacking = 0;   // the promotions no code needs, not exclusive: summed
+  Minor alwaysStacking = 0;   // the promotions no code needs, not exclusive: summed (3.)
   Minor alwaysExclusive = 0;  // the largest exclusive one among them
+  Minor alwaysFixed = 0;      // what they add to 4.: their percentages over every line, the rest summed, slack
   std::vector<CodeBound> codes;
+  std::vector<DiscountedLine> lines;
+  int64_t percentageCount = 0;  // over `lines`: the work of one stack() call
+
+  /** stack() of 4. over the promotions no code needs and those the codes in `mask` (bits of `codes`) unlock. */
+  Minor stack(uint32_t mask) const {
+    Minor out = alwaysFixed;
+    for (std::size_t c = 0; c < codes.size(); ++c) {
+      if (mask & (uint32_t{1} << c)) out = addSaturating(out, codes[c].fixed);
+    }
+    for (const DiscountedLine& line : lines) {
+      Minor value = line.value;
+      for (const Percentage& p : line.percentages) {
+        if (mask & (uint32_t{1} << p.code)) value = remainingAfter(value, p.percent);
+      }
+      out = addSaturating(out, line.value - value);
+    }
+    return out;
+  }
+
+  /** v x (1 - percent), rounded down: never above what a percentage leaves of v, but for rounding (4.). */
+  static Minor remainingAfter(Minor value, PartsPerMillion percent) {
+    return static_cast<Minor>(static_cast<Wide>(value) * (kWhole - percent) / kWhole);
+  }
 };
 
+/** True for a percentage of SavingsBounds (4.): an itemDiscount of percentOff on the current price. */
+bool isPercentage(const Promotion& promo) {
+  return promo.type == Promotion::Type::ItemDiscount && promo.discount.kind == PriceChange::Kind::PercentOff &&
+         promo.percentBase == Promotion::PercentBase::Current;
+}
+
 SavingsBounds savingsBounds(const Cart& cart, const RelevantPromotions& relevant, const std::vector<std::string>& codes,
-                            const std::set<uint32_t>& deadPromotions) {
+                            const std::set<uint32_t>& deadPromotions, const std::set<std::string>& conditionCodes) {
   const CompiledStore& store = cart.store;
   SavingsBounds out;
-  for (const auto& line : cart.lines) out.listTotal = addMoney(out.listTotal, line.total(), "/lines");
+  std::vector<Minor> values;  // each line's value after the percentages no code needs
+  for (const auto& line : cart.lines) {
+    out.listTotal = addMoney(out.listTotal, line.total(), "/lines");
+    values.push_back(line.total());
+  }
+  std::vector<std::vector<SavingsBounds::Percentage>> percentages(cart.lines.size());
   auto bound = [&](uint32_t p) -> Minor {
     if (deadPromotions.count(p) || !relevant.contains(p)) return 0;
     Evaluation e = evaluatePromotion(cart, store.promotions[p], relevant.linesAt(relevant.position(p)));
     return e.applies ? std::max<Minor>(e.savings, 0) : 0;
   };
   auto exclusive = [&](uint32_t p) { return store.promotions[p].stacking == Promotion::Stacking::Exclusive; };
+  // What a promotion that is not exclusive adds to 4.: b(p), or (a percentage) its factor on each line it can touch
+  // and the rounding slack, half a minor unit per unit group, rounded up (a line has at most one group per unit).
+  auto addStacking = [&](uint32_t p, Minor b, std::optional<std::size_t> code, Minor& fixed) {
+    const Promotion& promo = store.promotions[p];
+    if (!isPercentage(promo)) {
+      fixed = addSaturating(fixed, b);
+      return;
+    }
+    for (std::size_t l : relevant.linesAt(relevant.position(p))) {
+      fixed = addSaturating(fixed, (cart.lines[l].quantity() + 1) / 2);
+      if (code) percentages[l].push_back({*code, promo.discount.value});
+      else values[l] = SavingsBounds::remainingAfter(values[l], promo.discount.value);
+    }
+  };
   for (uint32_t p : relevant.promotions()) {
     if (!store.promotions[p].coupons.empty()) continue;
     Minor b = bound(p);
-    if (exclusive(p)) out.alwaysExclusive = std::max(out.alwaysExclusive, b);
-    else out.alwaysStacking = addSaturating(out.alwaysStacking, b);
-  }
-  for (const auto& code : codes) {
-    CodeBound c;
-    for (uint32_t p : store.promotionsByCoupon.at(code)) {
-      Minor b = bound(p);
-      if (exclusive(p)) c.exclusive = std::max(c.exclusive, b);
-      else c.stacking = addSaturating(c.stacking, b);
+    if (b == 0) continue;  // it saves nothing in any run (1.)
+    if (exclusive(p)) {
+      out.alwaysExclusive = std::max(out.alwaysExclusive, b);
+    } else {
+      out.alwaysStacking = addSaturating(out.alwaysStacking, b);
+      addStacking(p, b, std::nullopt, out.alwaysFixed);
     }
-    out.codes.push_back(c);
+  }
+  for (std::size_t c = 0; c < codes.size(); ++c) {
+    CodeBound code;
+    code.alternativesOnly = !conditionCodes.count(codes[c]);
+    for (uint32_t p : store.promotionsByCoupon.at(codes[c])) {
+      if (deadPromotions.count(p)) continue;
+      if (!exclusive(p)) code.alternativesOnly = false;
+      Minor b = bound(p);
+      if (b == 0) continue;
+      if (exclusive(p)) {
+        code.exclusive = std::max(code.exclusive, b);
+      } else {
+        code.stacking = addSaturating(code.stacking, b);
+        addStacking(p, b, c, code.fixed);
+      }
+    }
+    out.codes.push_back(code);
+  }
+  for (std::size_t l = 0; l < cart.lines.size(); ++l) {
+    out.alwaysFixed = addSaturating(out.alwaysFixed, cart.lines[l].total() - values[l]);
+    if (percentages[l].empty()) continue;
+    out.percentageCount += static_cast<int64_t>(percentages[l].size());
+    out.lines.push_back({values[l], std::move(percentages[l])});
   }
   return out;
 }
@@ -218,62 +317,101 @@ class ShownDeals {
  * far. It stops at kMaxBestDealSubsets pricings or kQuoteWorkBudget units of work, whichever comes first (`stopped`).
  */
 struct DealSearch {
+  /** `order`: indexes into bounds.codes, the codes searched in the order searched (`candidates` names them). */
   DealSearch(const CompiledStore& store, const QuoteRequest& probe, const std::vector<std::string>& candidates,
-             const SavingsBounds& bounds, std::size_t maxCodes, bool bounded, int64_t work)
-      : store(store), probe(probe), candidates(candidates), bounds(bounds), maxCodes(maxCodes), bounded(bounded), work(work) {
-    // From each candidate on: the largest exclusive bound (later candidates can only reach less).
+             const std::vector<std::size_t>& order, const SavingsBounds& bounds, std::size_t maxCodes, bool bounded, int64_t work)
+      : store(store), probe(probe), candidates(candidates), order(order), bounds(bounds), maxCodes(maxCodes), bounded(bounded), work(work) {
+    // From each candidate on: the largest exclusive bound (later candidates can only reach less), and their codes.
     exclusiveFrom.assign(candidates.size() + 1, 0);
-    for (std::size_t i = candidates.size(); i-- > 0;) exclusiveFrom[i] = std::max(exclusiveFrom[i + 1], bounds.codes[i].exclusive);
+    maskFrom.assign(candidates.size() + 1, 0);
+    for (std::size_t i = candidates.size(); i-- > 0;) {
+      exclusiveFrom[i] = std::max(exclusiveFrom[i + 1], codeBound(i).exclusive);
+      maskFrom[i] = maskFrom[i + 1] | (uint32_t{1} << order[i]);
+    }
+    firstAlternative = candidates.size();
+    while (bounded && firstAlternative > 0 && codeBound(firstAlternative - 1).alternativesOnly) --firstAlternative;
   }
 
   const CompiledStore& store;
   const QuoteRequest& probe;
   const std::vector<std::string>& candidates;
-  const SavingsBounds& bounds;  // codes[i] for candidates[i]; by stacking bound, largest first, when bounded
+  const std::vector<std::size_t>& order;
+  const SavingsBounds& bounds;  // when bounded: `order` by stacking bound, largest first, codes that only add
+                                // alternatives last
   std::size_t maxCodes;
   bool bounded;
   int64_t work;  // units spent so far, the probes' included
   std::vector<Minor> exclusiveFrom;
+  std::vector<uint32_t> maskFrom;
+  std::size_t firstAlternative = 0;  // where the codes that only add alternatives start
+
+  const CodeBound& codeBound(std::size_t i) const { return bounds.codes[order[i]]; }
 
   ShownDeals shown;
   int64_t subsetsPriced = 0;
   bool stopped = false;
   std::map<std::string, StockFact> stockRead;  // every run's, for a hold to keep
   std::vector<std::string> subset;
-  std::optional<Minor> emptyTotal;  // the total without codes, once priced
+  std::optional<std::pair<Minor, bool>> emptyTotal;  // the total without codes once priced, and whether exact
   // The fourth shown total as the search last saw it (kept when later pricings leave fewer than four shown, as the
   // search always has): a branch that cannot beat it cannot change what is shown.
   std::optional<Minor> fourthShown;
 
-  /** `stacking` and `exclusive`: the subset's bounds so far, the promotions no code needs included. */
-  void visit(std::size_t next, Minor stacking, Minor exclusive) {
-    price();
+  /**
+   * `mask` (bits of bounds.codes), `stacking` and `exclusive`: the subset's codes and its bounds so far (3. and the
+   * largest exclusive one of SavingsBounds), the promotions no code needs included.
+   */
+  void visit(std::size_t next, uint32_t mask, Minor stacking, Minor exclusive) {
+    const std::optional<Minor> exact = price();
     if (subset.size() == maxCodes) return;
-    for (std::size_t i = next; i < candidates.size() && !stopped; ++i) {
+    std::size_t end = candidates.size();
+    // The codes that only add alternatives come last (bestDealCart). Entering any of them adds to the subset's own
+    // alternatives (its combinations and exclusive promotions alone, unchanged: such a code changes no stacked run)
+    // only its exclusive promotions alone, each paying at least listTotal - b(p) (SavingsBounds, 1.). So when the
+    // subset's own total is exact (its run compared every alternative), the subset plus any of them pays at least
+    // min(its total, listTotal - the largest such b). When that is the subset's total, it costs no less than the
+    // subset it contains, which is ranked before it: in the search over every subset it is padded by the subset,
+    // or by whatever pads the subset, or ranked after four shown deals as the subset is. Either way it is never
+    // shown, and leaving out deals that are never shown changes nothing shown. Otherwise it cannot beat the fourth
+    // shown total when that min does not.
+    const std::size_t tail = std::max(next, firstAlternative);
+    if (bounded && exact && tail < end) {
+      const Minor alone = bounds.listTotal - exclusiveFrom[tail];
+      if (alone >= *exact || (fourthShown && std::min(*exact, alone) > *fourthShown)) end = tail;
+    }
+    for (std::size_t i = next; i < end && !stopped; ++i) {
       if (bounded && fourthShown) {
         // The most any extension through candidate i can save: the subset's stacking bound plus the largest
-        // stacking bounds from i on (sorted: the next ones) that the code limit leaves room for, or the largest
-        // exclusive bound it can hold. Both only shrink as i grows, so no later candidate reaches more.
+        // stacking bounds from i on (sorted: the next ones) that the code limit leaves room for (3.), or 4. over
+        // the subset and every candidate from i on, whichever is less; or the largest exclusive bound it can hold.
+        // Each only shrinks as i grows, so no later candidate reaches more.
         Minor reach = stacking;
-        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach = addSaturating(reach, bounds.codes[k].stacking);
-        reach = std::max({reach, exclusive, exclusiveFrom[i]});
-        if (bounds.listTotal > addSaturating(*fourthShown, reach)) break;
+        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach = addSaturating(reach, codeBound(k).stacking);
+        const Minor exclusiveReach = std::max(exclusive, exclusiveFrom[i]);
+        if (bounds.listTotal > addSaturating(*fourthShown, std::max(reach, exclusiveReach))) break;
+        if (bounds.percentageCount > 0) {
+          work += bounds.percentageCount;
+          reach = std::min(reach, bounds.stack(mask | maskFrom[i]));
+          if (bounds.listTotal > addSaturating(*fourthShown, std::max(reach, exclusiveReach))) break;
+        }
       }
       subset.push_back(candidates[i]);
-      visit(i + 1, addSaturating(stacking, bounds.codes[i].stacking), std::max(exclusive, bounds.codes[i].exclusive));
+      const CodeBound& code = codeBound(i);
+      visit(i + 1, mask | (uint32_t{1} << order[i]), addSaturating(stacking, code.stacking), std::max(exclusive, code.exclusive));
       subset.pop_back();
     }
   }
 
-  void price() {
+  /** Prices the subset; returns its total when the run compared every alternative it has (nullopt otherwise). */
+  std::optional<Minor> price() {
     if (subset.empty() && emptyTotal) {  // priced by an earlier group's search
-      record({}, *emptyTotal);
-      return;
+      record({}, emptyTotal->first);
+      return emptyTotal->second ? std::optional<Minor>(emptyTotal->first) : std::nullopt;
     }
     // The subset without codes is priced whatever the limits, so there is always a choice, never dearer than it.
     if (!subset.empty() && (subsetsPriced >= static_cast<int64_t>(kMaxBestDealSubsets) || work >= kQuoteWorkBudget)) {
       stopped = true;
-      return;
+      return std::nullopt;
     }
     QuoteRequest r = probe;
     r.coupons = subset;
@@ -281,10 +419,12 @@ struct DealSearch {
     PricedCart run = runPipeline(store, r);
     work += run.work;
     mergeStockFacts(stockRead, run.stockRead);
-    Minor total = payable(run.quote);
+    const Minor total = payable(run.quote);
+    const bool exact = !run.quote.stacking || run.quote.stacking->exhaustive;
     ++subsetsPriced;
-    if (subset.empty()) emptyTotal = total;
+    if (subset.empty()) emptyTotal = {total, exact};
     record(std::move(r.coupons), total);
+    return exact ? std::optional<Minor>(total) : std::nullopt;
   }
 
   void record(std::vector<std::string> codes, Minor total) {
@@ -384,33 +524,30 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
     Cart listCart = buildCart(store, probe);
     applyPriceRules(listCart);
     const RelevantPromotions relevant(listCart);
-    bounds = savingsBounds(listCart, relevant, candidates, deadPromotions);
+    bounds = savingsBounds(listCart, relevant, candidates, deadPromotions, conditionCodes);
     if (maxCodes >= candidates.size() && !store.conditionalStacking) groups = independentGroups(listCart, relevant, candidates, deadPromotions);
     work += listCart.meter.spent();
   }
   // Each group's codes with the largest stacking bounds first (then exclusive ones), so the first paths find a good
-  // total and later ones prune early; the reach in DealSearch::visit relies on this order.
+  // total and later ones prune early, and those that only add alternatives last; the reach in DealSearch::visit
+  // relies on this order (those codes have no stacking bound: it stays sorted).
   auto byBound = [&](std::size_t a, std::size_t b) {
     const CodeBound& x = bounds.codes[a];
     const CodeBound& y = bounds.codes[b];
+    if (x.alternativesOnly != y.alternativesOnly) return y.alternativesOnly;
     return x.stacking != y.stacking ? x.stacking > y.stacking : x.exclusive > y.exclusive;
   };
   std::vector<std::vector<DealChoice>> shownPerGroup;
-  std::optional<Minor> emptyTotal;
+  std::optional<std::pair<Minor, bool>> emptyTotal;
   deal.exhaustive = true;
   for (auto& group : groups) {
     if (bounded) std::stable_sort(group.begin(), group.end(), byBound);
     std::vector<std::string> codes;
-    SavingsBounds groupBounds = bounds;
-    groupBounds.codes.clear();
-    for (std::size_t c : group) {
-      codes.push_back(candidates[c]);
-      groupBounds.codes.push_back(bounds.codes[c]);
-    }
-    DealSearch search(store, probe, codes, groupBounds, maxCodes, bounded, work);
+    for (std::size_t c : group) codes.push_back(candidates[c]);
+    DealSearch search(store, probe, codes, group, bounds, maxCodes, bounded, work);
     search.emptyTotal = emptyTotal;
     search.subsetsPriced = deal.subsetsPriced;  // the groups share kMaxBestDealSubsets, as they share the budget
-    search.visit(0, bounds.alwaysStacking, bounds.alwaysExclusive);
+    search.visit(0, 0, bounds.alwaysStacking, bounds.alwaysExclusive);
     mergeStockFacts(stockRead, search.stockRead);
     work = search.work;
     emptyTotal = search.emptyTotal;
@@ -419,7 +556,7 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
     shownPerGroup.push_back(search.shown.shown());
   }
   // The choice, and runners-up that are real alternatives: not the choice plus codes that add nothing.
-  std::vector<DealChoice> best = groups.size() == 1 ? shownPerGroup.front() : combineGroups(shownPerGroup, *emptyTotal);
+  std::vector<DealChoice> best = groups.size() == 1 ? shownPerGroup.front() : combineGroups(shownPerGroup, emptyTotal->first);
   deal.chosen = best.front();
   deal.alternatives.assign(best.begin() + 1, best.end());
   QuoteRequest finalRequest = probe;

@@ -294,4 +294,26 @@ BOOST_AUTO_TEST_CASE(codes_on_disjoint_items_are_searched_group_by_group) {
   BOOST_TEST(q["bestDeal"]["subsetsPriced"].get<int>() <= 10);
 }
 
+// Codes whose every promotion is exclusive only add alternatives (each priced alone): once a subset's own total is
+// known, adding them cannot make it cheaper than that or than each one's bound alone. 16 codes taking 10 % each
+// tie at 36.00: the search prices no code and each code alone, where it priced hundreds of subsets before.
+BOOST_AUTO_TEST_CASE(codes_that_only_add_exclusive_alternatives_are_not_combined_needlessly) {
+  json promotions = json::array();
+  json codes = json::array();
+  for (int i = 0; i < 16; ++i) {
+    const std::string code = "E" + std::to_string(i);
+    codes.push_back(code);
+    promotions.push_back(coupon(code.c_str(), code.c_str(), {{"type", "itemDiscount"}, {"stacking", "exclusive"}, {"selector", {{"everything", true}}},
+                                                             {"discount", {{"percentOff", "10"}}}}));
+  }
+  json q = quote(teeStore(json::array(), promotions), cart({{"tee-black-m", 2}}, {{"coupons", codes}, {"bestDeal", true}}));
+  // Ties go to fewer codes, then to the codes' sorted order (E0, E1, E10, E11, ...).
+  BOOST_TEST(q["bestDeal"]["chosen"] == json::parse(R"({"codes":["E0"],"total":"36.00"})"));
+  BOOST_TEST(q["bestDeal"]["alternatives"] == json::parse(R"([{"codes":["E1"],"total":"36.00"},{"codes":["E10"],"total":"36.00"},
+                                                                {"codes":["E11"],"total":"36.00"}])"));
+  BOOST_TEST(q["bestDeal"]["subsetsPriced"] == 17);
+  BOOST_TEST(!q["bestDeal"].contains("exhaustive"));
+  BOOST_TEST(q["totals"]["total"] == "36.00");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
