@@ -42,7 +42,8 @@ std::optional<int64_t> Cart::availableStock(const VariantInfo& variant, int64_t 
     else if (exactBelow) fact.band = {*fact.units, *fact.units};
     else fact.band.atMost = threshold - 1;
   }
-  mergeStockFact(stockRead, variant.id, fact);
+  // Only a hold keeps the record (pricing.cpp): an everyday quote skips a map entry per variant read.
+  if (request.forHold) mergeStockFact(stockRead, variant.id, fact);
   return fact.units;
 }
 

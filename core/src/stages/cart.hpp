@@ -89,7 +89,7 @@ struct Cart {
   mutable WorkMeter meter{kQuoteWorkBudget};
 
   /**
-   * Every stock fact this run read, which a hold keeps as its HeldFacts. Mutable: reading stock is a query of the
+   * Every stock fact this run read when pricing for a hold (request.forHold), which it keeps as its HeldFacts. Mutable: reading stock is a query of the
    * cart, and the record is a by-product that no stage decides on.
    */
   mutable std::map<std::string, StockFact> stockRead{};
