@@ -54,13 +54,17 @@ async function prepare(wasmInstance, name, spec) {
   const requests = workload.carts.map((cart) => JSON.stringify(toCartcoreRequest(cart)));
   const storePath = `${outDir}/${name}-store.json`;
   const cartsPath = `${outDir}/${name}-carts.jsonl`;
+  // The same carts asking for `"explain": "applied"` (issue 12): only what changed the price is explained.
+  const appliedPath = `${outDir}/${name}-carts-applied.jsonl`;
   writeFileSync(storePath, configJson);
   writeFileSync(cartsPath, `${requests.join("\n")}\n`);
+  writeFileSync(appliedPath, `${requests.map((r) => JSON.stringify({ ...JSON.parse(r), explain: "applied" })).join("\n")}\n`);
   return {
     name,
     workload,
     requests,
     native: startNativeDriver(driverPath, storePath, cartsPath),
+    nativeApplied: startNativeDriver(driverPath, storePath, appliedPath),
     wasm: createWasmEngine(wasmInstance, configJson),
     medusa: createMedusaPeer(workload),
     vendure: createVendurePeer(workload),
@@ -111,7 +115,8 @@ function sampleWasm(wasm, requests, cursor) {
   return (elapsed * 1000) / quotes;
 }
 
-const ENGINES = ["native", "nativeTyped", "wasm", "medusa", "vendure"];
+// nativeApplied last, so the plot data's columns keep their places (bench/peers/scaling.gp).
+const ENGINES = ["native", "nativeTyped", "wasm", "medusa", "vendure", "nativeApplied"];
 
 /** Interleaved timing: every round samples every engine on every workload, rotating who goes first. */
 async function timing(preparedList) {
@@ -126,6 +131,7 @@ async function timing(preparedList) {
         let us;
         if (engine === "native") us = await prepared.native.sample(minMs);
         else if (engine === "nativeTyped") us = await prepared.native.sampleTyped(minMs);
+        else if (engine === "nativeApplied") us = await prepared.nativeApplied.sample(minMs);
         else if (engine === "wasm") us = sampleWasm(prepared.wasm, prepared.requests, cursor);
         else us = await samplePeer(prepared[engine], prepared.workload.carts, cursor);
         if (round >= 0) samples[prepared.name][engine].push(us);
@@ -149,12 +155,16 @@ for (const kind of KINDS) isolated.push(await prepare(wasmInstance, `only-${kind
 log("agreement check ...");
 const agreements = [];
 for (const prepared of [...isolated, ...timed]) agreements.push(await agreement(prepared));
-for (const prepared of isolated) await prepared.native.stop();
+for (const prepared of isolated) {
+  await prepared.native.stop();
+  await prepared.nativeApplied.stop();
+}
 
 log(`timing: ${rounds} rounds x ${timed.length} workloads x ${ENGINES.length} engines, >= ${minMs} ms each ...`);
 const times = await timing(timed);
 for (const prepared of timed) {
   await prepared.native.stop();
+  await prepared.nativeApplied.stop();
   prepared.wasm.dispose();
 }
 
@@ -171,16 +181,17 @@ if (existsSync(`${source}/.git`)) {
   commit = readFileSync(`${source}/COMMIT`, "utf8").trim().slice(0, 7);
 }
 
-const names = { native: "Cartcore native", nativeTyped: "Cartcore native, typed API", wasm: "Cartcore WASM (Node)", medusa: `Medusa ${medusaVersion}`, vendure: `Vendure ${vendureVersion}` };
+const names = { native: "Cartcore native", nativeTyped: "Cartcore native, typed API", nativeApplied: "Cartcore native, `explain: applied`", wasm: "Cartcore WASM (Node)", medusa: `Medusa ${medusaVersion}`, vendure: `Vendure ${vendureVersion}` };
 const agreementCell = (s) => `${s.exact}/${s.carts} exact, ${s.withinRounding}/${s.carts} ≤1¢/line, max ${(s.largestDifferenceCents / 100).toFixed(2)}; free shipping ${s.freeShippingAgrees}/${s.carts}`;
 const workloadLabel = (name) => (name.startsWith("only-") ? `100 × ${name.slice(5)} only` : `${name.slice(6)} mixed`);
 const target100Native = t(100, "medusa") / t(100, "native");
 const target100Wasm = t(100, "medusa") / t(100, "wasm");
+const target100Applied = t(100, "medusa") / t(100, "nativeApplied");
 const lines = [
   `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores, shared), Node ${process.version}; Cartcore ${commit} (native Release, WASM Release).`,
   `Command: \`${process.env.PEERS_COMMAND ?? `node bench/peers/run.mjs ${process.argv.slice(2).join(" ")}`}\` (bench/peers/run installs the peers, builds \`cartcore_peer_driver\`, runs \`node bench/peers/run.mjs --write\` and draws the plot); agreement and timing took ${Math.round((Date.now() - startedAt) / 1000)} s.`,
   `Workload (bench/peers/workload.mjs, seeded): 2,000-variant catalog, ${cartCount} different 10-line carts, N promotions mixing the five shared kinds. Timing: ${rounds} interleaved rounds, each engine ≥ ${minMs} ms of back-to-back carts per sample; medians.`,
-  "Timed per cart: Cartcore native `Engine::quoteJson` (request JSON in, explained and signed quote JSON out) or `Engine::quote` (typed, request parsed once); WASM `engine.quoteJson` through the npm facade; Medusa `PromotionModuleService.computeActions` with promotions served from memory; Vendure building the `Order` entity and `OrderCalculator.applyPriceAdjustments`. Neither peer's database work is timed (see bench/peers/README.md), so their figures are lower bounds.",
+  "Timed per cart: Cartcore native `Engine::quoteJson` (request JSON in, explained and signed quote JSON out) or `Engine::quote` (typed, request parsed once), and `Engine::quoteJson` on the same carts with `"explain": "applied"` (only what changed the price explained); WASM `engine.quoteJson` through the npm facade; Medusa `PromotionModuleService.computeActions` with promotions served from memory; Vendure building the `Order` entity and `OrderCalculator.applyPriceAdjustments`. Neither peer's database work is timed (see bench/peers/README.md), so their figures are lower bounds.",
   "",
   "Time per cart (median):",
   "",
@@ -192,6 +203,7 @@ const lines = [
   ),
   "",
   `Target at 10 lines × 100 promotions: native ≥ 250× faster than Medusa: **${target100Native.toFixed(0)}× (${target100Native >= 250 ? "reached" : "not reached"})**; WASM ≥ 100×: **${target100Wasm.toFixed(0)}× (${target100Wasm >= 100 ? "reached" : "not reached"})**.`,
+  `Issue 12 targets at 10 lines × 100 promotions, native JSON → JSON against Medusa: \`explain: all\` ≥ 60×: **${target100Native.toFixed(0)}× (${target100Native >= 60 ? "reached" : "not reached"})**; \`explain: applied\` ≥ 100×: **${target100Applied.toFixed(0)}× (${target100Applied >= 100 ? "reached" : "not reached"})**.`,
   "",
   "Growth from 10 to 1,000 promotions (time per cart at 1,000 ÷ at 10; 1.0 would be flat):",
   "",
@@ -216,7 +228,7 @@ writeFileSync(`${outDir}/results.json`, JSON.stringify({ times, agreements, comm
 
 if (write) {
   // Plot data: promotions, then µs per cart for each engine.
-  const data = ["# promotions native wasm medusa vendure (µs per cart, medians)", ...PROMOTION_COUNTS.map((n) => [n, ...ENGINES.map((e) => t(n, e).toFixed(3))].join(" "))];
+  const data = ["# promotions native nativeTyped wasm medusa vendure nativeApplied (µs per cart, medians)", ...PROMOTION_COUNTS.map((n) => [n, ...ENGINES.map((e) => t(n, e).toFixed(3))].join(" "))];
   writeFileSync(`${outDir}/scaling.dat`, `${data.join("\n")}\n`);
   const path = `${repo}bench/RESULTS.md`;
   replaceResultsSection(path, "peers", "Peers (Medusa, Vendure)", section, "bench/peers/run.mjs --write");

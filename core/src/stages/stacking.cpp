@@ -28,6 +28,18 @@ void sortByEffectivePriority(const Cart& cart, std::vector<uint32_t>& promotions
   for (std::size_t i = 0; i < keyed.size(); ++i) promotions[i] = keyed[i].second;
 }
 
+/** The same for positions in `candidates` (ascending promotion indexes). */
+void sortPositionsByEffectivePriority(const Cart& cart, const std::vector<uint32_t>& candidates, std::vector<std::size_t>& positions) {
+  if (!cart.store.priorityBySegment) return;
+  std::vector<uint32_t> promotions;
+  promotions.reserve(positions.size());
+  for (std::size_t r : positions) promotions.push_back(candidates[r]);
+  sortByEffectivePriority(cart, promotions);
+  for (std::size_t i = 0; i < promotions.size(); ++i) {
+    positions[i] = static_cast<std::size_t>(std::lower_bound(candidates.begin(), candidates.end(), promotions[i]) - candidates.begin());
+  }
+}
+
 }  // namespace
 
 int64_t effectivePriority(const Promotion& promo, const QuoteRequest& request) {
@@ -120,6 +132,9 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
   const CompiledStore& store = cart.store;
   const RelevantPromotions relevant(cart);
   const std::vector<uint32_t>& candidates = relevant.promotions();
+  // Promotions are handled by their position in `candidates` (= in `verdicts`), never looked up again by index:
+  // a binary search per verdict touched was a measurable share of a quote.
+  auto promotionAt = [&](std::size_t r) -> const Promotion& { return store.promotions[candidates[r]]; };
   auto leftOutEntry = [&](uint32_t p) -> const LeftOutPromotion* {
     if (!plan) return nullptr;
     auto it = std::lower_bound(plan->leftOut.begin(), plan->leftOut.end(), p,
@@ -128,9 +143,8 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
   };
   std::vector<RuleVerdict> verdicts(candidates.size());
   std::vector<bool> listed(candidates.size(), false);
-  auto verdictOf = [&](uint32_t p) -> RuleVerdict& { return verdicts[relevant.position(p)]; };
-  auto evaluate = [&](uint32_t p) { return evaluatePromotion(cart, store.promotions[p], relevant.linesAt(relevant.position(p))); };
-  std::vector<uint32_t> live;  // passed static conditions, in priority order (indexes are already priority-sorted)
+  auto evaluate = [&](std::size_t r) { return evaluatePromotion(cart, promotionAt(r), relevant.linesAt(r)); };
+  std::vector<std::size_t> live;  // passed static conditions, in priority order (indexes are already priority-sorted)
   for (std::size_t r = 0; r < candidates.size(); ++r) {
     uint32_t p = candidates[r];
     const Promotion& promo = store.promotions[p];
@@ -142,13 +156,13 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
       verdict.coupon = *code;
     }
     listed[r] = true;
-    if (staticConditionsHold(cart, promo, verdict) && !leftOutEntry(p)) live.push_back(p);
+    if (staticConditionsHold(cart, promo, verdict) && !leftOutEntry(p)) live.push_back(r);
   }
-  sortByEffectivePriority(cart, live);
+  sortPositionsByEffectivePriority(cart, candidates, live);
 
-  auto recordOf = [&](uint32_t p, const Evaluation& e) { record(verdictOf(p), e); };
-  auto block = [&](uint32_t p, Reason reason, const Promotion& by, const Explanation& why) {
-    RuleVerdict& verdict = verdictOf(p);
+  auto recordAt = [&](std::size_t r, const Evaluation& e) { record(verdicts[r], e); };
+  auto block = [&](std::size_t r, Reason reason, const Promotion& by, const Explanation& why) {
+    RuleVerdict& verdict = verdicts[r];
     verdict.applied = false;
     verdict.amount = 0;
     verdict.reason = reason;
@@ -159,12 +173,12 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
   // Exclusive promotions are judged alone on the cart as price rules left it. None applies in this stacked run: one
   // that would is an alternative the choice prices alone (stacking_choice.cpp), so here it has lost to the
   // combination until the choice says otherwise, and the choice writes the totals into its sentence.
-  for (uint32_t p : live) {
-    if (store.promotions[p].stacking != Promotion::Stacking::Exclusive) continue;
-    Evaluation e = evaluate(p);
-    recordOf(p, e);
+  for (std::size_t r : live) {
+    if (promotionAt(r).stacking != Promotion::Stacking::Exclusive) continue;
+    Evaluation e = evaluate(r);
+    recordAt(r, e);
     if (!e.applies) continue;
-    RuleVerdict& verdict = verdictOf(p);
+    RuleVerdict& verdict = verdicts[r];
     verdict.applied = false;
     verdict.amount = 0;
     verdict.reason = Reason::LostToBetterCombination;
@@ -174,30 +188,30 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
   // Everything else in priority order, with exclusion groups and stop rules. Each group's live members are listed
   // once (in priority order), where scanning every live promotion per group was O(groups × live).
   struct Group {
-    std::vector<uint32_t> members;
+    std::vector<std::size_t> members;  // positions
     bool decided = false;
   };
   std::map<std::string_view, Group> groups;
-  for (uint32_t p : live) {
-    const Promotion& promo = store.promotions[p];
-    if (!promo.exclusionGroup.empty() && promo.stacking != Promotion::Stacking::Exclusive) groups[promo.exclusionGroup].members.push_back(p);
+  for (std::size_t r : live) {
+    const Promotion& promo = promotionAt(r);
+    if (!promo.exclusionGroup.empty() && promo.stacking != Promotion::Stacking::Exclusive) groups[promo.exclusionGroup].members.push_back(r);
   }
   // The stack's savings must fit the range: past it the quote is amount_overflow at /lines, before later stages sum
   // the lines.
   [[maybe_unused]] Minor stackSavings = 0;
   const Promotion* stopper = nullptr;
-  for (uint32_t p : live) {
-    const Promotion& promo = store.promotions[p];
+  for (std::size_t r : live) {
+    const Promotion& promo = promotionAt(r);
     if (promo.stacking == Promotion::Stacking::Exclusive) continue;
     if (stopper) {
       Explanation why{Message::BlockedByStopRule};
       why.name = stopper->name;
-      block(p, Reason::BlockedByStopRule, *stopper, why);
+      block(r, Reason::BlockedByStopRule, *stopper, why);
       continue;
     }
     if (promo.exclusionGroup.empty()) {
-      Evaluation e = evaluate(p);
-      recordOf(p, e);
+      Evaluation e = evaluate(r);
+      recordAt(r, e);
       if (e.applies) {
         applyPromotion(cart, promo, e);
         stackSavings = addMoney(stackSavings, e.savings, "/lines");
@@ -209,28 +223,29 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
     if (group.decided) continue;
     group.decided = true;
     // Every live member of the group competes on the same cart; the biggest saving wins (ties: priority, id).
-    std::optional<uint32_t> best;
-    Evaluation bestEval;
-    std::vector<std::pair<uint32_t, Evaluation>> members;
-    for (uint32_t m : group.members) {
+    std::optional<std::size_t> best;
+    std::vector<std::pair<std::size_t, Evaluation>> members;
+    members.reserve(group.members.size());
+    for (std::size_t m : group.members) {
       Evaluation e = evaluate(m);
-      recordOf(m, e);
-      if (e.applies && (!best || e.savings > bestEval.savings || (e.savings == bestEval.savings && e.freeShipping && !bestEval.freeShipping))) {
-        best = m;
-        bestEval = e;
-      }
+      recordAt(m, e);
+      const Evaluation* bestEval = best ? &members[*best].second : nullptr;
+      const bool better = e.applies && (!bestEval || e.savings > bestEval->savings ||
+                                        (e.savings == bestEval->savings && e.freeShipping && !bestEval->freeShipping));
       members.emplace_back(m, std::move(e));
+      if (better) best = members.size() - 1;
     }
     if (!best) continue;
-    const Promotion& winner = store.promotions[*best];
-    applyPromotion(cart, winner, bestEval);
-    stackSavings = addMoney(stackSavings, bestEval.savings, "/lines");
+    const auto& [winnerAt, winnerEval] = members[*best];
+    const Promotion& winner = promotionAt(winnerAt);
+    applyPromotion(cart, winner, winnerEval);
+    stackSavings = addMoney(stackSavings, winnerEval.savings, "/lines");
     for (const auto& [m, e] : members) {
-      if (m == *best || !e.applies) continue;
+      if (m == winnerAt || !e.applies) continue;
       Explanation why{Message::LostToBetterInGroup};
       why.name = promo.exclusionGroup;
       why.name2 = winner.name;
-      why.amount = bestEval.savings;
+      why.amount = winnerEval.savings;
       why.amount2 = e.savings;
       block(m, Reason::LostToBetterInGroup, winner, why);
     }
@@ -240,23 +255,36 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
   if (plan) {
     for (const LeftOutPromotion& left : plan->leftOut) {
       if (!relevant.contains(left.promotion)) continue;
-      auto applied = std::find_if(left.blockers.begin(), left.blockers.end(), [&](uint32_t b) { return verdictOf(b).applied; });
+      auto applied = std::find_if(left.blockers.begin(), left.blockers.end(),
+                                  [&](uint32_t b) { return verdicts[relevant.position(b)].applied; });
       const Promotion& by = store.promotions[applied != left.blockers.end() ? *applied : left.blockers.front()];
       Explanation why = left.why;
       why.name = by.name;
-      block(left.promotion, left.reason, by, why);
-      verdictOf(left.promotion).amountNeeded = left.amountNeeded;
-      verdictOf(left.promotion).missing = left.missing;
+      const std::size_t r = relevant.position(left.promotion);
+      block(r, left.reason, by, why);
+      verdicts[r].amountNeeded = left.amountNeeded;
+      verdicts[r].missing = left.missing;
     }
   }
-  std::vector<uint32_t> order;  // listed promotions in application order
-  for (std::size_t r = 0; r < verdicts.size(); ++r) {
-    if (listed[r]) order.push_back(candidates[r]);
+  if (!store.priorityBySegment) {  // application order is position order: the unlisted drop out in place
+    std::size_t kept = 0;
+    for (std::size_t r = 0; r < verdicts.size(); ++r) {
+      if (!listed[r]) continue;
+      if (kept != r) verdicts[kept] = verdicts[r];
+      ++kept;
+    }
+    verdicts.resize(kept);
+    return verdicts;
   }
-  sortByEffectivePriority(cart, order);
+  std::vector<std::size_t> order;  // listed promotions in application order
+  order.reserve(verdicts.size());
+  for (std::size_t r = 0; r < verdicts.size(); ++r) {
+    if (listed[r]) order.push_back(r);
+  }
+  sortPositionsByEffectivePriority(cart, candidates, order);
   std::vector<RuleVerdict> out;
   out.reserve(order.size());
-  for (uint32_t p : order) out.push_back(verdictOf(p));
+  for (std::size_t r : order) out.push_back(verdicts[r]);
   return out;
 }
 
