@@ -281,8 +281,6 @@ class ShownDeals {
     ranked_.insert(at, std::move(deal));
     refresh();
   }
-  /** The total of the fourth deal shown, once four are known: a branch that cannot beat it changes nothing shown. */
-  std::optional<Minor> fourthTotal() const { return shown_.size() == 4 ? std::optional<Minor>(ranked_[shown_.back()].total) : std::nullopt; }
   /** The chosen deal and up to three runners-up, best first. */
   std::vector<DealChoice> shown() const {
     std::vector<DealChoice> out;
@@ -312,9 +310,92 @@ class ShownDeals {
 };
 
 /**
+ * An upper bound F on the fourth total the quote shows, for pruning: the fourth lowest total among deals proved
+ * "minimal" (no proper subset of its codes pays as little).
+ *
+ * Why. Over every subset, the quote shows the four best minimal deals: a deal with a subset as cheap is padded by
+ * it, or by what pads that subset, or ranks after four shown deals as that subset does. Minimal deals stay minimal
+ * whatever is priced later, so with four of them at or under F, a branch whose lower bound is above F ranks after
+ * four deals the quote shows or that deals it shows beat: pruning it changes nothing shown. The fourth total
+ * ShownDeals shows so far is not such a bound: a deal shown so far can still be padded by a subset priced later
+ * (the search prices {A, B} before {B}), and one subset can pad two shown deals at once, so fewer than four deals
+ * at or under that total may remain (seen in a random store: {C1, C3}, priced late, padded both {C1, C3, C6} and
+ * {C1, C3, C7}, and a branch pruned against their total was a runner-up).
+ *
+ * A deal x with total t is proved minimal by walking down from it: a subset whose lower bound (SavingsBounds) is
+ * above t clears itself and all its subsets (the bound only grows as codes are removed); a priced subset above t is
+ * walked through; a priced one at or under t disproves x; an unpriced one with a bound at or under t leaves x
+ * waiting until it is priced. Each step is charged as work (one unit, plus the bound's).
+ */
+class ProvenDeals {
+ public:
+  explicit ProvenDeals(const SavingsBounds& bounds) : bounds_(bounds) {}
+
+  /** F, once four deals are proved minimal. */
+  std::optional<Minor> fourthTotal() const { return totals_.size() == 4 ? std::optional<Minor>(totals_.back()) : std::nullopt; }
+
+  /** Records a priced subset (bits of bounds.codes); returns the work spent proving deals. */
+  int64_t add(uint32_t codes, Minor total) {
+    int64_t work = 0;
+    priced_.emplace(codes, total);
+    consider(codes, total, work);
+    auto [from, to] = waiting_.equal_range(codes);
+    std::vector<std::pair<uint32_t, Minor>> ready;
+    for (auto it = from; it != to; ++it) ready.push_back(it->second);
+    waiting_.erase(from, to);
+    for (const auto& [deal, dealTotal] : ready) consider(deal, dealTotal, work);
+    return work;
+  }
+
+  /** The lower bound of SavingsBounds on what the subset pays; adds its cost to `work`. */
+  Minor lowerBound(uint32_t codes, int64_t& work) const {
+    Minor additive = bounds_.alwaysStacking;
+    Minor exclusive = bounds_.alwaysExclusive;
+    for (std::size_t c = 0; c < bounds_.codes.size(); ++c) {
+      if (!(codes & (uint32_t{1} << c))) continue;
+      additive = addSaturating(additive, bounds_.codes[c].stacking);
+      exclusive = std::max(exclusive, bounds_.codes[c].exclusive);
+    }
+    work += 1 + static_cast<int64_t>(bounds_.codes.size()) + bounds_.percentageCount;
+    const Minor stack = bounds_.percentageCount > 0 ? std::min(additive, bounds_.stack(codes)) : additive;
+    return bounds_.listTotal - std::max(exclusive, stack);
+  }
+
+ private:
+  void consider(uint32_t deal, Minor total, int64_t& work) {
+    if (fourthTotal() && total >= *fourthTotal()) return;  // cannot lower F
+    std::vector<uint32_t> todo = {deal};
+    std::set<uint32_t> seen;
+    while (!todo.empty()) {
+      const uint32_t y = todo.back();
+      todo.pop_back();
+      for (uint32_t bits = y; bits != 0; bits &= bits - 1) {
+        const uint32_t z = y & ~(bits & (~bits + 1));  // y without its lowest code
+        if (!seen.insert(z).second) continue;
+        if (lowerBound(z, work) > total) continue;
+        auto priced = priced_.find(z);
+        if (priced == priced_.end()) {
+          waiting_.emplace(z, std::pair{deal, total});
+          return;
+        }
+        if (priced->second <= total) return;  // padded: never shown
+        todo.push_back(z);
+      }
+    }
+    totals_.insert(std::upper_bound(totals_.begin(), totals_.end(), total), total);
+    if (totals_.size() > 4) totals_.pop_back();
+  }
+
+  const SavingsBounds& bounds_;
+  std::map<uint32_t, Minor> priced_;                                 // every subset priced, by its codes
+  std::multimap<uint32_t, std::pair<uint32_t, Minor>> waiting_;     // deals by the unpriced subset they wait on
+  std::vector<Minor> totals_;                                        // the lowest totals of proved deals, at most 4
+};
+
+/**
  * Depth-first over the subsets of the candidate codes (in bound order), pricing each with the full pipeline and,
- * when `bounded`, skipping branches whose lower bounds (SavingsBounds) cannot reach the four best totals found so
- * far. It stops at kMaxBestDealSubsets pricings or kQuoteWorkBudget units of work, whichever comes first (`stopped`).
+ * when `bounded`, skipping branches whose lower bounds (SavingsBounds) cannot reach F (ProvenDeals), the fourth
+ * best total among the deals proved minimal so far. It stops at kMaxBestDealSubsets pricings or kQuoteWorkBudget units of work, whichever comes first (`stopped`).
  */
 struct DealSearch {
   /** `order`: indexes into bounds.codes, the codes searched in the order searched (`candidates` names them). */
@@ -353,16 +434,14 @@ struct DealSearch {
   std::map<std::string, StockFact> stockRead;  // every run's, for a hold to keep
   std::vector<std::string> subset;
   std::optional<std::pair<Minor, bool>> emptyTotal;  // the total without codes once priced, and whether exact
-  // The fourth shown total as the search last saw it (kept when later pricings leave fewer than four shown, as the
-  // search always has): a branch that cannot beat it cannot change what is shown.
-  std::optional<Minor> fourthShown;
+  ProvenDeals proven{bounds};  // when bounded: F, the bound branches are pruned against
 
   /**
    * `mask` (bits of bounds.codes), `stacking` and `exclusive`: the subset's codes and its bounds so far (3. and the
    * largest exclusive one of SavingsBounds), the promotions no code needs included.
    */
   void visit(std::size_t next, uint32_t mask, Minor stacking, Minor exclusive) {
-    const std::optional<Minor> exact = price();
+    const std::optional<Minor> exact = price(mask);
     if (subset.size() == maxCodes) return;
     std::size_t end = candidates.size();
     // The codes that only add alternatives come last (bestDealCart). Entering any of them adds to the subset's own
@@ -372,15 +451,17 @@ struct DealSearch {
     // min(its total, listTotal - the largest such b). When that is the subset's total, it costs no less than the
     // subset it contains, which is ranked before it: in the search over every subset it is padded by the subset,
     // or by whatever pads the subset, or ranked after four shown deals as the subset is. Either way it is never
-    // shown, and leaving out deals that are never shown changes nothing shown. Otherwise it cannot beat the fourth
-    // shown total when that min does not.
+    // shown, and leaving out deals that are never shown changes nothing shown. Otherwise it cannot beat F
+    // (ProvenDeals) when that min does not.
     const std::size_t tail = std::max(next, firstAlternative);
     if (bounded && exact && tail < end) {
       const Minor alone = bounds.listTotal - exclusiveFrom[tail];
-      if (alone >= *exact || (fourthShown && std::min(*exact, alone) > *fourthShown)) end = tail;
+      const std::optional<Minor> f = proven.fourthTotal();
+      if (alone >= *exact || (f && std::min(*exact, alone) > *f)) end = tail;
     }
     for (std::size_t i = next; i < end && !stopped; ++i) {
-      if (bounded && fourthShown) {
+      const std::optional<Minor> f = bounded ? proven.fourthTotal() : std::nullopt;
+      if (f) {
         // The most any extension through candidate i can save: the subset's stacking bound plus the largest
         // stacking bounds from i on (sorted: the next ones) that the code limit leaves room for (3.), or 4. over
         // the subset and every candidate from i on, whichever is less; or the largest exclusive bound it can hold.
@@ -388,11 +469,11 @@ struct DealSearch {
         Minor reach = stacking;
         for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach = addSaturating(reach, codeBound(k).stacking);
         const Minor exclusiveReach = std::max(exclusive, exclusiveFrom[i]);
-        if (bounds.listTotal > addSaturating(*fourthShown, std::max(reach, exclusiveReach))) break;
+        if (bounds.listTotal > addSaturating(*f, std::max(reach, exclusiveReach))) break;
         if (bounds.percentageCount > 0) {
           work += bounds.percentageCount;
           reach = std::min(reach, bounds.stack(mask | maskFrom[i]));
-          if (bounds.listTotal > addSaturating(*fourthShown, std::max(reach, exclusiveReach))) break;
+          if (bounds.listTotal > addSaturating(*f, std::max(reach, exclusiveReach))) break;
         }
       }
       subset.push_back(candidates[i]);
@@ -402,10 +483,10 @@ struct DealSearch {
     }
   }
 
-  /** Prices the subset; returns its total when the run compared every alternative it has (nullopt otherwise). */
-  std::optional<Minor> price() {
+  /** Prices the subset (`mask`: its codes); returns its total when the run compared every alternative it has. */
+  std::optional<Minor> price(uint32_t mask) {
     if (subset.empty() && emptyTotal) {  // priced by an earlier group's search
-      record({}, emptyTotal->first);
+      record({}, 0, emptyTotal->first);
       return emptyTotal->second ? std::optional<Minor>(emptyTotal->first) : std::nullopt;
     }
     // The subset without codes is priced whatever the limits, so there is always a choice, never dearer than it.
@@ -423,13 +504,13 @@ struct DealSearch {
     const bool exact = !run.quote.stacking || run.quote.stacking->exhaustive;
     ++subsetsPriced;
     if (subset.empty()) emptyTotal = {total, exact};
-    record(std::move(r.coupons), total);
+    record(std::move(r.coupons), mask, total);
     return exact ? std::optional<Minor>(total) : std::nullopt;
   }
 
-  void record(std::vector<std::string> codes, Minor total) {
+  void record(std::vector<std::string> codes, uint32_t mask, Minor total) {
     shown.add({std::move(codes), total});
-    if (bounded && shown.fourthTotal() && (!fourthShown || total <= *fourthShown)) fourthShown = shown.fourthTotal();
+    if (bounded) work += proven.add(mask, total);
   }
 };
 

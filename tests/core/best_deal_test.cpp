@@ -253,6 +253,55 @@ BOOST_AUTO_TEST_CASE(matches_brute_force_with_interacting_codes) {
   BOOST_TEST(conflicted > kStores / 20);
 }
 
+// Found by running the brute force above on 3,000 more random stores. Pricing {C1, C3} shows it pads both
+// {C1, C3, C6} and {C1, C3, C7} (same 52.80, more codes), which the search had priced first and counted among the
+// four it shows; pruning against the fourth of those (52.80) dropped branches that were then needed ({C6}, 53.90,
+// became the fourth shown). The search now prunes only against deals proved minimal (ProvenDeals in best_deal.cpp).
+BOOST_AUTO_TEST_CASE(a_subset_priced_late_can_pad_two_shown_deals) {
+  const json promotions = json::parse(R"([
+    {"id":"p0","coupons":["C0"],"type":"itemDiscount","selector":{"everything":true},"discount":{"percentOff":"43"},
+     "exclusionGroup":"g","notWith":{"tags":["t1"]},"priority":2,"priorityBySegment":{"vip":4},"stacking":"stackable"},
+    {"id":"p1","coupons":["C1"],"type":"itemDiscount","selector":{"products":["tee"]},"discount":{"percentOff":"28"},
+     "priority":0,"stacking":"stackable","tags":["t1","t2"]},
+    {"id":"p2","coupons":["C2"],"type":"spendThreshold","tiers":[{"amountOff":"7.00","minSubtotal":"82.00"}],
+     "conditions":{"minSubtotal":"52.00"},"priority":0,"priorityBySegment":{"vip":3},"stacking":"stackable",
+     "stacksWhen":{"minSubtotal":"46.00"}},
+    {"id":"p3","coupons":["C3"],"type":"itemDiscount","selector":{"products":["tee"]},"discount":{"amountOff":"3.00"},
+     "combinesWith":["product","order","shipping"],"exclusionGroup":"h","priority":0,"stacking":"stackable"},
+    {"id":"p4","coupons":["C4"],"type":"freeShipping","combinesWith":[],"exclusionGroup":"h",
+     "notWith":{"promotions":["p5"]},"priority":2,"stacking":"stackable"},
+    {"id":"p5","coupons":["C5"],"type":"itemDiscount","selector":{"attribute":"color","equals":"black"},
+     "discount":{"amountOff":"1.00"},"exclusionGroup":"g","notWith":{"tags":["t1"]},"priority":2,"stacking":"stackable"},
+    {"id":"p6","coupons":["C6"],"type":"itemDiscount","selector":{"everything":true},"discount":{"percentOff":"23"},
+     "combinesWith":["order"],"notWith":{"promotions":["p5"]},"priority":1,"priorityBySegment":{"vip":1},
+     "stacking":"stackable","stacksWhen":{"segments":["vip"]},"tags":["t1","t2"]},
+    {"id":"p7","coupons":["C7"],"type":"buyXGetY","buy":{"quantity":2,"selector":{"products":["tee"]}},
+     "get":{"quantity":1,"selector":{"everything":true}},"combinesWith":["order","shipping"],"exclusionGroup":"g",
+     "onlyWith":{"promotions":["p2"]},"priority":2,"stacking":"stackable","stacksWhen":{"minSubtotal":"50.00"},
+     "tags":["t1","t2"]},
+    {"id":"p8","type":"freeShipping","combinesWith":["product","order"],"conditions":{"minSubtotal":"63.00"},
+     "notWith":{"promotions":["p4"]},"priority":0,"priorityBySegment":{"vip":2},"stacking":"stackable"}])");
+  const json store = teeStore(json::array(), promotions);
+  const std::vector<std::pair<std::string, int64_t>> lines = {{"tee-white-m", 2}, {"cap", 2}};
+  const json vip = {{"customer", {{"segments", {"vip"}}}}};
+  auto totalWith = [&](const json& codes) {
+    json request = vip;
+    request["coupons"] = codes;
+    return quote(store, cart(lines, request))["totals"]["total"];
+  };
+  BOOST_TEST(totalWith({"C1", "C3"}) == "52.80");
+  BOOST_TEST(totalWith({"C1", "C3", "C6"}) == "52.80");
+  BOOST_TEST(totalWith({"C1", "C3", "C7"}) == "52.80");
+  BOOST_TEST(totalWith({"C6"}) == "53.90");
+  json request = vip;
+  request["coupons"] = {"C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"};
+  request["bestDeal"] = true;
+  json q = quote(store, cart(lines, request));
+  BOOST_TEST(q["bestDeal"]["chosen"] == json::parse(R"({"codes":["C0","C3"],"total":"33.90"})"));
+  BOOST_TEST(q["bestDeal"]["alternatives"] == json::parse(R"([{"codes":["C0"],"total":"39.90"},{"codes":["C1","C3"],"total":"52.80"},
+                                                                {"codes":["C6"],"total":"53.90"}])"));
+}
+
 // Codes on disjoint items (tees, the cap, the hoodie), with no spend threshold over the whole cart and nothing
 // exclusive, split into three groups searched one at a time: the choice and the runners-up are those of every subset.
 BOOST_AUTO_TEST_CASE(codes_on_disjoint_items_are_searched_group_by_group) {
