@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Quote requests of the everyday shape read straight from their text, without building a DOM. Anything unusual
-// (an escape, non-ASCII text, a fraction, stock or held facts) and anything wrong is left to the strict DOM reader
+// (an escape, non-ASCII text, a fraction, held facts) and anything wrong is left to the strict DOM reader
 // (request_parser.cpp), so every error, its code and its JSON pointer come from that one reader.
 #pragma once
 

@@ -67,6 +67,8 @@ BOOST_AUTO_TEST_CASE(everyday_requests_are_read_without_a_dom_and_match_the_stri
       cart({{"cap", 1}}, {{"destination", {{"country", "DE"}, {"region", "BE"}}}, {"country", "FR"}, {"shippingMethod", "standard"}}),
       cart({{"cap", 1}}, {{"explain", "none"}, {"forHold", true}, {"customer", json::object()}, {"coupons", json::array()}}),
       cart({}),
+      cart({{"cap", 1}}, {{"stock", {{"cap", 3}, {"hoodie-m", 0}, {"tee-white-xl", 1000000000000}}}}),
+      cart({{"cap", 1}}, {{"stock", json::object()}}),
   };
   for (const json& request : requests) {
     const std::string text = request.dump(2);  // whitespace everywhere JSON allows it
@@ -90,6 +92,18 @@ BOOST_AUTO_TEST_CASE(everyday_requests_are_read_without_a_dom_and_match_the_stri
   BOOST_TEST_REQUIRE(fast.has_value());
   BOOST_TEST(fast->lines[0].id == "cap");
   BOOST_TEST(fast->lines[1].id == "gift");
+  // A stock snapshot in any id order (the catalog's, reversed, mixed) reads to the same map as the strict reader's.
+  for (const char* stock : {R"({"cap":1,"hoodie-m":2,"tee-black-m":3,"tee-white-xl":4})",
+                            R"({"tee-white-xl":4,"tee-black-m":3,"hoodie-m":2,"cap":1})",
+                            R"({"hoodie-m":2,"tee-white-xl":4,"cap":1,"tee-black-m":3})"}) {
+    std::string text = cart({{"cap", 1}}).dump();
+    text.insert(text.size() - 1, std::string(",\"stock\":") + stock);
+    fast = readEverydayRequest(store, text);
+    BOOST_TEST_REQUIRE(fast.has_value(), text);
+    BOOST_TEST(fast->stock.size() == 4u);
+    BOOST_TEST(fast->stock.at("tee-white-xl") == 4);
+    BOOST_TEST(agrees(store, text), text);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(anything_unusual_or_wrong_is_left_to_the_strict_reader) {
@@ -101,8 +115,15 @@ BOOST_AUTO_TEST_CASE(anything_unusual_or_wrong_is_left_to_the_strict_reader) {
   const std::vector<std::string> texts = {
       with("coupons", "[\"caf\\u00e9\"]"),           // an escape
       with("coupons", "[\"caf\xc3\xa9\"]"),          // UTF-8
-      with("stock", "{\"cap\":3}"),                  // stock and held facts take the strict reader
-      with("heldFacts", "{\"quotedAt\":\"2026-11-27T09:00:00.000Z\"}"),
+      with("stock", "{\"sock\":3}"),                 // stock of a variant not in the catalog
+      with("stock", "{\"cap\":3,\"cap\":4}"),          // a repeated variant
+      with("stock", "{\"cap\":-1}"),
+      with("stock", "{\"cap\":1000000000001}"),     // past kMaxStockUnits
+      with("stock", "{\"cap\":1.5}"),
+      with("stock", "{\"cap\":null}"),              // null is for held facts only
+      with("stock", "{\"cap\":\"3\"}"),
+      with("stock", "[]"),
+      with("heldFacts", "{\"quotedAt\":\"2026-11-27T09:00:00.000Z\"}"),  // held facts take the strict reader
       with("currency", "\"USD\""),                   // a repeated key
       with("colour", "\"red\""),                     // an unknown key
       with("nudges", "null"),
@@ -142,7 +163,8 @@ BOOST_AUTO_TEST_CASE(every_one_byte_edit_of_a_request_agrees_with_the_strict_rea
   const CompiledStore store = compileStore(shippingStore());
   const std::string base =
       cart({{"cap", 2}, {"hoodie-m", 1}}, {{"coupons", {"SAVE10"}}, {"customer", {{"segments", {"vip"}}}},
-                                           {"destination", {{"country", "DE"}}}, {"explain", "applied"}, {"nudges", true}})
+                                           {"destination", {{"country", "DE"}}}, {"explain", "applied"}, {"nudges", true},
+                                           {"stock", {{"cap", 3}, {"hoodie-m", 12}}}})
           .dump();
   BOOST_TEST_REQUIRE(readEverydayRequest(store, base).has_value());
   const std::string replacements = "\"',:{}[]01-9aeEtfn .\\\x01\x80";

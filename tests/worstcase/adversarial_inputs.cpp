@@ -222,7 +222,8 @@ std::vector<Case> adversarialCases() {
                      });
                      return Inputs{store(catalog(100000), "[]", promotions), request(kMaxLines, 1, ",\"nudges\":true")};
                    }});
-  cases.push_back({"stock-guards", "1,000 promotions guarded on stock of 1,000 variants each, a 60k-entry stock snapshot",
+  // For a hold (forHold), so every variant checked is also recorded: the costlier of the two ways to read stock.
+  cases.push_back({"stock-guards", "1,000 promotions guarded on stock of 1,000 variants each, a 60k-entry stock snapshot, for a hold",
                    false, 1000, "promotions", false, "too_complex", [=](int64_t n) {
                      std::string promotions = array(n, [](int64_t i) {
                        std::string guarded = array(1000, [&](int64_t k) { return quoted(variantId((i * 37 + k) % 60000)); });
@@ -232,7 +233,7 @@ std::vector<Case> adversarialCases() {
                      });
                      std::string stock = ",\"stock\":{";
                      for (int64_t v = 0; v < 60000; ++v) stock += (v ? ",\"" : "\"") + variantId(v) + "\":5";
-                     return Inputs{store(catalog(100000), "[]", promotions), request(kMaxLines, 1, stock + "}")};
+                     return Inputs{store(catalog(100000), "[]", promotions), request(kMaxLines, 1, stock + "},\"forHold\":true")};
                    }});
   cases.push_back({"margin-floors", "10,000 margin floors (by variant, category and segment) × 500 lines", false, 10000, "floors",
                    true, "ok", [=](int64_t n) {

@@ -34,7 +34,7 @@ bool staticConditionsHold(const Cart& cart, const Promotion& promo, RuleVerdict&
   }
   if (c.stockGuard) {
     for (uint32_t v : c.stockGuard->variants) {
-      cart.meter.spend(1);
+      cart.meter.spend(kStockCheckUnits);
       const VariantInfo& variant = cart.store.variants[v];
       std::optional<int64_t> available = cart.availableStock(variant, c.stockGuard->minAvailable, /*exactBelow=*/false);
       if (!available) {

@@ -21,7 +21,8 @@ const PromotionKind& promotionKind(Promotion::Type type) {
 }
 
 void applyLineChanges(Cart& cart, const Promotion& promo, const Evaluation& e) {
-  cart.meter.spend(static_cast<int64_t>(e.changes.size()));  // an adjustment written per line
+  const auto written = std::count_if(e.changes.begin(), e.changes.end(), [](const auto& change) { return change.discount > 0; });
+  cart.meter.spend(static_cast<int64_t>(e.changes.size()) + kAdjustmentUnits * written);  // before writing them
   for (const auto& change : e.changes) {
     LineState& line = cart.lines[change.line];
     line.groups = change.groups;
