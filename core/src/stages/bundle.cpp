@@ -18,6 +18,8 @@ void evaluateBundle(const Cart& cart, const Promotion& promo, const PromotionSco
   cart.meter.spend(static_cast<int64_t>(pool.size() * componentCount));
   std::vector<BundleSlot> slots;
   std::vector<std::size_t> slotPick;  // slot -> pool index
+  slots.reserve(pool.size());
+  slotPick.reserve(pool.size());
   for (std::size_t s = 0; s < pool.size(); ++s) {
     uint64_t accepting = 0;
     for (std::size_t c = 0; c < componentCount; ++c) {
@@ -28,6 +30,7 @@ void evaluateBundle(const Cart& cart, const Promotion& promo, const PromotionSco
     slotPick.push_back(s);
   }
   std::vector<int64_t> quantities;
+  quantities.reserve(componentCount);
   for (const auto& component : promo.components) quantities.push_back(component.quantity);
   const BundleSaving savingOf = [&](int64_t bundles, Minor value) -> Minor {
     if (!promo.bundlePrice) return percentOf(value, promo.bundlePercentOff);
@@ -59,6 +62,7 @@ void evaluateBundle(const Cart& cart, const Promotion& promo, const PromotionSco
     return;
   }
   std::vector<UnitPick> picks;
+  picks.reserve(slots.size());
   for (std::size_t s = 0; s < slots.size(); ++s) {
     if (filling.used[s] > 0) picks.push_back({pool[slotPick[s]].line, slots[s].price, filling.used[s]});
   }

@@ -235,6 +235,7 @@ class Filler {
 
  private:
   const std::vector<uint64_t>& kinds(std::span<const BundleSlot> slots) {
+    kinds_.reserve(slots.size());
     for (const auto& slot : slots) kinds_.push_back(slot.components);
     std::sort(kinds_.begin(), kinds_.end());
     kinds_.erase(std::unique(kinds_.begin(), kinds_.end()), kinds_.end());

@@ -44,6 +44,9 @@ std::vector<UnitPick> byLineDearestFirst(std::vector<UnitPick> picks) {
 template <class DiscountFor>
 std::vector<LineChange> changePicks(std::span<const LineState> lines, const std::vector<UnitPick>& picks, DiscountFor&& discountFor) {
   std::vector<LineChange> changes;
+  std::size_t pickedLines = 0;  // one change per picked line: the list is sized once
+  for (std::size_t i = 0; i < picks.size(); ++i) pickedLines += i == 0 || picks[i].line != picks[i - 1].line ? 1 : 0;
+  changes.reserve(pickedLines);
   for (std::size_t i = 0; i < picks.size();) {
     const LineState& line = lines[picks[i].line];
     LineChange lc{picks[i].line, {}, 0};
