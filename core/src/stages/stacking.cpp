@@ -141,28 +141,34 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
                                [](const LeftOutPromotion& l, uint32_t q) { return l.promotion < q; });
     return it != plan->leftOut.end() && it->promotion == p ? &*it : nullptr;
   };
-  std::vector<RuleVerdict> verdicts(candidates.size());
-  std::vector<bool> listed(candidates.size(), false);
+  // A verdict only for the promotions the quote lists, in position order (a verdict is a few hundred bytes, and a
+  // code-only promotion whose code is absent is never listed): slotOf maps a position to its verdict.
+  constexpr uint32_t kUnlisted = UINT32_MAX;
+  std::vector<uint32_t> slotOf(candidates.size(), kUnlisted);
+  std::vector<RuleVerdict> verdicts;
+  verdicts.reserve(candidates.size());
+  auto verdictAt = [&](std::size_t r) -> RuleVerdict& { return verdicts[slotOf[r]]; };
   auto evaluate = [&](std::size_t r) { return evaluatePromotion(cart, promotionAt(r), relevant.linesAt(r)); };
   std::vector<std::size_t> live;  // passed static conditions, in priority order (indexes are already priority-sorted)
   for (std::size_t r = 0; r < candidates.size(); ++r) {
     uint32_t p = candidates[r];
     const Promotion& promo = store.promotions[p];
-    RuleVerdict& verdict = verdicts[r];
-    verdict.rule = p;
+    std::string_view coupon;
     if (!promo.coupons.empty()) {
       auto code = std::find_if(promo.coupons.begin(), promo.coupons.end(), [&](const std::string& c) { return cart.couponEntered(c); });
       if (code == promo.coupons.end()) continue;  // never advertise a code the shopper has not entered
-      verdict.coupon = *code;
+      coupon = *code;
     }
-    listed[r] = true;
+    slotOf[r] = static_cast<uint32_t>(verdicts.size());
+    RuleVerdict& verdict = verdicts.emplace_back(p);
+    verdict.coupon = coupon;
     if (staticConditionsHold(cart, promo, verdict) && !leftOutEntry(p)) live.push_back(r);
   }
   sortPositionsByEffectivePriority(cart, candidates, live);
 
-  auto recordAt = [&](std::size_t r, const Evaluation& e) { record(verdicts[r], e); };
+  auto recordAt = [&](std::size_t r, const Evaluation& e) { record(verdictAt(r), e); };
   auto block = [&](std::size_t r, Reason reason, const Promotion& by, const Explanation& why) {
-    RuleVerdict& verdict = verdicts[r];
+    RuleVerdict& verdict = verdictAt(r);
     verdict.applied = false;
     verdict.amount = 0;
     verdict.reason = reason;
@@ -178,7 +184,7 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
     Evaluation e = evaluate(r);
     recordAt(r, e);
     if (!e.applies) continue;
-    RuleVerdict& verdict = verdicts[r];
+    RuleVerdict& verdict = verdictAt(r);
     verdict.applied = false;
     verdict.amount = 0;
     verdict.reason = Reason::LostToBetterCombination;
@@ -253,38 +259,41 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
   }
 
   if (plan) {
+    // A promotion that is not listed (or not relevant) has no verdict: it neither applied nor gets a reason.
+    auto listedVerdict = [&](uint32_t p) -> RuleVerdict* {
+      if (!relevant.contains(p)) return nullptr;
+      const uint32_t slot = slotOf[relevant.position(p)];
+      return slot == kUnlisted ? nullptr : &verdicts[slot];
+    };
     for (const LeftOutPromotion& left : plan->leftOut) {
-      if (!relevant.contains(left.promotion)) continue;
-      auto applied = std::find_if(left.blockers.begin(), left.blockers.end(),
-                                  [&](uint32_t b) { return verdicts[relevant.position(b)].applied; });
+      RuleVerdict* verdict = listedVerdict(left.promotion);
+      if (!verdict) continue;
+      auto applied = std::find_if(left.blockers.begin(), left.blockers.end(), [&](uint32_t b) {
+        const RuleVerdict* blocker = listedVerdict(b);
+        return blocker && blocker->applied;
+      });
       const Promotion& by = store.promotions[applied != left.blockers.end() ? *applied : left.blockers.front()];
       Explanation why = left.why;
       why.name = by.name;
-      const std::size_t r = relevant.position(left.promotion);
-      block(r, left.reason, by, why);
-      verdicts[r].amountNeeded = left.amountNeeded;
-      verdicts[r].missing = left.missing;
+      verdict->applied = false;
+      verdict->amount = 0;
+      verdict->reason = left.reason;
+      verdict->by = by.id;
+      verdict->why = why;
+      verdict->amountNeeded = left.amountNeeded;
+      verdict->missing = left.missing;
     }
   }
-  if (!store.priorityBySegment) {  // application order is position order: the unlisted drop out in place
-    std::size_t kept = 0;
-    for (std::size_t r = 0; r < verdicts.size(); ++r) {
-      if (!listed[r]) continue;
-      if (kept != r) verdicts[kept] = verdicts[r];
-      ++kept;
-    }
-    verdicts.resize(kept);
-    return verdicts;
-  }
+  if (!store.priorityBySegment) return verdicts;  // application order is position order
   std::vector<std::size_t> order;  // listed promotions in application order
   order.reserve(verdicts.size());
-  for (std::size_t r = 0; r < verdicts.size(); ++r) {
-    if (listed[r]) order.push_back(r);
+  for (std::size_t r = 0; r < candidates.size(); ++r) {
+    if (slotOf[r] != kUnlisted) order.push_back(r);
   }
   sortPositionsByEffectivePriority(cart, candidates, order);
   std::vector<RuleVerdict> out;
   out.reserve(order.size());
-  for (std::size_t r : order) out.push_back(verdicts[r]);
+  for (std::size_t r : order) out.push_back(verdictAt(r));
   return out;
 }
 
