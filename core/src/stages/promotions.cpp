@@ -32,9 +32,11 @@ void applyLineChanges(Cart& cart, const Promotion& promo, const Evaluation& e) {
 
 RelevantPromotions::RelevantPromotions(const Cart& cart) {
   const CompiledStore& store = cart.store;
-  constexpr std::size_t kNoLine = SIZE_MAX;
-  constexpr std::size_t kAllLines = SIZE_MAX - 1;
-  std::vector<std::pair<uint32_t, std::size_t>> touches;
+  // A touch is (promotion, line) packed in one integer, promotion high, so sorting them is sorting plain integers.
+  constexpr uint32_t kNoLine = UINT32_MAX;
+  constexpr uint32_t kAllLines = UINT32_MAX - 1;
+  auto touch = [](uint32_t promotion, uint32_t line) { return uint64_t{promotion} << 32 | line; };
+  std::vector<uint64_t> touches;
   // Spent before each list is copied, so a store whose lists would not fit the budget stops before allocating them.
   std::size_t indexedTouches = 0;
   for (const auto& line : cart.lines) {
@@ -44,23 +46,23 @@ RelevantPromotions::RelevantPromotions(const Cart& cart) {
   }
   touches.reserve(indexedTouches + store.cartWidePromotions.size());  // one allocation in the everyday case
   for (std::size_t l = 0; l < cart.lines.size(); ++l) {
-    for (uint32_t p : store.promotionsByVariant[cart.lines[l].variant]) touches.emplace_back(p, l);
+    for (uint32_t p : store.promotionsByVariant[cart.lines[l].variant]) touches.push_back(touch(p, static_cast<uint32_t>(l)));
   }
   if (!cart.lines.empty()) {
     cart.meter.spend(static_cast<int64_t>(store.cartWidePromotions.size()));
-    for (uint32_t p : store.cartWidePromotions) touches.emplace_back(p, kAllLines);
+    for (uint32_t p : store.cartWidePromotions) touches.push_back(touch(p, kAllLines));
   }
   cart.meter.spend(static_cast<int64_t>(store.broadPromotions.size() * cart.lines.size()));
   for (uint32_t p : store.broadPromotions) {
     for (std::size_t l = 0; l < cart.lines.size(); ++l) {
-      if (cartcore::contains(store.promotions[p].eligible, cart.lines[l].variant)) touches.emplace_back(p, l);
+      if (cartcore::contains(store.promotions[p].eligible, cart.lines[l].variant)) touches.push_back(touch(p, static_cast<uint32_t>(l)));
     }
   }
   for (const auto& code : cart.coupons) {
     auto it = store.promotionsByCoupon.find(code);
     if (it == store.promotionsByCoupon.end()) continue;
     cart.meter.spend(static_cast<int64_t>(it->second.size()));
-    for (uint32_t p : it->second) touches.emplace_back(p, kNoLine);
+    for (uint32_t p : it->second) touches.push_back(touch(p, kNoLine));
   }
   std::sort(touches.begin(), touches.end());
   relevant_.reserve(touches.size());
@@ -68,7 +70,9 @@ RelevantPromotions::RelevantPromotions(const Cart& cart) {
   lineIndexes_.reserve(cart.lines.size() + touches.size());
   lineIndexes_.resize(cart.lines.size());
   std::iota(lineIndexes_.begin(), lineIndexes_.end(), std::size_t{0});  // [0, n): the all-lines run
-  for (const auto& [p, l] : touches) {
+  for (const uint64_t packed : touches) {
+    const auto p = static_cast<uint32_t>(packed >> 32);
+    const auto l = static_cast<uint32_t>(packed);
     if (relevant_.empty() || relevant_.back() != p) {
       relevant_.push_back(p);
       runs_.push_back({lineIndexes_.size(), 0});
