@@ -78,6 +78,11 @@ int64_t countOf(Field field, const Explanation& why) {
 
 /** The position of the '}' closing the '{' at `open`, or npos. */
 std::size_t matchingBrace(std::string_view text, std::size_t open) {
+  // Most placeholders hold no brace of their own ({amount}, {name}): then the first '}' closes, found with memchr
+  // rather than byte by byte (this loop was a third of writing a sentence).
+  const std::size_t first = text.find('}', open + 1);
+  if (first == std::string_view::npos) return first;
+  if (text.substr(open + 1, first - open - 1).find('{') == std::string_view::npos) return first;
   int depth = 0;
   for (std::size_t i = open; i < text.size(); ++i) {
     if (text[i] == '{') ++depth;
