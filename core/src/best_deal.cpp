@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iterator>
 #include <numeric>
+#include <queue>
 #include <set>
 
 #include "input_error.hpp"
@@ -393,9 +394,14 @@ class ProvenDeals {
 };
 
 /**
- * Depth-first over the subsets of the candidate codes (in bound order), pricing each with the full pipeline and,
- * when `bounded`, skipping branches whose lower bounds (SavingsBounds) cannot reach F (ProvenDeals), the fourth
- * best total among the deals proved minimal so far. It stops at kMaxBestDealSubsets pricings or kQuoteWorkBudget units of work, whichever comes first (`stopped`).
+ * Best first over the subsets of the candidate codes: each step takes the pending item with the lowest lower bound
+ * on what it can lead to, prices the subset with the full pipeline or adds each next code to it, and, when
+ * `bounded`, stops once that bound is above F (ProvenDeals), so every subset it prices could still be shown. The
+ * subsets form a tree (each extends its parent by a code later in `order`); an "expand" item stands for every
+ * extension of its subset by codes from `next` on, bounded as a whole. Subsets are priced in the order of their
+ * own bounds, which also proves the best deals minimal early: a deal is proved once every subset bounded at or
+ * under its total is priced. It stops at kMaxBestDealSubsets pricings or kQuoteWorkBudget units of work, whichever
+ * comes first (`stopped`).
  */
 struct DealSearch {
   /** `order`: indexes into bounds.codes, the codes searched in the order searched (`candidates` names them). */
@@ -407,7 +413,7 @@ struct DealSearch {
     maskFrom.assign(candidates.size() + 1, 0);
     for (std::size_t i = candidates.size(); i-- > 0;) {
       exclusiveFrom[i] = std::max(exclusiveFrom[i + 1], codeBound(i).exclusive);
-      maskFrom[i] = maskFrom[i + 1] | (uint32_t{1} << order[i]);
+      maskFrom[i] = maskFrom[i + 1] | bit(i);
     }
     firstAlternative = candidates.size();
     while (bounded && firstAlternative > 0 && codeBound(firstAlternative - 1).alternativesOnly) --firstAlternative;
@@ -426,76 +432,153 @@ struct DealSearch {
   std::vector<uint32_t> maskFrom;
   std::size_t firstAlternative = 0;  // where the codes that only add alternatives start
 
-  const CodeBound& codeBound(std::size_t i) const { return bounds.codes[order[i]]; }
-
   ShownDeals shown;
   int64_t subsetsPriced = 0;
   bool stopped = false;
   std::map<std::string, StockFact> stockRead;  // every run's, for a hold to keep
-  std::vector<std::string> subset;
   std::optional<std::pair<Minor, bool>> emptyTotal;  // the total without codes once priced, and whether exact
-  ProvenDeals proven{bounds};  // when bounded: F, the bound branches are pruned against
+  ProvenDeals proven{bounds};  // when bounded: F, the bound items are pruned against
+
+  const CodeBound& codeBound(std::size_t i) const { return bounds.codes[order[i]]; }
+  uint32_t bit(std::size_t i) const { return uint32_t{1} << order[i]; }
+
+  /** A subset to price, or every extension of it by codes from `next` on to explore. */
+  struct Item {
+    Minor bound = 0;  // no total it leads to is lower (when bounded; 0 otherwise)
+    Minor own = 0;    // to price: no total of the subset itself is lower
+    bool expand = false;
+    uint32_t mask = 0;  // the subset's codes (bits of bounds.codes)
+    std::size_t next = 0;
+    std::size_t size = 0;  // codes in the subset
+    // Lowest bound first; at a tie pricing first (it can lower F), then the tree's order, so the search and its
+    // subsetsPriced are the same on every run.
+    bool operator>(const Item& o) const {
+      if (bound != o.bound) return bound > o.bound;
+      if (expand != o.expand) return expand;
+      if (mask != o.mask) return mask > o.mask;
+      return next > o.next;
+    }
+  };
+
+  void run() {
+    // The subset without codes first, whatever the bounds: there is always a choice, never dearer than it.
+    pending.push({bounded ? INT64_MIN : 0, bounded ? ownBound(0) : 0, false, 0, 0, 0});
+    if (maxCodes > 0 && firstAlternative > 0) pending.push({reach(0, 0, 0), 0, true, 0, 0, 0});
+    while (!pending.empty() && !stopped) {
+      if (work >= kQuoteWorkBudget) {  // the bounds' work counts too, not only the pricings'
+        stopped = true;
+        break;
+      }
+      const Item item = pending.top();
+      pending.pop();
+      const std::optional<Minor> f = bounded ? proven.fourthTotal() : std::nullopt;
+      if (f && item.bound > *f) break;  // every pending item is bounded above F: none can be shown
+      if (item.expand) expand(item);
+      else priceAndExtend(item);
+    }
+  }
 
   /**
-   * `mask` (bits of bounds.codes), `stacking` and `exclusive`: the subset's codes and its bounds so far (3. and the
-   * largest exclusive one of SavingsBounds), the promotions no code needs included.
+   * The subset's lower bound (SavingsBounds): the promotions no code needs and its codes' (`extra`: the codes from
+   * a position on, for a bound on every extension by them; `room`: how many of them fit the code limit).
    */
-  void visit(std::size_t next, uint32_t mask, Minor stacking, Minor exclusive) {
-    const std::optional<Minor> exact = price(mask);
-    if (subset.size() == maxCodes) return;
-    std::size_t end = candidates.size();
-    // The codes that only add alternatives come last (bestDealCart). Entering any of them adds to the subset's own
-    // alternatives (its combinations and exclusive promotions alone, unchanged: such a code changes no stacked run)
-    // only its exclusive promotions alone, each paying at least listTotal - b(p) (SavingsBounds, 1.). So when the
-    // subset's own total is exact (its run compared every alternative), the subset plus any of them pays at least
-    // min(its total, listTotal - the largest such b). When that is the subset's total, it costs no less than the
-    // subset it contains, which is ranked before it: in the search over every subset it is padded by the subset,
-    // or by whatever pads the subset, or ranked after four shown deals as the subset is. Either way it is never
-    // shown, and leaving out deals that are never shown changes nothing shown. Otherwise it cannot beat F
-    // (ProvenDeals) when that min does not.
-    const std::size_t tail = std::max(next, firstAlternative);
-    if (bounded && exact && tail < end) {
-      const Minor alone = bounds.listTotal - exclusiveFrom[tail];
-      const std::optional<Minor> f = proven.fourthTotal();
-      if (alone >= *exact || (f && std::min(*exact, alone) > *f)) end = tail;
+  Minor lowerBound(uint32_t mask, uint32_t extra, std::size_t from, std::size_t room) {
+    Minor stacking = bounds.alwaysStacking;
+    Minor exclusive = std::max(bounds.alwaysExclusive, exclusiveFrom[from]);
+    for (std::size_t c = 0; c < bounds.codes.size(); ++c) {
+      if (!(mask & (uint32_t{1} << c))) continue;
+      stacking = addSaturating(stacking, bounds.codes[c].stacking);
+      exclusive = std::max(exclusive, bounds.codes[c].exclusive);
     }
-    for (std::size_t i = next; i < end && !stopped; ++i) {
-      const std::optional<Minor> f = bounded ? proven.fourthTotal() : std::nullopt;
-      if (f) {
-        // The most any extension through candidate i can save: the subset's stacking bound plus the largest
-        // stacking bounds from i on (sorted: the next ones) that the code limit leaves room for (3.), or 4. over
-        // the subset and every candidate from i on, whichever is less; or the largest exclusive bound it can hold.
-        // Each only shrinks as i grows, so no later candidate reaches more.
-        Minor reach = stacking;
-        for (std::size_t k = i; k < candidates.size() && k < i + (maxCodes - subset.size()); ++k) reach = addSaturating(reach, codeBound(k).stacking);
-        const Minor exclusiveReach = std::max(exclusive, exclusiveFrom[i]);
-        if (bounds.listTotal > addSaturating(*f, std::max(reach, exclusiveReach))) break;
-        if (bounds.percentageCount > 0) {
-          work += bounds.percentageCount;
-          reach = std::min(reach, bounds.stack(mask | maskFrom[i]));
-          if (bounds.listTotal > addSaturating(*f, std::max(reach, exclusiveReach))) break;
-        }
+    // 3.: the largest stacking bounds from `from` on (sorted: the next ones) that the code limit leaves room for.
+    for (std::size_t k = from; k < candidates.size() && k < from + room; ++k) stacking = addSaturating(stacking, codeBound(k).stacking);
+    work += 1 + static_cast<int64_t>(bounds.codes.size());
+    if (bounds.percentageCount > 0) {
+      work += bounds.percentageCount;
+      stacking = std::min(stacking, bounds.stack(mask | extra));  // 4., over every code it may add
+    }
+    return bounds.listTotal - std::max(exclusive, stacking);
+  }
+
+  /** A bound on every extension of the subset by codes from `next` on. */
+  Minor reach(uint32_t mask, std::size_t size, std::size_t next) {
+    return bounded ? lowerBound(mask, maskFrom[next], next, maxCodes - size) : 0;
+  }
+
+  Minor ownBound(uint32_t mask) { return bounded ? lowerBound(mask, 0, candidates.size(), 0) : 0; }
+
+  /**
+   * The item pricing a subset whose own bound is `own`, bounded with the subsets it extends to by codes that only
+   * add alternatives (priceAndExtend): each of those pays at least the subset's bound with all of them entered,
+   * and at least min(own, listTotal - their largest exclusive bound).
+   */
+  Item pricing(uint32_t mask, std::size_t size, std::size_t next, Minor own) {
+    Item item{own, own, false, mask, next, size};
+    const std::size_t tail = std::max(next, firstAlternative);
+    if (bounded && size < maxCodes && tail < candidates.size()) {
+      const Minor extended = std::max(lowerBound(mask, maskFrom[tail], tail, 0), std::min(own, bounds.listTotal - exclusiveFrom[tail]));
+      item.bound = std::min(own, extended);
+    }
+    return item;
+  }
+
+  /** Pushes the subset extended by each code from `next` up to the codes that only add alternatives. */
+  void expand(const Item& item) {
+    const std::optional<Minor> f = bounded ? proven.fourthTotal() : std::nullopt;
+    for (std::size_t j = item.next; j < firstAlternative; ++j) {
+      const uint32_t mask = item.mask | bit(j);
+      const Item child = pricing(mask, item.size + 1, j + 1, ownBound(mask));
+      if (!f || child.bound <= *f) pending.push(child);
+      if (child.size < maxCodes && j + 1 < firstAlternative) {
+        const Item more{reach(mask, child.size, j + 1), 0, true, mask, j + 1, child.size};
+        if (!f || more.bound <= *f) pending.push(more);
       }
-      subset.push_back(candidates[i]);
-      const CodeBound& code = codeBound(i);
-      visit(i + 1, mask | (uint32_t{1} << order[i]), addSaturating(stacking, code.stacking), std::max(exclusive, code.exclusive));
-      subset.pop_back();
+    }
+  }
+
+  /**
+   * Prices the subset, then pushes it extended by each code that only adds alternatives (they come last in
+   * `order`). Entering such codes adds to the subset's own alternatives (its combinations and exclusive promotions
+   * alone, unchanged: such a code changes no stacked run) only their exclusive promotions alone, each paying at
+   * least listTotal - b(p) (SavingsBounds, 1.). So the subset plus any of them pays at least min(what the subset
+   * pays at best, listTotal - the largest such b). When the subset's total is exact (its run compared every
+   * alternative) and that min is the subset's total, the larger subset costs no less than the subset it contains,
+   * which ranks before it: over every subset it is padded by the subset, or by what pads the subset, or ranks after
+   * four shown deals as the subset does. Either way it is never shown, and leaving out deals never shown changes
+   * nothing shown.
+   */
+  void priceAndExtend(const Item& item) {
+    // Priced unless its own bound is above F (it is pending for the subsets it extends to).
+    const std::optional<Minor> f = bounded ? proven.fourthTotal() : std::nullopt;
+    const std::optional<Minor> priced = f && item.own > *f ? std::nullopt : price(item.mask);
+    if (stopped || item.size == maxCodes) return;
+    // What the subset pays at best (exact), or no more than that when its run did not compare every alternative.
+    const bool exact = priced.has_value();
+    const Minor least = priced.value_or(item.own);
+    for (std::size_t j = std::max(item.next, firstAlternative); bounded && j < candidates.size(); ++j) {
+      const Minor alone = bounds.listTotal - exclusiveFrom[j];  // grows with j
+      if (exact && alone >= least) break;
+      const uint32_t mask = item.mask | bit(j);
+      pending.push(pricing(mask, item.size + 1, j + 1, std::max(ownBound(mask), std::min(least, alone))));
     }
   }
 
   /** Prices the subset (`mask`: its codes); returns its total when the run compared every alternative it has. */
   std::optional<Minor> price(uint32_t mask) {
-    if (subset.empty() && emptyTotal) {  // priced by an earlier group's search
+    if (mask == 0 && emptyTotal) {  // priced by an earlier group's search
       record({}, 0, emptyTotal->first);
       return emptyTotal->second ? std::optional<Minor>(emptyTotal->first) : std::nullopt;
     }
     // The subset without codes is priced whatever the limits, so there is always a choice, never dearer than it.
-    if (!subset.empty() && (subsetsPriced >= static_cast<int64_t>(kMaxBestDealSubsets) || work >= kQuoteWorkBudget)) {
+    if (mask != 0 && (subsetsPriced >= static_cast<int64_t>(kMaxBestDealSubsets) || work >= kQuoteWorkBudget)) {
       stopped = true;
       return std::nullopt;
     }
     QuoteRequest r = probe;
-    r.coupons = subset;
+    r.coupons.clear();
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      if (mask & bit(i)) r.coupons.push_back(candidates[i]);
+    }
     std::sort(r.coupons.begin(), r.coupons.end());
     PricedCart run = runPipeline(store, r);
     work += run.work;
@@ -503,7 +586,7 @@ struct DealSearch {
     const Minor total = payable(run.quote);
     const bool exact = !run.quote.stacking || run.quote.stacking->exhaustive;
     ++subsetsPriced;
-    if (subset.empty()) emptyTotal = {total, exact};
+    if (mask == 0) emptyTotal = {total, exact};
     record(std::move(r.coupons), mask, total);
     return exact ? std::optional<Minor>(total) : std::nullopt;
   }
@@ -512,6 +595,9 @@ struct DealSearch {
     shown.add({std::move(codes), total});
     if (bounded) work += proven.add(mask, total);
   }
+
+ private:
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> pending;
 };
 
 /**
@@ -628,7 +714,7 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
     DealSearch search(store, probe, codes, group, bounds, maxCodes, bounded, work);
     search.emptyTotal = emptyTotal;
     search.subsetsPriced = deal.subsetsPriced;  // the groups share kMaxBestDealSubsets, as they share the budget
-    search.visit(0, 0, bounds.alwaysStacking, bounds.alwaysExclusive);
+    search.run();
     mergeStockFacts(stockRead, search.stockRead);
     work = search.work;
     emptyTotal = search.emptyTotal;

@@ -365,4 +365,27 @@ BOOST_AUTO_TEST_CASE(codes_that_only_add_exclusive_alternatives_are_not_combined
   BOOST_TEST(q["totals"]["total"] == "36.00");
 }
 
+// Five codes taking 50 % each off the same tee. Their savings alone add up to 250 % of it, a bound that rules
+// nothing out; as a product they leave at least 20.00 x 0.5^k of it (less a cent per code for rounding), so with
+// the four best known (all five: 0.62; four: 1.25) no subset of three or fewer codes (2.47 and up) can be shown.
+// Best first, the search prices no code, all five and the five subsets of four, and stops.
+BOOST_AUTO_TEST_CASE(percentages_on_the_same_line_bound_the_search_by_their_product) {
+  json promotions = json::array();
+  json codes = json::array();
+  for (int i = 1; i <= 5; ++i) {
+    const std::string code = "H" + std::to_string(i);
+    codes.push_back(code);
+    promotions.push_back(coupon(code.c_str(), code.c_str(), {{"type", "itemDiscount"}, {"selector", {{"products", {"tee"}}}}, {"discount", {{"percentOff", "50"}}}}));
+  }
+  const json store = teeStore(json::array(), promotions);
+  BOOST_TEST(quote(store, cart({{"tee-black-m", 1}}, {{"coupons", {"H1", "H2", "H3"}}}))["totals"]["total"] == "2.50");
+  json q = quote(store, cart({{"tee-black-m", 1}}, {{"coupons", codes}, {"bestDeal", true}}));
+  BOOST_TEST(q["bestDeal"]["chosen"] == json::parse(R"({"codes":["H1","H2","H3","H4","H5"],"total":"0.62"})"));
+  BOOST_TEST(q["bestDeal"]["alternatives"] == json::parse(R"([{"codes":["H1","H2","H3","H4"],"total":"1.25"},
+                                                                {"codes":["H1","H2","H3","H5"],"total":"1.25"},
+                                                                {"codes":["H1","H2","H4","H5"],"total":"1.25"}])"));
+  BOOST_TEST(q["bestDeal"]["subsetsPriced"] == 7);
+  BOOST_TEST(!q["bestDeal"].contains("exhaustive"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
