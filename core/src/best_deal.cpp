@@ -2,10 +2,13 @@
 #include "best_deal.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 #include <numeric>
 #include <queue>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "input_error.hpp"
 #include "stages/cart.hpp"
@@ -113,6 +116,7 @@ struct SavingsBounds {
 
   /** v x (1 - percent), rounded down: never above what a percentage leaves of v, but for rounding (4.). */
   static Minor remainingAfter(Minor value, PartsPerMillion percent) {
+    if (value <= INT64_MAX / kWhole) return value * (kWhole - percent) / kWhole;  // values >= 0: the same, in 64 bits
     return static_cast<Minor>(static_cast<Wide>(value) * (kWhole - percent) / kWhole);
   }
 };
@@ -348,8 +352,15 @@ class ProvenDeals {
     return work;
   }
 
-  /** The lower bound of SavingsBounds on what the subset pays; adds its cost to `work`. */
-  Minor lowerBound(uint32_t codes, int64_t& work) const {
+  /** The lower bound of SavingsBounds on what the subset pays; adds its cost to `work` (once per subset). */
+  Minor lowerBound(uint32_t codes, int64_t& work) {
+    auto [known, added] = lowerBounds_.try_emplace(codes, 0);
+    if (added) known->second = computeLowerBound(codes, work);
+    return known->second;
+  }
+
+ private:
+  Minor computeLowerBound(uint32_t codes, int64_t& work) const {
     Minor additive = bounds_.alwaysStacking;
     Minor exclusive = bounds_.alwaysExclusive;
     for (std::size_t c = 0; c < bounds_.codes.size(); ++c) {
@@ -362,11 +373,10 @@ class ProvenDeals {
     return bounds_.listTotal - std::max(exclusive, stack);
   }
 
- private:
   void consider(uint32_t deal, Minor total, int64_t& work) {
     if (fourthTotal() && total >= *fourthTotal()) return;  // cannot lower F
     std::vector<uint32_t> todo = {deal};
-    std::set<uint32_t> seen;
+    std::unordered_set<uint32_t> seen;  // only looked up, never walked in order
     while (!todo.empty()) {
       const uint32_t y = todo.back();
       todo.pop_back();
@@ -391,6 +401,7 @@ class ProvenDeals {
   std::map<uint32_t, Minor> priced_;                                 // every subset priced, by its codes
   std::multimap<uint32_t, std::pair<uint32_t, Minor>> waiting_;     // deals by the unpriced subset they wait on
   std::vector<Minor> totals_;                                        // the lowest totals of proved deals, at most 4
+  std::unordered_map<uint32_t, Minor> lowerBounds_;                  // by subset, as computed
 };
 
 /**
@@ -505,7 +516,8 @@ struct DealSearch {
     return bounded ? lowerBound(mask, maskFrom[next], next, maxCodes - size) : 0;
   }
 
-  Minor ownBound(uint32_t mask) { return bounded ? lowerBound(mask, 0, candidates.size(), 0) : 0; }
+  /** The subset's own lower bound (ProvenDeals keeps each it computes). */
+  Minor ownBound(uint32_t mask) { return bounded ? proven.lowerBound(mask, work) : 0; }
 
   /**
    * The item pricing a subset whose own bound is `own`, bounded with the subsets it extends to by codes that only
