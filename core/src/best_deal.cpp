@@ -7,8 +7,6 @@
 #include <numeric>
 #include <queue>
 #include <set>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "input_error.hpp"
 #include "stages/cart.hpp"
@@ -376,7 +374,7 @@ class ProvenDeals {
   void consider(uint32_t deal, Minor total, int64_t& work) {
     if (fourthTotal() && total >= *fourthTotal()) return;  // cannot lower F
     std::vector<uint32_t> todo = {deal};
-    std::unordered_set<uint32_t> seen;  // only looked up, never walked in order
+    std::set<uint32_t> seen;
     while (!todo.empty()) {
       const uint32_t y = todo.back();
       todo.pop_back();
@@ -401,7 +399,7 @@ class ProvenDeals {
   std::map<uint32_t, Minor> priced_;                                 // every subset priced, by its codes
   std::multimap<uint32_t, std::pair<uint32_t, Minor>> waiting_;     // deals by the unpriced subset they wait on
   std::vector<Minor> totals_;                                        // the lowest totals of proved deals, at most 4
-  std::unordered_map<uint32_t, Minor> lowerBounds_;                  // by subset, as computed
+  std::map<uint32_t, Minor> lowerBounds_;                            // by subset, as computed
 };
 
 /**
