@@ -118,6 +118,19 @@ BOOST_AUTO_TEST_CASE(exclusion_group_picks_the_biggest_saving) {
   BOOST_TEST(promotionOutcome(q, "big")["reason"] == "lost_to_better_in_group");
 }
 
+BOOST_AUTO_TEST_CASE(a_group_member_that_cannot_apply_does_not_move_the_group) {
+  // "first": 10 % off everything from 100.00, the group's first live member, cannot apply to a 20.00 tee; "tee5"
+  // (5.00 off the tee) is the group's only member that applies. With "half" (50 % off) between them in priority
+  // order, the tee pays 20.00 - 50 % - 5.00 = 5.00 without "first" in the store, and must pay the same with it.
+  json first = percentOff("first", "10", 9, {{"exclusionGroup", "g"}, {"conditions", {{"minSubtotal", "100.00"}}}});
+  json half = percentOff("half", "50", 5);
+  json tee5 = {{"id", "tee5"}, {"type", "itemDiscount"}, {"priority", 1}, {"exclusionGroup", "g"}, {"selector", {{"products", {"tee"}}}},
+               {"discount", {{"amountOff", "5.00"}}}};
+  BOOST_TEST(quote(teeStore(json::array(), {half, tee5}), cart({{"tee-black-m", 1}}))["totals"]["total"] == "5.00");
+  json q = quote(teeStore(json::array(), {first, half, tee5}), cart({{"tee-black-m", 1}}));
+  BOOST_TEST(q["totals"]["total"] == "5.00");
+}
+
 BOOST_AUTO_TEST_CASE(group_tie_goes_to_priority) {
   json a = percentOff("a", "10", 1, {{"exclusionGroup", "g"}});
   json b = percentOff("b", "10", 2, {{"exclusionGroup", "g"}});

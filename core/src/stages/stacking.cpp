@@ -227,13 +227,21 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
     }
     Group& group = groups[promo.exclusionGroup];
     if (group.decided) continue;
+    // The group is decided at its first member that applies here. One that does not (nothing eligible, a minimum
+    // not met) applies nowhere later either, as every kind saves no more on a cheaper cart, and must not move the
+    // group ahead of the promotions between it and the members that do apply: it would change what they pay.
+    Evaluation own = evaluate(r);
+    if (!own.applies) {
+      recordAt(r, own);
+      continue;
+    }
     group.decided = true;
     // Every live member of the group competes on the same cart; the biggest saving wins (ties: priority, id).
     std::optional<std::size_t> best;
     std::vector<std::pair<std::size_t, Evaluation>> members;
     members.reserve(group.members.size());
     for (std::size_t m : group.members) {
-      Evaluation e = evaluate(m);
+      Evaluation e = m == r ? std::move(own) : evaluate(m);
       recordAt(m, e);
       const Evaluation* bestEval = best ? &members[*best].second : nullptr;
       const bool better = e.applies && (!bestEval || e.savings > bestEval->savings ||
