@@ -659,9 +659,6 @@ PricedCart bestDealCart(const CompiledStore& store, const QuoteRequest& request)
   std::set<uint32_t> deadPromotions;
   for (const auto& verdict : all.promotions) {
     if (std::find(std::begin(kFixedReasons), std::end(kFixedReasons), verdict.reason) == std::end(kFixedReasons)) continue;
-    // A member of an exclusion group with nothing eligible still passes its static conditions, and the group is
-    // decided where its first such member comes in priority order: entering its code can move the group earlier.
-    if (verdict.reason == Reason::NoEligibleItems && !store.promotions[verdict.rule].exclusionGroup.empty()) continue;
     deadPromotions.insert(verdict.rule);
   }
   // A code a stacksWhen names changes what that promotion does even when nothing it unlocks is live: never dropped.

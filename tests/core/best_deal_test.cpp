@@ -388,4 +388,18 @@ BOOST_AUTO_TEST_CASE(percentages_on_the_same_line_bound_the_search_by_their_prod
   BOOST_TEST(!q["bestDeal"].contains("exhaustive"));
 }
 
+// A code whose promotion has nothing eligible in the cart changes nothing, even in an exclusion group (a member
+// that cannot apply no longer decides where its group competes: stacking.cpp), so the search ignores it.
+BOOST_AUTO_TEST_CASE(a_group_member_with_nothing_eligible_is_ignored) {
+  json capOff = coupon("cap5", "CAP5", {{"type", "itemDiscount"}, {"priority", 9}, {"exclusionGroup", "g"}, {"selector", {{"products", {"cap"}}}},
+                                        {"discount", {{"amountOff", "5.00"}}}});
+  json teeOff = {{"id", "tee2"}, {"type", "itemDiscount"}, {"priority", 1}, {"exclusionGroup", "g"}, {"selector", {{"products", {"tee"}}}},
+                 {"discount", {{"amountOff", "2.00"}}}};
+  json half = {{"id", "half"}, {"type", "itemDiscount"}, {"priority", 5}, {"selector", {{"everything", true}}}, {"discount", {{"percentOff", "50"}}}};
+  json q = quote(teeStore(json::array(), {capOff, teeOff, half}), cart({{"tee-black-m", 1}}, {{"coupons", {"CAP5"}}, {"bestDeal", true}}));
+  BOOST_TEST(q["bestDeal"]["ignoredCodes"] == json({"CAP5"}));
+  BOOST_TEST(q["bestDeal"]["subsetsPriced"] == 1);
+  BOOST_TEST(q["totals"]["total"] == "8.00");  // 20.00 - 50 % - 2.00, with or without CAP5
+}
+
 BOOST_AUTO_TEST_SUITE_END()
