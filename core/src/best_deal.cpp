@@ -112,6 +112,28 @@ struct SavingsBounds {
     return out;
   }
 
+  /**
+   * The lower bound of 2. on what a subset pays: the promotions no code needs and those the codes in `mask`
+   * unlock, and, for a bound on every extension of it, `extra`: codes it may add (4.), with `extraStacking` the
+   * largest sum of their stacking bounds it can add (3.) and `extraExclusive` their largest exclusive bound.
+   * Adds its cost (a unit, one per code, one per code percentage on a line) to `work`.
+   */
+  Minor lowerBound(uint32_t mask, uint32_t extra, Minor extraStacking, Minor extraExclusive, int64_t& work) const {
+    Minor stacking = addSaturating(alwaysStacking, extraStacking);
+    Minor exclusive = std::max(alwaysExclusive, extraExclusive);
+    for (std::size_t c = 0; c < codes.size(); ++c) {
+      if (!(mask & (uint32_t{1} << c))) continue;
+      stacking = addSaturating(stacking, codes[c].stacking);
+      exclusive = std::max(exclusive, codes[c].exclusive);
+    }
+    work += 1 + static_cast<int64_t>(codes.size());
+    if (percentageCount > 0) {
+      work += percentageCount;
+      stacking = std::min(stacking, stack(mask | extra));
+    }
+    return listTotal - std::max(exclusive, stacking);
+  }
+
   /** v x (1 - percent), rounded down: never above what a percentage leaves of v, but for rounding (4.). */
   static Minor remainingAfter(Minor value, PartsPerMillion percent) {
     if (value <= INT64_MAX / kWhole) return value * (kWhole - percent) / kWhole;  // values >= 0: the same, in 64 bits
@@ -353,24 +375,11 @@ class ProvenDeals {
   /** The lower bound of SavingsBounds on what the subset pays; adds its cost to `work` (once per subset). */
   Minor lowerBound(uint32_t codes, int64_t& work) {
     auto [known, added] = lowerBounds_.try_emplace(codes, 0);
-    if (added) known->second = computeLowerBound(codes, work);
+    if (added) known->second = bounds_.lowerBound(codes, 0, 0, 0, work);
     return known->second;
   }
 
  private:
-  Minor computeLowerBound(uint32_t codes, int64_t& work) const {
-    Minor additive = bounds_.alwaysStacking;
-    Minor exclusive = bounds_.alwaysExclusive;
-    for (std::size_t c = 0; c < bounds_.codes.size(); ++c) {
-      if (!(codes & (uint32_t{1} << c))) continue;
-      additive = addSaturating(additive, bounds_.codes[c].stacking);
-      exclusive = std::max(exclusive, bounds_.codes[c].exclusive);
-    }
-    work += 1 + static_cast<int64_t>(bounds_.codes.size()) + bounds_.percentageCount;
-    const Minor stack = bounds_.percentageCount > 0 ? std::min(additive, bounds_.stack(codes)) : additive;
-    return bounds_.listTotal - std::max(exclusive, stack);
-  }
-
   void consider(uint32_t deal, Minor total, int64_t& work) {
     if (fourthTotal() && total >= *fourthTotal()) return;  // cannot lower F
     std::vector<uint32_t> todo = {deal};
@@ -488,25 +497,14 @@ struct DealSearch {
   }
 
   /**
-   * The subset's lower bound (SavingsBounds): the promotions no code needs and its codes' (`extra`: the codes from
-   * a position on, for a bound on every extension by them; `room`: how many of them fit the code limit).
+   * The subset's lower bound (SavingsBounds), with every extension by the codes from `from` on of which `room` fit
+   * the code limit: the largest stacking bounds from `from` on (sorted: the next ones) that fit, and their largest
+   * exclusive bound.
    */
   Minor lowerBound(uint32_t mask, uint32_t extra, std::size_t from, std::size_t room) {
-    Minor stacking = bounds.alwaysStacking;
-    Minor exclusive = std::max(bounds.alwaysExclusive, exclusiveFrom[from]);
-    for (std::size_t c = 0; c < bounds.codes.size(); ++c) {
-      if (!(mask & (uint32_t{1} << c))) continue;
-      stacking = addSaturating(stacking, bounds.codes[c].stacking);
-      exclusive = std::max(exclusive, bounds.codes[c].exclusive);
-    }
-    // 3.: the largest stacking bounds from `from` on (sorted: the next ones) that the code limit leaves room for.
-    for (std::size_t k = from; k < candidates.size() && k < from + room; ++k) stacking = addSaturating(stacking, codeBound(k).stacking);
-    work += 1 + static_cast<int64_t>(bounds.codes.size());
-    if (bounds.percentageCount > 0) {
-      work += bounds.percentageCount;
-      stacking = std::min(stacking, bounds.stack(mask | extra));  // 4., over every code it may add
-    }
-    return bounds.listTotal - std::max(exclusive, stacking);
+    Minor extraStacking = 0;
+    for (std::size_t k = from; k < candidates.size() && k < from + room; ++k) extraStacking = addSaturating(extraStacking, codeBound(k).stacking);
+    return bounds.lowerBound(mask, extra, extraStacking, exclusiveFrom[from], work);
   }
 
   /** A bound on every extension of the subset by codes from `next` on. */
