@@ -118,14 +118,19 @@ test('scale: holds expire exactly once, on the database clock, with skewed insta
     await setStock(servers[0], { mug: { onHand: 100 } });
     const holds = [];
     for (let i = 0; i < 30; i++) {
-      const r = await call(servers[i % 3], 'POST', '/v1/holds', { body: { cart: { lines: [{ variant: 'mug', quantity: 1 }] }, ttlSeconds: 2 } });
+      const r = await call(servers[i % 3], 'POST', '/v1/holds', { body: { cart: { lines: [{ variant: 'mug', quantity: 1 }] }, ttlSeconds: 4 } });
       assert.equal(r.status, 201);
       holds.push(r.body.hold);
     }
-    for (const h of holds) assert.ok(Date.parse(h.expiresAt) - Date.now() < 2_500, 'expiry stamped on the database clock');
+    for (const h of holds) assert.ok(Date.parse(h.expiresAt) - Date.now() < 4_500, 'expiry stamped on the database clock');
     await new Promise((r) => setTimeout(r, 1000));
-    assert.equal((await stockOf(servers[1], 'mug')).held, 30, 'nothing expired early (one sweeper is an hour fast)');
-    await waitFor(async () => (await stockOf(servers[2], 'mug')).held === 0, 'every hold to expire', 8000);
+    // A loaded machine can take seconds to place the 30 holds, so the first may rightly have expired by now: every
+    // hold whose expiry is still ahead must be held (the hour-fast sweeper would have taken them all at once).
+    const readAt = Date.now();
+    const stillDue = holds.filter((h) => Date.parse(h.expiresAt) > readAt).length;
+    assert.ok(stillDue > 0, 'the holds were placed within their 4 s life, so the check below means something');
+    assert.ok((await stockOf(servers[1], 'mug')).held >= stillDue, 'nothing expired early (one sweeper is an hour fast)');
+    await waitFor(async () => (await stockOf(servers[2], 'mug')).held === 0, 'every hold to expire', 12000);
     let expired = 0;
     for (const server of servers) expired += await metric(server, 'cartcore_holds_expired_total');
     assert.equal(expired, 30, 'each hold expired once across the three sweepers');
