@@ -350,7 +350,8 @@ class ShownDeals {
  * A deal x with total t is proved minimal by walking down from it: a subset whose lower bound (SavingsBounds) is
  * above t clears itself and all its subsets (the bound only grows as codes are removed); a priced subset above t is
  * walked through; a priced one at or under t disproves x; an unpriced one with a bound at or under t leaves x
- * waiting until it is priced. Each step is charged as work (one unit, plus the bound's).
+ * waiting until it is priced. Each step is charged as work (one unit, plus the bound's the first time it is
+ * computed), so the proofs stay within the search's budget.
  */
 class ProvenDeals {
  public:
@@ -390,6 +391,7 @@ class ProvenDeals {
       for (uint32_t bits = y; bits != 0; bits &= bits - 1) {
         const uint32_t z = y & ~(bits & (~bits + 1));  // y without its lowest code
         if (!seen.insert(z).second) continue;
+        ++work;
         if (lowerBound(z, work) > total) continue;
         auto priced = priced_.find(z);
         if (priced == priced_.end()) {
