@@ -162,6 +162,12 @@ PgResult PgConnection::query(const PgPrepared& statement, const PgParams& params
   return execPrepared(statement.name, params, statement.sql);
 }
 
+bool PgConnection::usableAfterIdle() {
+  // libpq keeps the socket non-blocking, so this reads only what is there: nothing, a notice, or the end of the link
+  // (EOF or ECONNRESET), which turns the status to CONNECTION_BAD.
+  return healthy() && PQconsumeInput(conn_) == 1 && healthy();
+}
+
 void PgConnection::reset() {
   PQreset(conn_);
   prepared_.clear();
@@ -199,7 +205,9 @@ PgPool::Lease PgPool::acquire() {
     connection = std::move(idle_.back());
     idle_.pop_back();
   }
-  if (!connection->healthy()) {
+  // A pooled connection may have been cut while it sat idle (a reset link, a restarted database): reconnect it now,
+  // rather than fail the request that draws it with an internal error on its first query.
+  if (!connection->usableAfterIdle()) {
     try {
       connection->reset();
     } catch (...) {

@@ -98,6 +98,12 @@ class PgConnection {
   PgPrepared prepare(const std::string& sql);
   PgResult query(const PgPrepared& statement, const PgParams& params);
   bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  /**
+   * healthy(), after reading (without blocking) whatever reached the connection while it sat idle: a link reset or
+   * a server that closed it then shows here, instead of failing the next query with "server closed the connection
+   * unexpectedly".
+   */
+  bool usableAfterIdle();
   /** Reconnects after a broken connection; prepared statements are prepared again on next use. */
   void reset();
   PGconn* handle() { return conn_; }

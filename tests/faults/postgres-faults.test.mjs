@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, setStock } from '../server/helpers.mjs';
+import { ADMIN_TOKEN, metricValue, setStock } from '../server/helpers.mjs';
 import { freePort, startPostgresSync } from '../server/support/postgres.mjs';
 import { startProxy } from './support/tcp-proxy.mjs';
 import { startReceiver } from './support/webhook-receiver.mjs';
@@ -68,6 +68,12 @@ async function post(base, path, body, { headers = {}, timeoutMs = 10000 } = {}) 
   } catch (error) {
     return { status: 0, error: error.name === 'TimeoutError' ? 'timeout' : (error.cause?.code ?? error.message) };
   }
+}
+
+/** Checkout retries an instance has answered from the idempotency record (its /metrics counter). */
+async function replaysOn(instance) {
+  const response = await fetch(instance.url + '/metrics', { signal: AbortSignal.timeout(10000) });
+  return metricValue(await response.text(), 'cartcore_idempotent_replays_total') ?? 0;
 }
 
 /** Starts an instance, retrying while its database is unreachable (it may be restarting mid-fault). */
@@ -137,14 +143,32 @@ test('a fault in the middle of a checkout: the replay by key on another instance
         async heal() {
           proxies[0].pass();
         },
+        async settled({ checkoutBody, headers, replay }) {
+          // The cut also reset every connection idle in a's pool (10 with PostgreSQL), and a request that happens to
+          // draw one of them must be served on a new one, not answered internal_error. Eight replays at once (a has
+          // eight request threads), on a link slow enough that each keeps its connection, draw most of the pool.
+          proxies[0].slow(100);
+          const retries = await Promise.all(Array.from({ length: 8 },
+            () => post(a.url, '/v1/checkout', checkoutBody, { headers })));
+          proxies[0].pass();
+          for (const retry of retries) assert.equal(retry.text ?? retry.error, replay.text, 'a replay on a reconnected pool connection');
+        },
       },
       'link so slow that the client gives up while the checkout goes on': {
         async beforeSend() {
+          this.replaysBefore = await replaysOn(a);
           proxies[0].slow(700);
         },
         async heal() {
-          await sleep(4000);  // let the slow checkout finish on a's side first
+          // Healed at once, so the later replay on a meets a's original checkout still running there (each of its
+          // database calls takes 1.4 s on this link) and draws another pooled connection: one that the cut above
+          // reset while it sat idle, which the pool must reconnect (it once answered internal_error, and only when
+          // the original had not finished within a fixed 4 s wait).
           proxies[0].pass();
+        },
+        async settled() {
+          // a's original checkout ends as a replay of b's order too: wait for both of a's replays to be counted.
+          await waitFor(async () => (await replaysOn(a)) >= this.replaysBefore + 2, "a's original checkout to end");
         },
       },
     };
@@ -164,9 +188,11 @@ test('a fault in the middle of a checkout: the replay by key on another instance
       const replay = await post(b.url, '/v1/checkout', checkoutBody, { headers });
       assert.equal(replay.status, 200, `${name}: the replay on another instance: ${replay.text ?? replay.error}`);
       await scenario.heal();
-      // Once a's request has run its course, on whichever side: the same answer again, from a, and one order.
+      // The same answer again, from a (whose original request may still be running there), and, once that has run
+      // its course, one order.
       const again = await post(a.url, '/v1/checkout', checkoutBody, { headers });
       assert.equal(again.text, replay.text, `${name}: a later replay gives the same bytes`);
+      await scenario.settled?.({ checkoutBody, headers, replay });
       const orders = storedOrders(cluster, DATABASE).filter((o) => o.holdId === id);
       assert.deepEqual(orders.map((o) => o.id), [replay.body.order.id], `${name}: the hold has exactly one order`);
       outcomes.push(name);
