@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(the_json_path_writes_the_bytes_of_the_typed_quote_rendered)
                 {"tiers", {{{"minSubtotal", "500.00"}, {"amountOff", "7.77"}}}}};
   json bulk = {{"id", "bulk"}, {"name", "Bulk\ttees"}, {"type", "tiered"}, {"selector", {{"categories", {"tees"}}}},
                {"tiers", {{{"minQuantity", 2}, {"percentOff", "5"}}}}};
-  auto engine = cartcore::Engine::compile(teeStore({bulk}, {tenth, spend}).dump());
+  auto engine = cartcore::Engine::compile(teeStore(json::array({bulk}), json::array({tenth, spend})).dump());
   BOOST_REQUIRE(engine.ok());
   for (const char* level : {"all", "applied", "none"}) {
     for (const char* locale : {"en", "fr"}) {
