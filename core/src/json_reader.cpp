@@ -189,28 +189,14 @@ Json parseJsonDocument(std::string_view text, const JsonLimits& limits) {
 }
 
 std::string childPointer(const std::string& parent, std::string_view key) {
-  std::string out;
-  out.reserve(parent.size() + 1 + key.size());
-  out += parent;
+  std::string out = parent;
   out.push_back('/');
-  // Runs without '~' or '/' are copied whole: a key can be as long as the request (a 1 MiB key in the worst case).
-  std::size_t runStart = 0;
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    if (key[i] != '~' && key[i] != '/') continue;
-    out.append(key.substr(runStart, i - runStart));
-    out += key[i] == '~' ? "~0" : "~1";
-    runStart = i + 1;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out.push_back(c);
   }
-  out.append(key.substr(runStart));
   return out;
-}
-
-std::string shortenedForMessage(std::string_view text) {
-  constexpr std::size_t kMaxQuotedBytes = 64;
-  if (text.size() <= kMaxQuotedBytes) return std::string(text);
-  std::size_t cut = kMaxQuotedBytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
-  return std::string(text.substr(0, cut)) + "\u2026";
 }
 
 std::string childPointer(const std::string& parent, std::size_t index) { return parent + "/" + std::to_string(index); }
@@ -302,7 +288,7 @@ void ObjectReader::finish() const {
     auto asked = seen_.begin() + static_cast<std::ptrdiff_t>(seenCount_);
     if (std::find(seen_.begin(), asked, std::string_view(key)) == asked &&
         std::find(seenOverflow_.begin(), seenOverflow_.end(), std::string_view(key)) == seenOverflow_.end()) {
-      fail(ErrorCode::UnknownField, pointerTo(key), "\"" + shortenedForMessage(key) + "\" is not a known field here");
+      fail(ErrorCode::UnknownField, pointerTo(key), "\"" + key + "\" is not a known field here");
     }
   }
 }

@@ -23,9 +23,6 @@ Json parseJsonDocument(std::string_view text, const JsonLimits& limits);
 /** Appends an escaped reference token (RFC 6901) to a pointer. */
 std::string childPointer(const std::string& parent, std::string_view key);
 std::string childPointer(const std::string& parent, std::size_t index);
-/** Text from the input as an error message quotes it: at most 64 bytes (cut on a UTF-8 boundary, then "…"), so an
- *  error never echoes a megabyte-long key back twice; the pointer still names it whole. */
-std::string shortenedForMessage(std::string_view text);
 
 std::string readString(const Json& value, const std::string& pointer);
 /** The longest identifier, in bytes. */
