@@ -108,13 +108,7 @@ class CanonicalWriter {
       string(value);
       return;
     }
-    char chunk[kMaxKeyChars + kMaxPlainValueChars + 2];
-    std::size_t n = keyChars(chunk, name);
-    chunk[n++] = '"';
-    std::memcpy(chunk + n, value.data(), value.size());
-    n += value.size();
-    chunk[n++] = '"';
-    out_.append(chunk, n);
+    plainField(name, value);
   }
   void numberField(std::string_view name, int64_t value) {
     char chunk[kMaxKeyChars + 20];
@@ -124,14 +118,7 @@ class CanonicalWriter {
   }
   void moneyField(std::string_view name, Minor amount, int exponent) {
     char digits[kMaxMoneyChars];
-    const std::string_view text = moneyChars(digits, amount, exponent);  // digits, '-' and '.' need no escaping
-    char chunk[kMaxKeyChars + kMaxMoneyChars + 2];
-    std::size_t n = keyChars(chunk, name);
-    chunk[n++] = '"';
-    std::memcpy(chunk + n, text.data(), text.size());
-    n += text.size();
-    chunk[n++] = '"';
-    out_.append(chunk, n);
+    plainField(name, moneyChars(digits, amount, exponent));  // digits, '-' and '.' need no escaping
   }
 
   std::string take() { return std::move(out_); }
@@ -148,6 +135,19 @@ class CanonicalWriter {
   static constexpr std::size_t kMaxKeyChars = 64;
   /** Values up to this long go out with their key in one append. */
   static constexpr std::size_t kMaxPlainValueChars = 192;
+  static_assert(kMaxMoneyChars <= kMaxPlainValueChars);
+
+  /** `,"name":"value"` in one append, for a value of at most kMaxPlainValueChars that needs no escaping. */
+  void plainField(std::string_view name, std::string_view value) {
+    CARTCORE_ASSERT(value.size() <= kMaxPlainValueChars);
+    char chunk[kMaxKeyChars + kMaxPlainValueChars + 2];
+    std::size_t n = keyChars(chunk, name);
+    chunk[n++] = '"';
+    std::memcpy(chunk + n, value.data(), value.size());
+    n += value.size();
+    chunk[n++] = '"';
+    out_.append(chunk, n);
+  }
 
   /**
    * Writes `,"name":` (the comma only when an item precedes it) at `chunk` and returns its length. Keys are this
