@@ -167,8 +167,7 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
   sortPositionsByEffectivePriority(cart, candidates, live);
 
   auto recordAt = [&](std::size_t r, const Evaluation& e) { record(verdictAt(r), e); };
-  auto block = [&](std::size_t r, Reason reason, const Promotion& by, const Explanation& why) {
-    RuleVerdict& verdict = verdictAt(r);
+  auto block = [](RuleVerdict& verdict, Reason reason, const Promotion& by, const Explanation& why) {
     verdict.applied = false;
     verdict.amount = 0;
     verdict.reason = reason;
@@ -212,7 +211,7 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
     if (stopper) {
       Explanation why{Message::BlockedByStopRule};
       why.name = stopper->name;
-      block(r, Reason::BlockedByStopRule, *stopper, why);
+      block(verdictAt(r), Reason::BlockedByStopRule, *stopper, why);
       continue;
     }
     if (promo.exclusionGroup.empty()) {
@@ -261,7 +260,7 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
       why.name2 = winner.name;
       why.amount = winnerEval.savings;
       why.amount2 = e.savings;
-      block(m, Reason::LostToBetterInGroup, winner, why);
+      block(verdictAt(m), Reason::LostToBetterInGroup, winner, why);
     }
     if (winner.stacking == Promotion::Stacking::StopAfter) stopper = &winner;
   }
@@ -283,11 +282,7 @@ std::vector<RuleVerdict> applyPromotions(Cart& cart, const StackingPlan* plan) {
       const Promotion& by = store.promotions[applied != left.blockers.end() ? *applied : left.blockers.front()];
       Explanation why = left.why;
       why.name = by.name;
-      verdict->applied = false;
-      verdict->amount = 0;
-      verdict->reason = left.reason;
-      verdict->by = by.id;
-      verdict->why = why;
+      block(*verdict, left.reason, by, why);
       verdict->amountNeeded = left.amountNeeded;
       verdict->missing = left.missing;
     }
