@@ -6,6 +6,7 @@
 //   node bench/speed-compare.mjs --before PATH [--after PATH] [--rounds N] [--label TEXT]
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { median } from "./quote-timing.mjs";
 import { benchmarkMedians, option, replaceResultsSection } from "./results-section.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -44,11 +45,6 @@ for (let round = 0; round < rounds; ++round) {
     }
   }
 }
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const lines = [
   `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores, shared; load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the run), Release builds.`,

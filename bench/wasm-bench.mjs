@@ -10,30 +10,21 @@
 //   options: --repetitions N (default 15)  --min-time SECONDS per repetition (default 0.3)
 //            --native PATH (default build/native/bench/cartcore_bench)
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import Cartcore from "cartcore";
-import { replaceResultsSection } from "./results-section.mjs";
+import { cycle, dumpCoreWorkload, median, timeQuotes } from "./quote-timing.mjs";
+import { option, replaceResultsSection } from "./results-section.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const RULE_COUNTS = [10, 100, 1000, 10000];
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : process.argv[at + 1];
-}
 const repetitions = Number(option("repetitions", 15));
 const minTimeMs = Number(option("min-time", 0.3)) * 1000;
 const nativeBench = option("native", `${root}build/native/bench/cartcore_bench`);
 const write = process.argv.includes("--write");
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 if (!existsSync(nativeBench)) {
   console.error(`native benchmark not found at ${nativeBench}: build it first (scripts/build), or pass --native PATH`);
@@ -41,10 +32,8 @@ if (!existsSync(nativeBench)) {
 }
 
 // One workload for both sides: the native benchmark writes its own stores and carts, byte for byte.
-const workloadDir = `${root}build/bench/workload`;
-mkdirSync(workloadDir, { recursive: true });
-execFileSync(nativeBench, ["--dump-workload", workloadDir]);
-const carts = readFileSync(`${workloadDir}/carts.jsonl`, "utf8").trimEnd().split("\n");
+const workload = dumpCoreWorkload(nativeBench, `${root}build/bench/workload`);
+const { carts } = workload;
 
 /** Compiles the store and checks every workload cart prices (the benchmark must not time error paths). */
 function prepareEngine(instance, storeJson) {
@@ -55,28 +44,14 @@ function prepareEngine(instance, storeJson) {
     const response = engine.quoteJson(cart);
     if (!response.startsWith('{"ok":true')) throw new Error(`workload cart failed: ${response.slice(0, 200)}`);
   }
-  let i = 0;
-  for (let warm = performance.now(); performance.now() - warm < minTimeMs; ) engine.quoteJson(carts[i++ % carts.length]);
-  return { engine, compileMs };
+  const nextCart = cycle(carts);
+  timeQuotes(() => engine.quoteJson(nextCart()), minTimeMs);  // warm-up
+  return { engine, compileMs, nextCart };
 }
 
 /** `count` samples of µs per quote, each from at least minTime of back-to-back quotes over all carts. */
-function sampleWasm(engine, count) {
-  const samples = [];
-  let i = 0;
-  for (let r = 0; r < count; r++) {
-    let quotes = 0;
-    let elapsed = 0;
-    const started = performance.now();
-    // Check the clock every 16 quotes so timing calls stay out of the measured cost.
-    while (elapsed < minTimeMs) {
-      for (let k = 0; k < 16; k++) engine.quoteJson(carts[i++ % carts.length]);
-      quotes += 16;
-      elapsed = performance.now() - started;
-    }
-    samples.push((elapsed * 1000) / quotes);
-  }
-  return samples;
+function sampleWasm({ engine, nextCart }, count) {
+  return Array.from({ length: count }, () => timeQuotes(() => engine.quoteJson(nextCart()), minTimeMs));
 }
 
 /** `count` samples of µs per quote from Google Benchmark's BM_QuoteJson/<rules> (one repetition each). */
@@ -116,11 +91,12 @@ const rounds = Math.max(1, Math.round(repetitions / 3));
 const perRound = Math.ceil(repetitions / rounds);
 const results = [];
 for (const rules of RULE_COUNTS) {
-  const { engine, compileMs } = prepareEngine(instance, readFileSync(`${workloadDir}/store-${rules}.json`, "utf8"));
+  const prepared = prepareEngine(instance, readFileSync(workload.storePath(rules), "utf8"));
+  const { engine, compileMs } = prepared;
   const wasm = [];
   const native = [];
   for (let round = 0; round < rounds; round++) {
-    wasm.push(...sampleWasm(engine, perRound));
+    wasm.push(...sampleWasm(prepared, perRound));
     native.push(...sampleNative(rules, perRound));
   }
   engine.dispose();

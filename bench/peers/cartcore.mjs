@@ -3,13 +3,34 @@
 // facade, Engine.quoteJson: request text in, quote text out), and the native engine in a child process
 // (cartcore_peer_driver, bench/peers/native-driver.cpp) that times Engine::quoteJson in-process on command.
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
+import { toCartcoreConfig, toCartcoreRequest } from "./workload.mjs";
 
 /** Loads the WASM package from a Cartcore checkout (its wasm/ folder, built by scripts/build-wasm). */
 export async function loadCartcoreWasm(sourceRoot) {
   const { default: Cartcore } = await import(pathToFileURL(`${sourceRoot}/wasm/js/cartcore.mjs`).href);
   return Cartcore.load();
+}
+
+/**
+ * Writes one workload's Cartcore form for the native driver into `outDir`: the store config, the carts as request
+ * JSON lines, and the same carts asking for `"explain": "applied"` (issue 12: only what changed the price is
+ * explained). Returns the texts and the paths.
+ */
+export function writeCartcoreInputs(outDir, name, workload) {
+  const configJson = JSON.stringify(toCartcoreConfig(workload));
+  const requests = workload.carts.map((cart) => JSON.stringify(toCartcoreRequest(cart)));
+  const paths = {
+    storePath: `${outDir}/${name}-store.json`,
+    cartsPath: `${outDir}/${name}-carts.jsonl`,
+    appliedPath: `${outDir}/${name}-carts-applied.jsonl`,
+  };
+  writeFileSync(paths.storePath, configJson);
+  writeFileSync(paths.cartsPath, `${requests.join("\n")}\n`);
+  writeFileSync(paths.appliedPath, `${requests.map((r) => JSON.stringify({ ...JSON.parse(r), explain: "applied" })).join("\n")}\n`);
+  return { configJson, requests, ...paths };
 }
 
 /** A compiled WASM engine over one workload's config, with the carts pre-serialised as request JSON. */

@@ -14,17 +14,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { assertNativeMatchesWasm, comparePeer, summarise } from "./agreement.mjs";
-import { createWasmEngine, loadCartcoreWasm, startNativeDriver } from "./cartcore.mjs";
+import { createWasmEngine, loadCartcoreWasm, startNativeDriver, writeCartcoreInputs } from "./cartcore.mjs";
 import { createMedusaPeer, medusaVersion } from "./medusa.mjs";
 import { createVendurePeer, vendureVersion } from "./vendure.mjs";
-import { KINDS, makeWorkload, toCartcoreConfig, toCartcoreRequest } from "./workload.mjs";
-import { replaceResultsSection } from "../results-section.mjs";
+import { KINDS, makeWorkload } from "./workload.mjs";
+import { median, timeQuotes, timeQuotesAsync } from "../quote-timing.mjs";
+import { option, replaceResultsSection } from "../results-section.mjs";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
-const option = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : process.argv[at + 1];
-};
 const source = option("source", repo).replace(/\/$/, "");
 const driverPath = option("driver", `${source}/build/peers/bench/cartcore_peer_driver`);
 const cartCount = Number(option("carts", 64));
@@ -36,11 +33,6 @@ const outDir = `${repo}build/peers/out`;
 mkdirSync(outDir, { recursive: true });
 
 const log = (...args) => console.error(...args);
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 if (!existsSync(driverPath)) {
   log(`native driver not found at ${driverPath}: run bench/peers/run (it builds it), or pass --driver PATH`);
@@ -50,15 +42,7 @@ if (!existsSync(driverPath)) {
 /** Everything one workload needs: the files for the native driver, a WASM engine, the two peers. */
 async function prepare(wasmInstance, name, spec) {
   const workload = makeWorkload({ cartCount, ...spec });
-  const configJson = JSON.stringify(toCartcoreConfig(workload));
-  const requests = workload.carts.map((cart) => JSON.stringify(toCartcoreRequest(cart)));
-  const storePath = `${outDir}/${name}-store.json`;
-  const cartsPath = `${outDir}/${name}-carts.jsonl`;
-  // The same carts asking for `"explain": "applied"` (issue 12): only what changed the price is explained.
-  const appliedPath = `${outDir}/${name}-carts-applied.jsonl`;
-  writeFileSync(storePath, configJson);
-  writeFileSync(cartsPath, `${requests.join("\n")}\n`);
-  writeFileSync(appliedPath, `${requests.map((r) => JSON.stringify({ ...JSON.parse(r), explain: "applied" })).join("\n")}\n`);
+  const { configJson, requests, storePath, cartsPath, appliedPath } = writeCartcoreInputs(outDir, name, workload);
   return {
     name,
     workload,
@@ -90,29 +74,12 @@ async function agreement(prepared) {
 }
 
 /** µs per cart for a JS peer: back-to-back quotes over the carts for at least minMs (and at least 2 quotes). */
-async function samplePeer(peer, carts, cursor) {
-  let quotes = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < minMs || quotes < 2) {
-    await peer.run(carts[cursor.next++ % carts.length]);
-    quotes += 1;
-    elapsed = performance.now() - started;
-  }
-  return (elapsed * 1000) / quotes;
+function samplePeer(peer, carts, cursor) {
+  return timeQuotesAsync(() => peer.run(carts[cursor.next++ % carts.length]), minMs);
 }
 
 function sampleWasm(wasm, requests, cursor) {
-  let quotes = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  // Read the clock every 16 quotes so its cost stays out of the per-quote figure (as the native driver does).
-  while (elapsed < minMs) {
-    for (let k = 0; k < 16; k++) wasm.quoteJson(requests[cursor.next++ % requests.length]);
-    quotes += 16;
-    elapsed = performance.now() - started;
-  }
-  return (elapsed * 1000) / quotes;
+  return timeQuotes(() => wasm.quoteJson(requests[cursor.next++ % requests.length]), minMs);
 }
 
 // nativeApplied last, so the plot data's columns keep their places (bench/peers/scaling.gp).
