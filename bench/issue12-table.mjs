@@ -133,7 +133,7 @@ await nativeApplied.stop();
 // ---- the report ----
 const seconds = Math.round((Date.now() - startedAt) / 1000);
 const commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-const dirty = execFileSync("git", ["-C", root, "status", "--porcelain", "--untracked-files=no", "core", "wasm", "bench"], { encoding: "utf8" }).trim() !== "";
+const dirty = execFileSync("git", ["-C", root, "status", "--porcelain", "--untracked-files=no", "--", "core", "wasm", "bench", ":!bench/RESULTS.md"], { encoding: "utf8" }).trim() !== "";
 const range = (values, digits = 1) => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 const perRound = (numerators, denominators) => numerators.map((n, i) => n / denominators[i]);
 const verdict = (reached) => (reached ? "reached" : "**missed**");
