@@ -5,10 +5,11 @@
 // 10 lines × 100 promotions (`explain: all` and `applied`), and WASM against native at 10 .. 10,000 rules. The two
 // sides of each ratio are sampled alternately in every round, so they see the same machine load.
 //
-//   node bench/issue12-table.mjs [--write] [--rounds N] [--min-ms MS] [--bench PATH] [--driver PATH]
+//   node bench/issue12-table.mjs [--write] [--rounds N] [--min-ms MS] [--slices N] [--bench PATH] [--driver PATH]
 //     --write    replace the generated table in "Issue 12: speed, before and after" of bench/RESULTS.md
 //     --rounds   timed rounds after one discarded warm-up round (default 9)
-//     --min-ms   milliseconds of back-to-back quotes per sample (default 250)
+//     --min-ms   milliseconds of back-to-back quotes per side and round (default 250), taken in --slices slices
+//     --slices   slices per side and round, the sides alternating slice by slice (default 10)
 //     --bench    cartcore_bench (default build/native/bench/cartcore_bench)
 //     --driver   cartcore_peer_driver (default build/native/bench/cartcore_peer_driver)
 // Needs the native Release build, the WASM package (scripts/build-wasm) and the peers (bench/peers/install-peers).
@@ -19,7 +20,7 @@ import Cartcore from "cartcore";
 import { assertNativeMatchesWasm } from "./peers/agreement.mjs";
 import { startNativeDriver, writeCartcoreInputs } from "./peers/cartcore.mjs";
 import { makeWorkload } from "./peers/workload.mjs";
-import { cycle, dumpCoreWorkload, loadTracker, machine, median, timeQuotes, timeQuotesAsync } from "./quote-timing.mjs";
+import { cycle, dumpCoreWorkload, loadTracker, machine, median, pooled, timeQuotes, timeQuotesAsync } from "./quote-timing.mjs";
 import { benchmarkMedians, option, replaceResultsSection } from "./results-section.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -27,6 +28,9 @@ const bench = option("bench", `${root}build/native/bench/cartcore_bench`);
 const driver = option("driver", `${root}build/native/bench/cartcore_peer_driver`);
 const rounds = Number(option("rounds", "9"));
 const minMs = Number(option("min-ms", "250"));
+const slices = Number(option("slices", "10"));
+// The two sides of a ratio alternate in short slices, so a burst of other work on the shared cores falls on both.
+const sliceMs = minMs / slices;
 const write = process.argv.includes("--write");
 const log = (...args) => console.error(...args);
 
@@ -68,8 +72,8 @@ for (const rules of [10, 100, 1000, 10000]) {
   sizes.push({
     rules,
     sides: {
-      wasm: () => timeQuotes(() => engine.quoteJson(nextCart()), minMs),
-      native: () => native.sample(minMs),
+      wasm: () => timeQuotes(() => engine.quoteJson(nextCart()), sliceMs),
+      native: () => native.measure(sliceMs),
     },
     stop: async () => {
       engine.dispose();
@@ -89,23 +93,29 @@ for (const quote of [...(await nativeAll.quotes()), ...(await nativeApplied.quot
   if (!quote.startsWith('{"ok":true')) throw new Error(`a peer workload cart failed: ${quote.slice(0, 200)}`);
 }
 const medusa = createMedusaPeer(peerWorkload);
-// Every cart once before timing, as the peer benchmark's agreement check does: Medusa's first calls run cold.
-for (const cart of peerWorkload.carts) await medusa.run(cart);
 const nextPeerCart = cycle(peerWorkload.carts);
+// Medusa's JIT takes seconds to settle (its first 250 ms run ~2× slower than later ones): warm it for 3 s first.
+await timeQuotesAsync(() => medusa.run(nextPeerCart()), 3000);
 const medusaSides = {
-  medusa: () => timeQuotesAsync(() => medusa.run(nextPeerCart()), minMs),
-  all: () => nativeAll.sample(minMs),
-  applied: () => nativeApplied.sample(minMs),
+  medusa: () => timeQuotesAsync(() => medusa.run(nextPeerCart()), sliceMs),
+  all: () => nativeAll.measure(sliceMs),
+  applied: () => nativeApplied.measure(sliceMs),
 };
 
-/** Samples every side once, the order rotated by round so no side always runs first. */
+/**
+ * One round's figure for every side: the sides take turns slice by slice (the order rotated by round so no side
+ * always runs first), and each side's figure is its time over its quotes across all its slices.
+ */
 async function sampleSides(sides, round, into) {
   const names = Object.keys(sides);
-  for (let k = 0; k < names.length; k++) {
-    const name = names[(k + round) % names.length];
-    const us = await sides[name]();
-    if (into) (into[name] ??= []).push(us);
+  const sliceFigures = Object.fromEntries(names.map((name) => [name, []]));
+  for (let slice = 0; slice < slices; slice++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + round) % names.length];
+      sliceFigures[name].push(await sides[name]());
+    }
   }
+  if (into) for (const name of names) (into[name] ??= []).push(pooled(sliceFigures[name]));
 }
 
 // ---- the rounds ----
@@ -152,7 +162,7 @@ const worstWasm = Math.max(...wasmRows.map((r) => r.ratio));
 const command = `node bench/issue12-table.mjs ${process.argv.slice(2).join(" ")}`.trim();
 const lines = [
   `Measured ${new Date(startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}, Node ${process.version}; Cartcore ${commit}${dirty ? " with uncommitted changes" : ""} (native Release build/native, WASM Release wasm/dist). Load average ${load.range()} during the run (at its start: \`${uptimeAtStart.replace(/^.*load average: /, "")}\`); the run took ${seconds} s.`,
-  `Command: \`${command}\`: ${rounds} rounds after one discarded warm-up round. Each round measures every row; the two sides of each ratio are sampled one after the other, the order rotating by round; the table shows medians over rounds, and the range of the ${rounds} per-round figures.`,
+  `Command: \`${command}\`: ${rounds} rounds after one discarded warm-up round. Each round measures every row; the sides of each ratio take turns in ${slices} slices of ≥ ${sliceMs} ms each (the order rotating by round), a side's round figure being its time over its quotes in all its slices; the table shows medians over rounds, and the range of the ${rounds} per-round figures.`,
   "",
   "| measure | target | measured (median) | per-round range | |",
   "| --- | ---: | ---: | ---: | --- |",
@@ -169,8 +179,8 @@ const lines = [
   "",
   "How each row is measured:",
   `- *Typed and JSON → JSON quotes*: \`cartcore_bench ${gbArgs.join(" ")}\` once per round (Google Benchmark, CPU time, the workload of "Core (native)": 64 different 10-line carts, N rules); each round's median, then the median over rounds. \`explain: all\` is the default level.`,
-  `- *Against Medusa*: the workload of "Peers" (bench/peers/workload.mjs, seed 7, 64 carts, 100 mixed promotions). Native: \`cartcore_peer_driver\` (\`Engine::quoteJson\`, request text in, quote text out, wall time over ≥ ${minMs} ms of back-to-back quotes) on the carts and, in a second driver, on the same carts with \`"explain": "applied"\`; Medusa ${medusaVersion}: \`computeActions\` in this process with promotions served from memory (no database, so a lower bound of its cost). The ratio is Medusa's median over native's median.`,
-  `- *WASM / native*: the core workload at each size; WASM: \`engine.quoteJson(text)\` through the npm facade in this process; native: \`cartcore_peer_driver\` on the same store and carts (the same loop: wall time, ≥ ${minMs} ms of back-to-back quotes, the clock read every 16). Both builds' answers are checked byte-identical first.`,
+  `- *Against Medusa*: the workload of "Peers" (bench/peers/workload.mjs, seed 7, 64 carts, 100 mixed promotions). Native: \`cartcore_peer_driver\` (\`Engine::quoteJson\`, request text in, quote text out, wall time over back-to-back quotes) on the carts and, in a second driver, on the same carts with \`"explain": "applied"\`; Medusa ${medusaVersion}: \`computeActions\` in this process with promotions served from memory (no database, so a lower bound of its cost). The ratio is Medusa's median over native's median.`,
+  `- *WASM / native*: the core workload at each size; WASM: \`engine.quoteJson(text)\` through the npm facade in this process; native: \`cartcore_peer_driver\` on the same store and carts (the same loop: wall time over back-to-back quotes, the clock read every 16). Both builds' answers are checked byte-identical first.`,
 ];
 const body = lines.join("\n");
 console.log(body);

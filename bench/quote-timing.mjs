@@ -13,8 +13,9 @@ export function median(values) {
 }
 
 /**
- * µs per call of `quoteOnce` (synchronous) run back to back for at least `minMs`. The clock is read every 16
- * calls so its own cost stays out of the figure, as the native driver (bench/peers/native-driver.cpp) does.
+ * `{ usPerQuote, quotes }` for `quoteOnce` (synchronous) run back to back for at least `minMs`: the shape of the
+ * native driver's samples (bench/peers/native-driver.cpp). The clock is read every 16 calls so its own cost stays
+ * out of the figure, as the driver does.
  */
 export function timeQuotes(quoteOnce, minMs) {
   let quotes = 0;
@@ -25,7 +26,7 @@ export function timeQuotes(quoteOnce, minMs) {
     quotes += 16;
     elapsed = performance.now() - started;
   }
-  return (elapsed * 1000) / quotes;
+  return { usPerQuote: (elapsed * 1000) / quotes, quotes };
 }
 
 /** The same for an asynchronous call (the JS peers), at least twice; slow enough that the clock does not matter. */
@@ -38,7 +39,13 @@ export async function timeQuotesAsync(quoteOnce, minMs) {
     quotes += 1;
     elapsed = performance.now() - started;
   }
-  return (elapsed * 1000) / quotes;
+  return { usPerQuote: (elapsed * 1000) / quotes, quotes };
+}
+
+/** µs per quote over several samples taken together: their total time over their total quotes. */
+export function pooled(samples) {
+  const quotes = samples.reduce((sum, s) => sum + s.quotes, 0);
+  return samples.reduce((sum, s) => sum + s.usPerQuote * s.quotes, 0) / quotes;
 }
 
 /** Round-robin over a list: `next()` returns its items in turn, forever. */

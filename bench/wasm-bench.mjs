@@ -51,7 +51,7 @@ function prepareEngine(instance, storeJson) {
 
 /** `count` samples of µs per quote, each from at least minTime of back-to-back quotes over all carts. */
 function sampleWasm({ engine, nextCart }, count) {
-  return Array.from({ length: count }, () => timeQuotes(() => engine.quoteJson(nextCart()), minTimeMs));
+  return Array.from({ length: count }, () => timeQuotes(() => engine.quoteJson(nextCart()), minTimeMs).usPerQuote);
 }
 
 /** `count` samples of µs per quote from Google Benchmark's BM_QuoteJson/<rules> (one repetition each). */

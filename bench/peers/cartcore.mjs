@@ -69,9 +69,13 @@ export function startNativeDriver(driverPath, storePath, cartsPath) {
       for (let line = await nextLine(); line !== "end"; line = await nextLine()) out.push(line);
       return out;
     },
-    async sample(minMs) {
+    /** `{ usPerQuote, quotes }` of Engine::quoteJson over at least minMs. */
+    async measure(minMs) {
       child.stdin.write(`sample ${minMs}\n`);
-      return JSON.parse(await nextLine()).usPerQuote;
+      return JSON.parse(await nextLine());
+    },
+    async sample(minMs) {
+      return (await this.measure(minMs)).usPerQuote;
     },
     /** Engine::quote on requests parsed once: pricing, explanations and digest, no JSON in or out. */
     async sampleTyped(minMs) {

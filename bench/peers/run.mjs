@@ -75,11 +75,11 @@ async function agreement(prepared) {
 
 /** µs per cart for a JS peer: back-to-back quotes over the carts for at least minMs (and at least 2 quotes). */
 function samplePeer(peer, carts, cursor) {
-  return timeQuotesAsync(() => peer.run(carts[cursor.next++ % carts.length]), minMs);
+  return timeQuotesAsync(() => peer.run(carts[cursor.next++ % carts.length]), minMs).then((s) => s.usPerQuote);
 }
 
 function sampleWasm(wasm, requests, cursor) {
-  return timeQuotes(() => wasm.quoteJson(requests[cursor.next++ % requests.length]), minMs);
+  return timeQuotes(() => wasm.quoteJson(requests[cursor.next++ % requests.length]), minMs).usPerQuote;
 }
 
 // nativeApplied last, so the plot data's columns keep their places (bench/peers/scaling.gp).
