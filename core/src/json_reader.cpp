@@ -20,7 +20,8 @@ namespace {
  */
 class StrictDomBuilder {
  public:
-  explicit StrictDomBuilder(const JsonLimits& limits) : maxDepth_(limits.maxDepth), maxValues_(limits.maxValues) {}
+  explicit StrictDomBuilder(const JsonLimits& limits)
+      : maxDepth_(limits.maxDepth), maxValues_(limits.maxValues), maxKeyBytes_(limits.maxKeyBytes) {}
 
   // The SAX interface nlohmann::json::sax_parse calls (its names, not ours).
   bool null() { return addValue(nullptr); }
@@ -37,11 +38,15 @@ class StrictDomBuilder {
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return malformed(); }
 
   bool key(Json::string_t& key) {
+    if (key.size() > maxKeyBytes_) {
+      return fail(ErrorCode::OutOfRange, pointerTo(frames_.size() - 1), "an object key must be at most " +
+                  std::to_string(maxKeyBytes_) + " bytes (a field name or an id); this one is " + std::to_string(key.size()));
+    }
     Frame& frame = frames_.back();
     auto [slot, inserted] = frame.container->get_ref<Json::object_t&>().emplace(std::move(key), nullptr);
     frame.key = &slot->first;  // map nodes are stable: the key lives as long as the document
     if (!inserted) {
-      return fail(ErrorCode::DuplicateId, pointerToCurrent(), "this key appears twice in the same object; JSON keys must be unique");
+      return fail(ErrorCode::DuplicateId, pointerTo(frames_.size()), "this key appears twice in the same object; JSON keys must be unique");
     }
     objectSlot_ = &slot->second;
     return true;
@@ -92,7 +97,7 @@ class StrictDomBuilder {
     if (frames_.size() >= maxDepth_) {
       // Name the container that goes too deep: count it in its parent array first, so the pointer ends at its index.
       if (frames_.back().container->is_array()) ++frames_.back().nextIndex;
-      return fail(ErrorCode::InvalidValue, pointerToCurrent(),
+      return fail(ErrorCode::InvalidValue, pointerTo(frames_.size()),
                   "JSON may nest at most " + std::to_string(maxDepth_) + " levels deep; this value is deeper");
     }
     Json* container = placeValue(Json(type));
@@ -105,10 +110,14 @@ class StrictDomBuilder {
     return true;
   }
 
-  /** The pointer of the value being read now, from the keys and indexes of every open container. */
-  std::string pointerToCurrent() const {
+  /**
+   * The pointer of the value being read now (openFrames = every open container), or of an open container itself
+   * (openFrames = the containers around it), from the keys and indexes of those containers.
+   */
+  std::string pointerTo(std::size_t openFrames) const {
     std::string pointer;
-    for (const Frame& frame : frames_) {
+    for (std::size_t i = 0; i < openFrames; ++i) {
+      const Frame& frame = frames_[i];
       if (frame.container->is_array()) pointer = childPointer(pointer, frame.nextIndex - 1);
       else if (frame.key) pointer = childPointer(pointer, *frame.key);
     }
@@ -124,6 +133,7 @@ class StrictDomBuilder {
 
   std::size_t maxDepth_;
   std::size_t maxValues_;
+  std::size_t maxKeyBytes_;
   std::size_t values_ = 0;
   Json root_;
   std::vector<Frame> frames_;  // open containers, outermost first; never more than maxDepth_

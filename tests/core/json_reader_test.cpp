@@ -74,6 +74,41 @@ BOOST_AUTO_TEST_CASE(many_distinct_keys_are_accepted) {
   BOOST_TEST((errorOfText(text.substr(0, text.size() - 1) + ",\"k19999\":0}") == Expected{"duplicate_id", "/k19999"}));
 }
 
+BOOST_AUTO_TEST_CASE(long_keys_are_refused_at_their_object) {
+  const std::string longest(cartcore::kMaxJsonKeyBytes, 'k');
+  const std::string tooLong(cartcore::kMaxJsonKeyBytes + 1, 'k');
+  BOOST_TEST((errorOfText("{\"" + longest + "\":1}") == Expected{"ok", ""}));
+  BOOST_TEST((errorOfText("{\"" + tooLong + "\":1}") == Expected{"out_of_range", ""}));
+  // The pointer names the object holding the key, through keys and indexes, never the key itself.
+  BOOST_TEST((errorOfText(R"({"a~":[0,{"b/":{")" + tooLong + R"(":1}}]})") == Expected{"out_of_range", "/a~0/1/b~1"}));
+  BOOST_TEST((errorOfText(R"([{"x":1},{")" + tooLong + R"(":{}}])") == Expected{"out_of_range", "/1"}));
+  // Bytes, not characters: 67 three-byte characters are 201 bytes.
+  std::string euros;
+  for (int i = 0; i < 67; ++i) euros += "\xe2\x82\xac";
+  BOOST_TEST((errorOfText("{\"" + euros + "\":1}") == Expected{"out_of_range", ""}));
+  BOOST_TEST((errorOfText("{\"" + euros.substr(3) + "\":1}") == Expected{"ok", ""}));
+  // Long string values are not keys.
+  BOOST_TEST((errorOfText("{\"a\":\"" + std::string(100000, 'v') + "\"}") == Expected{"ok", ""}));
+  // The first violation in text order still wins.
+  BOOST_TEST((errorOfText(R"({"a":1,"a":2,")" + tooLong + R"(":1})") == Expected{"duplicate_id", "/a"}));
+  BOOST_TEST((errorOfText(R"({")" + tooLong + R"(":1,"a":1,"a":2})") == Expected{"out_of_range", ""}));
+  // The limit is the caller's to set.
+  BOOST_TEST(cartcore::parseStrictJson(R"({"abcd":1})", {100, 64, SIZE_MAX, 4}).ok());
+  BOOST_TEST(!cartcore::parseStrictJson(R"({"abcde":1})", {100, 64, SIZE_MAX, 4}).ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_one_mebibyte_key_costs_a_short_answer) {
+  auto engine = cartcore::Engine::compile(teeStore().dump());
+  BOOST_REQUIRE(engine.ok());
+  const std::string request = R"({"currency":"USD","now":"2026-11-27T09:30:00Z","lines":[],"stock":{")" +
+                              std::string(cartcore::kMaxRequestBytes - 100, 'k') + R"(":1}})";
+  const std::string answer = engine.value().quoteJson(request);
+  BOOST_TEST(answer.size() < 400u);  // neither the pointer nor the message quotes the key
+  json response = json::parse(answer);
+  BOOST_TEST(response["error"]["code"] == "out_of_range");
+  BOOST_TEST(response["error"]["pointer"] == "/stock");
+}
+
 BOOST_AUTO_TEST_CASE(value_count_is_limited) {
   BOOST_TEST(cartcore::parseStrictJson("[1,2,3]", {100, 64, 4}).ok());  // the array and its three numbers
   auto parsed = cartcore::parseStrictJson("[1,2,3,4]", {100, 64, 4});

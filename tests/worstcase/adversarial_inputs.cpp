@@ -99,7 +99,7 @@ std::vector<Case> adversarialCases() {
                      return Inputs{smallStore, text + ",\"k0\":0}}"};
                    }});
   cases.push_back({"request-huge-key", "1 MiB request whose one key is ~1 MiB long", false, requestBytes, "bytes", true,
-                   "unknown_field", [=](int64_t n) {
+                   "out_of_range", [=](int64_t n) {
                      return Inputs{smallStore, padded(kRequestHead + "\"", "k", "\":1}", n)};
                    }});
 
