@@ -37,7 +37,7 @@ Engine::Engine(std::shared_ptr<const CompiledStore> store) : store_(std::move(st
 
 Result<Engine> Engine::compile(std::string_view configJson) {
   auto compiled = guarded([&] {
-    Json config = parseJsonDocument(configJson, {kMaxConfigBytes, kMaxJsonDepth, kMaxConfigValues});
+    const ParsedJson config = parseJsonDocument(configJson, {kMaxConfigBytes, kMaxJsonDepth, kMaxConfigValues});
     return std::make_shared<const CompiledStore>(compileStore(config));
   });
   if (!compiled) return compiled.error();

