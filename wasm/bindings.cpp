@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -79,21 +80,28 @@ std::string locales() {
  * Text crosses the boundary as UTF-8 bytes through memory views, not as Embind std::string values. Embind 3.1.6
  * measures and encodes an incoming JS string in JS loops, and copies a returned std::string into a fresh allocation
  * that JS then scans byte by byte; with TextEncoder/TextDecoder (native code) on views instead, a 10-rule quote
- * spends a fraction of that at the boundary. Views stay valid only until the next call into this module (which may
- * overwrite the buffer or grow memory): safe because an instance is single-threaded and the facade copies in just
- * before a call and decodes just after it.
+ * spends a fraction of that at the boundary. The facade keeps each input slot's view and encodes straight into it
+ * (TextEncoder.encodeInto), then passes the byte length with the call, so a quote is one call into the module and no
+ * JS allocation on the way in. A view dies when memory grows (its length reads 0) or when the facade asks for a
+ * bigger slot; the facade checks both before each write. Safe because an instance is single-threaded.
  */
 std::string& inputSlot(uint32_t slot) {
   static std::string slots[2];  // two, because the one-shot quote takes a config and a request
   return slots[slot == 0 ? 0 : 1];
 }
 
-/** A writable view of `byteLength` bytes in input slot `slot` (0 or 1), for TextEncoder output. */
-emscripten::val inputBuffer(uint32_t slot, uint32_t byteLength) {
+/** The first `byteLength` bytes of input slot `slot`, as the facade wrote them. */
+std::string_view input(uint32_t slot, uint32_t byteLength) {
+  const std::string& buffer = inputSlot(slot);
+  return std::string_view(buffer).substr(0, byteLength);
+}
+
+/** A writable view of `capacity` bytes in input slot `slot` (0 or 1), for TextEncoder.encodeInto. */
+emscripten::val inputBuffer(uint32_t slot, uint32_t capacity) {
   std::string& buffer = inputSlot(slot);
   // Give back the memory of a one-off huge config instead of holding it for the instance's lifetime.
-  if (buffer.capacity() > (1u << 20) && byteLength < buffer.capacity() / 4) std::string().swap(buffer);
-  buffer.resize(byteLength);
+  if (buffer.capacity() > (1u << 20) && capacity < buffer.capacity() / 4) std::string().swap(buffer);
+  buffer.resize(capacity);
   return emscripten::val(emscripten::typed_memory_view(buffer.size(), reinterpret_cast<uint8_t*>(buffer.data())));
 }
 
@@ -116,16 +124,16 @@ std::string guarded(Body&& body) {
   }
 }
 
-/** Validates the config in input slot 0. */
-emscripten::val validateConfigJson() {
-  return responseView(guarded([] { return cartcore::validateConfigJson(inputSlot(0)); }));
+/** Validates the config in input slot 0 (`byteLength` bytes). */
+emscripten::val validateConfigJson(uint32_t byteLength) {
+  return responseView(guarded([byteLength] { return cartcore::validateConfigJson(input(0, byteLength)); }));
 }
 
-/** Compiles the config in input slot 0 into a new handle, or returns handle 0 and the error JSON. */
-CompileOutcome compile() {
+/** Compiles the config in input slot 0 (`byteLength` bytes) into a new handle, or returns handle 0 and the error JSON. */
+CompileOutcome compile(uint32_t byteLength) {
   CompileOutcome outcome;
-  outcome.errorJson = guarded([&outcome] {
-    auto compiled = Engine::compile(inputSlot(0));
+  outcome.errorJson = guarded([&outcome, byteLength] {
+    auto compiled = Engine::compile(input(0, byteLength));
     if (!compiled.ok()) return cartcore::renderError(compiled.error());
     outcome.handle = engines().add(std::move(compiled).value());
     return std::string();
@@ -133,19 +141,21 @@ CompileOutcome compile() {
   return outcome;
 }
 
-/** Quotes the request in input slot 0 with a compiled engine. */
-emscripten::val quote(uint32_t handle) {
-  return responseView(guarded([handle] {
+/** Quotes the request in input slot 0 (`byteLength` bytes) with a compiled engine. */
+emscripten::val quote(uint32_t handle, uint32_t byteLength) {
+  return responseView(guarded([handle, byteLength] {
     const Engine* engine = engines().find(handle);
     // The JS facade refuses disposed handles before calling; this guards direct callers of the raw module.
     if (engine == nullptr) return internalError("no live engine has this handle (disposed?)");
-    return engine->quoteJson(inputSlot(0));
+    return engine->quoteJson(input(0, byteLength));
   }));
 }
 
-/** One-shot: compiles the config in slot 0 and quotes the request in slot 1. */
-emscripten::val quoteJsonOnce() {
-  return responseView(guarded([] { return cartcore::quoteJson(inputSlot(0), inputSlot(1)); }));
+/** One-shot: compiles the config in slot 0 and quotes the request in slot 1 (their byte lengths given). */
+emscripten::val quoteJsonOnce(uint32_t configLength, uint32_t requestLength) {
+  return responseView(guarded([configLength, requestLength] {
+    return cartcore::quoteJson(input(0, configLength), input(1, requestLength));
+  }));
 }
 
 std::string configDigest(uint32_t handle) {

@@ -95,6 +95,33 @@ describe("marshalling", () => {
     }
   });
 
+  it("keeps its reused input buffers exact: after memory grows, after a longer text, and with multi-byte text", async () => {
+    // A fresh instance, so its memory grows here (a shared one may already be large).
+    const instance = await load();
+    const small = instance.compile(teeShop());
+    const request = JSON.stringify(cart([{ id: "l1", variant: "tee-0", quantity: 2 }], { coupons: ["SAVE10"] }));
+    const expected = small.quoteJson(request);
+    assert.match(expected, /^\{"ok":true/);
+    try {
+      // Compiling a 5,000-variant catalog grows WASM memory, which detaches every view the facade kept.
+      const large = instance.compile(teeShop({ variantCount: 5000 }));
+      large.dispose();
+      assert.equal(small.quoteJson(request), expected);
+      // A request longer than the kept buffer (3-byte characters, 18,000+ bytes), then the short one again: the
+      // longer text's bytes left in the buffer must not leak into the next quote.
+      const long = small.quoteJson(cart([{ id: "€".repeat(6000), variant: "tee-0", quantity: 1 }]));
+      assert.equal(long, (await load()).compile(teeShop()).quoteJson(cart([{ id: "€".repeat(6000), variant: "tee-0", quantity: 1 }])));
+      assert.equal(small.quoteJson(request), expected);
+      // Astral characters (a surrogate pair in JS, 4 bytes in UTF-8) round-trip through the kept buffer.
+      assert.equal(small.quote(cart([{ id: "😀".repeat(20), variant: "tee-0", quantity: 1 }])).lines[0].id, "😀".repeat(20));
+      // The one-shot call fills both slots; a longer config before must not leave bytes behind in the first slot.
+      assert.match(instance.quoteJson(teeShop({ variantCount: 300 }), request), /^\{"ok":true/);
+      assert.equal(instance.quoteJson(teeShop(), request), expected);
+    } finally {
+      small.dispose();
+    }
+  });
+
   it("handles a 5,000-variant catalog and a 500-line cart (the line limit)", async () => {
     const engine = (await sharedInstance()).compile(teeShop({ variantCount: 5000 }));
     try {

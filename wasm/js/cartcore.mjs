@@ -22,16 +22,35 @@ export class CartcoreError extends Error {
 }
 
 // Text crosses the boundary as UTF-8 through Uint8Array views of WASM memory (inputBuffer / responseView in
-// bindings.cpp), encoded and decoded by the runtime's native TextEncoder/TextDecoder. A view is valid only until
-// the next call into the module: fill it right before the call, decode the response right after.
+// bindings.cpp), encoded and decoded by the runtime's native TextEncoder/TextDecoder. A response view is valid
+// only until the next call into the module: decode it right after the call. Input views are kept per instance and
+// slot and encoded into directly (no JS allocation per call); one is replaced when memory grew since (a detached
+// view's length reads 0), when the text might not fit, or when it is much larger than the text (bindings.cpp then
+// gives back a one-off huge config's memory).
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 const decodeResponse = (view) => utf8Decoder.decode(view);
+const inputViews = new WeakMap(); // raw module -> [slot 0 view, slot 1 view]
+const kMinInputCapacity = 16 * 1024;
+const kLargeInputCapacity = 1 << 20; // as in bindings.cpp's inputBuffer
 
-/** Copies `text` as UTF-8 into input slot `slot` (0 or 1) of the module. Lone surrogates become U+FFFD. */
+/**
+ * Writes `text` as UTF-8 into input slot `slot` (0 or 1) of the module and returns its byte length, which the call
+ * that reads the slot takes. Lone surrogates become U+FFFD.
+ */
 function writeInput(raw, slot, text) {
-  const bytes = utf8Encoder.encode(text);
-  raw._inputBuffer(slot, bytes.length).set(bytes);
+  let views = inputViews.get(raw);
+  if (views === undefined) inputViews.set(raw, (views = [null, null]));
+  // A UTF-16 code unit never takes more than 3 UTF-8 bytes (a surrogate pair, 2 units, takes 4).
+  const mostBytes = text.length * 3;
+  let view = views[slot];
+  const fits = view !== null && view.length !== 0 && view.length >= mostBytes;
+  const oversized = view !== null && view.length > kLargeInputCapacity && mostBytes < view.length / 4;
+  if (!fits || oversized) {
+    view = raw._inputBuffer(slot, Math.max(mostBytes, kMinInputCapacity));
+    views[slot] = view;
+  }
+  return utf8Encoder.encodeInto(text, view).written;
 }
 
 /** Parses the core's `{"ok":false,"error":{…}}` (or any response) and throws the error it carries. */
@@ -86,8 +105,7 @@ export class Engine {
       throw new CartcoreError("engine_disposed", "", "this Engine was disposed; compile the config again to keep quoting");
     }
     return this.#instance._call((raw) => {
-      writeInput(raw, 0, requestText);
-      return decodeResponse(raw._quote(this.#handle));
+      return decodeResponse(raw._quote(this.#handle, writeInput(raw, 0, requestText)));
     });
   }
 
@@ -166,8 +184,7 @@ export class CartcoreInstance {
   compile(config) {
     const text = toJsonText(config, "config");
     const outcome = this._call((raw) => {
-      writeInput(raw, 0, text);
-      return raw._compile();
+      return raw._compile(writeInput(raw, 0, text));
     });
     if (outcome.handle === 0) {
       throwIfError(outcome.errorJson);
@@ -187,8 +204,7 @@ export class CartcoreInstance {
   validateConfigJson(config) {
     const text = toJsonText(config, "config");
     return this._call((raw) => {
-      writeInput(raw, 0, text);
-      return decodeResponse(raw._validateConfigJson());
+      return decodeResponse(raw._validateConfigJson(writeInput(raw, 0, text)));
     });
   }
 
@@ -197,9 +213,9 @@ export class CartcoreInstance {
     const configText = toJsonText(config, "config");
     const requestText = toJsonText(request, "request");
     return this._call((raw) => {
-      writeInput(raw, 0, configText);
-      writeInput(raw, 1, requestText);
-      return decodeResponse(raw._quoteJsonOnce());
+      const configLength = writeInput(raw, 0, configText);
+      const requestLength = writeInput(raw, 1, requestText);
+      return decodeResponse(raw._quoteJsonOnce(configLength, requestLength));
     });
   }
 
