@@ -5,20 +5,22 @@
 // 10 lines × 100 promotions (`explain: all` and `applied`), and WASM against native at 10 .. 10,000 rules. The two
 // sides of each ratio are sampled alternately in every round, so they see the same machine load.
 //
-//   node bench/issue12-table.mjs [--write] [--rounds N] [--min-ms MS] [--slices N] [--bench PATH] [--driver PATH]
+//   node bench/issue12-table.mjs [--write] [--rounds N] [--min-ms MS] [--slices N] [--bench PATH] [--driver PATH] [--wasm-before DIR]
 //     --write    replace the generated table in "Issue 12: speed, before and after" of bench/RESULTS.md
 //     --rounds   timed rounds after one discarded warm-up round (default 9)
 //     --min-ms   milliseconds of back-to-back quotes per side and round (default 250), taken in --slices slices
 //     --slices   slices per side and round, the sides alternating slice by slice (default 10)
 //     --bench    cartcore_bench (default build/native/bench/cartcore_bench)
 //     --driver   cartcore_peer_driver (default build/native/bench/cartcore_peer_driver)
+//     --wasm-before DIR   also time the WASM package of another checkout (DIR/wasm/js + DIR/wasm/dist, for example a
+//                `git archive` of an earlier commit built with scripts/build-wasm) beside this one, for a before/after
 // Needs the native Release build, the WASM package (scripts/build-wasm) and the peers (bench/peers/install-peers).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Cartcore from "cartcore";
 import { assertNativeMatchesWasm } from "./peers/agreement.mjs";
-import { startNativeDriver, writeCartcoreInputs } from "./peers/cartcore.mjs";
+import { loadCartcoreWasm, startNativeDriver, writeCartcoreInputs } from "./peers/cartcore.mjs";
 import { makeWorkload } from "./peers/workload.mjs";
 import { cycle, dumpCoreWorkload, loadTracker, machine, median, pooled, timeQuotes, timeQuotesAsync } from "./quote-timing.mjs";
 import { benchmarkMedians, option, replaceResultsSection } from "./results-section.mjs";
@@ -32,6 +34,7 @@ const slices = Number(option("slices", "10"));
 // The two sides of a ratio alternate in short slices, so a burst of other work on the shared cores falls on both.
 const sliceMs = minMs / slices;
 const write = process.argv.includes("--write");
+const wasmBefore = option("wasm-before", null);
 const log = (...args) => console.error(...args);
 
 for (const [path, how] of [[bench, "cmake --build build/native --target cartcore_bench"], [driver, "cmake --build build/native --target cartcore_peer_driver"]]) {
@@ -60,23 +63,30 @@ const GB_ROWS = [
 const GB_FILTER = "^BM_QuoteTyped/1000$|^BM_QuoteJsonExplain/(10|1000)/0$";
 const core = dumpCoreWorkload(bench, `${root}build/bench/workload`);
 const instance = await Cartcore.load();
+const instanceBefore = wasmBefore ? await loadCartcoreWasm(wasmBefore.replace(/\/$/, "")) : null;
 const sizes = [];
 for (const rules of [10, 100, 1000, 10000]) {
   const native = startNativeDriver(driver, core.storePath(rules), core.cartsPath);
-  const engine = instance.compile(readFileSync(core.storePath(rules), "utf8"));
-  // Same bytes from both builds, and no error path timed.
+  const storeJson = readFileSync(core.storePath(rules), "utf8");
+  const engine = instance.compile(storeJson);
+  const engineBefore = instanceBefore?.compile(storeJson);
+  // Same bytes from every build, and no error path timed.
   const nativeQuotes = await native.quotes();
   assertNativeMatchesWasm(nativeQuotes, core.carts.map((cart) => engine.quoteJson(cart)));
+  if (engineBefore) assertNativeMatchesWasm(nativeQuotes, core.carts.map((cart) => engineBefore.quoteJson(cart)));
   if (!nativeQuotes.every((quote) => quote.startsWith('{"ok":true'))) throw new Error(`a workload cart failed at ${rules} rules`);
   const nextCart = cycle(core.carts);
+  const sides = {
+    wasm: () => timeQuotes(() => engine.quoteJson(nextCart()), sliceMs),
+    native: () => native.measure(sliceMs),
+  };
+  if (engineBefore) sides.wasmBefore = () => timeQuotes(() => engineBefore.quoteJson(nextCart()), sliceMs);
   sizes.push({
     rules,
-    sides: {
-      wasm: () => timeQuotes(() => engine.quoteJson(nextCart()), sliceMs),
-      native: () => native.measure(sliceMs),
-    },
+    sides,
     stop: async () => {
       engine.dispose();
+      engineBefore?.dispose();
       await native.stop();
     },
   });
@@ -155,7 +165,8 @@ const againstMedusa = [
 ].map((row) => ({ ...row, nativeUs: median(medusaSamples[row.level]), ratio: medusaUs / median(medusaSamples[row.level]), rounds: perRound(medusaSamples.medusa, medusaSamples[row.level]) }));
 const wasmRows = sizes.map(({ rules }) => {
   const s = sizeSamples.get(rules);
-  return { rules, wasmUs: median(s.wasm), nativeUs: median(s.native), ratio: median(s.wasm) / median(s.native), rounds: perRound(s.wasm, s.native) };
+  const before = s.wasmBefore && { us: median(s.wasmBefore), ratio: median(s.wasmBefore) / median(s.native), speedup: perRound(s.wasmBefore, s.wasm) };
+  return { rules, wasmUs: median(s.wasm), nativeUs: median(s.native), ratio: median(s.wasm) / median(s.native), rounds: perRound(s.wasm, s.native), before };
 });
 const worstWasm = Math.max(...wasmRows.map((r) => r.ratio));
 
@@ -173,9 +184,19 @@ const lines = [
   ...againstMedusa.map((r) => `| ${r.what} | ≥ ${r.target}× | ${r.ratio.toFixed(0)}× (${(medusaUs / 1000).toFixed(2)} ms ÷ ${r.nativeUs.toFixed(1)} µs) | ${range(r.rounds, 0)}× | ${verdict(r.ratio >= r.target)} |`),
   `| WASM / native | ≤ 1.5× at every size | ${wasmRows.map((r) => `${r.ratio.toFixed(2)}× at ${r.rules.toLocaleString("en")}`).join(", ")} rules | see below | ${verdict(worstWasm <= 1.5)} |`,
   "",
-  "| rules | WASM (µs/quote) | native (µs/quote) | WASM / native | per-round range |",
-  "| ---: | ---: | ---: | ---: | ---: |",
-  ...wasmRows.map((r) => `| ${r.rules.toLocaleString("en")} | ${r.wasmUs.toFixed(2)} | ${r.nativeUs.toFixed(2)} | ${r.ratio.toFixed(2)}× | ${range(r.rounds, 2)}× |`),
+  ...(wasmBefore
+    ? [
+        "| rules | WASM (µs/quote) | native (µs/quote) | WASM / native | per-round range | WASM before (µs/quote) | before / native | before ÷ after, per-round range |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ...wasmRows.map((r) => `| ${r.rules.toLocaleString("en")} | ${r.wasmUs.toFixed(2)} | ${r.nativeUs.toFixed(2)} | ${r.ratio.toFixed(2)}× | ${range(r.rounds, 2)}× | ${r.before.us.toFixed(2)} | ${r.before.ratio.toFixed(2)}× | ${median(r.before.speedup).toFixed(2)}× (${range(r.before.speedup, 2)}) |`),
+        "",
+        `"WASM before": the package of \`${wasmBefore}\` (${existsSync(`${wasmBefore}/COMMIT`) ? readFileSync(`${wasmBefore}/COMMIT`, "utf8").trim() : "its checkout"}), timed in the same slices.`,
+      ]
+    : [
+        "| rules | WASM (µs/quote) | native (µs/quote) | WASM / native | per-round range |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+        ...wasmRows.map((r) => `| ${r.rules.toLocaleString("en")} | ${r.wasmUs.toFixed(2)} | ${r.nativeUs.toFixed(2)} | ${r.ratio.toFixed(2)}× | ${range(r.rounds, 2)}× |`),
+      ]),
   "",
   "How each row is measured:",
   `- *Typed and JSON → JSON quotes*: \`cartcore_bench ${gbArgs.join(" ")}\` once per round (Google Benchmark, CPU time, the workload of "Core (native)": 64 different 10-line carts, N rules); each round's median, then the median over rounds. \`explain: all\` is the default level.`,
