@@ -9,13 +9,13 @@
 #include <optional>
 #include <string>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "cartcore/engine.hpp"
 #include "json_reader.hpp"
 #include "money.hpp"
 #include "stacking_rules.hpp"
+#include "variant_index.hpp"
 #include "variant_set.hpp"
 
 namespace cartcore {
@@ -234,7 +234,7 @@ struct CompiledStore {
   std::string currency;
   int exponent = 2;
   std::vector<VariantInfo> variants;  // sorted by id
-  std::unordered_map<std::string, uint32_t> variantIndex;
+  VariantIndex variantIndex;         // id -> index into variants
   std::vector<PriceRule> priceRules;  // sorted by id
   std::vector<Promotion> promotions;  // sorted by priority (high first), then id
   // A rule selecting more than half the catalog ("broad": everything, "not …", a category holding most variants) is
