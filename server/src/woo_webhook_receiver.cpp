@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <cartcore/engine.hpp>
+#include <cartcore/json.hpp>
 #include <nlohmann/json.hpp>
 
 #include "crypto.hpp"
@@ -169,7 +170,14 @@ ApiResponse WooWebhookReceiver::receive(std::string_view body, const WooWebhookH
     logLine({{"outcome", "ignored"}, {"topic", std::string(headers.topic)}});
     return {200, json{{"ok", true}, {"ignored", true}}.dump()};
   }
-  json parsed = json::parse(body, nullptr, false);
+  // The strict reader, as for every other body: the queued entry below copies and dumps the body, which must not
+  // recurse through a deeply nested one. WooCommerce's and its plugins' keys may be of any length.
+  auto read = cartcore::parseStrictJson(body, {body.size(), cartcore::kMaxJsonDepth, SIZE_MAX, SIZE_MAX});
+  if (!read) {
+    return refuse(400, "topic_mismatch", "The body does not fit " + std::string(headers.topic) + ": " + read.error().message + ".",
+                  headers);
+  }
+  json parsed = std::move(read).value();
   if (std::string problem = shapeProblem(parsed, headers.resource, headers.event); !problem.empty())
     return refuse(400, "topic_mismatch", "The body does not fit " + std::string(headers.topic) + ": " + problem + ".", headers);
 

@@ -83,11 +83,16 @@ test('webhooks in: forgeries refused, repeats and echoes ignored, catalog change
       [await deliver(server, '{"id": 200, "type": "simple", ', {}), 400, 'topic_mismatch'],
       [await deliver(server, '[1, 2, 3]', {}), 400, 'topic_mismatch'],
       [await deliver(server, JSON.stringify({ id: -4, type: 'simple', name: 'x' }), {}), 400, 'topic_mismatch'],
+      // Signed, and 100,000 levels deep: refused by the strict reader, never copied or dumped.
+      [await deliver(server, `{"id": 200, "type": "simple", "x": ${'['.repeat(100000)}${']'.repeat(100000)}}`, {}), 400, 'topic_mismatch'],
+      [await deliver(server, '{"id": 200, "id": 201, "type": "simple"}', {}), 400, 'topic_mismatch'],
     ];
     for (const [answer, status, code] of refusals) {
       assert.equal(answer.status, status, JSON.stringify(answer.body));
       assert.equal(answer.body.error.code, code);
     }
+    assert.match(refusals.at(-2)[0].body.error.message, /nest at most 64 levels/);
+    assert.match(refusals.at(-1)[0].body.error.message, /appears twice/);
     assert.equal(await metric(server, 'cartcore_woocommerce_webhooks_refused_total'), refusals.length);
     assert.equal(await metric(server, 'cartcore_woocommerce_webhooks_accepted_total'), 0);
     assert.match(server.stderr(), /"outcome":"refused","reason":"signature_invalid"/, 'refusals are logged');
