@@ -23,16 +23,16 @@ export class CartcoreError extends Error {
 
 // Text crosses the boundary as UTF-8 through Uint8Array views of WASM memory (inputBuffer / responseView in
 // bindings.cpp), encoded and decoded by the runtime's native TextEncoder/TextDecoder. A response view is valid
-// only until the next call into the module: decode it right after the call. Input views are kept per instance and
-// slot and encoded into directly (no JS allocation per call); one is replaced when memory grew since (a detached
-// view's length reads 0), when the text might not fit, or when it is much larger than the text (bindings.cpp then
-// gives back a one-off huge config's memory).
+// only until the next call into the module: decode it right after the call. Input views of up to 1 MiB are kept per
+// instance and slot and encoded into directly (no JS allocation per call); one is replaced when memory grew since (a
+// detached view's length reads 0) or when the text might not fit. A larger text gets a slot of its exact length, and
+// bindings.cpp gives that memory back when the slot is next asked for much less.
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 const decodeResponse = (view) => utf8Decoder.decode(view);
 const inputViews = new WeakMap(); // raw module -> [slot 0 view, slot 1 view]
 const kMinInputCapacity = 16 * 1024;
-const kLargeInputCapacity = 1 << 20; // as in bindings.cpp's inputBuffer
+const kLargeInputCapacity = 1 << 20; // kept views stay at most this large; as in bindings.cpp's inputBuffer
 
 /**
  * Writes `text` as UTF-8 into input slot `slot` (0 or 1) of the module and returns its byte length, which the call
@@ -43,10 +43,17 @@ function writeInput(raw, slot, text) {
   if (views === undefined) inputViews.set(raw, (views = [null, null]));
   // A UTF-16 code unit never takes more than 3 UTF-8 bytes (a surrogate pair, 2 units, takes 4).
   const mostBytes = text.length * 3;
+  if (mostBytes > kLargeInputCapacity) {
+    // A large text (a config, a maximal request) gets a slot of its exact length: room for three times its length
+    // could cost an edge isolate (128 MB in workerd) tens of megabytes. One encode per call is nothing beside what
+    // reading that much text costs.
+    const bytes = utf8Encoder.encode(text);
+    raw._inputBuffer(slot, bytes.length).set(bytes);
+    views[slot] = null; // resized: the next small text asks for a view of its own
+    return bytes.length;
+  }
   let view = views[slot];
-  const fits = view !== null && view.length !== 0 && view.length >= mostBytes;
-  const oversized = view !== null && view.length > kLargeInputCapacity && mostBytes < view.length / 4;
-  if (!fits || oversized) {
+  if (view === null || view.length === 0 || view.length < mostBytes) {
     view = raw._inputBuffer(slot, Math.max(mostBytes, kMinInputCapacity));
     views[slot] = view;
   }
