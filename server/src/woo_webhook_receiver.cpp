@@ -173,12 +173,9 @@ ApiResponse WooWebhookReceiver::receive(std::string_view body, const WooWebhookH
   // The strict reader, as for every other body: the queued entry below copies and dumps the body, which must not
   // recurse through a deeply nested one. WooCommerce's and its plugins' keys may be of any length.
   auto read = cartcore::parseStrictJson(body, {body.size(), cartcore::kMaxJsonDepth, SIZE_MAX, SIZE_MAX});
-  if (!read) {
-    return refuse(400, "topic_mismatch", "The body does not fit " + std::string(headers.topic) + ": " + read.error().message + ".",
-                  headers);
-  }
-  json parsed = std::move(read).value();
-  if (std::string problem = shapeProblem(parsed, headers.resource, headers.event); !problem.empty())
+  const json parsed = read ? std::move(read).value() : json();
+  const std::string problem = read ? shapeProblem(parsed, headers.resource, headers.event) : read.error().message;
+  if (!problem.empty())
     return refuse(400, "topic_mismatch", "The body does not fit " + std::string(headers.topic) + ": " + problem + ".", headers);
 
   std::string deliveryId(headers.deliveryId);
