@@ -49,6 +49,7 @@ std::string childPointer(const std::string& parent, std::size_t index);
 std::string readString(const Json& value, const std::string& pointer);
 /** The longest identifier, in bytes. */
 inline constexpr std::size_t kMaxIdBytes = 200;
+static_assert(kMaxIdBytes <= kMaxJsonKeyBytes, "an id is also a key (a stock entry's variant): the reader must let it through");
 
 /** A non-empty identifier of at most kMaxIdBytes. */
 std::string readId(const Json& value, const std::string& pointer);
