@@ -2,7 +2,9 @@
 #include "stages/margin.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
+#include <vector>
 
 #include "input_error.hpp"
 #include "stages/unit_picks.hpp"
@@ -10,8 +12,13 @@
 namespace cartcore {
 namespace {
 
-/** The most specific floor for a line (variant 4, category 2, segment 1; ties: the id sorting first). */
-const MarginFloor* floorFor(const Cart& cart, const VariantInfo& variant) {
+/**
+ * The most specific floor for a line (variant 4, category 2, segment 1; ties: the id sorting first).
+ * `segmentsHeld`: per floor, whether the customer holds one of its segments (-1: not yet known). That answer is the
+ * same on every line, and a floor listed under a category is a candidate on every line of it: asked once per floor,
+ * it costs one byte read per candidate instead of a walk of the floor's own segment list on every line.
+ */
+const MarginFloor* floorFor(const Cart& cart, const VariantInfo& variant, std::vector<int8_t>& segmentsHeld) {
   const MarginSettings& settings = *cart.store.margins;
   // The floors that can match: those listed under the variant, its categories, the customer's segments, the defaults.
   std::vector<uint32_t> candidates = settings.defaultFloors;
@@ -28,13 +35,16 @@ const MarginFloor* floorFor(const Cart& cart, const VariantInfo& variant) {
   const MarginFloor* best = nullptr;
   for (uint32_t f : candidates) {
     const MarginFloor& floor = settings.floors[f];
+    if (!floor.segments.empty()) {
+      if (segmentsHeld[f] < 0) segmentsHeld[f] = cart.customerHasSegment(floor.segments) ? 1 : 0;
+      if (segmentsHeld[f] == 0) continue;
+    }
     if (floor.hasVariants && !contains(floor.variants, static_cast<uint32_t>(&variant - cart.store.variants.data()))) continue;
     if (!floor.categories.empty()) {
       bool any = false;
       for (const auto& c : variant.categories) any = any || std::binary_search(floor.categories.begin(), floor.categories.end(), c);
       if (!any) continue;
     }
-    if (!floor.segments.empty() && !cart.customerHasSegment(floor.segments)) continue;
     if (!best || floor.specificity > best->specificity) best = &floor;
   }
   return best;
@@ -162,10 +172,11 @@ MarginProtection protectMargins(Cart& cart, std::vector<RuleVerdict>& promotions
   report.internal = settings.internal;
   report.orderCapPpm = settings.maxOrderDiscount;
   std::map<std::string, GivenBack> reduced;  // promotion id -> discount given back
+  std::vector<int8_t> segmentsHeld(settings.floors.size(), -1);
   for (std::size_t lineIndex = 0; lineIndex < cart.lines.size(); ++lineIndex) {
     LineState& line = cart.lines[lineIndex];
     const VariantInfo& variant = store.variants[line.variant];
-    const MarginFloor* floor = floorFor(cart, variant);
+    const MarginFloor* floor = floorFor(cart, variant, segmentsHeld);
     if (!floor) continue;
     if (!variant.cost) {
       if (!settings.skipMissingCost) {
